@@ -1,0 +1,58 @@
+# One library per layer, each with an include root of its own.
+#
+# Why: if every layer shared `src/` as include directory, `src/http` could
+# include `db/...` and the layering of DESIGN.md would be a wish. Instead each
+# layer gets `build/layers/<layer>/<layer> -> src/<layer>` and exposes only
+# `build/layers/<layer>`; a layer sees another's headers only by linking it.
+
+set(CITADEL_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+    -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wconversion
+    -Wno-sign-conversion -Wimplicit-fallthrough)
+if(CITADEL_WERROR)
+  list(APPEND CITADEL_WARNINGS -Werror)
+endif()
+
+function(citadel_apply_options target)
+  target_compile_options(${target} PRIVATE ${CITADEL_WARNINGS})
+  if(CITADEL_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+                           -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+  if(CITADEL_FUZZ)
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link,address,undefined)
+  endif()
+endfunction()
+
+# citadel_layer(NAME SOURCES... [LINKS lib...])
+function(citadel_layer name)
+  cmake_parse_arguments(L "" "" "SOURCES;LINKS" ${ARGN})
+  set(root ${CMAKE_BINARY_DIR}/layers/${name})
+  file(MAKE_DIRECTORY ${root})
+  if(NOT EXISTS ${root}/${name})
+    file(CREATE_LINK ${CMAKE_CURRENT_SOURCE_DIR} ${root}/${name} SYMBOLIC)
+  endif()
+  add_library(citadel_${name} STATIC ${L_SOURCES})
+  target_include_directories(citadel_${name} PUBLIC ${root})
+  target_link_libraries(citadel_${name} PUBLIC ${L_LINKS})
+  citadel_apply_options(citadel_${name})
+endfunction()
+
+# citadel_test(NAME LABEL SOURCES... LINKS ...): a GoogleTest binary with a CTest label
+# (unit: no database; pg: a real PostgreSQL started by the test harness).
+function(citadel_test name label)
+  cmake_parse_arguments(T "" "" "SOURCES;LINKS" ${ARGN})
+  if(CITADEL_FUZZ)
+    return()
+  endif()
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_LINKS} GTest::gtest GTest::gmock GTest::gtest_main)
+  citadel_apply_options(${name})
+  if(label STREQUAL "unit")
+    gtest_discover_tests(${name} PROPERTIES LABELS ${label} DISCOVERY_TIMEOUT 60)
+  else()
+    # One process per binary: its harness starts one PostgreSQL for all its cases.
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES LABELS ${label} TIMEOUT 600)
+  endif()
+endfunction()

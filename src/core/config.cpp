@@ -1,0 +1,182 @@
+#include "core/config.hpp"
+
+#include <cstdlib>
+#include <set>
+#include <unistd.h>
+
+#define TOML_EXCEPTIONS 0
+#include <toml++/toml.h>
+
+namespace citadel::core {
+namespace {
+
+// Reads tables strictly: every key must be claimed, or the load fails.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string path) : table_(table), path_(std::move(path)) {}
+
+  template <class T>
+  void Integer(const char* key, T& out, std::int64_t min, std::int64_t max) {
+    claimed_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return;
+    auto v = node->value<std::int64_t>();
+    if (!v || *v < min || *v > max) {
+      Error(key, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
+      return;
+    }
+    out = static_cast<T>(*v);
+  }
+  void Number(const char* key, double& out, double min, double max) {
+    claimed_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return;
+    auto v = node->value<double>();
+    if (!v || *v < min || *v > max) {
+      Error(key, "a number from " + std::to_string(min) + " to " + std::to_string(max));
+      return;
+    }
+    out = *v;
+  }
+  void Text(const char* key, std::string& out) {
+    claimed_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return;
+    auto v = node->value<std::string>();
+    if (!v || v->size() > 4096) return Error(key, "a string");
+    out = *v;
+  }
+  void Networks(const char* key, std::vector<IpNetwork>& out) {
+    claimed_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return;
+    const toml::array* arr = node->as_array();
+    if (!arr) return Error(key, "an array of networks such as \"10.0.0.0/8\"");
+    out.clear();
+    for (const auto& item : *arr) {
+      auto text = item.value<std::string>();
+      auto net = text ? IpNetwork::Parse(*text) : std::nullopt;
+      if (!net) return Error(key, "an array of networks such as \"10.0.0.0/8\"");
+      out.push_back(*net);
+    }
+  }
+  const toml::table* SubTable(const char* key) {
+    claimed_.insert(key);
+    const toml::node* node = table_.get(key);
+    return node ? node->as_table() : nullptr;
+  }
+  void RejectUnknown() {
+    for (const auto& [k, v] : table_) {
+      if (!claimed_.count(std::string(k.str()))) {
+        errors_.push_back(path_ + std::string(k.str()) + ": unknown setting");
+      }
+    }
+  }
+  std::vector<std::string>& errors() { return errors_; }
+
+ private:
+  void Error(const char* key, const std::string& expected) {
+    errors_.push_back(path_ + key + ": expected " + expected);
+  }
+  const toml::table& table_;
+  std::string path_;
+  std::set<std::string> claimed_;
+  std::vector<std::string> errors_;
+};
+
+void Merge(std::vector<std::string>& into, TableReader& reader) {
+  reader.RejectUnknown();
+  into.insert(into.end(), reader.errors().begin(), reader.errors().end());
+}
+
+}  // namespace
+
+Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
+  if (text.size() > 1024 * 1024) return Fail(ErrorCode::kInvalidArgument, "config file over 1 MiB");
+  toml::parse_result parsed = toml::parse(text);
+  if (!parsed) {
+    const auto& err = parsed.error();
+    return Fail(ErrorCode::kInvalidArgument,
+                "config line " + std::to_string(err.source().begin.line) + ": " +
+                    std::string(err.description()));
+  }
+  const toml::table& root = parsed.table();
+  std::vector<std::string> errors;
+  TableReader top(root, "");
+  if (const toml::table* t = top.SubTable("server")) {
+    TableReader r(*t, "server.");
+    r.Text("data_dir", c.data_dir);
+    r.Text("listen", c.listen);
+    r.Integer("https_port", c.https_port, 1, 65535);
+    r.Integer("http_port", c.http_port, 0, 65535);
+    r.Text("metrics_listen", c.metrics_listen);
+    r.Integer("metrics_port", c.metrics_port, 0, 65535);
+    r.Integer("io_threads", c.io_threads, 0, 256);
+    r.Text("public_host", c.public_host);
+    r.Text("tls_cert", c.tls_cert);
+    r.Text("tls_key", c.tls_key);
+    r.Text("log_level", c.log_level);
+    r.Integer("pbkdf2_rounds", c.pbkdf2_rounds, 1, 100'000'000);
+    r.Integer("hash_threads", c.hash_threads, 0, 256);
+    r.Integer("hash_queue", c.hash_queue, 1, 1'000'000);
+    r.Integer("hsts_max_age_seconds", c.hsts_max_age_seconds, 15'552'000, 63'072'000);
+    Merge(errors, r);
+  }
+  if (const toml::table* t = top.SubTable("database")) {
+    TableReader r(*t, "database.");
+    auto& d = c.database;
+    r.Text("pg_dsn", d.pg_dsn);
+    r.Text("pg_bin_dir", d.pg_bin_dir);
+    r.Integer("max_connections_total", d.max_connections_total, 1, 10'000);
+    r.Integer("max_connections_per_tenant", d.max_connections_per_tenant, 1, 1'000);
+    r.Integer("pool_idle_seconds", d.pool_idle_seconds, 1, 86'400);
+    r.Integer("acquire_timeout_ms", d.acquire_timeout_ms, 1, 600'000);
+    r.Integer("worker_threads", d.worker_threads, 1, 1'024);
+    r.Integer("worker_queue", d.worker_queue, 1, 1'000'000);
+    Merge(errors, r);
+  }
+  if (const toml::table* t = top.SubTable("limits")) {
+    TableReader r(*t, "limits.");
+    auto& l = c.limits;
+    r.Integer("max_header_bytes", l.max_header_bytes, 1024, 1024 * 1024);
+    r.Integer("max_body_bytes", l.max_body_bytes, 0, std::int64_t{1} << 32);
+    r.Integer("request_timeout_seconds", l.request_timeout_seconds, 1, 3600);
+    r.Integer("idle_timeout_seconds", l.idle_timeout_seconds, 1, 3600);
+    r.Integer("max_connections", l.max_connections, 1, 1'000'000);
+    r.Integer("max_connections_per_ip", l.max_connections_per_ip, 1, 1'000'000);
+    r.Number("requests_per_second_per_ip", l.requests_per_second_per_ip, 0.001, 1e9);
+    r.Number("request_burst_per_ip", l.request_burst_per_ip, 1, 1e9);
+    r.Networks("allow", l.allow);
+    r.Networks("trusted_proxies", l.trusted_proxies);
+    if (const toml::table* routes = r.SubTable("route_body_bytes")) {
+      for (const auto& [path, node] : *routes) {
+        auto v = node.value<std::int64_t>();
+        if (!v || *v < 0 || path.str().empty() || path.str()[0] != '/') {
+          errors.push_back("limits.route_body_bytes." + std::string(path.str()) +
+                           ": expected a path starting with / and a byte count");
+          continue;
+        }
+        l.route_body_bytes[std::string(path.str())] = static_cast<std::size_t>(*v);
+      }
+    }
+    Merge(errors, r);
+  }
+  Merge(errors, top);
+  if (!errors.empty()) {
+    std::string message = "invalid config:";
+    for (const auto& e : errors) message += "\n  " + e;
+    return Fail(ErrorCode::kInvalidArgument, message);
+  }
+  return c;
+}
+
+std::string DefaultDataDir() {
+  if (const char* env = std::getenv("CITADEL_DATA_DIR"); env && *env) return env;
+  if (::geteuid() == 0) return "/var/lib/citadel";
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return std::string(home) + "/.local/share/citadel";
+  }
+  return "./citadel-data";
+}
+
+}  // namespace citadel::core

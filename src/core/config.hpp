@@ -1,0 +1,72 @@
+// The server's configuration: defaults, overridden by the `--config` TOML file,
+// overridden by command-line flags (in src/cli). Every limit the edge enforces
+// lives here, so an operator sees them all in one place (docs/config.md).
+//
+// A plain value; loading is a pure function of the file's text.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/ip_network.hpp"
+#include "core/result.hpp"
+
+namespace citadel::core {
+
+struct LimitsConfig {
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 1024 * 1024;
+  // Per-route body limits, by exact path, overriding max_body_bytes.
+  std::map<std::string, std::size_t> route_body_bytes;
+  int request_timeout_seconds = 30;   // a whole request must arrive within this (slowloris)
+  int idle_timeout_seconds = 60;      // a kept-alive connection with no request is closed
+  std::size_t max_connections = 4096;
+  std::size_t max_connections_per_ip = 64;
+  double requests_per_second_per_ip = 50;
+  double request_burst_per_ip = 100;
+  std::vector<IpNetwork> allow;            // exempt from the per-IP limits
+  std::vector<IpNetwork> trusted_proxies;  // whose X-Forwarded-For is believed
+};
+
+struct DatabaseConfig {
+  std::string pg_dsn;  // empty: the embedded cluster under data_dir
+  std::string pg_bin_dir = "/usr/lib/postgresql/15/bin";
+  int max_connections_total = 80;     // Citadel's share of PostgreSQL's max_connections
+  int max_connections_per_tenant = 10;
+  int pool_idle_seconds = 60;         // an idle connection is closed after this
+  int acquire_timeout_ms = 5000;
+  int worker_threads = 16;            // threads that wait on PostgreSQL for requests
+  int worker_queue = 1024;
+};
+
+struct ServerConfig {
+  std::string data_dir;
+  std::string listen = "127.0.0.1";
+  int https_port = 8443;
+  int http_port = 8080;  // 0 disables the redirecting plain-HTTP listener
+  std::string metrics_listen = "127.0.0.1";
+  int metrics_port = 9464;  // 0 disables /metrics
+  int io_threads = 0;       // 0: one per core
+  std::string public_host = "localhost";  // the host name printed and certified
+  std::string tls_cert;  // empty: a certificate from the local CA
+  std::string tls_key;
+  std::string log_level = "info";
+  std::uint32_t pbkdf2_rounds = 600'000;
+  int hash_threads = 0;     // 0: one per core
+  int hash_queue = 256;
+  int hsts_max_age_seconds = 31'536'000;
+  DatabaseConfig database;
+  LimitsConfig limits;
+};
+
+// Parses TOML text over `base` (the defaults, or what was already loaded).
+// Unknown keys are errors: a misspelt limit must not be silently ignored.
+Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig base = {});
+
+// The default data directory: $CITADEL_DATA_DIR, else /var/lib/citadel as
+// root, else $HOME/.local/share/citadel.
+std::string DefaultDataDir();
+
+}  // namespace citadel::core
