@@ -4,7 +4,6 @@
 #include <set>
 #include <unistd.h>
 
-#define TOML_EXCEPTIONS 0
 #include <toml++/toml.h>
 
 namespace citadel::core {
@@ -93,14 +92,15 @@ void Merge(std::vector<std::string>& into, TableReader& reader) {
 
 Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
   if (text.size() > 1024 * 1024) return Fail(ErrorCode::kInvalidArgument, "config file over 1 MiB");
-  toml::parse_result parsed = toml::parse(text);
-  if (!parsed) {
-    const auto& err = parsed.error();
+  // Debian's toml++ is built with exceptions; they stay inside this function.
+  toml::table root;
+  try {
+    root = toml::parse(text);
+  } catch (const toml::parse_error& err) {
     return Fail(ErrorCode::kInvalidArgument,
                 "config line " + std::to_string(err.source().begin.line) + ": " +
                     std::string(err.description()));
   }
-  const toml::table& root = parsed.table();
   std::vector<std::string> errors;
   TableReader top(root, "");
   if (const toml::table* t = top.SubTable("server")) {

@@ -1,0 +1,53 @@
+#include "core/bounded_worker_pool.hpp"
+
+#include <atomic>
+#include <future>
+
+#include <gtest/gtest.h>
+
+namespace citadel::core {
+namespace {
+
+TEST(BoundedWorkerPoolTest, RunsEverySubmittedTask) {
+  std::atomic<int> done{0};
+  {
+    BoundedWorkerPool pool("test", 3, 100);
+    for (int i = 0; i < 50; ++i) ASSERT_TRUE(pool.Submit([&] { ++done; }));
+  }
+  EXPECT_EQ(done.load(), 50);
+}
+
+TEST(BoundedWorkerPoolTest, RefusesWorkPastTheQueueLimit) {
+  BoundedWorkerPool pool("test", 1, 2);
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::promise<void> started;
+  ASSERT_TRUE(pool.Submit([&] {
+    started.set_value();
+    gate.wait();
+  }));
+  started.get_future().wait();  // the only worker is now busy
+  EXPECT_TRUE(pool.Submit([] {}));
+  EXPECT_TRUE(pool.Submit([] {}));
+  EXPECT_FALSE(pool.Submit([] {})) << "a third queued task must be refused";
+  release.set_value();
+}
+
+TEST(BoundedWorkerPoolTest, AThrowingTaskDoesNotKillTheWorker) {
+  std::atomic<int> done{0};
+  {
+    BoundedWorkerPool pool("test", 1, 10);
+    ASSERT_TRUE(pool.Submit([] { throw std::runtime_error("boom"); }));
+    ASSERT_TRUE(pool.Submit([&] { ++done; }));
+  }
+  EXPECT_EQ(done.load(), 1);
+}
+
+TEST(BoundedWorkerPoolTest, RefusesAfterShutdown) {
+  BoundedWorkerPool pool("test", 1, 10);
+  pool.Shutdown();
+  EXPECT_FALSE(pool.Submit([] {}));
+}
+
+}  // namespace
+}  // namespace citadel::core

@@ -1,0 +1,68 @@
+#include "core/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace citadel::core {
+namespace {
+
+TEST(ConfigTest, DefaultsAreSafe) {
+  ServerConfig c;
+  EXPECT_EQ(c.listen, "127.0.0.1");
+  EXPECT_EQ(c.https_port, 8443);
+  EXPECT_EQ(c.http_port, 8080);
+  EXPECT_EQ(c.pbkdf2_rounds, 600'000u);
+  EXPECT_GE(c.hsts_max_age_seconds, 180 * 86400);
+  EXPECT_TRUE(c.limits.allow.empty());
+}
+
+TEST(ConfigTest, ReadsEverySection) {
+  auto c = ParseConfigToml(R"(
+[server]
+https_port = 9443
+listen = "0.0.0.0"
+[database]
+max_connections_per_tenant = 4
+[limits]
+max_body_bytes = 2048
+requests_per_second_per_ip = 5.5
+allow = ["127.0.0.0/8", "::1"]
+trusted_proxies = ["10.0.0.1"]
+[limits.route_body_bytes]
+"/jsonrpc" = 10485760
+)");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->https_port, 9443);
+  EXPECT_EQ(c->listen, "0.0.0.0");
+  EXPECT_EQ(c->http_port, 8080);  // untouched default
+  EXPECT_EQ(c->database.max_connections_per_tenant, 4);
+  EXPECT_EQ(c->limits.max_body_bytes, 2048u);
+  EXPECT_DOUBLE_EQ(c->limits.requests_per_second_per_ip, 5.5);
+  EXPECT_EQ(c->limits.allow.size(), 2u);
+  EXPECT_EQ(c->limits.route_body_bytes.at("/jsonrpc"), 10485760u);
+}
+
+TEST(ConfigTest, UnknownKeysAndBadValuesAreErrorsNamingTheKey) {
+  auto typo = ParseConfigToml("[limits]\nmax_body_byte = 1\n");
+  ASSERT_FALSE(typo);
+  EXPECT_NE(typo.error().message.find("limits.max_body_byte: unknown setting"), std::string::npos);
+
+  auto range = ParseConfigToml("[server]\nhttps_port = 70000\n");
+  ASSERT_FALSE(range);
+  EXPECT_NE(range.error().message.find("server.https_port"), std::string::npos);
+
+  auto net = ParseConfigToml("[limits]\nallow = [\"not-a-network\"]\n");
+  ASSERT_FALSE(net);
+  EXPECT_NE(net.error().message.find("limits.allow"), std::string::npos);
+
+  auto hsts = ParseConfigToml("[server]\nhsts_max_age_seconds = 60\n");
+  EXPECT_FALSE(hsts) << "HSTS below 180 days must be refused";
+
+  auto syntax = ParseConfigToml("[server\n");
+  ASSERT_FALSE(syntax);
+  EXPECT_NE(syntax.error().message.find("line 1"), std::string::npos);
+
+  EXPECT_FALSE(ParseConfigToml("[nonsense]\nx = 1\n"));
+}
+
+}  // namespace
+}  // namespace citadel::core
