@@ -1,0 +1,31 @@
+# install_packages PKG...: installs the Debian packages that are missing, and only
+# those; says nothing when all are there. Works as root (CI) or through sudo.
+# Idempotent: running it twice installs nothing the second time.
+
+install_packages() {
+  local missing=() pkg status
+  for pkg in "$@"; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "error: need root (or sudo) to install: ${missing[*]}" >&2; return 1; }
+    sudo=(sudo)
+  fi
+  echo "Installing Debian packages: ${missing[*]}" >&2
+
+  # Debian's postgresql package would create and start a 'main' cluster on TCP
+  # 5432 that Citadel never uses; Citadel runs its own. Say so before install.
+  if [[ ! -e /etc/postgresql-common/createcluster.conf ]]; then
+    "${sudo[@]}" mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | "${sudo[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+
+  export DEBIAN_FRONTEND=noninteractive
+  # One update per run, and only when something is missing.
+  "${sudo[@]}" apt-get update -qq </dev/null >&2
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >&2
+}

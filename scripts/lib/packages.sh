@@ -1,0 +1,17 @@
+# Debian packages Citadel needs, by purpose. Sourced by scripts/run and scripts/test.
+# Each package's reason is in docs/dependencies.md.
+
+# shellcheck disable=SC2034
+CITADEL_RUN_PACKAGES=(
+  build-essential cmake ninja-build pkg-config ccache
+  libboost1.81-dev libssl-dev openssl ca-certificates
+  libpq-dev postgresql-15 postgresql-contrib
+  nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
+)
+
+# shellcheck disable=SC2034
+CITADEL_TEST_PACKAGES=(
+  libgtest-dev libgmock-dev
+  clang libclang-rt-14-dev
+  python3 curl procps iproute2 testssl.sh
+)
