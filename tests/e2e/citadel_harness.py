@@ -1,0 +1,183 @@
+"""Starts the real `citadel` binary for end-to-end tests and talks to it over HTTPS.
+
+Each CitadelServer owns a data directory and free ports of its own, so tests run
+in parallel. It reads the start-up banner from stdout (URL, CA path, demo login)
+and keeps stderr (the JSON log) for assertions that no secret was logged.
+"""
+import json
+import os
+import re
+import signal
+import socket
+import ssl
+import subprocess
+import tempfile
+import threading
+import time
+import http.client
+
+CITADEL = os.environ.get("CITADEL_BIN", os.path.join(os.path.dirname(__file__), "../../build/citadel"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def short_tempdir(prefix):
+    # Short, so the PostgreSQL socket path fits in 107 bytes; world-traversable,
+    # so the unprivileged service user can reach its files under it.
+    path = tempfile.mkdtemp(prefix=prefix, dir="/tmp")
+    os.chmod(path, 0o755)
+    return path
+
+
+def run_cli(*args, data_dir=None, env=None, input_text=None, timeout=120):
+    """Runs `citadel args...`; returns CompletedProcess (text)."""
+    full_env = dict(os.environ)
+    if data_dir:
+        full_env["CITADEL_DATA_DIR"] = data_dir
+    full_env.update(env or {})
+    return subprocess.run([CITADEL, *args], capture_output=True, text=True, env=full_env,
+                          input=input_text, stdin=None if input_text is not None else subprocess.DEVNULL,
+                          timeout=timeout)
+
+
+class CitadelServer:
+    def __init__(self, data_dir=None, extra_args=(), config_text=None):
+        self.data_dir = data_dir or short_tempdir("cit-e2e-")
+        self.https_port = free_port()
+        self.http_port = free_port()
+        self.metrics_port = free_port()
+        self.extra_args = list(extra_args)
+        self.config_text = config_text
+        self.proc = None
+        self.stdout_lines = []
+        self.stderr_lines = []
+        self.banner = {}
+
+    # -- lifecycle ---------------------------------------------------------
+    def start(self, timeout=90):
+        args = [CITADEL, "serve", "--data-dir", self.data_dir, "--https-port", str(self.https_port),
+                "--http-port", str(self.http_port), "--metrics-port", str(self.metrics_port)]
+        if self.config_text is not None:
+            path = os.path.join(self.data_dir, "e2e.toml")
+            with open(path, "w") as f:
+                f.write(self.config_text)
+            args += ["--config", path]
+        args += self.extra_args
+        self.stdout_lines, self.stderr_lines, self.banner = [], [], {}
+        self.ready = threading.Event()
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     stdin=subprocess.DEVNULL, text=True)
+        threading.Thread(target=self._read_stdout, daemon=True).start()
+        threading.Thread(target=self._read_stderr, daemon=True).start()
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.ready.wait(0.2):
+                return self
+            if self.proc.poll() is not None:
+                time.sleep(0.3)
+                raise AssertionError("citadel serve exited with %s:\n%s\n%s" % (
+                    self.proc.returncode, "".join(self.stdout_lines), "".join(self.stderr_lines[-40:])))
+        raise AssertionError("citadel serve not ready in %ss:\n%s" % (timeout, "".join(self.stderr_lines[-40:])))
+
+    def _read_stdout(self):
+        for line in self.proc.stdout:
+            self.stdout_lines.append(line)
+            m = re.match(r"\s*([A-Za-z ]+):\s+(.*\S)\s*$", line)
+            if m:
+                self.banner.setdefault(m.group(1).strip().lower(), m.group(2))
+            if line.startswith("Citadel is ready"):
+                self.ready.set()
+
+    def _read_stderr(self):
+        for line in self.proc.stderr:
+            self.stderr_lines.append(line)
+
+    def stop(self, sig=signal.SIGTERM, timeout=60):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout)
+        return self.proc.returncode if self.proc else None
+
+    def kill9(self):
+        self.proc.kill()
+        self.proc.wait(10)
+
+    def log_records(self):
+        out = []
+        for line in self.stderr_lines:
+            line = line.strip()
+            if line.startswith("{"):
+                out.append(json.loads(line))
+        return out
+
+    # -- talking to it -----------------------------------------------------
+    @property
+    def ca_path(self):
+        return os.path.join(self.data_dir, "tls", "ca.pem")
+
+    def tls_context(self):
+        ctx = ssl.create_default_context(cafile=self.ca_path)
+        return ctx
+
+    def https(self, method, path, body=None, headers=None, source="127.0.0.1"):
+        """One request on a fresh TLS connection from `source`, verifying the
+        certificate for "localhost" against the local CA. Returns (status, headers, body)."""
+        ctx = self.tls_context()
+        sock = socket.create_connection(("127.0.0.1", self.https_port), 30, (source, 0))
+        conn = http.client.HTTPSConnection("localhost", self.https_port, context=ctx, timeout=30)
+        conn.sock = ctx.wrap_socket(sock, server_hostname="localhost")
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            resp = conn.getresponse()
+            data = resp.read()
+            return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), data
+        finally:
+            conn.close()
+
+    def http_plain(self, method, path, port, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            conn.request(method, path, headers=headers or {})
+            resp = conn.getresponse()
+            data = resp.read()
+            return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), data
+        finally:
+            conn.close()
+
+    def postmaster_pid(self):
+        pidfile = os.path.join(self.data_dir, "pg", "data", "postmaster.pid")
+        try:
+            with open(pidfile) as f:
+                return int(f.readline().strip())
+        except (OSError, ValueError):
+            return None
+
+
+def pid_alive(pid):
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie is not alive for our purposes.
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_until(predicate, timeout=30, interval=0.1):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
