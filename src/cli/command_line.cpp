@@ -1,0 +1,124 @@
+#include "cli/command_line.hpp"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+namespace citadel::cli {
+namespace {
+
+constexpr const char* kVersion = "citadel 0.1.0";
+
+void AddCommonOptions(CLI::App& app, CommonOptions& common) {
+  app.add_option("--data-dir", common.data_dir,
+                 "Data directory (default: $CITADEL_DATA_DIR, else /var/lib/citadel as root, "
+                 "else ~/.local/share/citadel)");
+  app.add_option("--config", common.config_file, "TOML configuration file (see docs/config.md)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--pg-dsn", common.pg_dsn,
+                 "External PostgreSQL cluster (a superuser or CREATEROLE+CREATEDB connection "
+                 "string) instead of the embedded one");
+  app.add_option("--log-level", common.log_level, "debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+}
+
+// CLI11 rejects a value starting with '-' for a positional; tenant names never do.
+void AddTenantName(CLI::App& app, std::string& name) {
+  app.add_option("NAME", name, "Tenant name: lowercase letters, digits and '-', 1 to 63 characters")
+      ->required();
+}
+
+}  // namespace
+
+ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
+  CLI::App app{"Citadel: a secure, multi-tenant ERP server and the platform that hosts it.",
+               "citadel"};
+  app.set_version_flag("--version", kVersion);
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  ServeCommand serve;
+  auto* serve_app = app.add_subcommand(
+      "serve",
+      "Run the server: HTTPS on --https-port, a redirecting HTTP listener on --http-port, and, "
+      "without --pg-dsn, an embedded PostgreSQL under the data directory. Stops cleanly on "
+      "SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.");
+  AddCommonOptions(*serve_app, serve.common);
+  serve_app->add_option("--listen", serve.listen, "Address to listen on (default 127.0.0.1)");
+  serve_app->add_option("--https-port", serve.https_port, "HTTPS port (default 8443)")
+      ->check(CLI::Range(1, 65535));
+  serve_app->add_option("--http-port", serve.http_port,
+                        "Plain HTTP port that only redirects to HTTPS (default 8080; 0 disables)")
+      ->check(CLI::Range(0, 65535));
+  serve_app->add_option("--metrics-port", serve.metrics_port,
+                        "Loopback-only Prometheus /metrics port (default 9464; 0 disables)")
+      ->check(CLI::Range(0, 65535));
+  serve_app->add_option("--tls-cert", serve.tls_cert,
+                        "PEM certificate chain (default: one from the local CA)")
+      ->check(CLI::ExistingFile);
+  serve_app->add_option("--tls-key", serve.tls_key, "PEM private key for --tls-cert")
+      ->check(CLI::ExistingFile);
+
+  auto* tenant_app = app.add_subcommand("tenant", "Create, list, inspect and drop tenants");
+  tenant_app->require_subcommand(1);
+
+  TenantCreateCommand create;
+  auto* create_app = tenant_app->add_subcommand(
+      "create", "Create a tenant: its own database and role, cloned from the template");
+  AddCommonOptions(*create_app, create.common);
+  AddTenantName(*create_app, create.name);
+  create_app->add_option("--admin-login", create.admin_login,
+                         "Login of the tenant's first administrator (default admin)");
+  create_app->add_option("--admin-password-file", create.admin_password_file,
+                         "File holding the administrator's password (default: generate one and "
+                         "print it once)")
+      ->check(CLI::ExistingFile);
+
+  TenantListCommand list;
+  auto* list_app = tenant_app->add_subcommand("list", "List live tenants");
+  AddCommonOptions(*list_app, list.common);
+  list_app->add_flag("--json", list.json, "Print JSON instead of a table");
+
+  TenantInfoCommand info;
+  auto* info_app = tenant_app->add_subcommand("info", "Show one tenant");
+  AddCommonOptions(*info_app, info.common);
+  AddTenantName(*info_app, info.name);
+  info_app->add_flag("--json", info.json, "Print JSON");
+
+  TenantDropCommand drop;
+  auto* drop_app = tenant_app->add_subcommand(
+      "drop", "Drop a tenant: ends its connections, drops its database and role, records the drop");
+  AddCommonOptions(*drop_app, drop.common);
+  AddTenantName(*drop_app, drop.name);
+  drop_app->add_flag("--yes", drop.yes, "Confirm without asking (required without a terminal)");
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  if (!reversed.empty()) reversed.pop_back();  // the program name
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    CLI::App* target = &app;
+    while (!target->get_subcommands().empty()) target = target->get_subcommands().front();
+    std::cout << target->help();
+    return {std::nullopt, 0};
+  } catch (const CLI::CallForAllHelp&) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return {std::nullopt, 0};
+  } catch (const CLI::CallForVersion&) {
+    std::cout << kVersion << "\n";
+    return {std::nullopt, 0};
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "citadel: " << e.what() << "\nRun 'citadel --help' for usage.\n";
+    return {std::nullopt, 2};
+  }
+
+  if (serve_app->parsed()) return {serve, 0};
+  if (create_app->parsed()) return {create, 0};
+  if (list_app->parsed()) return {list, 0};
+  if (info_app->parsed()) return {info, 0};
+  if (drop_app->parsed()) return {drop, 0};
+  std::cerr << "citadel: no command given\nRun 'citadel --help' for usage.\n";
+  return {std::nullopt, 2};
+}
+
+}  // namespace citadel::cli
