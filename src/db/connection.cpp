@@ -1,0 +1,88 @@
+#include "db/connection.hpp"
+
+#include <string>
+#include <utility>
+
+#include <libpq-fe.h>
+
+#include "db/error.hpp"
+#include "db/utility_statement.hpp"
+
+namespace citadel::db {
+
+Connection::~Connection() { Close(); }
+
+Connection::Connection(Connection&& other) noexcept
+    : conn_(std::exchange(other.conn_, nullptr)), broken_(std::exchange(other.broken_, false)) {}
+
+Connection& Connection::operator=(Connection&& other) noexcept {
+  if (this != &other) {
+    Close();
+    conn_ = std::exchange(other.conn_, nullptr);
+    broken_ = std::exchange(other.broken_, false);
+  }
+  return *this;
+}
+
+void Connection::Close() {
+  if (conn_ != nullptr) PQfinish(conn_);
+  conn_ = nullptr;
+}
+
+core::Result<Connection> Connection::Open(const std::string& dsn,
+                                          std::chrono::seconds connect_timeout) {
+  const std::string timeout = std::to_string(connect_timeout.count());
+  // Keywords are applied in order, so the expanded DSN (last) overrides our
+  // defaults: an operator's connect_timeout or application_name wins.
+  const char* keywords[] = {"connect_timeout", "application_name", "client_encoding", "dbname",
+                            nullptr};
+  const char* values[] = {timeout.c_str(), "citadel", "UTF8", dsn.c_str(), nullptr};
+  pg_conn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  if (conn == nullptr) {
+    return core::Fail(core::ErrorCode::kResourceExhausted, "out of memory opening a connection");
+  }
+  if (PQstatus(conn) != CONNECTION_OK) {
+    core::Error error = ErrorFromSqlState(sqlstate::kUnableToConnect, PQerrorMessage(conn));
+    PQfinish(conn);
+    return std::unexpected(std::move(error));
+  }
+  return Connection(conn);
+}
+
+core::Result<QueryResult> Connection::Finish(pg_result* result) {
+  ExecStatusType status = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
+    return QueryResult(result);
+  }
+  core::Error error = ErrorFromResult(result, conn_);
+  PQclear(result);
+  if (PQstatus(conn_) != CONNECTION_OK || IsConnectionLoss(error)) broken_ = true;
+  return std::unexpected(std::move(error));
+}
+
+core::Result<QueryResult> Connection::ExecuteParams(SqlText sql, std::span<const Param> params) {
+  if (conn_ == nullptr) return core::Fail(core::ErrorCode::kUnavailable, "not connected");
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+  pg_result* result = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                   values.data(), nullptr, nullptr, /*resultFormat=*/0);
+  return Finish(result);
+}
+
+core::Result<QueryResult> Connection::ExecuteUtility(const UtilityStatement& statement) {
+  if (conn_ == nullptr) return core::Fail(core::ErrorCode::kUnavailable, "not connected");
+  // PQexecParams with no parameters still refuses multi-statement strings.
+  pg_result* result =
+      PQexecParams(conn_, statement.text().c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+  return Finish(result);
+}
+
+bool Connection::IsReusable() const {
+  return conn_ != nullptr && !broken_ && PQstatus(conn_) == CONNECTION_OK &&
+         PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
+int Connection::BackendPid() const { return conn_ != nullptr ? PQbackendPID(conn_) : 0; }
+
+}  // namespace citadel::db
