@@ -1,0 +1,113 @@
+// Connection against a real PostgreSQL: bound parameters, NULLs, errors.
+#include "db/connection.hpp"
+
+#include <gtest/gtest.h>
+
+#include "db/error.hpp"
+#include "db/identifier.hpp"
+#include "db/testing/pg_test_cluster.hpp"
+#include "db/utility_statement.hpp"
+
+namespace citadel::db {
+namespace {
+
+Connection Superuser(std::string_view db = "postgres") {
+  auto conn = Connection::Open(testing::PgTestCluster().SuperuserDsn(db));
+  EXPECT_TRUE(conn.has_value()) << conn.error().message;
+  return std::move(*conn);
+}
+
+TEST(ConnectionPg, InjectionAttemptRoundTripsAsData) {
+  Connection conn = Superuser();
+  ASSERT_TRUE(conn.Execute("CREATE TEMP TABLE x (v text)"));
+  const std::string evil = "'; DROP TABLE x; --";
+  ASSERT_TRUE(conn.Execute("INSERT INTO x VALUES ($1)", evil));
+  auto r = conn.Execute("SELECT v FROM x WHERE v = $1", evil);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->rows(), 1);
+  EXPECT_EQ(r->Get(0, "v"), evil);
+  auto still_there = conn.Execute("SELECT count(*) AS n FROM x");
+  ASSERT_TRUE(still_there);
+  EXPECT_EQ(still_there->Text(0, "n"), "1");
+}
+
+TEST(ConnectionPg, NullsIntegersAndColumnsByName) {
+  Connection conn = Superuser();
+  auto r = conn.Execute("SELECT $1::int + 1 AS n, $2::text AS missing, $3::bool AS flag", 41,
+                        std::nullopt, true);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->Get(0, "n"), "42");
+  EXPECT_FALSE(r->Get(0, "missing").has_value());
+  EXPECT_EQ(r->Get(0, "flag"), "t");
+  EXPECT_EQ(r->ColumnIndex("nope"), -1);
+}
+
+TEST(ConnectionPg, SeveralStatementsInOneStringAreRefused) {
+  Connection conn = Superuser();
+  auto r = conn.Execute("SELECT 1; SELECT 2");
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(conn.IsReusable());
+}
+
+TEST(ConnectionPg, UniqueViolationKeepsSqlState) {
+  Connection conn = Superuser();
+  ASSERT_TRUE(conn.Execute("CREATE TEMP TABLE u (k int PRIMARY KEY)"));
+  ASSERT_TRUE(conn.Execute("INSERT INTO u VALUES (1)"));
+  auto r = conn.Execute("INSERT INTO u VALUES (1)");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, core::ErrorCode::kAlreadyExists);
+  EXPECT_TRUE(IsUniqueViolation(r.error()));
+  EXPECT_EQ(SqlStateOf(r.error()), "23505");
+}
+
+TEST(ConnectionPg, SerializationFailureIsRetryable) {
+  Connection conn = Superuser();
+  auto r = conn.Execute(
+      "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'serialization_failure'; END $$");
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(IsRetryableTransactionError(r.error()));
+  EXPECT_EQ(r.error().code, core::ErrorCode::kUnavailable);
+}
+
+TEST(ConnectionPg, ConnectionFailureIsUnavailableAndHidesPassword) {
+  auto conn = Connection::Open("host=/nonexistent port=5432 user=x password=hunter2secret",
+                               std::chrono::seconds(2));
+  ASSERT_FALSE(conn);
+  EXPECT_EQ(conn.error().code, core::ErrorCode::kUnavailable);
+  EXPECT_EQ(conn.error().message.find("hunter2secret"), std::string::npos);
+}
+
+TEST(ConnectionPg, TerminatedBackendMarksConnectionBroken) {
+  Connection victim = Superuser();
+  Connection killer = Superuser();
+  ASSERT_TRUE(killer.Execute("SELECT pg_terminate_backend($1)", victim.BackendPid()));
+  auto r = victim.Execute("SELECT 1");
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(IsConnectionLoss(r.error())) << r.error().message;
+  EXPECT_FALSE(victim.IsReusable());
+}
+
+TEST(ConnectionPg, PasswordNeverInUtilityStatement) {
+  Connection conn = Superuser();
+  auto role = Identifier::Make("conn_test_role");
+  ASSERT_TRUE(role);
+  const std::string password = "correct horse battery staple";
+  auto stmt = UtilityStatementBuilder(conn)
+                  .Sql("CREATE ROLE ")
+                  .Name(*role)
+                  .Sql(" LOGIN PASSWORD ")
+                  .PasswordVerifier(*role, password)
+                  .Build();
+  ASSERT_TRUE(stmt);
+  EXPECT_EQ(stmt->text().find(password), std::string::npos);
+  EXPECT_NE(stmt->text().find("SCRAM-SHA-256$"), std::string::npos);
+  ASSERT_TRUE(conn.ExecuteUtility(*stmt));
+  // The verifier works: the role can log in with the clear password.
+  auto dsn = testing::PgTestCluster().Access()->LoginDsn("postgres", "conn_test_role", password);
+  auto login = Connection::Open(dsn);
+  EXPECT_TRUE(login) << login.error().message;
+  EXPECT_TRUE(conn.Execute("DROP ROLE conn_test_role"));
+}
+
+}  // namespace
+}  // namespace citadel::db
