@@ -1,9 +1,7 @@
 #include "db/testing/pg_test_cluster.hpp"
 
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
-#include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
@@ -39,27 +37,5 @@ class PgTestEnvironment final : public ::testing::Environment {
 
 EmbeddedCluster& PgTestCluster() { return *g_cluster; }
 const std::string& PgTestDataDir() { return g_data_dir; }
-
-EmbeddedClusterOptions TestClusterOptions(const std::string& data_dir) {
-  EmbeddedClusterOptions o;
-  o.data_dir = data_dir;
-  o.max_connections = 100;
-  o.start_timeout = std::chrono::seconds(60);
-  o.initdb_sync = false;
-  o.extra_settings = {{"fsync", "off"},
-                      {"synchronous_commit", "off"},
-                      {"full_page_writes", "off"},
-                      {"shared_buffers", "'32MB'"}};
-  return o;
-}
-
-std::string MakeTestDataDir(const std::string& prefix) {
-  std::string tmpl = "/tmp/" + prefix + "XXXXXX";
-  char* made = ::mkdtemp(tmpl.data());
-  if (made == nullptr) return {};
-  // The service user must traverse it to reach <dir>/pg (search only).
-  ::chmod(made, 0711);
-  return made;
-}
 
 }  // namespace citadel::db::testing
