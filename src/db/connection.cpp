@@ -46,6 +46,9 @@ core::Result<Connection> Connection::Open(const std::string& dsn,
     PQfinish(conn);
     return std::unexpected(std::move(error));
   }
+  // Server notices ("already exists, skipping") would go to stderr by
+  // default, outside the structured log; they carry nothing we act on.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   return Connection(conn);
 }
 

@@ -1,0 +1,85 @@
+#include "platform/catalog_schema.hpp"
+
+#include <vector>
+
+#include "db/error.hpp"
+
+namespace citadel::platform {
+namespace {
+
+struct Migration {
+  int version;
+  std::vector<db::SqlText> statements;
+};
+
+// Append only: a released migration is never edited, a change is a new one.
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> migrations = {
+      {1,
+       {"CREATE TABLE tenants ("
+        "  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+        "  name text NOT NULL,"
+        "  db_name text NOT NULL UNIQUE,"
+        "  role_name text NOT NULL UNIQUE,"
+        "  cluster text NOT NULL DEFAULT 'default',"
+        "  state text NOT NULL CHECK (state IN ('creating', 'active', 'dropping', 'dropped')),"
+        "  created_at timestamptz NOT NULL DEFAULT now(),"
+        "  dropped_at timestamptz,"
+        "  admin_login text NOT NULL,"
+        "  admin_password_hash text NOT NULL)",
+        // Unique among live tenants only: a dropped tenant's record stays, and
+        // its name may be taken again.
+        "CREATE UNIQUE INDEX tenants_live_name ON tenants (name) WHERE state <> 'dropped'"}},
+  };
+  return migrations;
+}
+
+}  // namespace
+
+core::Result<void> EnsureCatalogDatabase(db::Connection& maintenance) {
+  auto exists = maintenance.Execute("SELECT 1 FROM pg_database WHERE datname = $1",
+                                    kCatalogDatabase);
+  if (!exists) return std::unexpected(exists.error());
+  if (exists->empty()) {
+    auto created = maintenance.Execute("CREATE DATABASE citadel_catalog");
+    if (!created && db::SqlStateOf(created.error()) != db::sqlstate::kDuplicateDatabase) {
+      return std::unexpected(created.error());
+    }
+  }
+  auto revoked = maintenance.Execute("REVOKE CONNECT, TEMPORARY ON DATABASE citadel_catalog FROM PUBLIC");
+  if (!revoked) return std::unexpected(revoked.error());
+  return {};
+}
+
+core::Result<int> MigrateCatalog(db::Connection& catalog) {
+  if (auto r = catalog.Execute("REVOKE ALL ON SCHEMA public FROM PUBLIC"); !r) {
+    return std::unexpected(r.error());
+  }
+  auto made = catalog.Execute(
+      "CREATE TABLE IF NOT EXISTS schema_version ("
+      "  version integer PRIMARY KEY,"
+      "  applied_at timestamptz NOT NULL DEFAULT now())");
+  if (!made) return std::unexpected(made.error());
+  auto current = catalog.Execute("SELECT coalesce(max(version), 0) AS v FROM schema_version");
+  if (!current) return std::unexpected(current.error());
+  int version = std::stoi(current->Text(0, "v", "0"));
+  for (const Migration& m : Migrations()) {
+    if (m.version <= version) continue;
+    if (auto r = catalog.Execute("BEGIN"); !r) return std::unexpected(r.error());
+    core::Result<db::QueryResult> step = db::QueryResult();
+    for (db::SqlText sql : m.statements) {
+      step = catalog.Execute(sql);
+      if (!step) break;
+    }
+    if (step) step = catalog.Execute("INSERT INTO schema_version (version) VALUES ($1)", m.version);
+    if (!step) {
+      (void)catalog.Execute("ROLLBACK");
+      return std::unexpected(step.error());
+    }
+    if (auto r = catalog.Execute("COMMIT"); !r) return std::unexpected(r.error());
+    version = m.version;
+  }
+  return version;
+}
+
+}  // namespace citadel::platform

@@ -1,0 +1,123 @@
+#include "platform/tenant_provisioner.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include "db/error.hpp"
+#include "db/identifier.hpp"
+#include "db/utility_statement.hpp"
+#include "platform/tenant_template.hpp"
+
+namespace citadel::platform {
+namespace {
+
+core::Result<void> Run(db::Connection& conn, db::UtilityStatementBuilder& builder) {
+  auto statement = builder.Build();
+  if (!statement) return std::unexpected(statement.error());
+  auto r = conn.ExecuteUtility(*statement);
+  if (!r) return std::unexpected(r.error());
+  return {};
+}
+
+core::Result<void> CloneTemplate(db::Connection& maintenance, const db::Identifier& id) {
+  // Another session on the template (a concurrent Open preparing it) makes
+  // CREATE DATABASE fail with object_in_use after its own 5 s wait; retry.
+  for (int attempt = 0;; ++attempt) {
+    auto r = Run(maintenance, db::UtilityStatementBuilder(maintenance)
+                                  .Sql("CREATE DATABASE ")
+                                  .Name(id)
+                                  .Sql(" TEMPLATE citadel_template OWNER ")
+                                  .Name(id));
+    if (r || attempt >= 2 || db::SqlStateOf(r.error()) != db::sqlstate::kObjectInUse) return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+core::Result<void> Provision(const db::ClusterAccess& access, db::Connection& maintenance,
+                             const db::Identifier& id, const TenantDatabaseSpec& spec,
+                             bool provisioner_is_superuser, bool& made_role, bool& made_db) {
+  auto r = Run(maintenance, db::UtilityStatementBuilder(maintenance)
+                                .Sql("CREATE ROLE ")
+                                .Name(id)
+                                .Sql(" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
+                                     "NOBYPASSRLS NOINHERIT CONNECTION LIMIT ")
+                                .Integer(spec.connection_limit)
+                                .Sql(" PASSWORD ")
+                                .PasswordVerifier(id, spec.role_password));
+  if (!r) return r;
+  made_role = true;
+  if (!provisioner_is_superuser) {
+    // A CREATEROLE provisioner must be a member to give the role a database.
+    r = Run(maintenance, db::UtilityStatementBuilder(maintenance)
+                             .Sql("GRANT ")
+                             .Name(id)
+                             .Sql(" TO CURRENT_USER"));
+    if (!r) return r;
+  }
+  if (r = CloneTemplate(maintenance, id); !r) return r;
+  made_db = true;
+  r = Run(maintenance, db::UtilityStatementBuilder(maintenance)
+                           .Sql("REVOKE CONNECT, TEMPORARY ON DATABASE ")
+                           .Name(id)
+                           .Sql(" FROM PUBLIC"));
+  if (!r) return r;
+  r = Run(maintenance, db::UtilityStatementBuilder(maintenance)
+                           .Sql("GRANT CONNECT, TEMPORARY ON DATABASE ")
+                           .Name(id)
+                           .Sql(" TO ")
+                           .Name(id));
+  if (!r) return r;
+  auto tenant_db = db::Connection::Open(access.ProvisioningDsn(id.str()));
+  if (!tenant_db) return std::unexpected(tenant_db.error());
+  r = Run(*tenant_db, db::UtilityStatementBuilder(*tenant_db)
+                          .Sql("REASSIGN OWNED BY citadel_template TO ")
+                          .Name(id));
+  if (!r) return r;
+  // The role is NOINHERIT, so it gets nothing through pg_database_owner (the
+  // public schema's owner in a fresh database): it owns the schema itself.
+  r = Run(*tenant_db, db::UtilityStatementBuilder(*tenant_db)
+                          .Sql("ALTER SCHEMA public OWNER TO ")
+                          .Name(id));
+  if (!r) return r;
+  auto revoked = tenant_db->Execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
+  if (!revoked) return std::unexpected(revoked.error());
+  return {};
+}
+
+}  // namespace
+
+core::Result<void> CreateTenantDatabase(const db::ClusterAccess& access,
+                                        db::Connection& maintenance,
+                                        const TenantDatabaseSpec& spec,
+                                        bool provisioner_is_superuser) {
+  auto id = db::Identifier::Make(spec.name);
+  if (!id) return std::unexpected(id.error());
+  bool made_role = false;
+  bool made_db = false;
+  auto r = Provision(access, maintenance, *id, spec, provisioner_is_superuser, made_role, made_db);
+  if (!r && (made_role || made_db)) {
+    // Undo: no half tenant stays behind. The original error is what matters.
+    (void)DropTenantDatabase(maintenance, spec.name);
+  }
+  return r;
+}
+
+core::Result<void> DropTenantDatabase(db::Connection& maintenance, const std::string& name) {
+  auto id = db::Identifier::Make(name);
+  if (!id) return std::unexpected(id.error());
+  auto ended = maintenance.Execute(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+      "WHERE datname = $1 AND pid <> pg_backend_pid()",
+      name);
+  if (!ended) return std::unexpected(ended.error());
+  // WITH (FORCE) ends sessions that arrived after the line above.
+  auto r = Run(maintenance, db::UtilityStatementBuilder(maintenance)
+                                .Sql("DROP DATABASE IF EXISTS ")
+                                .Name(*id)
+                                .Sql(" WITH (FORCE)"));
+  if (!r) return r;
+  return Run(maintenance,
+             db::UtilityStatementBuilder(maintenance).Sql("DROP ROLE IF EXISTS ").Name(*id));
+}
+
+}  // namespace citadel::platform

@@ -1,0 +1,218 @@
+#include "platform/tenant_service.hpp"
+
+#include <chrono>
+
+#include "core/random.hpp"
+#include "db/connection.hpp"
+#include "platform/catalog_schema.hpp"
+#include "platform/tenant_name.hpp"
+#include "platform/tenant_provisioner.hpp"
+#include "platform/tenant_template.hpp"
+
+namespace citadel::platform {
+namespace {
+
+// pg_advisory_lock key for bootstrapping a cluster ("citadel" in ASCII).
+constexpr std::int64_t kBootstrapLock = 0x63697461'64656CLL;
+// A tenant role may open this many connections beyond its pool's cap, for
+// an operator's psql or a backup next to a full pool.
+constexpr int kTenantConnectionHeadroom = 5;
+
+template <class T>
+core::Result<void> Ok(const core::Result<T>& r) {
+  if (!r) return std::unexpected(r.error());
+  return {};
+}
+
+db::PoolLimits AdminPoolLimits() {
+  db::PoolLimits l;
+  l.max_total = 8;
+  l.max_per_pool = 4;
+  l.acquire_timeout = std::chrono::seconds(10);
+  l.idle_timeout = std::chrono::seconds(60);
+  return l;
+}
+
+}  // namespace
+
+TenantServiceOptions TenantServiceOptions::FromConfig(const core::ServerConfig& config) {
+  TenantServiceOptions o;
+  o.data_dir = config.data_dir;
+  o.pbkdf2_rounds = config.pbkdf2_rounds;
+  o.tenant_pools = db::PoolLimits::FromConfig(config.database);
+  o.harden_maintenance_databases = config.database.pg_dsn.empty();
+  return o;
+}
+
+TenantService::TenantService(std::shared_ptr<const db::ClusterAccess> access,
+                             TenantServiceOptions options, RolePasswordKey key, bool superuser)
+    : access_(std::move(access)), options_(std::move(options)), key_(std::move(key)),
+      hasher_(options_.pbkdf2_rounds), provisioner_is_superuser_(superuser) {
+  admin_pools_ = std::make_unique<db::PoolGroup>(
+      AdminPoolLimits(),
+      [access = access_](const std::string& db) -> core::Result<std::string> {
+        return access->ProvisioningDsn(db);
+      },
+      *options_.clock);
+  tenant_pools_ = std::make_unique<db::PoolGroup>(
+      options_.tenant_pools,
+      [this](const std::string& name) { return TenantDsn(name); }, *options_.clock);
+  admin_pools_->StartReaper(std::chrono::seconds(5));
+  tenant_pools_->StartReaper(std::chrono::seconds(5));
+}
+
+TenantService::~TenantService() = default;
+
+core::Result<std::unique_ptr<TenantService>> TenantService::Open(
+    std::shared_ptr<const db::ClusterAccess> access, TenantServiceOptions options) {
+  auto key = RolePasswordKey::LoadOrCreate(*options.file_system, options.data_dir);
+  if (!key) return std::unexpected(key.error());
+  auto maintenance = db::Connection::Open(access->ProvisioningDsn(access->MaintenanceDatabase()));
+  if (!maintenance) return std::unexpected(maintenance.error());
+  auto super = maintenance->Execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
+  if (!super) return std::unexpected(super.error());
+  const bool superuser = super->Get(0, 0) == "t";
+  std::unique_ptr<TenantService> service(
+      new TenantService(std::move(access), std::move(options), std::move(*key), superuser));
+  if (auto r = service->Bootstrap(); !r) return std::unexpected(r.error());
+  return service;
+}
+
+core::Result<void> TenantService::Bootstrap() {
+  // A session of its own, so the advisory lock is released when it closes,
+  // whatever happens below.
+  auto maintenance = db::Connection::Open(access_->ProvisioningDsn(access_->MaintenanceDatabase()));
+  if (!maintenance) return std::unexpected(maintenance.error());
+  if (auto r = Ok(maintenance->Execute("SELECT pg_advisory_lock($1)", kBootstrapLock)); !r) return r;
+  if (auto r = EnsureCatalogDatabase(*maintenance); !r) return r;
+  if (options_.harden_maintenance_databases) {
+    for (db::SqlText sql : {db::SqlText("REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC"),
+                            db::SqlText("REVOKE CONNECT, TEMPORARY ON DATABASE template1 FROM PUBLIC")}) {
+      if (auto r = Ok(maintenance->Execute(sql)); !r) return r;
+    }
+  }
+  {
+    auto catalog = db::Connection::Open(access_->ProvisioningDsn(kCatalogDatabase));
+    if (!catalog) return std::unexpected(catalog.error());
+    if (auto r = Ok(MigrateCatalog(*catalog)); !r) return r;
+  }
+  return PrepareTemplate(*access_, *maintenance, provisioner_is_superuser_);
+}
+
+core::Result<TenantRecord> TenantService::Create(const CreateTenantRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  if (auto problem = TenantNameProblem(request.name)) {
+    return core::Fail(core::ErrorCode::kInvalidArgument, *problem);
+  }
+  if (request.admin_login.empty()) {
+    return core::Fail(core::ErrorCode::kInvalidArgument, "the admin login cannot be empty");
+  }
+  if (request.admin_password.empty() || request.admin_password.size() > core::kMaxPasswordBytes) {
+    return core::Fail(core::ErrorCode::kInvalidArgument,
+                      "the admin password must have 1 to " +
+                          std::to_string(core::kMaxPasswordBytes) + " bytes");
+  }
+  NewTenantRow row;
+  row.name = request.name;
+  row.db_name = "t_" + core::RandomLowerAlnum(12);
+  row.role_name = row.db_name;
+  row.cluster = access_->name();
+  row.admin_login = request.admin_login;
+  row.admin_password_hash = hasher_.Hash(request.admin_password);
+
+  auto catalog = admin_pools_->Acquire(kCatalogDatabase);
+  if (!catalog) return std::unexpected(catalog.error());
+  auto record = tenant_catalog::InsertCreating(**catalog, row);
+  if (!record) return record;
+  core::Result<void> made = [&]() -> core::Result<void> {
+    auto maintenance = admin_pools_->Acquire(access_->MaintenanceDatabase());
+    if (!maintenance) return std::unexpected(maintenance.error());
+    TenantDatabaseSpec spec{row.db_name, key_.PasswordFor(row.role_name),
+                            options_.tenant_pools.max_per_pool + kTenantConnectionHeadroom};
+    return CreateTenantDatabase(*access_, **maintenance, spec, provisioner_is_superuser_);
+  }();
+  if (made) made = tenant_catalog::SetState(**catalog, record->id, "active");
+  if (!made) {
+    (void)tenant_catalog::Erase(**catalog, record->id);
+    options_.logger->Warn("tenant creation failed and was undone",
+                          {{"tenant", row.name}, {"error", made.error().message}});
+    return std::unexpected(made.error());
+  }
+  record->state = "active";
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started).count();
+  options_.logger->Info("tenant created", {{"tenant", row.name}, {"database", row.db_name},
+                                            {"duration_ms", static_cast<long long>(ms)}});
+  return record;
+}
+
+core::Result<std::vector<TenantRecord>> TenantService::List(bool include_dropped) {
+  auto catalog = admin_pools_->Acquire(kCatalogDatabase);
+  if (!catalog) return std::unexpected(catalog.error());
+  return tenant_catalog::List(**catalog, include_dropped);
+}
+
+core::Result<TenantRecord> TenantService::Get(std::string_view name) {
+  auto catalog = admin_pools_->Acquire(kCatalogDatabase);
+  if (!catalog) return std::unexpected(catalog.error());
+  return tenant_catalog::FindLive(**catalog, name);
+}
+
+core::Result<TenantRecord> TenantService::Drop(std::string_view name) {
+  auto catalog = admin_pools_->Acquire(kCatalogDatabase);
+  if (!catalog) return std::unexpected(catalog.error());
+  auto record = tenant_catalog::FindLive(**catalog, name);
+  if (!record) return record;
+  if (auto r = tenant_catalog::SetState(**catalog, record->id, "dropping"); !r) {
+    return std::unexpected(r.error());
+  }
+  tenant_pools_->Evict(record->name);
+  {
+    auto maintenance = admin_pools_->Acquire(access_->MaintenanceDatabase());
+    if (!maintenance) return std::unexpected(maintenance.error());
+    if (auto r = DropTenantDatabase(**maintenance, record->db_name); !r) {
+      return std::unexpected(r.error());  // stays 'dropping': a retried Drop finishes it
+    }
+  }
+  if (auto r = tenant_catalog::MarkDropped(**catalog, record->id); !r) {
+    return std::unexpected(r.error());
+  }
+  options_.logger->Info("tenant dropped", {{"tenant", record->name}, {"database", record->db_name}});
+  auto rows = tenant_catalog::List(**catalog, true);
+  if (rows) {
+    for (auto& t : *rows) {
+      if (t.id == record->id) return t;
+    }
+  }
+  record->state = "dropped";
+  return record;
+}
+
+core::Result<std::string> TenantService::TenantDsn(std::string_view name) {
+  auto record = Get(name);
+  if (!record) return std::unexpected(record.error());
+  if (record->state != "active") {
+    return core::Fail(core::ErrorCode::kUnavailable,
+                      "tenant '" + record->name + "' is " + record->state);
+  }
+  return access_->LoginDsn(record->db_name, record->role_name,
+                           key_.PasswordFor(record->role_name));
+}
+
+core::Result<db::PooledConnection> TenantService::Acquire(const std::string& name) {
+  return tenant_pools_->Acquire(name);
+}
+
+core::Result<std::string> TenantService::AdminPasswordHash(std::string_view name) {
+  auto catalog = admin_pools_->Acquire(kCatalogDatabase);
+  if (!catalog) return std::unexpected(catalog.error());
+  return tenant_catalog::AdminPasswordHash(**catalog, name);
+}
+
+core::Result<void> TenantService::CatalogHealthy() {
+  auto catalog = admin_pools_->Acquire(kCatalogDatabase);
+  if (!catalog) return std::unexpected(catalog.error());
+  return Ok((*catalog)->Execute("SELECT 1 FROM tenants LIMIT 1"));
+}
+
+}  // namespace citadel::platform

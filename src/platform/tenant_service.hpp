@@ -1,0 +1,106 @@
+// TenantService: the one entry point for tenants, for the CLI and the server.
+//
+//   auto access = cluster.Access();            // db::EmbeddedCluster, or
+//   auto access = db::ExternalClusterAccess::Make(dsn, "default");
+//   auto tenants = TenantService::Open(access, TenantServiceOptions::FromConfig(config));
+//   tenants->Create({"acme", "admin", password});
+//   auto conn = tenants->Acquire("acme");       // a pooled connection as acme's role
+//
+// Open() connects as the provisioning role, creates and migrates the catalog
+// and prepares the template, under a cluster-wide advisory lock so several
+// processes may start at once. Create clones the template (no initdb): well
+// under a second, apart from hashing the admin password (PBKDF2 at the
+// configured rounds, ~0.5 s at 600,000), which callers on I/O threads must
+// run on a worker pool like any other call here: every method blocks on
+// PostgreSQL.
+//
+// Ownership: the service owns its catalog connections and the tenants' pool
+// group (Pools() for metrics). Thread-safe: all methods may be called
+// concurrently; connections are pooled.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/file_system.hpp"
+#include "core/logger.hpp"
+#include "core/password_hasher.hpp"
+#include "core/result.hpp"
+#include "db/cluster_access.hpp"
+#include "db/connection_pool.hpp"
+#include "platform/role_password.hpp"
+#include "platform/tenant_catalog.hpp"
+
+namespace citadel::platform {
+
+struct TenantServiceOptions {
+  std::string data_dir;  // holds secrets/role-password-key
+  core::FileSystem* file_system = &core::RealFileSystem::Instance();
+  std::uint32_t pbkdf2_rounds = core::kDefaultPbkdf2Rounds;
+  db::PoolLimits tenant_pools;  // per-tenant and cluster-wide caps, idle timeout
+  // Revoke CONNECT on `postgres` and `template1` from PUBLIC: right for the
+  // embedded cluster, which Citadel alone uses; an operator's own cluster
+  // is left as it is.
+  bool harden_maintenance_databases = false;
+  const core::Clock* clock = &core::SystemClock::Instance();
+  core::Logger* logger = &core::Log();
+
+  static TenantServiceOptions FromConfig(const core::ServerConfig& config);
+};
+
+struct CreateTenantRequest {
+  std::string name;
+  std::string admin_login = "admin";
+  std::string admin_password;  // hashed at once; never stored or logged in clear
+};
+
+class TenantService {
+ public:
+  static core::Result<std::unique_ptr<TenantService>> Open(
+      std::shared_ptr<const db::ClusterAccess> access, TenantServiceOptions options);
+  ~TenantService();
+  TenantService(const TenantService&) = delete;
+  TenantService& operator=(const TenantService&) = delete;
+
+  // kInvalidArgument for a bad name (nothing changes), kAlreadyExists if a
+  // live tenant has it. On any other failure nothing is left behind.
+  core::Result<TenantRecord> Create(const CreateTenantRequest& request);
+  core::Result<std::vector<TenantRecord>> List(bool include_dropped = false);
+  // The live tenant of this name; kNotFound otherwise.
+  core::Result<TenantRecord> Get(std::string_view name);
+  // Ends the tenant's sessions, drops its database and role, and records the
+  // drop (the catalog row stays, state 'dropped'). kNotFound if no live tenant.
+  core::Result<TenantRecord> Drop(std::string_view name);
+
+  // A DSN that connects as the tenant's own role to its database. Holds a
+  // password: never log it.
+  core::Result<std::string> TenantDsn(std::string_view name);
+  // A connection from the tenant's pool (bounded, fair, see db::PoolGroup).
+  core::Result<db::PooledConnection> Acquire(const std::string& name);
+  db::PoolGroup& Pools() { return *tenant_pools_; }
+  // The PBKDF2 hash stored for the first admin (for the ORM's first user).
+  core::Result<std::string> AdminPasswordHash(std::string_view name);
+
+  // The catalog answers a trivial query (for /web/health).
+  core::Result<void> CatalogHealthy();
+
+ private:
+  TenantService(std::shared_ptr<const db::ClusterAccess> access, TenantServiceOptions options,
+                RolePasswordKey key, bool superuser);
+  core::Result<void> Bootstrap();
+
+  std::shared_ptr<const db::ClusterAccess> access_;
+  TenantServiceOptions options_;
+  RolePasswordKey key_;
+  core::PasswordHasher hasher_;
+  bool provisioner_is_superuser_ = false;
+  std::unique_ptr<db::PoolGroup> admin_pools_;   // provisioning role: catalog, maintenance db
+  std::unique_ptr<db::PoolGroup> tenant_pools_;  // tenant roles, keyed by tenant name
+};
+
+}  // namespace citadel::platform

@@ -1,0 +1,255 @@
+// TenantService against the harness's PostgreSQL: create, list, get, drop,
+// refusals, undo on failure, ownership and role attributes, concurrency.
+#include "platform/tenant_service.hpp"
+
+#include <future>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "db/testing/pg_test_cluster.hpp"
+
+namespace citadel::platform {
+namespace {
+
+using db::testing::PgTestCluster;
+
+TenantServiceOptions TestOptions() {
+  TenantServiceOptions o;
+  o.data_dir = db::testing::PgTestDataDir();
+  o.pbkdf2_rounds = 1000;  // production rounds cost ~0.5 s per create
+  o.harden_maintenance_databases = true;
+  return o;
+}
+
+class TenantServicePg : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = TenantService::Open(PgTestCluster().Access(), TestOptions());
+    ASSERT_TRUE(opened) << opened.error().message;
+    service_ = std::move(*opened);
+  }
+  db::Connection Superuser(std::string_view db = "postgres") {
+    auto c = db::Connection::Open(PgTestCluster().SuperuserDsn(db));
+    EXPECT_TRUE(c) << c.error().message;
+    return std::move(*c);
+  }
+  std::string Scalar(db::Connection& c, db::SqlText sql, const std::string& arg) {
+    auto r = c.Execute(sql, arg);
+    EXPECT_TRUE(r) << r.error().message;
+    return r && r->rows() > 0 ? std::string(r->Get(0, 0).value_or("<null>")) : "<none>";
+  }
+  int TenantDatabases() {
+    auto c = Superuser();
+    return std::stoi(Scalar(c, "SELECT count(*) FROM pg_database WHERE datname LIKE $1", "t\\_%"));
+  }
+  int TenantRoles() {
+    auto c = Superuser();
+    return std::stoi(Scalar(c, "SELECT count(*) FROM pg_roles WHERE rolname LIKE $1", "t\\_%"));
+  }
+  TenantRecord MustCreate(const std::string& name) {
+    auto t = service_->Create({name, "admin", "a long admin password"});
+    EXPECT_TRUE(t) << t.error().message;
+    return t ? *t : TenantRecord{};
+  }
+  std::unique_ptr<TenantService> service_;
+};
+
+TEST_F(TenantServicePg, CreateListGetDrop) {
+  const auto started = std::chrono::steady_clock::now();
+  TenantRecord t = MustCreate("acme");
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started).count();
+  RecordProperty("tenant_create_ms", static_cast<int>(ms));
+  std::cout << "tenant create took " << ms << " ms\n";
+  EXPECT_LT(ms, 1000);
+  EXPECT_EQ(t.state, "active");
+  EXPECT_EQ(t.cluster, "default");
+  EXPECT_TRUE(t.db_name.starts_with("t_"));
+  EXPECT_EQ(t.db_name.size(), 14u);
+  EXPECT_EQ(t.admin_login, "admin");
+
+  auto listed = service_->List();
+  ASSERT_TRUE(listed);
+  bool found = false;
+  for (const auto& r : *listed) found = found || r.name == "acme";
+  EXPECT_TRUE(found);
+  auto got = service_->Get("acme");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->db_name, t.db_name);
+  auto hash = service_->AdminPasswordHash("acme");
+  ASSERT_TRUE(hash);
+  EXPECT_TRUE(core::PasswordHasher(1000).Verify("a long admin password", *hash).matches);
+
+  // The server's pool reaches the tenant as the tenant's own role.
+  auto conn = service_->Acquire("acme");
+  ASSERT_TRUE(conn) << conn.error().message;
+  auto who = (*conn)->Execute("SELECT current_user, current_database()");
+  ASSERT_TRUE(who);
+  EXPECT_EQ(who->Get(0, 0), t.role_name);
+  EXPECT_EQ(who->Get(0, 1), t.db_name);
+  conn = core::Result<db::PooledConnection>(core::Fail(core::ErrorCode::kInternal, "released"));
+
+  auto dropped = service_->Drop("acme");
+  ASSERT_TRUE(dropped) << dropped.error().message;
+  EXPECT_EQ(dropped->state, "dropped");
+  EXPECT_TRUE(dropped->dropped_at.has_value());
+  EXPECT_EQ(service_->Get("acme").error().code, core::ErrorCode::kNotFound);
+  auto su = Superuser();
+  EXPECT_EQ(Scalar(su, "SELECT count(*) FROM pg_database WHERE datname = $1", t.db_name), "0");
+  EXPECT_EQ(Scalar(su, "SELECT count(*) FROM pg_roles WHERE rolname = $1", t.role_name), "0");
+  auto all = service_->List(true);
+  ASSERT_TRUE(all);
+  found = false;
+  for (const auto& r : *all) found = found || (r.id == t.id && r.state == "dropped");
+  EXPECT_TRUE(found) << "the drop is recorded";
+  // The name is free again.
+  TenantRecord again = MustCreate("acme");
+  EXPECT_NE(again.db_name, t.db_name);
+}
+
+TEST_F(TenantServicePg, BadNamesChangeNothing) {
+  const int dbs = TenantDatabases();
+  const auto before = service_->List(true);
+  ASSERT_TRUE(before);
+  for (const char* name : {"Bad Name", "www", "-lead", "trail-", "", "x'; DROP DATABASE x; --",
+                           "catalog"}) {
+    auto t = service_->Create({name, "admin", "pw"});
+    ASSERT_FALSE(t) << name;
+    EXPECT_EQ(t.error().code, core::ErrorCode::kInvalidArgument) << name;
+  }
+  EXPECT_EQ(TenantDatabases(), dbs);
+  EXPECT_EQ(service_->List(true)->size(), before->size());
+}
+
+TEST_F(TenantServicePg, DuplicateNameIsRefused) {
+  MustCreate("dup");
+  const int dbs = TenantDatabases();
+  const int roles = TenantRoles();
+  auto second = service_->Create({"dup", "admin", "pw"});
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, core::ErrorCode::kAlreadyExists);
+  EXPECT_EQ(TenantDatabases(), dbs);
+  EXPECT_EQ(TenantRoles(), roles);
+}
+
+TEST_F(TenantServicePg, UnknownTenantCannotBeDropped) {
+  auto r = service_->Drop("never-existed");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, core::ErrorCode::kNotFound);
+}
+
+TEST_F(TenantServicePg, FailedCreateLeavesNoHalfTenant) {
+  const int dbs = TenantDatabases();
+  const int roles = TenantRoles();
+  auto su = Superuser();
+  ASSERT_TRUE(su.Execute("ALTER DATABASE citadel_template RENAME TO citadel_template_away"));
+  auto t = service_->Create({"half", "admin", "pw"});
+  ASSERT_TRUE(su.Execute("ALTER DATABASE citadel_template_away RENAME TO citadel_template"));
+  ASSERT_FALSE(t);
+  EXPECT_EQ(TenantDatabases(), dbs);
+  EXPECT_EQ(TenantRoles(), roles) << "the role made before the failure is dropped";
+  EXPECT_EQ(service_->Get("half").error().code, core::ErrorCode::kNotFound);
+  EXPECT_TRUE(service_->Create({"half", "admin", "pw"})) << "the name was not left taken";
+}
+
+TEST_F(TenantServicePg, DropEndsTheTenantsSessions) {
+  TenantRecord t = MustCreate("victim");
+  auto dsn = service_->TenantDsn("victim");
+  ASSERT_TRUE(dsn);
+  auto direct = db::Connection::Open(*dsn);
+  ASSERT_TRUE(direct) << direct.error().message;
+  auto pooled = service_->Acquire("victim");
+  ASSERT_TRUE(pooled);
+  ASSERT_TRUE(service_->Drop("victim"));
+  EXPECT_FALSE(direct->Execute("SELECT 1"));
+  EXPECT_FALSE((*pooled)->Execute("SELECT 1"));
+  EXPECT_FALSE(db::Connection::Open(*dsn, std::chrono::seconds(2)));
+  EXPECT_FALSE(service_->Acquire("victim"));
+}
+
+TEST_F(TenantServicePg, TemplateObjectsBelongToTheTenantRole) {
+  TenantRecord t = MustCreate("owner-check");
+  auto tdb = Superuser(t.db_name);
+  EXPECT_EQ(Scalar(tdb, "SELECT tableowner FROM pg_tables WHERE tablename = $1", "citadel_meta"),
+            t.role_name);
+  EXPECT_EQ(Scalar(tdb,
+                   "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+                   "WHERE r.rolname = $1",
+                   "citadel_template"),
+            "0");
+  auto su = Superuser();
+  EXPECT_EQ(Scalar(su,
+                   "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1",
+                   t.db_name),
+            t.role_name);
+  // REASSIGN OWNED must not have handed the template itself to the tenant.
+  EXPECT_NE(Scalar(su, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1",
+                   "citadel_template"),
+            t.role_name);
+  // The tenant reads its own copy of the template's table.
+  auto conn = service_->Acquire("owner-check");
+  ASSERT_TRUE(conn);
+  auto meta = (*conn)->Execute("SELECT value FROM citadel_meta WHERE key = 'template_schema_version'");
+  ASSERT_TRUE(meta) << meta.error().message;
+  EXPECT_EQ(meta->Get(0, 0), "1");
+}
+
+TEST_F(TenantServicePg, TenantRoleHasNoPowers) {
+  TenantRecord t = MustCreate("powerless");
+  auto su = Superuser();
+  auto r = su.Execute(
+      "SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolinherit, "
+      "rolcanlogin, rolconnlimit FROM pg_roles WHERE rolname = $1",
+      t.role_name);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->rows(), 1);
+  EXPECT_EQ(r->Get(0, "rolsuper"), "f");
+  EXPECT_EQ(r->Get(0, "rolcreatedb"), "f");
+  EXPECT_EQ(r->Get(0, "rolcreaterole"), "f");
+  EXPECT_EQ(r->Get(0, "rolreplication"), "f");
+  EXPECT_EQ(r->Get(0, "rolbypassrls"), "f");
+  EXPECT_EQ(r->Get(0, "rolinherit"), "f");
+  EXPECT_EQ(r->Get(0, "rolcanlogin"), "t");
+  EXPECT_EQ(r->Get(0, "rolconnlimit"), "15");
+  for (const char* powerful : {"pg_read_server_files", "pg_write_server_files",
+                               "pg_execute_server_program", "pg_monitor", "pg_read_all_data",
+                               "pg_write_all_data", "pg_signal_backend", "citadel_template",
+                               "citadel"}) {
+    auto m = su.Execute("SELECT pg_has_role($1, $2, 'MEMBER')", t.role_name, powerful);
+    ASSERT_TRUE(m) << m.error().message;
+    EXPECT_EQ(m->Get(0, 0), "f") << t.role_name << " is a member of " << powerful;
+  }
+  EXPECT_EQ(Scalar(su,
+                   "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+                   "WHERE r.rolname = $1",
+                   t.role_name),
+            "0");
+}
+
+TEST_F(TenantServicePg, OpenIsIdempotentAndSafeConcurrently) {
+  auto open = [] { return TenantService::Open(PgTestCluster().Access(), TestOptions()).has_value(); };
+  auto a = std::async(std::launch::async, open);
+  auto b = std::async(std::launch::async, open);
+  EXPECT_TRUE(a.get());
+  EXPECT_TRUE(b.get());
+  auto catalog = Superuser("citadel_catalog");
+  EXPECT_EQ(Scalar(catalog, "SELECT count(*) FROM schema_version WHERE version >= $1::int", "1"),
+            "1");
+  EXPECT_TRUE(service_->CatalogHealthy());
+}
+
+TEST_F(TenantServicePg, ConcurrentCreatesOfDifferentTenants) {
+  std::vector<std::future<bool>> creates;
+  for (int i = 0; i < 4; ++i) {
+    creates.push_back(std::async(std::launch::async, [this, i] {
+      auto t = service_->Create({"parallel-" + std::to_string(i), "admin", "pw"});
+      if (!t) ADD_FAILURE() << t.error().message;
+      return t.has_value();
+    }));
+  }
+  for (auto& f : creates) EXPECT_TRUE(f.get());
+}
+
+}  // namespace
+}  // namespace citadel::platform
