@@ -1,4 +1,5 @@
 // EmbeddedCluster's file-system half: directories, initdb, configuration.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>

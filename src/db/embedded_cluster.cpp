@@ -1,6 +1,8 @@
 // EmbeddedCluster's process half: orphan handling, launch, supervision, stop.
 #include "db/embedded_cluster.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -180,7 +182,11 @@ void EmbeddedCluster::Supervise() {
     const pid_t pid = pid_;
     if (pid != 0) {
       int status = 0;
-      if (::waitpid(pid, &status, WNOHANG) != pid) continue;
+      const pid_t reaped = ::waitpid(pid, &status, WNOHANG);
+      // ECHILD: someone set SIGCHLD to SIG_IGN and the kernel reaped it for
+      // us; /proc still tells whether it is alive.
+      const bool gone = reaped == pid || (reaped < 0 && errno == ECHILD && !ProcessAlive(pid));
+      if (!gone) continue;
       pid_ = 0;
       running_ = false;
       logger_.Error("embedded PostgreSQL exited unexpectedly; restarting it",

@@ -154,6 +154,26 @@ TEST(EmbeddedCluster, ListensOnNoTcpPortAndSocketDirIsPrivate) {
   }
 }
 
+TEST(EmbeddedCluster, LongDataDirUsesShortSocketDirectory) {
+  TempDir dir;
+  const std::string deep = dir.path() + "/" + std::string(60, 'd') + "/" + std::string(40, 'e');
+  std::filesystem::create_directories(deep);
+  for (std::filesystem::path p = deep; p.string().size() > dir.path().size(); p = p.parent_path()) {
+    ::chmod(p.c_str(), 0711);
+  }
+  EmbeddedCluster cluster(testing::TestClusterOptions(deep));
+  auto started = cluster.Start();
+  ASSERT_TRUE(started) << started.error().message;
+  EXPECT_TRUE(cluster.SocketDirectory().starts_with("/tmp/citadel-"));
+  EXPECT_TRUE(CanQuery(cluster));
+  struct stat st{};
+  ASSERT_EQ(::stat(cluster.SocketDirectory().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+  ASSERT_TRUE(cluster.Stop());
+  std::error_code ec;
+  std::filesystem::remove_all(cluster.SocketDirectory(), ec);
+}
+
 TEST(EmbeddedCluster, SupervisorRestartsAKilledPostmaster) {
   TempDir dir;
   EmbeddedCluster cluster(testing::TestClusterOptions(dir.path()));
