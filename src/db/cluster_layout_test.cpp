@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "db/conninfo.hpp"
+#include "db/embedded_cluster.hpp"
 
 namespace citadel::db {
 namespace {
@@ -44,6 +45,17 @@ TEST(ClusterLayout, HbaHasNoHostLinesAndPeerOnlyForSuperuser) {
   EXPECT_NE(hba.find("local all all scram-sha-256\n"), std::string::npos);
   const std::string ident = RenderIdent({"citadel", "root"}, "citadel");
   EXPECT_NE(ident.find("citadel root citadel\n"), std::string::npos);
+}
+
+TEST(EmbeddedClusterOptions, FromConfigLeavesRoomAbovePools) {
+  core::ServerConfig config;
+  config.data_dir = "/srv/citadel";
+  config.database.max_connections_total = 400;
+  auto o = EmbeddedClusterOptions::FromConfig(config);
+  EXPECT_EQ(o.data_dir, "/srv/citadel");
+  EXPECT_EQ(o.max_connections, 430);
+  config.database.max_connections_total = 80;
+  EXPECT_EQ(EmbeddedClusterOptions::FromConfig(config).max_connections, 200);
 }
 
 TEST(ConnInfo, QuotesValuesSoTheyCannotAddOptions) {

@@ -53,6 +53,14 @@ void ClearForeignLockFile(const std::string& path, const std::string& pgdata,
 
 }  // namespace
 
+EmbeddedClusterOptions EmbeddedClusterOptions::FromConfig(const core::ServerConfig& config) {
+  EmbeddedClusterOptions o;
+  o.data_dir = config.data_dir;
+  o.pg_bin_dir = config.database.pg_bin_dir;
+  o.max_connections = std::max(200, config.database.max_connections_total + 30);
+  return o;
+}
+
 EmbeddedCluster::EmbeddedCluster(EmbeddedClusterOptions options, core::Logger& logger)
     : options_(std::move(options)), logger_(logger),
       layout_(MakeClusterLayout(options_.data_dir, options_.port)) {}

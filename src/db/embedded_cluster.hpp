@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/config.hpp"
 #include "core/logger.hpp"
 #include "core/result.hpp"
 #include "db/cluster_access.hpp"
@@ -48,6 +49,10 @@ struct EmbeddedClusterOptions {
   // Extra settings, value already in postgresql.conf syntax (tests: fsync=off).
   std::vector<std::pair<std::string, std::string>> extra_settings;
   bool initdb_sync = true;  // false only in tests: initdb --no-sync
+
+  // From the server's configuration: PostgreSQL's max_connections leaves
+  // room above Citadel's pools for the catalog, provisioning and an operator.
+  static EmbeddedClusterOptions FromConfig(const core::ServerConfig& config);
 };
 
 struct StartReport {
