@@ -18,7 +18,11 @@ core::Result<void> FillTemplate(db::Connection& tpl) {
       current->Get(0, 0) == std::to_string(kTemplateSchemaVersion)) {
     return {};
   }
+  // The template role owns the schema too: a new owner needs CREATE on the
+  // schema of what it receives, and REASSIGN OWNED then hands the schema to
+  // each tenant along with its contents.
   for (db::SqlText sql : {
+           db::SqlText("ALTER SCHEMA public OWNER TO citadel_template"),
            db::SqlText("CREATE TABLE IF NOT EXISTS citadel_meta (key text PRIMARY KEY, value text)"),
            db::SqlText("ALTER TABLE citadel_meta OWNER TO citadel_template"),
            db::SqlText("REVOKE ALL ON SCHEMA public FROM PUBLIC"),

@@ -7,6 +7,7 @@
 // Linking the object library `citadel_db_pg_harness` registers the
 // GoogleTest environment; tests reach the cluster through PgTestCluster().
 // Durability is traded for speed (fsync off): test data is thrown away.
+// CITADEL_PG_TEST_DURABLE=1 in the environment keeps production settings.
 // The accessors are thread-safe once the environment is set up.
 #pragma once
 

@@ -12,6 +12,8 @@ EmbeddedClusterOptions TestClusterOptions(const std::string& data_dir) {
   o.data_dir = data_dir;
   o.max_connections = 100;
   o.start_timeout = std::chrono::seconds(60);
+  // CITADEL_PG_TEST_DURABLE=1 keeps production durability (for timings).
+  if (std::getenv("CITADEL_PG_TEST_DURABLE") != nullptr) return o;
   o.initdb_sync = false;
   o.extra_settings = {{"fsync", "off"},
                       {"synchronous_commit", "off"},
