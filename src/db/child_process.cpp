@@ -127,7 +127,7 @@ std::optional<int> WaitChild(pid_t pid, std::chrono::milliseconds timeout) {
 
 core::Result<int> RunChild(const ChildSpec& spec, std::chrono::milliseconds timeout) {
   auto pid = SpawnChild(spec);
-  if (!pid) return std::unexpected(pid.error());
+  if (!pid) return core::Unexpected(pid.error());
   auto status = WaitChild(*pid, timeout);
   if (!status) {
     ::kill(*pid, SIGKILL);

@@ -44,7 +44,7 @@ std::string LocalSocketClusterAccess::LoginDsn(std::string_view dbname, std::str
 core::Result<std::unique_ptr<ExternalClusterAccess>> ExternalClusterAccess::Make(
     const std::string& dsn, std::string cluster_name) {
   auto info = ParseConnInfo(dsn);
-  if (!info) return std::unexpected(info.error());
+  if (!info) return core::Unexpected(info.error());
   std::string maintenance = "postgres";
   for (const auto& [k, v] : *info) {
     if (k == "dbname") maintenance = v;

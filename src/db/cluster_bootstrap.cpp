@@ -85,20 +85,20 @@ core::Result<bool> EmbeddedCluster::Bootstrap() {
     ::chmod(layout_.data_dir.c_str(), 0700);
   }
   auto user = ResolveServiceUser(options_.service_user, layout_.pg_dir);
-  if (!user) return std::unexpected(user.error());
+  if (!user) return core::Unexpected(user.error());
   user_ = *user;
   if (!user_.is_self) {
-    if (auto r = CheckDataDirReachable(); !r) return std::unexpected(r.error());
+    if (auto r = CheckDataDirReachable(); !r) return core::Unexpected(r.error());
   }
   for (const auto& dir : {layout_.pg_dir, layout_.log_dir, layout_.socket_dir}) {
-    if (auto r = PrepareDirectory(dir, 0700, user_); !r) return std::unexpected(r.error());
+    if (auto r = PrepareDirectory(dir, 0700, user_); !r) return core::Unexpected(r.error());
   }
   bool ran_initdb = false;
   if (!fs::exists(layout_.initialized_marker, ec)) {
     // No marker: there was never a first start that finished, so whatever is
     // in PGDATA is an interrupted initdb's debris, never data.
     fs::remove_all(layout_.pgdata, ec);
-    if (auto r = PrepareDirectory(layout_.pgdata, 0700, user_); !r) return std::unexpected(r.error());
+    if (auto r = PrepareDirectory(layout_.pgdata, 0700, user_); !r) return core::Unexpected(r.error());
     ChildSpec spec;
     spec.argv = {options_.pg_bin_dir + "/initdb", "-D", layout_.pgdata, "--encoding=UTF8",
                  "--locale=C.UTF-8", "--auth-local=peer", "--auth-host=reject",
@@ -110,7 +110,7 @@ core::Result<bool> EmbeddedCluster::Bootstrap() {
     spec.working_dir = layout_.pg_dir;
     logger_.Info("initialising the embedded PostgreSQL cluster", {{"pgdata", layout_.pgdata}});
     auto status = RunChild(spec, std::chrono::minutes(5));
-    if (!status) return std::unexpected(status.error());
+    if (!status) return core::Unexpected(status.error());
     if (*status != 0) {
       return core::Fail(core::ErrorCode::kInternal, "initdb failed (exit status " +
                                                         std::to_string(*status) + "); see " +
@@ -119,14 +119,14 @@ core::Result<bool> EmbeddedCluster::Bootstrap() {
     auto r = AppendToFile(layout_.pgdata + "/postgresql.conf",
                           "\n# Citadel's settings, rewritten at every start.\n"
                           "include 'citadel.conf'\n");
-    if (!r) return std::unexpected(r.error());
+    if (!r) return core::Unexpected(r.error());
     ran_initdb = true;
   }
-  if (auto r = WriteConfiguration(); !r) return std::unexpected(r.error());
+  if (auto r = WriteConfiguration(); !r) return core::Unexpected(r.error());
   if (ran_initdb) {
     auto r = core::RealFileSystem::Instance().WriteFileAtomic(layout_.initialized_marker,
                                                               "initdb done\n", 0600);
-    if (!r) return std::unexpected(r.error());
+    if (!r) return core::Unexpected(r.error());
   }
   return ran_initdb;
 }

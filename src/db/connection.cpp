@@ -44,7 +44,7 @@ core::Result<Connection> Connection::Open(const std::string& dsn,
   if (PQstatus(conn) != CONNECTION_OK) {
     core::Error error = ErrorFromSqlState(sqlstate::kUnableToConnect, PQerrorMessage(conn));
     PQfinish(conn);
-    return std::unexpected(std::move(error));
+    return core::Unexpected(std::move(error));
   }
   // Server notices ("already exists, skipping") would go to stderr by
   // default, outside the structured log; they carry nothing we act on.
@@ -60,7 +60,7 @@ core::Result<QueryResult> Connection::Finish(pg_result* result) {
   core::Error error = ErrorFromResult(result, conn_);
   PQclear(result);
   if (PQstatus(conn_) != CONNECTION_OK || IsConnectionLoss(error)) broken_ = true;
-  return std::unexpected(std::move(error));
+  return core::Unexpected(std::move(error));
 }
 
 core::Result<QueryResult> Connection::ExecuteParams(SqlText sql, std::span<const Param> params) {

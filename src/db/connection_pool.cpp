@@ -174,7 +174,7 @@ core::Result<PooledConnection> PoolGroup::Acquire(const std::string& key) {
         stolen.reset();
         core::Result<Connection> conn = [&]() -> core::Result<Connection> {
           auto dsn = s.resolver(key);
-          if (!dsn) return std::unexpected(dsn.error());
+          if (!dsn) return core::Unexpected(dsn.error());
           return s.hooks.connect(*dsn);
         }();
         if (!conn) {
@@ -184,7 +184,7 @@ core::Result<PooledConnection> PoolGroup::Acquire(const std::string& key) {
           --s.total_open;
           lock.unlock();
           s.changed.notify_all();
-          return std::unexpected(conn.error());
+          return core::Unexpected(conn.error());
         }
         return PooledConnection(shared_, pool, std::move(*conn), generation);
       }

@@ -94,11 +94,11 @@ core::Result<StartReport> EmbeddedCluster::Start() {
   }
   StartReport report;
   auto ran = Bootstrap();
-  if (!ran) return std::unexpected(ran.error());
+  if (!ran) return core::Unexpected(ran.error());
   report.ran_initdb = *ran;
   report.stopped_orphan = StopOrphan();
   auto pid = Launch();
-  if (!pid) return std::unexpected(pid.error());
+  if (!pid) return core::Unexpected(pid.error());
   report.postmaster_pid = *pid;
   supervisor_ = std::thread([this] { Supervise(); });
   logger_.Info("embedded PostgreSQL is running",
@@ -137,7 +137,7 @@ core::Result<pid_t> EmbeddedCluster::Launch() {
     spec.output_path = StartupLogPath();
     spec.new_process_group = true;
     auto pid = SpawnChild(spec);
-    if (!pid) return std::unexpected(pid.error());
+    if (!pid) return core::Unexpected(pid.error());
     {
       std::lock_guard lock(mutex_);
       pid_ = *pid;

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <pwd.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -37,15 +38,21 @@ core::Result<ServiceUser> ResolveServiceUser(const std::string& name, const std:
   if (::geteuid() != 0) {
     return ServiceUser{CurrentUserName(), ::geteuid(), ::getegid(), true};
   }
-  if (auto user = Lookup(name)) return *user;
   ChildSpec spec;
   spec.argv = {"/usr/sbin/useradd", "--system",        "--user-group", "--home-dir", home_dir,
                "--no-create-home",  "--shell",         "/usr/sbin/nologin", name};
-  auto status = RunChild(spec, std::chrono::seconds(30));
-  // Another process may have created it at the same time (useradd exit 9):
-  // whatever happened, the lookup decides.
-  if (auto user = Lookup(name)) return *user;
-  if (!status) return std::unexpected(status.error());
+  // Several processes (parallel test binaries, two servers) may race here:
+  // useradd then fails because the user exists (9) or /etc/passwd is locked
+  // (10). Whatever happened, the lookup decides; a lock is waited out.
+  core::Result<int> status = -1;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    if (auto user = Lookup(name)) return *user;
+    status = RunChild(spec, std::chrono::seconds(30));
+    if (auto user = Lookup(name)) return *user;
+    if (!status) return core::Unexpected(status.error());
+    if (*status != 9 && *status != 10) break;  // not a race: no point retrying
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 + 50 * attempt));
+  }
   return core::Fail(core::ErrorCode::kInternal,
                     "cannot create the system user '" + name + "' (useradd exit status " +
                         std::to_string(*status) + ")");

@@ -64,7 +64,7 @@ UtilityStatementBuilder& UtilityStatementBuilder::PasswordVerifier(const Identif
 }
 
 core::Result<UtilityStatement> UtilityStatementBuilder::Build() {
-  if (error_) return std::unexpected(*error_);
+  if (error_) return core::Unexpected(*error_);
   return UtilityStatement(text_);
 }
 

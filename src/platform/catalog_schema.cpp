@@ -39,33 +39,33 @@ const std::vector<Migration>& Migrations() {
 core::Result<void> EnsureCatalogDatabase(db::Connection& maintenance) {
   auto exists = maintenance.Execute("SELECT 1 FROM pg_database WHERE datname = $1",
                                     kCatalogDatabase);
-  if (!exists) return std::unexpected(exists.error());
+  if (!exists) return core::Unexpected(exists.error());
   if (exists->empty()) {
     auto created = maintenance.Execute("CREATE DATABASE citadel_catalog");
     if (!created && db::SqlStateOf(created.error()) != db::sqlstate::kDuplicateDatabase) {
-      return std::unexpected(created.error());
+      return core::Unexpected(created.error());
     }
   }
   auto revoked = maintenance.Execute("REVOKE CONNECT, TEMPORARY ON DATABASE citadel_catalog FROM PUBLIC");
-  if (!revoked) return std::unexpected(revoked.error());
+  if (!revoked) return core::Unexpected(revoked.error());
   return {};
 }
 
 core::Result<int> MigrateCatalog(db::Connection& catalog) {
   if (auto r = catalog.Execute("REVOKE ALL ON SCHEMA public FROM PUBLIC"); !r) {
-    return std::unexpected(r.error());
+    return core::Unexpected(r.error());
   }
   auto made = catalog.Execute(
       "CREATE TABLE IF NOT EXISTS schema_version ("
       "  version integer PRIMARY KEY,"
       "  applied_at timestamptz NOT NULL DEFAULT now())");
-  if (!made) return std::unexpected(made.error());
+  if (!made) return core::Unexpected(made.error());
   auto current = catalog.Execute("SELECT coalesce(max(version), 0) AS v FROM schema_version");
-  if (!current) return std::unexpected(current.error());
+  if (!current) return core::Unexpected(current.error());
   int version = std::stoi(current->Text(0, "v", "0"));
   for (const Migration& m : Migrations()) {
     if (m.version <= version) continue;
-    if (auto r = catalog.Execute("BEGIN"); !r) return std::unexpected(r.error());
+    if (auto r = catalog.Execute("BEGIN"); !r) return core::Unexpected(r.error());
     core::Result<db::QueryResult> step = db::QueryResult();
     for (db::SqlText sql : m.statements) {
       step = catalog.Execute(sql);
@@ -74,9 +74,9 @@ core::Result<int> MigrateCatalog(db::Connection& catalog) {
     if (step) step = catalog.Execute("INSERT INTO schema_version (version) VALUES ($1)", m.version);
     if (!step) {
       (void)catalog.Execute("ROLLBACK");
-      return std::unexpected(step.error());
+      return core::Unexpected(step.error());
     }
-    if (auto r = catalog.Execute("COMMIT"); !r) return std::unexpected(r.error());
+    if (auto r = catalog.Execute("COMMIT"); !r) return core::Unexpected(r.error());
     version = m.version;
   }
   return version;

@@ -15,13 +15,13 @@ core::Result<RolePasswordKey> RolePasswordKey::LoadOrCreate(core::FileSystem& fs
   const std::string dir = data_dir + "/secrets";
   const std::string path = dir + "/role-password-key";
   if (!fs.Exists(path)) {
-    if (auto r = fs.CreateDirectories(dir, 0700); !r) return std::unexpected(r.error());
+    if (auto r = fs.CreateDirectories(dir, 0700); !r) return core::Unexpected(r.error());
     auto bytes = core::RandomBytes(kKeyBytes);
     auto r = fs.WriteFileAtomic(path, std::string(bytes.begin(), bytes.end()), 0600);
-    if (!r) return std::unexpected(r.error());
+    if (!r) return core::Unexpected(r.error());
   }
   auto key = fs.ReadFile(path);
-  if (!key) return std::unexpected(key.error());
+  if (!key) return core::Unexpected(key.error());
   if (key->size() != kKeyBytes) {
     return core::Fail(core::ErrorCode::kInternal,
                       path + " is damaged (expected " + std::to_string(kKeyBytes) + " bytes)");

@@ -27,7 +27,7 @@ TenantRecord RowAt(const db::QueryResult& r, int row) {
 }
 
 core::Result<void> Done(const core::Result<db::QueryResult>& r) {
-  if (!r) return std::unexpected(r.error());
+  if (!r) return core::Unexpected(r.error());
   return {};
 }
 
@@ -44,7 +44,7 @@ core::Result<TenantRecord> InsertCreating(db::Connection& catalog, const NewTena
       return core::Fail(core::ErrorCode::kAlreadyExists,
                         "a tenant named '" + row.name + "' already exists");
     }
-    return std::unexpected(r.error());
+    return core::Unexpected(r.error());
   }
   return RowAt(*r, 0);
 }
@@ -66,7 +66,7 @@ core::Result<TenantRecord> FindLive(db::Connection& catalog, std::string_view na
   auto r = catalog.Execute("SELECT " CITADEL_TENANT_COLUMNS
                            " FROM tenants WHERE name = $1 AND state <> 'dropped'",
                            name);
-  if (!r) return std::unexpected(r.error());
+  if (!r) return core::Unexpected(r.error());
   if (r->empty()) {
     return core::Fail(core::ErrorCode::kNotFound, "no tenant named '" + std::string(name) + "'");
   }
@@ -77,7 +77,7 @@ core::Result<std::vector<TenantRecord>> List(db::Connection& catalog, bool inclu
   auto r = catalog.Execute("SELECT " CITADEL_TENANT_COLUMNS
                            " FROM tenants WHERE $1 OR state <> 'dropped' ORDER BY name, id",
                            include_dropped);
-  if (!r) return std::unexpected(r.error());
+  if (!r) return core::Unexpected(r.error());
   std::vector<TenantRecord> out;
   out.reserve(static_cast<std::size_t>(r->rows()));
   for (int i = 0; i < r->rows(); ++i) out.push_back(RowAt(*r, i));
@@ -87,7 +87,7 @@ core::Result<std::vector<TenantRecord>> List(db::Connection& catalog, bool inclu
 core::Result<std::string> AdminPasswordHash(db::Connection& catalog, std::string_view name) {
   auto r = catalog.Execute(
       "SELECT admin_password_hash FROM tenants WHERE name = $1 AND state <> 'dropped'", name);
-  if (!r) return std::unexpected(r.error());
+  if (!r) return core::Unexpected(r.error());
   if (r->empty()) {
     return core::Fail(core::ErrorCode::kNotFound, "no tenant named '" + std::string(name) + "'");
   }

@@ -13,9 +13,9 @@ namespace {
 
 core::Result<void> Run(db::Connection& conn, db::UtilityStatementBuilder& builder) {
   auto statement = builder.Build();
-  if (!statement) return std::unexpected(statement.error());
+  if (!statement) return core::Unexpected(statement.error());
   auto r = conn.ExecuteUtility(*statement);
-  if (!r) return std::unexpected(r.error());
+  if (!r) return core::Unexpected(r.error());
   return {};
 }
 
@@ -68,7 +68,7 @@ core::Result<void> Provision(const db::ClusterAccess& access, db::Connection& ma
                            .Name(id));
   if (!r) return r;
   auto tenant_db = db::Connection::Open(access.ProvisioningDsn(id.str()));
-  if (!tenant_db) return std::unexpected(tenant_db.error());
+  if (!tenant_db) return core::Unexpected(tenant_db.error());
   r = Run(*tenant_db, db::UtilityStatementBuilder(*tenant_db)
                           .Sql("REASSIGN OWNED BY citadel_template TO ")
                           .Name(id));
@@ -80,7 +80,7 @@ core::Result<void> Provision(const db::ClusterAccess& access, db::Connection& ma
                           .Name(id));
   if (!r) return r;
   auto revoked = tenant_db->Execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
-  if (!revoked) return std::unexpected(revoked.error());
+  if (!revoked) return core::Unexpected(revoked.error());
   return {};
 }
 
@@ -91,7 +91,7 @@ core::Result<void> CreateTenantDatabase(const db::ClusterAccess& access,
                                         const TenantDatabaseSpec& spec,
                                         bool provisioner_is_superuser) {
   auto id = db::Identifier::Make(spec.name);
-  if (!id) return std::unexpected(id.error());
+  if (!id) return core::Unexpected(id.error());
   bool made_role = false;
   bool made_db = false;
   auto r = Provision(access, maintenance, *id, spec, provisioner_is_superuser, made_role, made_db);
@@ -104,12 +104,12 @@ core::Result<void> CreateTenantDatabase(const db::ClusterAccess& access,
 
 core::Result<void> DropTenantDatabase(db::Connection& maintenance, const std::string& name) {
   auto id = db::Identifier::Make(name);
-  if (!id) return std::unexpected(id.error());
+  if (!id) return core::Unexpected(id.error());
   auto ended = maintenance.Execute(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
       "WHERE datname = $1 AND pid <> pg_backend_pid()",
       name);
-  if (!ended) return std::unexpected(ended.error());
+  if (!ended) return core::Unexpected(ended.error());
   // WITH (FORCE) ends sessions that arrived after the line above.
   auto r = Run(maintenance, db::UtilityStatementBuilder(maintenance)
                                 .Sql("DROP DATABASE IF EXISTS ")

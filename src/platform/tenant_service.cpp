@@ -20,7 +20,7 @@ constexpr int kTenantConnectionHeadroom = 5;
 
 template <class T>
 core::Result<void> Ok(const core::Result<T>& r) {
-  if (!r) return std::unexpected(r.error());
+  if (!r) return core::Unexpected(r.error());
   return {};
 }
 
@@ -66,15 +66,15 @@ TenantService::~TenantService() = default;
 core::Result<std::unique_ptr<TenantService>> TenantService::Open(
     std::shared_ptr<const db::ClusterAccess> access, TenantServiceOptions options) {
   auto key = RolePasswordKey::LoadOrCreate(*options.file_system, options.data_dir);
-  if (!key) return std::unexpected(key.error());
+  if (!key) return core::Unexpected(key.error());
   auto maintenance = db::Connection::Open(access->ProvisioningDsn(access->MaintenanceDatabase()));
-  if (!maintenance) return std::unexpected(maintenance.error());
+  if (!maintenance) return core::Unexpected(maintenance.error());
   auto super = maintenance->Execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
-  if (!super) return std::unexpected(super.error());
+  if (!super) return core::Unexpected(super.error());
   const bool superuser = super->Get(0, 0) == "t";
   std::unique_ptr<TenantService> service(
       new TenantService(std::move(access), std::move(options), std::move(*key), superuser));
-  if (auto r = service->Bootstrap(); !r) return std::unexpected(r.error());
+  if (auto r = service->Bootstrap(); !r) return core::Unexpected(r.error());
   return service;
 }
 
@@ -82,7 +82,7 @@ core::Result<void> TenantService::Bootstrap() {
   // A session of its own, so the advisory lock is released when it closes,
   // whatever happens below.
   auto maintenance = db::Connection::Open(access_->ProvisioningDsn(access_->MaintenanceDatabase()));
-  if (!maintenance) return std::unexpected(maintenance.error());
+  if (!maintenance) return core::Unexpected(maintenance.error());
   if (auto r = Ok(maintenance->Execute("SELECT pg_advisory_lock($1)", kBootstrapLock)); !r) return r;
   if (auto r = EnsureCatalogDatabase(*maintenance); !r) return r;
   if (options_.harden_maintenance_databases) {
@@ -93,7 +93,7 @@ core::Result<void> TenantService::Bootstrap() {
   }
   {
     auto catalog = db::Connection::Open(access_->ProvisioningDsn(kCatalogDatabase));
-    if (!catalog) return std::unexpected(catalog.error());
+    if (!catalog) return core::Unexpected(catalog.error());
     if (auto r = Ok(MigrateCatalog(*catalog)); !r) return r;
   }
   return PrepareTemplate(*access_, *maintenance, provisioner_is_superuser_);
@@ -121,12 +121,12 @@ core::Result<TenantRecord> TenantService::Create(const CreateTenantRequest& requ
   row.admin_password_hash = hasher_.Hash(request.admin_password);
 
   auto catalog = admin_pools_->Acquire(kCatalogDatabase);
-  if (!catalog) return std::unexpected(catalog.error());
+  if (!catalog) return core::Unexpected(catalog.error());
   auto record = tenant_catalog::InsertCreating(**catalog, row);
   if (!record) return record;
   core::Result<void> made = [&]() -> core::Result<void> {
     auto maintenance = admin_pools_->Acquire(access_->MaintenanceDatabase());
-    if (!maintenance) return std::unexpected(maintenance.error());
+    if (!maintenance) return core::Unexpected(maintenance.error());
     TenantDatabaseSpec spec{row.db_name, key_.PasswordFor(row.role_name),
                             options_.tenant_pools.max_per_pool + kTenantConnectionHeadroom};
     return CreateTenantDatabase(*access_, **maintenance, spec, provisioner_is_superuser_);
@@ -136,7 +136,7 @@ core::Result<TenantRecord> TenantService::Create(const CreateTenantRequest& requ
     (void)tenant_catalog::Erase(**catalog, record->id);
     options_.logger->Warn("tenant creation failed and was undone",
                           {{"tenant", row.name}, {"error", made.error().message}});
-    return std::unexpected(made.error());
+    return core::Unexpected(made.error());
   }
   record->state = "active";
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -148,34 +148,34 @@ core::Result<TenantRecord> TenantService::Create(const CreateTenantRequest& requ
 
 core::Result<std::vector<TenantRecord>> TenantService::List(bool include_dropped) {
   auto catalog = admin_pools_->Acquire(kCatalogDatabase);
-  if (!catalog) return std::unexpected(catalog.error());
+  if (!catalog) return core::Unexpected(catalog.error());
   return tenant_catalog::List(**catalog, include_dropped);
 }
 
 core::Result<TenantRecord> TenantService::Get(std::string_view name) {
   auto catalog = admin_pools_->Acquire(kCatalogDatabase);
-  if (!catalog) return std::unexpected(catalog.error());
+  if (!catalog) return core::Unexpected(catalog.error());
   return tenant_catalog::FindLive(**catalog, name);
 }
 
 core::Result<TenantRecord> TenantService::Drop(std::string_view name) {
   auto catalog = admin_pools_->Acquire(kCatalogDatabase);
-  if (!catalog) return std::unexpected(catalog.error());
+  if (!catalog) return core::Unexpected(catalog.error());
   auto record = tenant_catalog::FindLive(**catalog, name);
   if (!record) return record;
   if (auto r = tenant_catalog::SetState(**catalog, record->id, "dropping"); !r) {
-    return std::unexpected(r.error());
+    return core::Unexpected(r.error());
   }
   tenant_pools_->Evict(record->name);
   {
     auto maintenance = admin_pools_->Acquire(access_->MaintenanceDatabase());
-    if (!maintenance) return std::unexpected(maintenance.error());
+    if (!maintenance) return core::Unexpected(maintenance.error());
     if (auto r = DropTenantDatabase(**maintenance, record->db_name); !r) {
-      return std::unexpected(r.error());  // stays 'dropping': a retried Drop finishes it
+      return core::Unexpected(r.error());  // stays 'dropping': a retried Drop finishes it
     }
   }
   if (auto r = tenant_catalog::MarkDropped(**catalog, record->id); !r) {
-    return std::unexpected(r.error());
+    return core::Unexpected(r.error());
   }
   options_.logger->Info("tenant dropped", {{"tenant", record->name}, {"database", record->db_name}});
   auto rows = tenant_catalog::List(**catalog, true);
@@ -190,7 +190,7 @@ core::Result<TenantRecord> TenantService::Drop(std::string_view name) {
 
 core::Result<std::string> TenantService::TenantDsn(std::string_view name) {
   auto record = Get(name);
-  if (!record) return std::unexpected(record.error());
+  if (!record) return core::Unexpected(record.error());
   if (record->state != "active") {
     return core::Fail(core::ErrorCode::kUnavailable,
                       "tenant '" + record->name + "' is " + record->state);
@@ -205,13 +205,13 @@ core::Result<db::PooledConnection> TenantService::Acquire(const std::string& nam
 
 core::Result<std::string> TenantService::AdminPasswordHash(std::string_view name) {
   auto catalog = admin_pools_->Acquire(kCatalogDatabase);
-  if (!catalog) return std::unexpected(catalog.error());
+  if (!catalog) return core::Unexpected(catalog.error());
   return tenant_catalog::AdminPasswordHash(**catalog, name);
 }
 
 core::Result<void> TenantService::CatalogHealthy() {
   auto catalog = admin_pools_->Acquire(kCatalogDatabase);
-  if (!catalog) return std::unexpected(catalog.error());
+  if (!catalog) return core::Unexpected(catalog.error());
   return Ok((*catalog)->Execute("SELECT 1 FROM tenants LIMIT 1"));
 }
 

@@ -8,7 +8,7 @@ namespace citadel::platform {
 namespace {
 
 core::Result<void> Check(const core::Result<db::QueryResult>& r) {
-  if (!r) return std::unexpected(r.error());
+  if (!r) return core::Unexpected(r.error());
   return {};
 }
 
@@ -40,23 +40,23 @@ core::Result<void> FillTemplate(db::Connection& tpl) {
 core::Result<void> PrepareTemplate(const db::ClusterAccess& access, db::Connection& maintenance,
                                    bool provisioner_is_superuser) {
   auto role = maintenance.Execute("SELECT 1 FROM pg_roles WHERE rolname = $1", kTemplateRole);
-  if (!role) return std::unexpected(role.error());
+  if (!role) return core::Unexpected(role.error());
   if (role->empty()) {
     auto made = maintenance.Execute("CREATE ROLE citadel_template NOLOGIN NOINHERIT");
     if (!made && db::SqlStateOf(made.error()) != db::sqlstate::kDuplicateObject) {
-      return std::unexpected(made.error());
+      return core::Unexpected(made.error());
     }
   }
   if (!provisioner_is_superuser) {
     if (auto r = Check(maintenance.Execute("GRANT citadel_template TO CURRENT_USER")); !r) return r;
   }
   auto db = maintenance.Execute("SELECT 1 FROM pg_database WHERE datname = $1", kTemplateDatabase);
-  if (!db) return std::unexpected(db.error());
+  if (!db) return core::Unexpected(db.error());
   if (db->empty()) {
     auto made = maintenance.Execute(
         "CREATE DATABASE citadel_template TEMPLATE template0 ENCODING 'UTF8'");
     if (!made && db::SqlStateOf(made.error()) != db::sqlstate::kDuplicateDatabase) {
-      return std::unexpected(made.error());
+      return core::Unexpected(made.error());
     }
   }
   for (db::SqlText sql : {
@@ -68,7 +68,7 @@ core::Result<void> PrepareTemplate(const db::ClusterAccess& access, db::Connecti
   // The connection closes at the end of this scope: CREATE DATABASE refuses
   // to copy a template that has sessions.
   auto tpl = db::Connection::Open(access.ProvisioningDsn(kTemplateDatabase));
-  if (!tpl) return std::unexpected(tpl.error());
+  if (!tpl) return core::Unexpected(tpl.error());
   return FillTemplate(*tpl);
 }
 
