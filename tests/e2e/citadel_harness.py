@@ -117,7 +117,7 @@ class CitadelServer:
     # -- talking to it -----------------------------------------------------
     @property
     def ca_path(self):
-        return os.path.join(self.data_dir, "tls", "ca.pem")
+        return os.path.join(self.data_dir, "tls", "ca.crt")
 
     def tls_context(self):
         ctx = ssl.create_default_context(cafile=self.ca_path)

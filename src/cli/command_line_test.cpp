@@ -1,0 +1,61 @@
+#include "cli/command_line.hpp"
+
+#include <gtest/gtest.h>
+
+namespace citadel::cli {
+namespace {
+
+ParsedCommandLine Parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "citadel");
+  return ParseCommandLine(args);
+}
+
+TEST(CommandLineTest, ServeTakesItsFlags) {
+  auto parsed = Parse({"serve", "--data-dir", "/tmp/x", "--https-port", "9443", "--http-port", "0",
+                       "--listen", "127.0.0.2", "--pg-dsn", "host=/tmp"});
+  ASSERT_TRUE(parsed.command);
+  auto& serve = std::get<ServeCommand>(*parsed.command);
+  EXPECT_EQ(serve.common.data_dir, "/tmp/x");
+  EXPECT_EQ(serve.https_port, 9443);
+  EXPECT_EQ(serve.http_port, 0);
+  EXPECT_EQ(serve.listen, "127.0.0.2");
+  EXPECT_EQ(serve.common.pg_dsn, "host=/tmp");
+  EXPECT_FALSE(serve.metrics_port);
+}
+
+TEST(CommandLineTest, TenantSubcommands) {
+  auto create = Parse({"tenant", "create", "acme", "--admin-login", "boss"});
+  ASSERT_TRUE(create.command);
+  EXPECT_EQ(std::get<TenantCreateCommand>(*create.command).name, "acme");
+  EXPECT_EQ(std::get<TenantCreateCommand>(*create.command).admin_login, "boss");
+  auto list = Parse({"tenant", "list", "--json"});
+  EXPECT_TRUE(std::get<TenantListCommand>(*list.command).json);
+  auto drop = Parse({"tenant", "drop", "acme", "--yes"});
+  EXPECT_TRUE(std::get<TenantDropCommand>(*drop.command).yes);
+}
+
+TEST(CommandLineTest, UsageErrorsExitTwo) {
+  for (auto args : std::vector<std::vector<std::string>>{
+           {}, {"bogus"}, {"serve", "--https-port", "0"}, {"serve", "--https-port", "x"},
+           {"serve", "--unknown"}, {"tenant"}, {"tenant", "create"}, {"tenant", "drop", "a", "b"},
+           {"serve", "--log-level", "loud"}}) {
+    auto parsed = Parse(args);
+    EXPECT_FALSE(parsed.command);
+    EXPECT_EQ(parsed.exit_code, 2) << testing::PrintToString(args);
+  }
+}
+
+TEST(CommandLineTest, HelpAndVersionExitZero) {
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"--help"}, {"serve", "--help"}, {"tenant", "create", "--help"}, {"--version"}}) {
+    testing::internal::CaptureStdout();
+    auto parsed = Parse(args);
+    std::string out = testing::internal::GetCapturedStdout();
+    EXPECT_FALSE(parsed.command);
+    EXPECT_EQ(parsed.exit_code, 0);
+    EXPECT_FALSE(out.empty());
+  }
+}
+
+}  // namespace
+}  // namespace citadel::cli

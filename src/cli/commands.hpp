@@ -1,0 +1,19 @@
+// The subcommands' bodies. Each returns the process exit status: 0 success,
+// 1 failure of the work (the message was printed), 2 bad usage or input.
+#pragma once
+
+#include "cli/command_line.hpp"
+#include "core/result.hpp"
+
+namespace citadel::cli {
+
+int RunServe(const ServeCommand& command);
+int RunTenantCreate(const TenantCreateCommand& command);
+int RunTenantList(const TenantListCommand& command);
+int RunTenantInfo(const TenantInfoCommand& command);
+int RunTenantDrop(const TenantDropCommand& command);
+
+// Prints "citadel: <message>" to stderr and returns the exit status for it.
+int ReportFailure(const core::Error& error);
+
+}  // namespace citadel::cli

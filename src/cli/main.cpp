@@ -1,0 +1,31 @@
+// citadel: the one program. Parses the command line and runs a subcommand.
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "cli/command_line.hpp"
+#include "cli/commands.hpp"
+
+namespace {
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace citadel::cli;
+  std::vector<std::string> args(argv, argv + argc);
+  ParsedCommandLine parsed = ParseCommandLine(args);
+  if (!parsed.command) return parsed.exit_code;
+  return std::visit(Overloaded{
+                        [](const ServeCommand& c) { return RunServe(c); },
+                        [](const TenantCreateCommand& c) { return RunTenantCreate(c); },
+                        [](const TenantListCommand& c) { return RunTenantList(c); },
+                        [](const TenantInfoCommand& c) { return RunTenantInfo(c); },
+                        [](const TenantDropCommand& c) { return RunTenantDrop(c); },
+                    },
+                    *parsed.command);
+}

@@ -1,0 +1,189 @@
+// citadel serve: the cluster, the catalog, the demo tenant, the TLS edge, and
+// the signals that stop it or reload its certificate.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "cli/cluster_session.hpp"
+#include "cli/commands.hpp"
+#include "cli/demo_tenant.hpp"
+#include "cli/effective_config.hpp"
+#include "cli/server_metrics.hpp"
+#include "cli/signal_waiter.hpp"
+#include "core/bounded_worker_pool.hpp"
+#include "core/clock.hpp"
+#include "core/logger.hpp"
+#include "db/connection.hpp"
+#include "http/https_server.hpp"
+#include "http/local_certificate_authority.hpp"
+#include "platform/catalog_schema.hpp"
+#include "platform/tenant_service.hpp"
+#include "web/health_route.hpp"
+
+namespace citadel::cli {
+namespace {
+
+// A fresh connection with a short timeout, not a pooled one: a pooled
+// connection's backend can keep answering while the postmaster is gone or
+// frozen, and the health check must notice that.
+core::Result<void> CheckCatalog(const db::ClusterAccess& access) {
+  auto connection = db::Connection::Open(access.ProvisioningDsn(platform::kCatalogDatabase),
+                                         std::chrono::seconds(2));
+  if (!connection) return core::Unexpected(connection.error());
+  auto result = connection->Execute("SELECT 1");
+  if (!result) return core::Unexpected(result.error());
+  return {};
+}
+
+core::Result<http::TlsCertificateFiles> ResolveTls(const core::ServerConfig& config,
+                                                   std::string& ca_path) {
+  if (!config.tls_cert.empty()) return http::TlsCertificateFiles{config.tls_cert, config.tls_key};
+  http::LocalCertificateAuthority ca(config.data_dir + "/tls", core::RealFileSystem::Instance(),
+                                     core::SystemClock::Instance());
+  std::vector<std::string> names;
+  if (config.public_host != "localhost") names.push_back(config.public_host);
+  auto files = ca.EnsureServerCertificate(names);
+  if (!files) return core::Unexpected(files.error());
+  ca_path = files->ca_cert;
+  return http::TlsCertificateFiles{files->server_cert, files->server_key};
+}
+
+void PrintBanner(const core::ServerConfig& config, const http::HttpsServer& server,
+                 const std::string& ca_path, const std::optional<DemoCredentials>& demo) {
+  std::string base = "https://" + config.public_host + ":" + std::to_string(server.https_port());
+  std::cout << "Citadel is running.\n"
+            << "  URL:       " << base << "/\n";
+  if (!ca_path.empty()) {
+    std::cout << "  CA:        " << ca_path << "\n"
+              << "  Trust the CA:\n"
+              << "    curl --cacert " << ca_path << " " << base << "/web/health\n"
+              << "    SSL_CERT_FILE=" << ca_path << " python3 your_script.py   (Python, curl)\n"
+              << "    NODE_EXTRA_CA_CERTS=" << ca_path << " node your_script.js   (Node)\n";
+  }
+  if (server.metrics_port() != 0) {
+    std::cout << "  Metrics:   http://" << config.metrics_listen << ":" << server.metrics_port()
+              << "/metrics\n";
+  }
+  if (demo) {
+    std::cout << "  Tenant:    " << demo->tenant << "\n"
+              << "  Login:     " << demo->login << "\n"
+              << "  Password:  " << demo->password << "\n"
+              << "  (the demo password is shown only this once: store it now)\n";
+  }
+  std::cout << "Citadel is ready (Ctrl-C stops it; SIGHUP reloads the certificate)." << std::endl;
+}
+
+// Keeps citadel_postgres_up current without a query on the metrics path.
+class PostgresWatcher {
+ public:
+  PostgresWatcher(std::shared_ptr<const db::ClusterAccess> access, std::atomic<bool>& up)
+      : access_(std::move(access)), up_(up), thread_([this] { Run(); }) {}
+  ~PostgresWatcher() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mutex_);
+    while (!stop_) {
+      lock.unlock();
+      up_.store(CheckCatalog(*access_).has_value());
+      lock.lock();
+      wake_.wait_for(lock, std::chrono::seconds(5), [this] { return stop_; });
+    }
+  }
+  std::shared_ptr<const db::ClusterAccess> access_;
+  std::atomic<bool>& up_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int RunServe(const ServeCommand& command) {
+  // Before any thread exists, so that only the main thread takes signals.
+  SignalWaiter::Block();
+
+  auto loaded = LoadEffectiveConfig(command.common, core::RealFileSystem::Instance());
+  if (!loaded) return ReportFailure(loaded.error());
+  core::ServerConfig config = std::move(*loaded);
+  ApplyServeFlags(command, config);
+  if (auto level = core::ParseLogLevel(config.log_level)) core::Log().SetLevel(*level);
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    std::cerr << "citadel: --tls-cert and --tls-key go together\n";
+    return 2;
+  }
+  auto& log = core::Log();
+  log.Info("starting", {{"data_dir", config.data_dir},
+                        {"cluster", config.database.pg_dsn.empty() ? "embedded" : "external"}});
+
+  auto session = ClusterSession::Open(config, ClusterSession::Purpose::kServe);
+  if (!session) return ReportFailure(session.error());
+  auto access = (*session)->access();
+
+  auto opened = platform::TenantService::Open(access, platform::TenantServiceOptions::FromConfig(config));
+  if (!opened) return ReportFailure(opened.error());
+  std::unique_ptr<platform::TenantService> tenants = std::move(*opened);
+
+  auto demo = EnsureDemoTenantOnFirstStart(config.data_dir, *tenants);
+  if (!demo) return ReportFailure(demo.error());
+
+  std::string ca_path;
+  auto tls = ResolveTls(config, ca_path);
+  if (!tls) return ReportFailure(tls.error());
+
+  std::atomic<bool> postgres_up{true};
+  auto metrics = std::make_shared<http::MetricsRegistry>();
+  AddServerMetrics(*metrics, *tenants, postgres_up);
+
+  core::BoundedWorkerPool db_workers("db", static_cast<std::size_t>(config.database.worker_threads),
+                                     static_cast<std::size_t>(config.database.worker_queue));
+  http::Router router;
+  web::AddHealthRoute(router, db_workers, [access, &postgres_up]() {
+    auto outcome = CheckCatalog(*access);
+    postgres_up.store(outcome.has_value());
+    return outcome;
+  });
+
+  int exit_code = 0;
+  {
+    PostgresWatcher watcher(access, postgres_up);
+    http::HttpsServer server(config, std::move(router), metrics, *tls);
+    if (auto started = server.Start(); !started) {
+      exit_code = ReportFailure(started.error());
+    } else {
+      PrintBanner(config, server, ca_path, *demo);
+      log.Info("ready", {{"https_port", server.https_port()}, {"http_port", server.http_port()},
+                         {"metrics_port", server.metrics_port()}});
+      for (;;) {
+        if (SignalWaiter::Wait() == ProcessSignal::kStop) break;
+        auto reloaded = server.ReloadTls();
+        if (reloaded) {
+          log.Info("TLS certificate reloaded");
+        } else {
+          log.Error("TLS certificate reload failed; the old one stays",
+                    {{"error", reloaded.error().message}});
+        }
+      }
+      log.Info("stopping");
+      server.Stop();
+    }
+    db_workers.Shutdown();
+  }
+  tenants.reset();
+  session->reset();  // stops the embedded PostgreSQL, then releases the lock
+  log.Info("stopped", {{"exit_code", exit_code}});
+  return exit_code;
+}
+
+}  // namespace citadel::cli

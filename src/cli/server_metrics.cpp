@@ -1,0 +1,38 @@
+#include "cli/server_metrics.hpp"
+
+#include <string>
+
+namespace citadel::cli {
+
+void AddServerMetrics(http::MetricsRegistry& metrics, platform::TenantService& tenants,
+                      const std::atomic<bool>& postgres_up) {
+  metrics.AddCollector([&postgres_up](std::string& out) {
+    out += "# HELP citadel_postgres_up Whether the catalog database answered the last check.\n"
+           "# TYPE citadel_postgres_up gauge\n";
+    out += "citadel_postgres_up " + std::string(postgres_up.load() ? "1" : "0") + "\n";
+  });
+  metrics.AddCollector([&tenants](std::string& out) {
+    auto stats = tenants.Pools().Stats();
+    auto totals = tenants.Pools().Totals();
+    out += "# HELP citadel_db_pool_connections Connections of each tenant's pool, by state.\n"
+           "# TYPE citadel_db_pool_connections gauge\n";
+    for (const auto& pool : stats) {
+      std::string tenant = http::MetricsRegistry::EscapeLabelValue(pool.key);
+      out += "citadel_db_pool_connections{tenant=\"" + tenant + "\",state=\"open\"} " +
+             std::to_string(pool.open) + "\n";
+      out += "citadel_db_pool_connections{tenant=\"" + tenant + "\",state=\"in_use\"} " +
+             std::to_string(pool.in_use) + "\n";
+      out += "citadel_db_pool_connections{tenant=\"" + tenant + "\",state=\"waiting\"} " +
+             std::to_string(pool.waiting) + "\n";
+    }
+    out += "# HELP citadel_db_pool_connections_total Connections of all tenants' pools, by state.\n"
+           "# TYPE citadel_db_pool_connections_total gauge\n";
+    out += "citadel_db_pool_connections_total{state=\"open\"} " + std::to_string(totals.open) + "\n";
+    out += "citadel_db_pool_connections_total{state=\"in_use\"} " + std::to_string(totals.in_use) +
+           "\n";
+    out += "citadel_db_pool_connections_total{state=\"waiting\"} " +
+           std::to_string(totals.waiting) + "\n";
+  });
+}
+
+}  // namespace citadel::cli

@@ -1,0 +1,18 @@
+// The server's own lines on /metrics, beside the edge's: PostgreSQL up, and
+// each tenant's connection pool (open, in use, waiting). Collectors read
+// snapshots (an atomic kept current by a watcher, the pools' counters) and
+// never query the database on the metrics path. `tenants` and `postgres_up`
+// must outlive the registry's last Render().
+#pragma once
+
+#include <atomic>
+
+#include "http/metrics_registry.hpp"
+#include "platform/tenant_service.hpp"
+
+namespace citadel::cli {
+
+void AddServerMetrics(http::MetricsRegistry& metrics, platform::TenantService& tenants,
+                      const std::atomic<bool>& postgres_up);
+
+}  // namespace citadel::cli
