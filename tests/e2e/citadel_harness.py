@@ -100,11 +100,21 @@ class CitadelServer:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
             self.proc.wait(timeout)
+        self._close_pipes()
         return self.proc.returncode if self.proc else None
+
+    def _close_pipes(self):
+        time.sleep(0.1)  # let the reader threads take the last lines
+        for pipe in (self.proc.stdout, self.proc.stderr) if self.proc else ():
+            try:
+                pipe.close()
+            except (OSError, ValueError):
+                pass
 
     def kill9(self):
         self.proc.kill()
         self.proc.wait(10)
+        self._close_pipes()
 
     def log_records(self):
         out = []

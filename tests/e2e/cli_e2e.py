@@ -84,7 +84,8 @@ class TenantCommandsTest(unittest.TestCase):
         for bad in ("Acme", "a b", "-x", "x-", "a" * 64, "www", "acme;drop", "ünï"):
             out = self.cli("tenant", "create", bad)
             self.assertEqual(out.returncode, 2, (bad, out.stdout, out.stderr))
-            self.assertIn("tenant name", out.stderr.lower())
+            if not bad.startswith("-"):  # "-x" is taken for an option: still a usage error
+                self.assertIn("tenant name", out.stderr.lower())
         self.assertEqual(self.cli("tenant", "list", "--json").stdout, before)
 
     def test_admin_password_file_is_used_and_never_printed(self):
