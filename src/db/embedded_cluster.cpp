@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <filesystem>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,7 +64,11 @@ EmbeddedClusterOptions EmbeddedClusterOptions::FromConfig(const core::ServerConf
 
 EmbeddedCluster::EmbeddedCluster(EmbeddedClusterOptions options, core::Logger& logger)
     : options_(std::move(options)), logger_(logger),
-      layout_(MakeClusterLayout(options_.data_dir, options_.port)) {}
+      // Absolute, because PostgreSQL reads relative paths in its settings
+      // (the socket directory) relative to PGDATA, not to our directory.
+      layout_(MakeClusterLayout(
+          std::filesystem::absolute(options_.data_dir).lexically_normal().string(),
+          options_.port)) {}
 
 EmbeddedCluster::~EmbeddedCluster() { Stop(); }
 
@@ -209,6 +214,9 @@ void EmbeddedCluster::Supervise() {
     if (launched) {
       ++restarts_;
       started = std::chrono::steady_clock::now();
+      // A postmaster that keeps dying soon after start waits longer each time.
+      delay = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(delay * 2),
+                       std::chrono::duration_cast<std::chrono::milliseconds>(kMaxRestartDelay));
       logger_.Info("embedded PostgreSQL restarted", {{"pid", static_cast<int>(*launched)}});
     } else {
       logger_.Error("cannot restart embedded PostgreSQL", {{"error", launched.error().message}});

@@ -73,6 +73,15 @@ core::Result<TenantRecord> FindLive(db::Connection& catalog, std::string_view na
   return RowAt(*r, 0);
 }
 
+core::Result<TenantRecord> FindById(db::Connection& catalog, std::int64_t id) {
+  auto r = catalog.Execute("SELECT " CITADEL_TENANT_COLUMNS " FROM tenants WHERE id = $1", id);
+  if (!r) return core::Unexpected(r.error());
+  if (r->empty()) {
+    return core::Fail(core::ErrorCode::kNotFound, "no tenant with id " + std::to_string(id));
+  }
+  return RowAt(*r, 0);
+}
+
 core::Result<std::vector<TenantRecord>> List(db::Connection& catalog, bool include_dropped) {
   auto r = catalog.Execute("SELECT " CITADEL_TENANT_COLUMNS
                            " FROM tenants WHERE $1 OR state <> 'dropped' ORDER BY name, id",

@@ -48,6 +48,7 @@ core::Result<void> MarkDropped(db::Connection& catalog, std::int64_t id);
 core::Result<void> Erase(db::Connection& catalog, std::int64_t id);
 // The tenant with this name that is not dropped; kNotFound otherwise.
 core::Result<TenantRecord> FindLive(db::Connection& catalog, std::string_view name);
+core::Result<TenantRecord> FindById(db::Connection& catalog, std::int64_t id);
 core::Result<std::vector<TenantRecord>> List(db::Connection& catalog, bool include_dropped);
 core::Result<std::string> AdminPasswordHash(db::Connection& catalog, std::string_view name);
 

@@ -178,14 +178,7 @@ core::Result<TenantRecord> TenantService::Drop(std::string_view name) {
     return core::Unexpected(r.error());
   }
   options_.logger->Info("tenant dropped", {{"tenant", record->name}, {"database", record->db_name}});
-  auto rows = tenant_catalog::List(**catalog, true);
-  if (rows) {
-    for (auto& t : *rows) {
-      if (t.id == record->id) return t;
-    }
-  }
-  record->state = "dropped";
-  return record;
+  return tenant_catalog::FindById(**catalog, record->id);
 }
 
 core::Result<std::string> TenantService::TenantDsn(std::string_view name) {
