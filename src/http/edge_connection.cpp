@@ -23,7 +23,7 @@
 #include "core/random.hpp"
 #include "http/access_log.hpp"
 #include "http/forwarded_for.hpp"
-#include "http/redirect_location.hpp"
+#include "http/listener_responses.hpp"
 #include "http/request_target.hpp"
 #include "http/response_preparation.hpp"
 
@@ -47,13 +47,6 @@ constexpr std::size_t kLingerDrainBytes = 1 << 20;
 bool IsParseError(const beast::error_code& error) {
   return error.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
          error != bhttp::error::end_of_stream && error != bhttp::error::partial_message;
-}
-
-bool IsValidRequestId(std::string_view id) {
-  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.';
-  });
 }
 
 template <class Stream>
@@ -209,7 +202,7 @@ class EdgeConnection final : public StoppableConnection,
     client_ip_ = ResolveClientIp(peer_, forwarded_for, state_->config.limits.trusted_proxies);
     // A trusted proxy's request id ties our log line to its own.
     if (IsInAnyNetwork(peer_, state_->config.limits.trusted_proxies)) {
-      if (auto id = request.find("X-Request-Id"); id != request.end() && IsValidRequestId(id->value())) {
+      if (auto id = request.find("X-Request-Id"); id != request.end() && IsAcceptableRequestId(id->value())) {
         request_id_ = std::string(id->value());
       }
     }
@@ -218,24 +211,14 @@ class EdgeConnection final : public StoppableConnection,
   bool RateLimited() {
     auto decision = state_->rate_limiter.Check(client_ip_);
     if (decision.allowed) return false;
-    Response response = JsonErrorResponse(429, "too many requests");
-    response.headers.emplace_back("Retry-After", std::to_string(decision.retry_after_seconds));
-    Finish(std::move(response), true);
+    Finish(TooManyRequests(decision.retry_after_seconds), true);
     return true;
   }
 
+  // The plain listeners never read a body: one that was sent closes the connection.
   void ServeMetrics() {
     route_label_ = "metrics";
-    if (path_ != "/metrics") return Finish(JsonErrorResponse(404, "not found"), !parser_->is_done());
-    if (method_ != "GET" && method_ != "HEAD") {
-      Response response = JsonErrorResponse(405, "method not allowed");
-      response.headers.emplace_back("Allow", "GET, HEAD");
-      return Finish(std::move(response), true);
-    }
-    Response response;
-    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    response.body = state_->metrics->Render();
-    Finish(std::move(response), !parser_->is_done());
+    Finish(MetricsPage(method_, path_, *state_->metrics), false);
   }
 
   void ServeRedirect() {
@@ -244,13 +227,8 @@ class EdgeConnection final : public StoppableConnection,
     const auto& request = parser_->get();
     std::optional<std::string_view> host;
     if (auto found = request.find(bhttp::field::host); found != request.end()) host = found->value();
-    Response response;
-    response.status = 301;
-    response.content_type.clear();
-    response.headers.emplace_back(
-        "Location", BuildRedirectLocation(host, request.target(), state_->https_port.load(),
-                                          state_->config.public_host));
-    Finish(std::move(response), !parser_->is_done());
+    Finish(RedirectToHttps(host, request.target(), state_->https_port.load(), state_->config.public_host),
+           false);
   }
 
   void RouteRequest() {
@@ -259,16 +237,9 @@ class EdgeConnection final : public StoppableConnection,
     RouteMatch match = split ? state_->router.Match(method_, split->path) : RouteMatch{};
     route_label_ = split ? match.pattern : std::string(kUnmatchedRoute);
     if (RateLimited()) return;
-    const bool body_pending = !parser_->is_done();
     if (!split) return Finish(JsonErrorResponse(400, "bad request target"), true);
-    if (match.kind == RouteMatch::Kind::kNotFound) {
-      return Finish(JsonErrorResponse(404, "not found"), body_pending);
-    }
-    if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
-      Response response = JsonErrorResponse(405, "method not allowed");
-      response.headers.emplace_back("Allow", match.allow);
-      return Finish(std::move(response), body_pending);
-    }
+    if (match.kind == RouteMatch::Kind::kNotFound) return Finish(JsonErrorResponse(404, "not found"), false);
+    if (match.kind == RouteMatch::Kind::kMethodNotAllowed) return Finish(MethodNotAllowed(match.allow), false);
     route_ = match.route;
     const std::size_t limit = state_->BodyLimitFor(*route_);
     if (auto length = parser_->content_length(); length && *length > limit) {
@@ -276,7 +247,7 @@ class EdgeConnection final : public StoppableConnection,
     }
     parser_->body_limit(limit);
     auto expect = request.find(bhttp::field::expect);
-    if (body_pending && expect != request.end() && beast::iequals(expect->value(), "100-continue")) {
+    if (!parser_->is_done() && expect != request.end() && beast::iequals(expect->value(), "100-continue")) {
       interim_.emplace(bhttp::status::continue_, request.version());
       return bhttp::async_write(stream_, *interim_,
                                 beast::bind_front_handler(&EdgeConnection::OnContinueSent,
@@ -383,16 +354,18 @@ class EdgeConnection final : public StoppableConnection,
     Finish(std::move(response), false);
   }
 
+  // Answers the request in progress; with `must_close` (a limit was hit, or
+  // the request could not be read) the connection ends after the answer.
   void Finish(Response response, bool must_close) {
-    const bool body_unread = parser_ && !parser_->is_done() && phase_ == Phase::kReading;
-    if (phase_ == Phase::kReading && parser_ && parser_->is_header_done()) {
-      keep_alive_ = parser_->get().keep_alive();
-      head_request_ = parser_->get().method() == bhttp::verb::head;
-    } else if (phase_ == Phase::kReading) {
-      keep_alive_ = false;
-      head_request_ = false;
+    if (phase_ == Phase::kReading) {
+      // Answered before any handler ran: what is known comes from the header, if read.
+      const bool header_read = parser_ && parser_->is_header_done();
+      keep_alive_ = header_read && parser_->get().keep_alive();
+      head_request_ = header_read && parser_->get().method() == bhttp::verb::head;
+      // A body left unread would be parsed as the next request.
+      must_close = must_close || !parser_ || !parser_->is_done();
     }
-    const bool close = must_close || body_unread || !keep_alive_ || stopping_ || state_->stopping;
+    const bool close = must_close || !keep_alive_ || stopping_ || state_->stopping;
     PreparedResponse prepared =
         PrepareResponse(std::move(response), state_->security_headers, request_id_, head_request_);
     Record(prepared);

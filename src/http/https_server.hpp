@@ -12,6 +12,13 @@
 // security headers (security_headers.hpp) and X-Request-Id. One JSON access-log
 // line per request (access_log.hpp), without query strings, headers or bodies.
 //
+// Who a client is: connections are counted by the TCP peer (an IPv6 peer by
+// its /64), with the allow-list and the trusted proxies exempt from the
+// per-client cap; requests per second are counted by the client IP, which is
+// the peer, or behind a trusted proxy the address it names in X-Forwarded-For
+// (forwarded_for.hpp), with the allow-list exempt. A refused connection is
+// closed at once; a refused request gets 429 with Retry-After.
+//
 // Ownership: the server owns its threads, sockets and TLS context; it shares
 // the MetricsRegistry with its creator. The Router is moved in and never
 // changes afterwards. Call Start() once; Stop() (or the destructor) finishes

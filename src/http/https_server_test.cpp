@@ -44,6 +44,29 @@ TEST_F(HttpsServerTest, ServesARouteOverTlsWithEverySecurityHeader) {
   ExpectSecurityHeaders(*reply);
 }
 
+TEST_F(HttpsServerTest, TheListenerRefusesTls11AndCiphersWithoutAead) {
+  StartServer(SmallConfig());
+  auto tls11 = Client();
+  tls11.restrict_tls = [](SSL_CTX* context) {
+    SSL_CTX_set_security_level(context, 0);  // or OpenSSL 3 would not offer TLS 1.1 at all
+    SSL_CTX_set_cipher_list(context, "DEFAULT:@SECLEVEL=0");
+    SSL_CTX_set_max_proto_version(context, TLS1_1_VERSION);
+  };
+  EXPECT_FALSE(TestConnection::Open(server_->https_port(), tls11));
+  auto cbc = Client();
+  cbc.restrict_tls = [](SSL_CTX* context) {
+    SSL_CTX_set_max_proto_version(context, TLS1_2_VERSION);
+    SSL_CTX_set_cipher_list(context, "AES128-SHA:ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA256");
+  };
+  EXPECT_FALSE(TestConnection::Open(server_->https_port(), cbc));
+  auto tls12_aead = Client();
+  tls12_aead.restrict_tls = [](SSL_CTX* context) {
+    SSL_CTX_set_max_proto_version(context, TLS1_2_VERSION);
+    SSL_CTX_set_cipher_list(context, "ECDHE-ECDSA-AES128-GCM-SHA256");
+  };
+  EXPECT_TRUE(TestConnection::Open(server_->https_port(), tls12_aead));
+}
+
 TEST_F(HttpsServerTest, UnknownPathsAre404AndWrongMethods405WithAllow) {
   StartServer(SmallConfig());
   auto missing = Fetch(server_->https_port(), "GET", "/nope", Client());

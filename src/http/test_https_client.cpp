@@ -65,6 +65,7 @@ std::unique_ptr<TestConnection> TestConnection::Open(int port, const ClientOptio
     X509_STORE_add_cert(SSL_CTX_get_cert_store(connection->context_.get()), ca.get());
     SSL_CTX_set_verify(connection->context_.get(), SSL_VERIFY_PEER, nullptr);
   }
+  if (options.restrict_tls) options.restrict_tls(connection->context_.get());
   connection->ssl_.reset(SSL_new(connection->context_.get()));
   SSL* ssl = connection->ssl_.get();
   SSL_set1_host(ssl, "localhost");

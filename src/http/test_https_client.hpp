@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,8 @@ struct ClientOptions {
   std::chrono::milliseconds timeout{5000};
   // PEM of the CA to verify the server against (host "localhost"); empty: no verification.
   std::string trusted_ca_pem;
+  // Restricts the client's TLS (versions, ciphers) before it connects.
+  std::function<void(SSL_CTX*)> restrict_tls;
 };
 
 class TestConnection {
