@@ -19,12 +19,14 @@ class TableReader {
     claimed_.insert(key);
     const toml::node* node = table_.get(key);
     if (!node) return;
-    auto v = node->value<std::int64_t>();
-    if (!v || *v < min || *v > max) {
+    // Only true integers: toml++'s float-to-integer conversion of a huge float
+    // (9e43) is undefined behaviour (found by fuzz_config_toml).
+    const auto* integer = node->as_integer();
+    if (!integer || integer->get() < min || integer->get() > max) {
       Error(key, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
       return;
     }
-    out = static_cast<T>(*v);
+    out = static_cast<T>(integer->get());
   }
   void Number(const char* key, double& out, double min, double max) {
     claimed_.insert(key);
@@ -150,7 +152,8 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Networks("trusted_proxies", l.trusted_proxies);
     if (const toml::table* routes = r.SubTable("route_body_bytes")) {
       for (const auto& [path, node] : *routes) {
-        auto v = node.value<std::int64_t>();
+        auto v = node.is_integer() ? std::optional<std::int64_t>(node.as_integer()->get())
+                                   : std::nullopt;
         if (!v || *v < 0 || path.str().empty() || path.str()[0] != '/') {
           errors.push_back("limits.route_body_bytes." + std::string(path.str()) +
                            ": expected a path starting with / and a byte count");

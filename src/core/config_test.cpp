@@ -66,3 +66,18 @@ TEST(ConfigTest, UnknownKeysAndBadValuesAreErrorsNamingTheKey) {
 
 }  // namespace
 }  // namespace citadel::core
+
+namespace citadel::core {
+namespace {
+
+// Regression: a float where an integer belongs (9e43) reached toml++'s
+// float-to-integer conversion, undefined behaviour for values out of range.
+TEST(ConfigTest, HugeFloatWhereAnIntegerBelongsIsAnError) {
+  auto c = ParseConfigToml("[server]\nhttps_port = 9e43\n");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("server.https_port"), std::string::npos);
+  EXPECT_FALSE(ParseConfigToml("[limits.route_body_bytes]\n\"/x\" = 1e300\n"));
+}
+
+}  // namespace
+}  // namespace citadel::core
