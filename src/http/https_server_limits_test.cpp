@@ -64,6 +64,22 @@ TEST_F(HttpsServerLimitsTest, TheOperatorsRouteLimitWins) {
   EXPECT_EQ(reply->status, 413);
 }
 
+TEST_F(HttpsServerLimitsTest, AmbiguousFramingIsRefused) {
+  StartServer(SmallConfig());
+  // Both framings, or two lengths, are how requests are smuggled past proxies.
+  for (const char* framing : {"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+                              "Content-Length: 5\r\nContent-Length: 6\r\n"}) {
+    auto connection = TestConnection::Open(server_->https_port(), Client());
+    ASSERT_TRUE(connection);
+    ASSERT_TRUE(connection->Send(std::string("POST /echo HTTP/1.1\r\nHost: localhost\r\n") + framing +
+                                 "\r\n0\r\n\r\n"));
+    auto reply = connection->ReadReply();
+    ASSERT_TRUE(reply) << framing;
+    EXPECT_EQ(reply->status, 400) << framing;
+    EXPECT_TRUE(connection->WaitForClose(2000ms)) << framing;
+  }
+}
+
 TEST_F(HttpsServerLimitsTest, OversizeHeadersGet431) {
   StartServer(SmallConfig());
   auto reply = Fetch(server_->https_port(), "GET", "/hello", Client(),

@@ -115,6 +115,25 @@ TEST_F(HttpsServerTest, AResponderMayBeCalledFromAnotherThread) {
   EXPECT_EQ(reply->body, "from a worker for " + reply->Header("X-Request-Id").value_or("?"));
 }
 
+TEST_F(HttpsServerTest, OnlyTheFirstAnswerCounts) {
+  StartServer(SmallConfig(), [](Router& router) {
+    router.Add("GET", "/twice", [](const Request&, Responder respond) {
+      respond(Response{200, "text/plain", "first", {}});
+      respond(Response{500, "text/plain", "second", {}});
+    });
+  });
+  auto connection = TestConnection::Open(server_->https_port(), Client());
+  ASSERT_TRUE(connection);
+  ASSERT_TRUE(connection->Send("GET /twice HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  auto reply = connection->ReadReply();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->body, "first");
+  ASSERT_TRUE(connection->Send("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  auto next = connection->ReadReply();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200) << "the stray second answer must not reach the next request";
+}
+
 TEST_F(HttpsServerTest, AHandlerThatNeverAnswersTimesOutWith504) {
   StartServer(SmallConfig());
   auto start = std::chrono::steady_clock::now();
