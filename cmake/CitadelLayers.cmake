@@ -49,7 +49,8 @@ function(citadel_test name label)
   target_link_libraries(${name} PRIVATE ${T_LINKS} GTest::gtest GTest::gmock GTest::gtest_main)
   citadel_apply_options(${name})
   if(label STREQUAL "unit")
-    gtest_discover_tests(${name} PROPERTIES LABELS ${label} DISCOVERY_TIMEOUT 60)
+    # Prefixed with the binary, so `ctest -R http_test` selects a layer's tests.
+    gtest_discover_tests(${name} TEST_PREFIX "${name}." PROPERTIES LABELS ${label} DISCOVERY_TIMEOUT 60)
   else()
     # One process per binary: its harness starts one PostgreSQL for all its cases.
     add_test(NAME ${name} COMMAND ${name})

@@ -165,8 +165,21 @@ int RunServe(const ServeCommand& command) {
       PrintBanner(config, server, ca_path, *demo);
       log.Info("ready", {{"https_port", server.https_port()}, {"http_port", server.http_port()},
                          {"metrics_port", server.metrics_port()}});
+      // Daily, the local CA renews a server certificate near its end; SIGHUP
+      // reloads at once (an operator's renewed files, or the local CA's).
+      const bool local_ca = config.tls_cert.empty();
       for (;;) {
-        if (SignalWaiter::Wait() == ProcessSignal::kStop) break;
+        ProcessSignal event = SignalWaiter::Wait(std::chrono::hours(24));
+        if (event == ProcessSignal::kStop) break;
+        if (event == ProcessSignal::kTimeout && !local_ca) continue;
+        if (local_ca) {
+          std::string unused_ca_path;
+          if (auto renewed = ResolveTls(config, unused_ca_path); !renewed) {
+            log.Error("local CA could not check the server certificate",
+                      {{"error", renewed.error().message}});
+            continue;
+          }
+        }
         auto reloaded = server.ReloadTls();
         if (reloaded) {
           log.Info("TLS certificate reloaded");

@@ -1,5 +1,6 @@
 #include "cli/signal_waiter.hpp"
 
+#include <cerrno>
 #include <csignal>
 #include <pthread.h>
 
@@ -24,11 +25,15 @@ void SignalWaiter::Block() {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
-ProcessSignal SignalWaiter::Wait() {
+ProcessSignal SignalWaiter::Wait(std::chrono::seconds timeout) {
   sigset_t set = HandledSignals();
+  timespec limit{static_cast<time_t>(timeout.count()), 0};
   for (;;) {
-    int sig = 0;
-    if (sigwait(&set, &sig) != 0) continue;
+    int sig = sigtimedwait(&set, nullptr, &limit);
+    if (sig < 0) {
+      if (errno == EINTR) continue;
+      return ProcessSignal::kTimeout;
+    }
     if (sig == SIGHUP) return ProcessSignal::kReload;
     return ProcessSignal::kStop;
   }

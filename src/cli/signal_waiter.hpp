@@ -5,15 +5,18 @@
 // Wait() (sigwait) on the main thread: no handler runs at an arbitrary point.
 #pragma once
 
+#include <chrono>
+
 namespace citadel::cli {
 
-enum class ProcessSignal { kStop, kReload };
+enum class ProcessSignal { kStop, kReload, kTimeout };
 
 class SignalWaiter {
  public:
   static void Block();
-  // Waits for the next signal: kStop for SIGINT/SIGTERM, kReload for SIGHUP.
-  static ProcessSignal Wait();
+  // Waits for the next signal: kStop for SIGINT/SIGTERM, kReload for SIGHUP,
+  // kTimeout if none came within `timeout`.
+  static ProcessSignal Wait(std::chrono::seconds timeout);
 };
 
 }  // namespace citadel::cli
