@@ -7,7 +7,15 @@
 namespace citadel::core {
 namespace {
 constexpr unsigned char kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+// The mask of one byte whose first `bits` bits count (clamped to 0..8).
+unsigned char MaskForBits(int bits) {
+  if (bits <= 0) return 0;
+  if (bits >= 8) return 0xff;
+  return static_cast<unsigned char>((0xffu << (8 - bits)) & 0xffu);
 }
+
+}  // namespace
 
 std::optional<IpAddress> IpAddress::Parse(std::string_view text) {
   if (text.size() > 64) return std::nullopt;
@@ -59,8 +67,7 @@ std::optional<IpNetwork> IpNetwork::Parse(std::string_view text) {
   for (int i = 0; i < 16; ++i) {
     int keep = net.prefix_bits - i * 8;
     if (keep >= 8) continue;
-    net.base.bytes[static_cast<std::size_t>(i)] &=
-        keep <= 0 ? 0 : static_cast<unsigned char>(0xff << (8 - keep));
+    net.base.bytes[static_cast<std::size_t>(i)] &= MaskForBits(keep);
   }
   return net;
 }
@@ -69,7 +76,7 @@ bool IpNetwork::Contains(const IpAddress& address) const {
   for (int i = 0; i < 16; ++i) {
     int keep = prefix_bits - i * 8;
     if (keep <= 0) return true;
-    unsigned char mask = keep >= 8 ? 0xff : static_cast<unsigned char>(0xff << (8 - keep));
+    unsigned char mask = MaskForBits(keep);
     auto idx = static_cast<std::size_t>(i);
     if ((address.bytes[idx] & mask) != base.bytes[idx]) return false;
   }
