@@ -22,7 +22,8 @@ TEST(BoundedWorkerPoolTest, RefusesWorkPastTheQueueLimit) {
   std::promise<void> release;
   std::shared_future<void> gate = release.get_future().share();
   std::promise<void> started;
-  ASSERT_TRUE(pool.Submit([&] {
+  // `gate` by value: the worker may still be leaving wait() when the test ends.
+  ASSERT_TRUE(pool.Submit([&started, gate] {
     started.set_value();
     gate.wait();
   }));
@@ -31,6 +32,7 @@ TEST(BoundedWorkerPoolTest, RefusesWorkPastTheQueueLimit) {
   EXPECT_TRUE(pool.Submit([] {}));
   EXPECT_FALSE(pool.Submit([] {})) << "a third queued task must be refused";
   release.set_value();
+  pool.Shutdown();  // joins before the promises go out of scope
 }
 
 TEST(BoundedWorkerPoolTest, AThrowingTaskDoesNotKillTheWorker) {
