@@ -94,6 +94,17 @@ class ServeLifecycleTest(unittest.TestCase):
         password = self.server.banner["password"]
         self.assertNotIn(password, "".join(self.server.stderr_lines))
 
+    def test_postgres_logs_hold_no_password(self):
+        # Role passwords go to PostgreSQL only as SCRAM verifiers; the admin's
+        # password never goes there at all.
+        log_dir = os.path.join(self.server.data_dir, "pg", "log")
+        text = ""
+        for name in os.listdir(log_dir):
+            with open(os.path.join(log_dir, name), errors="replace") as f:
+                text += f.read()
+        self.assertNotIn(self.server.banner["password"], text)
+        self.assertNotRegex(text, r"(?i)password\s+'(?!SCRAM-SHA-256\$)")
+
 
 class RestartAndRecoveryTest(unittest.TestCase):
     def setUp(self):
