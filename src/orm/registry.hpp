@@ -1,0 +1,143 @@
+// The model registry: every model and field of the installed modules, resolved
+// and checked once, then read by every thread without locks.
+//
+// Modules add ModelDefs and ModelExtensions to a RegistryBuilder in dependency
+// order; Build() adds the automatic fields (id, create_uid, create_date,
+// write_uid, write_date, display_name), merges extensions, and checks every
+// name: field names are identifiers, types fit their options, comodels exist,
+// one2many inverses are many2ones back, many2many link tables are derived or
+// valid, related paths and compute dependencies resolve, default orders name
+// stored fields. Any mistake fails Build() with a message naming the module,
+// model and field, so a wrong name fails at start, never on a request.
+//
+// Identifiers in generated SQL come only from here: a Model's table and a
+// Field's column are validated names, never input.
+#pragma once
+
+#include <map>
+#include <set>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "orm/model_def.hpp"
+
+namespace citadel::orm {
+
+class Model;
+
+class Field {
+ public:
+  const FieldDef& def() const { return def_; }
+  const std::string& name() const { return def_.name; }
+  FieldType type() const { return def_.type; }
+  bool stored() const { return def_.store && !IsX2many(def_.type) && def_.related.empty(); }
+  // The column in the model's table; only for stored fields.
+  const std::string& column() const { return def_.name; }
+  const Model& model() const { return *model_; }
+  // The comodel of a relational field; null otherwise.
+  const Model* comodel() const { return comodel_; }
+  // one2many: the many2one on the comodel that points back.
+  const Field* inverse() const { return inverse_; }
+  // The module that declared the field ("base", "contacts").
+  const std::string& module() const { return module_; }
+
+ private:
+  friend class RegistryBuilder;
+  FieldDef def_;
+  const Model* model_ = nullptr;
+  const Model* comodel_ = nullptr;
+  const Field* inverse_ = nullptr;
+  std::string module_;
+};
+
+struct OrderTerm {
+  enum class Nulls { kDefault, kFirst, kLast };
+  const Field* field = nullptr;
+  bool descending = false;
+  Nulls nulls = Nulls::kDefault;
+};
+
+class Model {
+ public:
+  const std::string& name() const { return name_; }
+  const std::string& table() const { return table_; }
+  const std::string& description() const { return description_; }
+  // The field, or null. Fields are kept in declaration order.
+  const Field* FindField(std::string_view name) const;
+  const std::vector<std::unique_ptr<Field>>& fields() const { return fields_; }
+  const std::vector<OrderTerm>& default_order() const { return default_order_; }
+  const Field* rec_name() const { return rec_name_; }
+  const Field* parent() const { return parent_; }  // for child_of / parent_of; may be null
+  const Field* active() const { return active_; }   // the `active` boolean, if the model has one
+  const std::vector<SqlConstraint>& sql_constraints() const { return sql_constraints_; }
+  const std::map<std::string, ComputeMethod>& computes() const { return computes_; }
+  bool IsExposed(std::string_view method) const;
+  // Modules that declared or extended this model, in load order.
+  const std::vector<std::string>& modules() const { return modules_; }
+
+ private:
+  friend class RegistryBuilder;
+  std::string name_;
+  std::string table_;
+  std::string description_;
+  std::string order_text_;
+  std::string rec_name_text_;
+  std::string parent_text_;
+  std::vector<std::unique_ptr<Field>> fields_;
+  std::map<std::string, const Field*, std::less<>> by_name_;
+  std::vector<OrderTerm> default_order_;
+  const Field* rec_name_ = nullptr;
+  const Field* parent_ = nullptr;
+  const Field* active_ = nullptr;
+  std::vector<SqlConstraint> sql_constraints_;
+  std::map<std::string, ComputeMethod> computes_;
+  std::set<std::string, std::less<>> exposed_;
+  std::vector<std::string> modules_;
+};
+
+class Registry {
+ public:
+  const Model* FindModel(std::string_view name) const;
+  const std::vector<std::unique_ptr<Model>>& models() const { return models_; }
+
+ private:
+  friend class RegistryBuilder;
+  std::vector<std::unique_ptr<Model>> models_;
+  std::map<std::string, const Model*, std::less<>> by_name_;
+};
+
+class RegistryBuilder {
+ public:
+  // `module` names who declares it, for messages and for ir.model.data.
+  void AddModel(const std::string& module, ModelDef def);
+  void ExtendModel(const std::string& module, ModelExtension extension);
+
+  // Resolves and checks everything; the first error names what is wrong.
+  core::Result<std::shared_ptr<const Registry>> Build();
+
+ private:
+  struct Pending {
+    std::string module;
+    ModelDef def;
+  };
+  struct PendingExtension {
+    std::string module;
+    ModelExtension extension;
+  };
+  std::vector<Pending> models_;
+  std::vector<PendingExtension> extensions_;
+};
+
+// Parses an order string ("name desc, id", "date desc nulls last") against a
+// model: only stored, non-x2many fields of that model, each with an optional
+// asc/desc and "nulls first|last", as Odoo's _order. Empty text gives no
+// terms. A ValidationError names the bad term. Bounded: 1,024 characters.
+std::vector<OrderTerm> ParseOrder(const Model& model, std::string_view order);
+
+// The ORM's CRUD methods, callable from outside on every model.
+const std::set<std::string, std::less<>>& DefaultExposedMethods();
+
+}  // namespace citadel::orm
