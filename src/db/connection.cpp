@@ -1,5 +1,7 @@
 #include "db/connection.hpp"
 
+#include "db/composed_sql.hpp"
+
 #include <string>
 #include <utility>
 
@@ -78,6 +80,17 @@ core::Result<QueryResult> Connection::ExecuteUtility(const UtilityStatement& sta
   // PQexecParams with no parameters still refuses multi-statement strings.
   pg_result* result =
       PQexecParams(conn_, statement.text().c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+  return Finish(result);
+}
+
+core::Result<QueryResult> Connection::ExecuteComposed(const ComposedSql& statement) {
+  if (conn_ == nullptr) return core::Fail(core::ErrorCode::kUnavailable, "not connected");
+  const std::string text = statement.Text();
+  std::vector<const char*> values;
+  values.reserve(statement.params().size());
+  for (const Param& p : statement.params()) values.push_back(p ? p->c_str() : nullptr);
+  pg_result* result = PQexecParams(conn_, text.c_str(), static_cast<int>(values.size()), nullptr,
+                                   values.data(), nullptr, nullptr, /*resultFormat=*/0);
   return Finish(result);
 }
 

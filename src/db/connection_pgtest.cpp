@@ -1,6 +1,8 @@
 // Connection against a real PostgreSQL: bound parameters, NULLs, errors.
 #include "db/connection.hpp"
 
+#include "db/composed_sql.hpp"
+
 #include <gtest/gtest.h>
 
 #include "db/error.hpp"
@@ -107,6 +109,28 @@ TEST(ConnectionPg, PasswordNeverInUtilityStatement) {
   auto login = Connection::Open(dsn);
   EXPECT_TRUE(login) << login.error().message;
   EXPECT_TRUE(conn.Execute("DROP ROLE conn_test_role"));
+}
+
+}  // namespace
+}  // namespace citadel::db
+
+namespace citadel::db {
+namespace {
+
+TEST(ConnectionPg, ComposedStatementsBindTheirValuesAndQuoteReservedNames) {
+  Connection conn = Superuser();
+  ComposedSql create("CREATE TEMP TABLE ");
+  create.Name(*Identifier::Make("user")).Sql(" (").Name(*Identifier::Make("order")).Sql(" text)");
+  ASSERT_TRUE(conn.ExecuteComposed(create));
+  const std::string evil = "'); DROP TABLE \"user\"; --";
+  ComposedSql insert("INSERT INTO ");
+  insert.Name(*Identifier::Make("user")).Sql(" VALUES (").Value(evil).Sql("), (").Value(std::nullopt).Sql(")");
+  ASSERT_TRUE(conn.ExecuteComposed(insert));
+  ComposedSql select("SELECT count(*) AS n FROM ");
+  select.Name(*Identifier::Make("user")).Sql(" WHERE ").Name(*Identifier::Make("order")).Sql(" = ").Value(evil);
+  auto r = conn.ExecuteComposed(select);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->Text(0, "n"), "1");
 }
 
 }  // namespace
