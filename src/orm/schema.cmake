@@ -11,4 +11,8 @@ list(APPEND ORM_SOURCES
 list(APPEND ORM_UNIT_TESTS
   schema_names_test.cpp
   schema_plan_test.cpp
+  schema_plan_upgrade_test.cpp
   schema_apply_test.cpp)
+list(APPEND ORM_PG_TESTS
+  schema_sync_pgtest.cpp
+  schema_upgrade_pgtest.cpp)
