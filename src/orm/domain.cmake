@@ -1,0 +1,10 @@
+# Domains -> SQL (parsing, canonical form, compiler), with their tests and the
+# independent in-memory evaluator the property test checks the SQL against.
+# Included by CMakeLists.txt; appends to the orm lists.
+list(APPEND ORM_SOURCES
+  domain_internal.cpp
+  domain_term_value.cpp
+  domain_canonical.cpp
+  domain_parse.cpp)
+list(APPEND ORM_UNIT_TESTS
+  domain_parse_test.cpp)

@@ -1,0 +1,3 @@
+#include "orm/domain.hpp"
+#include <gtest/gtest.h>
+TEST(DomainParseTest, Placeholder) {}
