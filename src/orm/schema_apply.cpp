@@ -39,21 +39,38 @@ class Statement {
         Sql("VARCHAR");
         if (type.varchar_size) sql_.Sql("(").Integer(*type.varchar_size).Sql(")");
         break;
-      case ColumnKind::kText: Sql("TEXT"); break;
-      case ColumnKind::kInt4: Sql("INTEGER"); break;
-      case ColumnKind::kNumeric: Sql("NUMERIC"); break;
-      case ColumnKind::kFloat8: Sql("DOUBLE PRECISION"); break;
-      case ColumnKind::kBool: Sql("BOOLEAN"); break;
-      case ColumnKind::kDate: Sql("DATE"); break;
-      case ColumnKind::kTimestamp: Sql("TIMESTAMP"); break;
+      case ColumnKind::kText:
+        Sql("TEXT");
+        break;
+      case ColumnKind::kInt4:
+        Sql("INTEGER");
+        break;
+      case ColumnKind::kNumeric:
+        Sql("NUMERIC");
+        break;
+      case ColumnKind::kFloat8:
+        Sql("DOUBLE PRECISION");
+        break;
+      case ColumnKind::kBool:
+        Sql("BOOLEAN");
+        break;
+      case ColumnKind::kDate:
+        Sql("DATE");
+        break;
+      case ColumnKind::kTimestamp:
+        Sql("TIMESTAMP");
+        break;
     }
     return *this;
   }
   Statement& OnDeleteAction(OnDelete ondelete) {
     switch (ondelete) {
-      case OnDelete::kSetNull: return Sql(" ON DELETE SET NULL");
-      case OnDelete::kRestrict: return Sql(" ON DELETE RESTRICT");
-      case OnDelete::kCascade: return Sql(" ON DELETE CASCADE");
+      case OnDelete::kSetNull:
+        return Sql(" ON DELETE SET NULL");
+      case OnDelete::kRestrict:
+        return Sql(" ON DELETE RESTRICT");
+      case OnDelete::kCascade:
+        return Sql(" ON DELETE CASCADE");
     }
     return *this;
   }
@@ -98,8 +115,15 @@ std::vector<Statement> Compose(const AddColumn& c) {
 
 std::vector<Statement> Compose(const FillColumn& c) {
   Statement s;
-  s.Sql("UPDATE ").Name(c.table).Sql(" SET ").Name(c.column).Sql(" = ").Value(c.value).Sql(" WHERE ").Name(c.column).Sql(
-      " IS NULL");
+  s.Sql("UPDATE ")
+      .Name(c.table)
+      .Sql(" SET ")
+      .Name(c.column)
+      .Sql(" = ")
+      .Value(c.value)
+      .Sql(" WHERE ")
+      .Name(c.column)
+      .Sql(" IS NULL");
   return {std::move(s)};
 }
 
@@ -125,8 +149,17 @@ std::vector<Statement> Compose(const CreateLinkTable& c) {
   // Odoo's Many2many.update_db: two INTEGER NOT NULL columns, their pair as
   // primary key (the index column2 leads is a separate CreateIndex).
   Statement s;
-  s.Sql("CREATE TABLE ").Name(c.relation).Sql(" (").Name(c.column1).Sql(" INTEGER NOT NULL, ").Name(c.column2).Sql(
-      " INTEGER NOT NULL, PRIMARY KEY (").Name(c.column1).Sql(", ").Name(c.column2).Sql("))");
+  s.Sql("CREATE TABLE ")
+      .Name(c.relation)
+      .Sql(" (")
+      .Name(c.column1)
+      .Sql(" INTEGER NOT NULL, ")
+      .Name(c.column2)
+      .Sql(" INTEGER NOT NULL, PRIMARY KEY (")
+      .Name(c.column1)
+      .Sql(", ")
+      .Name(c.column2)
+      .Sql("))");
   return {std::move(s)};
 }
 
@@ -139,8 +172,13 @@ std::vector<Statement> Compose(const AddForeignKey& c) {
   }
   // Unnamed, as Odoo adds it: PostgreSQL names it <table>_<column>_fkey.
   Statement add = AlterTable(c.table);
-  add.Sql(" ADD FOREIGN KEY (").Name(c.column).Sql(") REFERENCES ").Name(c.referenced_table).Sql(" (").Name("id").Sql(
-      ")");
+  add.Sql(" ADD FOREIGN KEY (")
+      .Name(c.column)
+      .Sql(") REFERENCES ")
+      .Name(c.referenced_table)
+      .Sql(" (")
+      .Name("id")
+      .Sql(")");
   add.OnDeleteAction(c.ondelete);
   out.push_back(std::move(add));
   return out;
@@ -168,7 +206,8 @@ std::vector<Statement> Compose(const AddUniqueConstraint& c) {
 }
 
 // Runs the statements of one step; the first failure is returned.
-core::Result<void> Execute(db::Connection& connection, const std::vector<db::ComposedSql>& statements) {
+core::Result<void> Execute(db::Connection& connection,
+                           const std::vector<db::ComposedSql>& statements) {
   for (const auto& statement : statements) {
     if (auto r = connection.ExecuteComposed(statement); !r) return core::Unexpected(r.error());
   }
@@ -195,7 +234,8 @@ core::Result<SchemaSyncReport> ApplySchemaPlan(db::Connection& connection, const
   for (const PlannedChange& step : plan.changes) {
     auto statements = ComposeChange(step.change);
     if (!statements) {
-      return core::Fail(statements.error().code, step.description + ": " + statements.error().message);
+      return core::Fail(statements.error().code,
+                        step.description + ": " + statements.error().message);
     }
     if (!step.depends_on_data) {
       if (auto ok = Execute(connection, *statements); !ok) {
@@ -204,7 +244,9 @@ core::Result<SchemaSyncReport> ApplySchemaPlan(db::Connection& connection, const
       report.applied.push_back(step.description);
       continue;
     }
-    if (auto r = connection.Execute("SAVEPOINT citadel_schema_step"); !r) return core::Unexpected(r.error());
+    if (auto r = connection.Execute("SAVEPOINT citadel_schema_step"); !r) {
+      return core::Unexpected(r.error());
+    }
     if (auto ok = Execute(connection, *statements); !ok) {
       if (auto r = connection.Execute("ROLLBACK TO SAVEPOINT citadel_schema_step"); !r) {
         return core::Unexpected(r.error());
@@ -213,7 +255,9 @@ core::Result<SchemaSyncReport> ApplySchemaPlan(db::Connection& connection, const
     } else {
       report.applied.push_back(step.description);
     }
-    if (auto r = connection.Execute("RELEASE SAVEPOINT citadel_schema_step"); !r) return core::Unexpected(r.error());
+    if (auto r = connection.Execute("RELEASE SAVEPOINT citadel_schema_step"); !r) {
+      return core::Unexpected(r.error());
+    }
   }
   return report;
 }

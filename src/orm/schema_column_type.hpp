@@ -51,10 +51,10 @@ std::string DescribeExisting(std::string_view udt_name, std::optional<int> max_l
 // How an existing column (its typname and varchar length) compares with what
 // a field wants.
 enum class ColumnTypeFit {
-  kSame,         // nothing to do
-  kWiderAlready, // e.g. varchar(64) where varchar(32) is declared: kept, as Odoo does
-  kSafeWidening, // varchar(n) -> varchar(m > n), varchar(n) -> varchar, varchar -> text
-  kIncompatible, // anything else: reported, never converted
+  kSame,          // nothing to do
+  kWiderAlready,  // e.g. varchar(64) where varchar(32) is declared: kept, as Odoo does
+  kSafeWidening,  // varchar(n) -> varchar(m > n), varchar(n) -> varchar, varchar -> text
+  kIncompatible,  // anything else: reported, never converted
 };
 ColumnTypeFit CompareColumnType(std::string_view existing_udt, std::optional<int> existing_length,
                                 const ColumnType& wanted);

@@ -26,13 +26,16 @@ std::vector<std::string> SplitColumns(std::string_view joined) {
   std::size_t start = 0;
   while (true) {
     auto comma = joined.find(',', start);
-    columns.emplace_back(joined.substr(start, comma == std::string_view::npos ? comma : comma - start));
+    columns.emplace_back(
+        joined.substr(start, comma == std::string_view::npos ? comma : comma - start));
     if (comma == std::string_view::npos) return columns;
     start = comma + 1;
   }
 }
 
-bool IsTrue(const db::QueryResult& r, int row, std::string_view column) { return r.Text(row, column) == "t"; }
+bool IsTrue(const db::QueryResult& r, int row, std::string_view column) {
+  return r.Text(row, column) == "t";
+}
 
 ForeignKeyAction ActionOf(std::string_view code) {
   if (code == "r") return ForeignKeyAction::kRestrict;
@@ -49,7 +52,8 @@ ExistingConstraint::Kind ConstraintKindOf(std::string_view code) {
   return ExistingConstraint::Kind::kUnique;
 }
 
-core::Result<void> ReadTables(db::Connection& connection, const std::string& names, ExistingSchema& schema) {
+core::Result<void> ReadTables(db::Connection& connection, const std::string& names,
+                              ExistingSchema& schema) {
   auto r = connection.Execute(
       "SELECT c.relname, c.relkind FROM pg_catalog.pg_class c "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -67,10 +71,12 @@ core::Result<void> ReadTables(db::Connection& connection, const std::string& nam
   return {};
 }
 
-core::Result<void> ReadColumns(db::Connection& connection, const std::string& names, ExistingSchema& schema) {
+core::Result<void> ReadColumns(db::Connection& connection, const std::string& names,
+                               ExistingSchema& schema) {
   auto r = connection.Execute(
       "SELECT c.relname AS table_name, a.attname AS column_name, t.typname AS udt_name, "
-      "CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 THEN a.atttypmod - 4 END AS max_length, "
+      "CASE WHEN t.typname IN ('varchar', 'bpchar') AND a.atttypmod > 4 THEN a.atttypmod - 4 END "
+      "AS max_length, "
       "a.attnotnull AS not_null "
       "FROM pg_catalog.pg_attribute a "
       "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
@@ -92,7 +98,8 @@ core::Result<void> ReadColumns(db::Connection& connection, const std::string& na
   return {};
 }
 
-core::Result<void> ReadForeignKeys(db::Connection& connection, const std::string& names, ExistingSchema& schema) {
+core::Result<void> ReadForeignKeys(db::Connection& connection, const std::string& names,
+                                   ExistingSchema& schema) {
   auto r = connection.Execute(
       "SELECT c1.relname AS table_name, con.conname, a1.attname AS column_name, "
       "c2.relname AS referenced_table, a2.attname AS referenced_column, con.confdeltype "
@@ -110,14 +117,15 @@ core::Result<void> ReadForeignKeys(db::Connection& connection, const std::string
   for (int i = 0; i < r->rows(); ++i) {
     auto it = schema.tables.find(r->Text(i, "table_name"));
     if (it == schema.tables.end()) continue;
-    it->second.foreign_keys.push_back({r->Text(i, "conname"), r->Text(i, "column_name"),
-                                       r->Text(i, "referenced_table"), r->Text(i, "referenced_column"),
-                                       ActionOf(r->Text(i, "confdeltype"))});
+    it->second.foreign_keys.push_back(
+        {r->Text(i, "conname"), r->Text(i, "column_name"), r->Text(i, "referenced_table"),
+         r->Text(i, "referenced_column"), ActionOf(r->Text(i, "confdeltype"))});
   }
   return {};
 }
 
-core::Result<void> ReadIndexes(db::Connection& connection, const std::string& names, ExistingSchema& schema) {
+core::Result<void> ReadIndexes(db::Connection& connection, const std::string& names,
+                               ExistingSchema& schema) {
   auto r = connection.Execute(
       "SELECT t.relname AS table_name, ic.relname AS index_name, i.indisprimary, i.indisunique, "
       "(SELECT string_agg(a.attname, ',' ORDER BY k.position) "
@@ -140,7 +148,8 @@ core::Result<void> ReadIndexes(db::Connection& connection, const std::string& na
   return {};
 }
 
-core::Result<void> ReadConstraints(db::Connection& connection, const std::string& names, ExistingSchema& schema) {
+core::Result<void> ReadConstraints(db::Connection& connection, const std::string& names,
+                                   ExistingSchema& schema) {
   auto r = connection.Execute(
       "SELECT t.relname AS table_name, con.conname, con.contype, "
       "(SELECT string_agg(a.attname, ',' ORDER BY k.position) "
@@ -157,8 +166,9 @@ core::Result<void> ReadConstraints(db::Connection& connection, const std::string
   for (int i = 0; i < r->rows(); ++i) {
     auto it = schema.tables.find(r->Text(i, "table_name"));
     if (it == schema.tables.end()) continue;
-    it->second.constraints.push_back(
-        {r->Text(i, "conname"), ConstraintKindOf(r->Text(i, "contype")), SplitColumns(r->Text(i, "columns"))});
+    it->second.constraints.push_back({r->Text(i, "conname"),
+                                      ConstraintKindOf(r->Text(i, "contype")),
+                                      SplitColumns(r->Text(i, "columns"))});
   }
   return {};
 }
@@ -173,8 +183,11 @@ core::Result<void> ReadHasRows(db::Connection& connection, ExistingSchema& schem
     if (!id) return core::Unexpected(id.error());
     if (!first) query.Sql(" UNION ALL ");
     first = false;
-    query.Sql("SELECT ").Value(name).Sql("::text AS table_name, EXISTS (SELECT 1 FROM ").Name(*id).Sql(
-        ") AS has_rows");
+    query.Sql("SELECT ")
+        .Value(name)
+        .Sql("::text AS table_name, EXISTS (SELECT 1 FROM ")
+        .Name(*id)
+        .Sql(") AS has_rows");
   }
   if (first) return {};
   auto r = connection.ExecuteComposed(query);
@@ -189,7 +202,8 @@ core::Result<void> ReadHasRows(db::Connection& connection, ExistingSchema& schem
 }  // namespace
 
 const ExistingColumn* ExistingTable::FindColumn(std::string_view column) const {
-  auto it = std::find_if(columns.begin(), columns.end(), [&](const ExistingColumn& c) { return c.name == column; });
+  auto it = std::find_if(columns.begin(), columns.end(),
+                         [&](const ExistingColumn& c) { return c.name == column; });
   return it == columns.end() ? nullptr : &*it;
 }
 

@@ -4,6 +4,7 @@
 #include <boost/crc.hpp>
 #include <cctype>
 #include <cstdio>
+#include <utility>
 
 namespace citadel::orm {
 namespace {
@@ -39,7 +40,8 @@ bool IsColumnName(std::string_view name) {
   if (name.empty() || name.size() > kMaxPostgresNameLength) return false;
   if (!(std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+    return std::islower(static_cast<unsigned char>(c)) ||
+           std::isdigit(static_cast<unsigned char>(c)) || c == '_';
   });
 }
 
@@ -70,13 +72,15 @@ core::Result<ParsedSqlConstraint> ParseSqlConstraint(std::string_view definition
     return parsed;
   }
   if (!ConsumeKeyword(text, "unique")) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "unsupported SQL constraint \"" + std::string(definition) + "\": only unique(...) and check(...)");
+    return Fail(ErrorCode::kInvalidArgument, "unsupported SQL constraint \"" +
+                                                 std::string(definition) +
+                                                 "\": only unique(...) and check(...)");
   }
   text = Trim(text);
   if (text.size() < 2 || text.front() != '(' || text.back() != ')') {
-    return Fail(ErrorCode::kInvalidArgument,
-                "malformed SQL constraint \"" + std::string(definition) + "\": expected unique(column, ...)");
+    return Fail(ErrorCode::kInvalidArgument, "malformed SQL constraint \"" +
+                                                 std::string(definition) +
+                                                 "\": expected unique(column, ...)");
   }
   text = text.substr(1, text.size() - 2);
   while (true) {
@@ -85,12 +89,14 @@ core::Result<ParsedSqlConstraint> ParseSqlConstraint(std::string_view definition
     std::string column(Trim(text.substr(0, comma)));
     for (char& c : column) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (!IsColumnName(column)) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "malformed SQL constraint \"" + std::string(definition) + "\": \"" + column + "\" is not a column name");
+      return Fail(ErrorCode::kInvalidArgument, "malformed SQL constraint \"" +
+                                                   std::string(definition) + "\": \"" + column +
+                                                   "\" is not a column name");
     }
     if (std::find(parsed.columns.begin(), parsed.columns.end(), column) != parsed.columns.end()) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "malformed SQL constraint \"" + std::string(definition) + "\": column " + column + " named twice");
+      return Fail(ErrorCode::kInvalidArgument, "malformed SQL constraint \"" +
+                                                   std::string(definition) + "\": column " +
+                                                   column + " named twice");
     }
     parsed.columns.push_back(std::move(column));
     if (comma == std::string_view::npos) break;

@@ -21,7 +21,8 @@ TEST(SchemaNamesTest, ShortNamesAreKeptAndLongOnesHashedAsOdooDoes) {
 }
 
 TEST(SchemaNamesTest, UniqueConstraintsParseWithOdoosSpellings) {
-  for (const char* text : {"unique(name)", "UNIQUE (name)", "  unique ( name )  ", "Unique(Name)"}) {
+  for (const char* text :
+       {"unique(name)", "UNIQUE (name)", "  unique ( name )  ", "Unique(Name)"}) {
     auto parsed = ParseSqlConstraint(text);
     ASSERT_TRUE(parsed) << text << ": " << parsed.error().message;
     EXPECT_EQ(parsed->kind, ParsedSqlConstraint::Kind::kUnique);
@@ -36,10 +37,11 @@ TEST(SchemaNamesTest, CheckIsRecognisedAndEverythingElseRefused) {
   auto check = ParseSqlConstraint("CHECK(rounding > 0)");
   ASSERT_TRUE(check);
   EXPECT_EQ(check->kind, ParsedSqlConstraint::Kind::kCheck);
-  for (const char* bad : {"", "unique", "unique()", "unique(name", "unique name", "unique(name) where x",
-                          "unique(a, a)", "unique(a,)", "unique(\"name\")", "unique(name); drop table x",
-                          "uniquely(name)", "foreign key (x) references y", "exclude using gist (x with &&)",
-                          "unique(na me)", "unique(1name)"}) {
+  for (const char* bad :
+       {"", "unique", "unique()", "unique(name", "unique name", "unique(name) where x",
+        "unique(a, a)", "unique(a,)", "unique(\"name\")", "unique(name); drop table x",
+        "uniquely(name)", "foreign key (x) references y", "exclude using gist (x with &&)",
+        "unique(na me)", "unique(1name)"}) {
     EXPECT_FALSE(ParseSqlConstraint(bad)) << bad;
   }
 }
@@ -59,8 +61,10 @@ TEST(SchemaColumnTypeTest, WideningsAreSafeAndNarrowingsKept) {
   EXPECT_EQ(CompareColumnType("int4", std::nullopt, varchar), ColumnTypeFit::kIncompatible);
   EXPECT_EQ(CompareColumnType("float8", std::nullopt, {ColumnKind::kNumeric, std::nullopt}),
             ColumnTypeFit::kIncompatible);
-  EXPECT_EQ(CompareColumnType("int4", std::nullopt, {ColumnKind::kInt4, std::nullopt}), ColumnTypeFit::kSame);
-  EXPECT_EQ(CompareColumnType("text", std::nullopt, {ColumnKind::kInt4, std::nullopt}), ColumnTypeFit::kIncompatible);
+  EXPECT_EQ(CompareColumnType("int4", std::nullopt, {ColumnKind::kInt4, std::nullopt}),
+            ColumnTypeFit::kSame);
+  EXPECT_EQ(CompareColumnType("text", std::nullopt, {ColumnKind::kInt4, std::nullopt}),
+            ColumnTypeFit::kIncompatible);
   EXPECT_EQ(Describe(varchar32), "varchar(32)");
   EXPECT_EQ(Describe({ColumnKind::kTimestamp, std::nullopt}), "timestamp");
 }

@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -50,7 +51,8 @@ inline Models BaseModels() {
   login.required = true;
   users.fields = {login};
   users.rec_name = "login";
-  users.sql_constraints = {{"login_key", "UNIQUE (login)", "You can not have two users with the same login!"}};
+  users.sql_constraints = {
+      {"login_key", "UNIQUE (login)", "You can not have two users with the same login!"}};
 
   ModelDef country;
   country.name = "res.country";
@@ -147,26 +149,32 @@ inline SchemaSyncReport SyncOrFail(const SchemaSync& sync, db::Connection& conne
 }
 
 // column -> "udt(len) NULL|NOT NULL", from information_schema.columns.
-inline std::map<std::string, std::string> Columns(db::Connection& connection, const std::string& table) {
+inline std::map<std::string, std::string> Columns(db::Connection& connection,
+                                                  const std::string& table) {
   auto r = connection.Execute(
-      "SELECT column_name, udt_name, character_maximum_length, is_nullable FROM information_schema.columns "
+      "SELECT column_name, udt_name, character_maximum_length, is_nullable FROM "
+      "information_schema.columns "
       "WHERE table_schema = current_schema() AND table_name = $1",
       table);
   if (!r) throw std::runtime_error(r.error().message);
   std::map<std::string, std::string> columns;
   for (int i = 0; i < r->rows(); ++i) {
     std::string type = r->Text(i, "udt_name");
-    if (auto length = r->Get(i, "character_maximum_length")) type += "(" + std::string(*length) + ")";
-    columns[r->Text(i, "column_name")] = type + (r->Text(i, "is_nullable") == "NO" ? " NOT NULL" : " NULL");
+    if (auto length = r->Get(i, "character_maximum_length"))
+      type += "(" + std::string(*length) + ")";
+    columns[r->Text(i, "column_name")] =
+        type + (r->Text(i, "is_nullable") == "NO" ? " NOT NULL" : " NULL");
   }
   return columns;
 }
 
 // column -> "<referenced table>(<referenced column>) <confdeltype>" for the
 // foreign keys of `table`, from pg_constraint.
-inline std::map<std::string, std::string> ForeignKeys(db::Connection& connection, const std::string& table) {
+inline std::map<std::string, std::string> ForeignKeys(db::Connection& connection,
+                                                      const std::string& table) {
   auto r = connection.Execute(
-      "SELECT a1.attname AS column_name, c2.relname AS referenced, a2.attname AS referenced_column, "
+      "SELECT a1.attname AS column_name, c2.relname AS referenced, a2.attname AS "
+      "referenced_column, "
       "con.confdeltype, con.conname FROM pg_constraint con "
       "JOIN pg_class c1 ON c1.oid = con.conrelid JOIN pg_class c2 ON c2.oid = con.confrelid "
       "JOIN pg_attribute a1 ON a1.attrelid = c1.oid AND a1.attnum = con.conkey[1] "
@@ -176,7 +184,8 @@ inline std::map<std::string, std::string> ForeignKeys(db::Connection& connection
   if (!r) throw std::runtime_error(r.error().message);
   std::map<std::string, std::string> keys;
   for (int i = 0; i < r->rows(); ++i) {
-    keys[r->Text(i, "column_name")] = r->Text(i, "referenced") + "(" + r->Text(i, "referenced_column") + ") " +
+    keys[r->Text(i, "column_name")] = r->Text(i, "referenced") + "(" +
+                                      r->Text(i, "referenced_column") + ") " +
                                       r->Text(i, "confdeltype") + " " + r->Text(i, "conname");
   }
   return keys;
@@ -187,11 +196,15 @@ inline std::string Fingerprint(db::Connection& connection) {
   auto r = connection.Execute(
       "SELECT "
       "(SELECT string_agg(table_name || '.' || column_name || ':' || udt_name || ':' || "
-      "  coalesce(character_maximum_length::text, '') || ':' || is_nullable, ',' ORDER BY table_name, column_name) "
+      "  coalesce(character_maximum_length::text, '') || ':' || is_nullable, ',' ORDER BY "
+      "table_name, column_name) "
       "  FROM information_schema.columns WHERE table_schema = current_schema()) || '|' || "
-      "(SELECT string_agg(c.relname || ':' || con.conname || ':' || pg_get_constraintdef(con.oid), ',' "
-      "  ORDER BY c.relname, con.conname) FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid "
-      "  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()) || '|' || "
+      "(SELECT string_agg(c.relname || ':' || con.conname || ':' || pg_get_constraintdef(con.oid), "
+      "',' "
+      "  ORDER BY c.relname, con.conname) FROM pg_constraint con JOIN pg_class c ON c.oid = "
+      "con.conrelid "
+      "  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()) || '|' "
+      "|| "
       "(SELECT string_agg(indexdef, ',' ORDER BY indexname) FROM pg_indexes "
       "  WHERE schemaname = current_schema()) AS fingerprint");
   if (!r) throw std::runtime_error(r.error().message);

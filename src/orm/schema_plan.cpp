@@ -16,16 +16,20 @@ std::string Join(const std::vector<std::string>& names) {
 
 bool Matches(ForeignKeyAction existing, OnDelete wanted) {
   switch (wanted) {
-    case OnDelete::kSetNull: return existing == ForeignKeyAction::kSetNull;
-    case OnDelete::kRestrict: return existing == ForeignKeyAction::kRestrict;
-    case OnDelete::kCascade: return existing == ForeignKeyAction::kCascade;
+    case OnDelete::kSetNull:
+      return existing == ForeignKeyAction::kSetNull;
+    case OnDelete::kRestrict:
+      return existing == ForeignKeyAction::kRestrict;
+    case OnDelete::kCascade:
+      return existing == ForeignKeyAction::kCascade;
   }
   return false;
 }
 
 class Planner {
  public:
-  Planner(const WantedSchema& wanted, const ExistingSchema& existing) : wanted_(wanted), existing_(existing) {}
+  Planner(const WantedSchema& wanted, const ExistingSchema& existing)
+      : wanted_(wanted), existing_(existing) {}
 
   SchemaPlan Run() {
     plan_.warnings = wanted_.warnings;
@@ -59,8 +63,8 @@ class Planner {
     const ExistingTable* existing = ExistingOrReport(table.name);
     if (!existing) {
       Add(CreateTable{table.name, table.columns},
-          "create table " + table.name + " for " + table.model + " (" + std::to_string(table.columns.size() + 1) +
-              " columns)");
+          "create table " + table.name + " for " + table.model + " (" +
+              std::to_string(table.columns.size() + 1) + " columns)");
       return;
     }
     if (!existing->is_table) return;
@@ -83,19 +87,27 @@ class Planner {
     }
   }
 
-  void PlanNewColumn(const WantedTable& table, const ExistingTable& existing, const WantedColumn& column) {
+  void PlanNewColumn(const WantedTable& table, const ExistingTable& existing,
+                     const WantedColumn& column) {
     const std::string where = table.name + "." + column.name;
     if (!existing.has_rows) {
       Add(AddColumn{table.name, column.name, column.type, column.not_null},
-          "add column " + where + " " + Describe(column.type) + (column.not_null ? " NOT NULL" : ""));
+          "add column " + where + " " + Describe(column.type) +
+              (column.not_null ? " NOT NULL" : ""));
       return;
     }
-    Add(AddColumn{table.name, column.name, column.type, false}, "add column " + where + " " + Describe(column.type));
+    Add(AddColumn{table.name, column.name, column.type, false},
+        "add column " + where + " " + Describe(column.type));
     std::optional<std::string> fill = column.fill_value;
     // Odoo skips writing `false` into a new boolean: false and NULL read the
     // same, and the UPDATE would rewrite the whole table for nothing.
-    if (fill && column.type.kind == ColumnKind::kBool && *fill == "false" && !column.not_null) fill.reset();
-    if (fill) Add(FillColumn{table.name, column.name, *fill}, "fill " + where + " with its default on existing rows");
+    if (fill && column.type.kind == ColumnKind::kBool && *fill == "false" && !column.not_null) {
+      fill.reset();
+    }
+    if (fill) {
+      Add(FillColumn{table.name, column.name, *fill},
+          "fill " + where + " with its default on existing rows");
+    }
     if (column.computed) plan_.fields_to_compute.push_back({column.model, column.field});
     if (!column.not_null) return;
     if (fill) {
@@ -106,14 +118,16 @@ class Planner {
     }
   }
 
-  void PlanExistingColumn(const WantedTable& table, const ExistingTable& existing, const WantedColumn& column,
-                          const ExistingColumn& found) {
+  void PlanExistingColumn(const WantedTable& table, const ExistingTable& existing,
+                          const WantedColumn& column, const ExistingColumn& found) {
     const std::string where = table.name + "." + column.name;
     const std::string has = DescribeExisting(found.udt_name, found.max_length);
     switch (CompareColumnType(found.udt_name, found.max_length, column.type)) {
-      case ColumnTypeFit::kSame: break;
+      case ColumnTypeFit::kSame:
+        break;
       case ColumnTypeFit::kWiderAlready:
-        Warn(where + " is " + has + ", wider than the declared " + Describe(column.type) + ": kept");
+        Warn(where + " is " + has + ", wider than the declared " + Describe(column.type) +
+             ": kept");
         break;
       case ColumnTypeFit::kSafeWidening:
         Add(WidenColumn{table.name, column.name, column.type},
@@ -129,13 +143,16 @@ class Planner {
       if (!existing.has_rows) {
         Add(SetNotNull{table.name, column.name}, "set NOT NULL on " + where);
       } else if (column.fill_value) {
-        Add(FillColumn{table.name, column.name, *column.fill_value}, "fill NULLs of " + where + " with its default");
+        Add(FillColumn{table.name, column.name, *column.fill_value},
+            "fill NULLs of " + where + " with its default");
         Add(SetNotNull{table.name, column.name}, "set NOT NULL on " + where);
       } else {
-        Add(SetNotNull{table.name, column.name}, "set NOT NULL on " + where, /*depends_on_data=*/true);
+        Add(SetNotNull{table.name, column.name}, "set NOT NULL on " + where,
+            /*depends_on_data=*/true);
       }
     } else if (!column.not_null && found.not_null) {
-      Add(DropNotNull{table.name, column.name}, "drop NOT NULL on " + where + " (field not required)");
+      Add(DropNotNull{table.name, column.name},
+          "drop NOT NULL on " + where + " (field not required)");
     }
   }
 
@@ -143,14 +160,14 @@ class Planner {
     const ExistingTable* existing = ExistingOrReport(link.relation);
     if (!existing) {
       Add(CreateLinkTable{link.relation, link.column1, link.column2},
-          "create link table " + link.relation + " (" + link.column1 + ", " + link.column2 + ") for " +
-              link.description);
+          "create link table " + link.relation + " (" + link.column1 + ", " + link.column2 +
+              ") for " + link.description);
       return;
     }
     for (const std::string* column : {&link.column1, &link.column2}) {
       if (existing->is_table && !existing->FindColumn(*column)) {
-        Warn("link table " + link.relation + " of " + link.description + " has no column " + *column +
-             ": left as it is");
+        Warn("link table " + link.relation + " of " + link.description + " has no column " +
+             *column + ": left as it is");
         unusable_tables_.insert(link.relation);
       }
     }
@@ -158,11 +175,15 @@ class Planner {
 
   void PlanForeignKey(const WantedForeignKey& key) {
     const std::string where = key.table + "." + key.column;
-    if (!Usable(key.table) || !Usable(key.referenced_table) || mistyped_columns_.count(where)) return;
-    const std::string what = where + " -> " + key.referenced_table + "(id) ON DELETE " + OnDeleteSql(key.ondelete);
+    if (!Usable(key.table) || !Usable(key.referenced_table) || mistyped_columns_.count(where)) {
+      return;
+    }
+    const std::string what =
+        where + " -> " + key.referenced_table + "(id) ON DELETE " + OnDeleteSql(key.ondelete);
     const ExistingTable* existing = existing_.FindTable(key.table);
     if (!existing) {
-      Add(AddForeignKey{key.table, key.column, key.referenced_table, key.ondelete, ""}, "add foreign key " + what);
+      Add(AddForeignKey{key.table, key.column, key.referenced_table, key.ondelete, ""},
+          "add foreign key " + what);
       return;
     }
     const ExistingForeignKey* other = nullptr;
@@ -175,8 +196,8 @@ class Planner {
       if (!other) other = &found;
     }
     if (!other) {
-      Add(AddForeignKey{key.table, key.column, key.referenced_table, key.ondelete, ""}, "add foreign key " + what,
-          existing->has_rows);
+      Add(AddForeignKey{key.table, key.column, key.referenced_table, key.ondelete, ""},
+          "add foreign key " + what, existing->has_rows);
     } else if (db::Identifier::Problem(other->name)) {
       Warn("foreign key " + other->name + " on " + where + " differs from " + what +
            " but its name cannot be used in DDL: left as it is");
@@ -190,12 +211,14 @@ class Planner {
     if (!Usable(index.table)) return;
     const std::string what = index.table + " (" + Join(index.columns) + ")";
     if (const ExistingTable* existing = existing_.FindTable(index.table)) {
-      const bool found = std::any_of(existing->indexes.begin(), existing->indexes.end(), [&](const ExistingIndex& i) {
-        // A named index is known by its name (Odoo's check_indexes); the
-        // link table's unnamed one by its leading column.
-        return index.name.empty() ? !i.columns.empty() && i.columns.front() == index.columns.front()
-                                  : i.name == index.name;
-      });
+      const bool found = std::any_of(
+          existing->indexes.begin(), existing->indexes.end(), [&](const ExistingIndex& i) {
+            // A named index is known by its name (Odoo's check_indexes); the
+            // link table's unnamed one by its leading column.
+            return index.name.empty()
+                       ? !i.columns.empty() && i.columns.front() == index.columns.front()
+                       : i.name == index.name;
+          });
       if (found) return;
     }
     Add(CreateIndex{index.name, index.table, index.columns},
@@ -204,15 +227,20 @@ class Planner {
 
   void PlanUnique(const WantedUniqueConstraint& constraint) {
     if (!Usable(constraint.table)) return;
-    const std::string what = constraint.name + " unique(" + Join(constraint.columns) + ") on " + constraint.table;
+    const std::string what =
+        constraint.name + " unique(" + Join(constraint.columns) + ") on " + constraint.table;
     const ExistingTable* existing = existing_.FindTable(constraint.table);
     if (!existing) {
-      Add(AddUniqueConstraint{constraint.table, constraint.name, constraint.columns, false}, "add constraint " + what);
+      Add(AddUniqueConstraint{constraint.table, constraint.name, constraint.columns, false},
+          "add constraint " + what);
       return;
     }
     const ExistingConstraint* found = existing->FindConstraint(constraint.name);
-    if (found && found->kind == ExistingConstraint::Kind::kUnique && found->columns == constraint.columns) return;
-    Add(AddUniqueConstraint{constraint.table, constraint.name, constraint.columns, found != nullptr},
+    if (found && found->kind == ExistingConstraint::Kind::kUnique &&
+        found->columns == constraint.columns)
+      return;
+    Add(AddUniqueConstraint{constraint.table, constraint.name, constraint.columns,
+                            found != nullptr},
         (found ? "replace constraint " : "add constraint ") + what, existing->has_rows);
   }
 
@@ -227,9 +255,12 @@ class Planner {
 
 const char* OnDeleteSql(OnDelete ondelete) {
   switch (ondelete) {
-    case OnDelete::kSetNull: return "SET NULL";
-    case OnDelete::kRestrict: return "RESTRICT";
-    case OnDelete::kCascade: return "CASCADE";
+    case OnDelete::kSetNull:
+      return "SET NULL";
+    case OnDelete::kRestrict:
+      return "RESTRICT";
+    case OnDelete::kCascade:
+      return "CASCADE";
   }
   return "SET NULL";
 }

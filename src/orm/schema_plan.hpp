@@ -91,8 +91,9 @@ struct AddUniqueConstraint {
   bool replaces = false;  // a different constraint of that name is dropped first
 };
 
-using SchemaChange = std::variant<CreateTable, AddColumn, FillColumn, WidenColumn, SetNotNull, DropNotNull,
-                                  CreateLinkTable, AddForeignKey, CreateIndex, AddUniqueConstraint>;
+using SchemaChange =
+    std::variant<CreateTable, AddColumn, FillColumn, WidenColumn, SetNotNull, DropNotNull,
+                 CreateLinkTable, AddForeignKey, CreateIndex, AddUniqueConstraint>;
 
 struct PlannedChange {
   SchemaChange change;

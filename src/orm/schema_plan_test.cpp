@@ -23,14 +23,18 @@ TEST(SchemaPlanTest, EmptyDatabaseGetsTablesWithOdooColumnTypesThenKeysIndexesCo
   std::map<std::string, std::pair<std::string, bool>> columns;
   for (const auto& c : partner->columns) columns[c.name] = {Describe(c.type), c.not_null};
   const std::map<std::string, std::pair<std::string, bool>> expected = {
-      {"name", {"varchar", true}},       {"ref", {"varchar(16)", false}},   {"comment", {"text", false}},
-      {"notes", {"text", false}},        {"color", {"int4", false}},        {"latitude", {"float8", false}},
-      {"amount", {"numeric", false}},    {"credit", {"numeric", false}},    {"active", {"bool", false}},
-      {"birthday", {"date", false}},     {"seen", {"timestamp", false}},    {"type", {"varchar", false}},
-      {"parent_id", {"int4", false}},    {"user_id", {"int4", true}},       {"country_id", {"int4", false}},
-      {"create_uid", {"int4", false}},   {"write_uid", {"int4", false}},    {"create_date", {"timestamp", false}},
+      {"name", {"varchar", true}},         {"ref", {"varchar(16)", false}},
+      {"comment", {"text", false}},        {"notes", {"text", false}},
+      {"color", {"int4", false}},          {"latitude", {"float8", false}},
+      {"amount", {"numeric", false}},      {"credit", {"numeric", false}},
+      {"active", {"bool", false}},         {"birthday", {"date", false}},
+      {"seen", {"timestamp", false}},      {"type", {"varchar", false}},
+      {"parent_id", {"int4", false}},      {"user_id", {"int4", true}},
+      {"country_id", {"int4", false}},     {"create_uid", {"int4", false}},
+      {"write_uid", {"int4", false}},      {"create_date", {"timestamp", false}},
       {"write_date", {"timestamp", false}}};
-  EXPECT_EQ(columns, expected);  // no id (SERIAL), binary, one2many, many2many or display_name column
+  EXPECT_EQ(columns,
+            expected);  // no id (SERIAL), binary, one2many, many2many or display_name column
   // Odoo's column order: int4 first, float8 last.
   EXPECT_EQ(partner->columns.front().type.kind, ColumnKind::kInt4);
   EXPECT_EQ(partner->columns.back().name, "latitude");
@@ -72,7 +76,8 @@ TEST(SchemaPlanTest, ManyToManyGetsOdoosLinkTable) {
   EXPECT_EQ(links[0]->column1, "res_partner_id");
   EXPECT_EQ(links[0]->column2, "res_partner_category_id");
   const AddForeignKey* to_model = ForeignKeyOn(plan, links[0]->relation, "res_partner_id");
-  const AddForeignKey* to_comodel = ForeignKeyOn(plan, links[0]->relation, "res_partner_category_id");
+  const AddForeignKey* to_comodel =
+      ForeignKeyOn(plan, links[0]->relation, "res_partner_category_id");
   ASSERT_TRUE(to_model && to_comodel);
   EXPECT_EQ(to_model->referenced_table, "res_partner");
   EXPECT_EQ(to_model->ondelete, OnDelete::kCascade);
@@ -83,7 +88,8 @@ TEST(SchemaPlanTest, ManyToManyGetsOdoosLinkTable) {
     if (index->table == links[0]->relation) {
       indexed = true;
       EXPECT_TRUE(index->name.empty());
-      EXPECT_EQ(index->columns, (std::vector<std::string>{"res_partner_category_id", "res_partner_id"}));
+      EXPECT_EQ(index->columns,
+                (std::vector<std::string>{"res_partner_category_id", "res_partner_id"}));
     }
   }
   EXPECT_TRUE(indexed);
@@ -114,9 +120,10 @@ TEST(SchemaPlanTest, IndexesAreCreatedOnceByOdoosName) {
   }));
   ExistingSchema existing = Synced(wanted, true);
   auto& indexes = existing.tables["res_partner"].indexes;
-  indexes.erase(std::remove_if(indexes.begin(), indexes.end(),
-                               [](const ExistingIndex& i) { return i.name == "res_partner__name_index"; }),
-                indexes.end());
+  indexes.erase(
+      std::remove_if(indexes.begin(), indexes.end(),
+                     [](const ExistingIndex& i) { return i.name == "res_partner__name_index"; }),
+      indexes.end());
   SchemaPlan plan = PlanSchemaChanges(wanted, existing);
   ASSERT_EQ(plan.changes.size(), 1u);
   EXPECT_EQ(std::get<CreateIndex>(plan.changes[0].change).name, "res_partner__name_index");
@@ -134,7 +141,8 @@ TEST(SchemaPlanTest, UniqueConstraintsAreAddedOrReplacedUnderASavepoint) {
 
   ExistingSchema existing = Synced(wanted, true);
   existing.tables["res_users"].constraints.clear();
-  existing.tables["res_partner"].constraints = {{"res_partner_ref_uniq", ExistingConstraint::Kind::kUnique, {"name"}}};
+  existing.tables["res_partner"].constraints = {
+      {"res_partner_ref_uniq", ExistingConstraint::Kind::kUnique, {"name"}}};
   SchemaPlan plan = PlanSchemaChanges(wanted, existing);
   ASSERT_EQ(plan.changes.size(), 2u);
   const auto& add = std::get<AddUniqueConstraint>(plan.changes[0].change);
@@ -157,7 +165,8 @@ TEST(SchemaPlanTest, BadSqlConstraintsFailNamingModelAndConstraint) {
     models.defs[3].sql_constraints = {{"broken", definition, "m"}};
     auto wanted = DescribeWantedSchema(*Build(std::move(models)));
     ASSERT_FALSE(wanted) << definition;
-    EXPECT_NE(wanted.error().message.find("model res.partner, SQL constraint broken"), std::string::npos)
+    EXPECT_NE(wanted.error().message.find("model res.partner, SQL constraint broken"),
+              std::string::npos)
         << wanted.error().message;
     EXPECT_NE(wanted.error().message.find(message), std::string::npos) << wanted.error().message;
   }

@@ -67,12 +67,24 @@ inline Models BaseModels() {
   children.inverse_name = "parent_id";
   FieldDef active = F("active", FieldType::kBoolean);
   active.default_value = FieldDefault{Value(true), {}};
-  partner.fields = {name, ref, F("comment", FieldType::kText), F("color", FieldType::kInteger),
-                    F("latitude", FieldType::kFloat), amount, F("credit", FieldType::kMonetary), active,
-                    F("birthday", FieldType::kDate), F("seen", FieldType::kDatetime), type, parent,
-                    Required(F("user_id", FieldType::kMany2one, "res.users")), country_id, children,
+  partner.fields = {name,
+                    ref,
+                    F("comment", FieldType::kText),
+                    F("color", FieldType::kInteger),
+                    F("latitude", FieldType::kFloat),
+                    amount,
+                    F("credit", FieldType::kMonetary),
+                    active,
+                    F("birthday", FieldType::kDate),
+                    F("seen", FieldType::kDatetime),
+                    type,
+                    parent,
+                    Required(F("user_id", FieldType::kMany2one, "res.users")),
+                    country_id,
+                    children,
                     F("category_id", FieldType::kMany2many, "res.partner.category"),
-                    F("image", FieldType::kBinary), F("notes", FieldType::kHtml)};
+                    F("image", FieldType::kBinary),
+                    F("notes", FieldType::kHtml)};
   partner.sql_constraints = {{"ref_uniq", "unique(ref)", "Reference is unique"},
                              {"check_name", "CHECK(name IS NOT NULL)", "A name"}};
   return {{users, country, category, partner}, {}};
@@ -95,9 +107,12 @@ inline WantedSchema Wanted(Models models) {
 
 inline ForeignKeyAction ActionOf(OnDelete ondelete) {
   switch (ondelete) {
-    case OnDelete::kSetNull: return ForeignKeyAction::kSetNull;
-    case OnDelete::kRestrict: return ForeignKeyAction::kRestrict;
-    case OnDelete::kCascade: return ForeignKeyAction::kCascade;
+    case OnDelete::kSetNull:
+      return ForeignKeyAction::kSetNull;
+    case OnDelete::kRestrict:
+      return ForeignKeyAction::kRestrict;
+    case OnDelete::kCascade:
+      return ForeignKeyAction::kCascade;
   }
   return ForeignKeyAction::kNoAction;
 }
@@ -111,26 +126,30 @@ inline ExistingSchema Synced(const WantedSchema& wanted, bool has_rows) {
     t.has_rows = has_rows;
     t.columns.push_back({"id", "int4", std::nullopt, true});
     for (const auto& c : table.columns) {
-      t.columns.push_back({c.name, std::string(UdtNameOf(c.type.kind)), c.type.varchar_size, c.not_null});
+      t.columns.push_back(
+          {c.name, std::string(UdtNameOf(c.type.kind)), c.type.varchar_size, c.not_null});
     }
     t.indexes.push_back({table.name + "_pkey", {"id"}, true, true});
   }
   for (const auto& link : wanted.link_tables) {
     ExistingTable& t = schema.tables[link.relation];
     t.name = link.relation;
-    t.columns = {{link.column1, "int4", std::nullopt, true}, {link.column2, "int4", std::nullopt, true}};
+    t.columns = {{link.column1, "int4", std::nullopt, true},
+                 {link.column2, "int4", std::nullopt, true}};
     t.indexes.push_back({link.relation + "_pkey", {link.column1, link.column2}, true, true});
   }
   for (const auto& fk : wanted.foreign_keys) {
-    schema.tables[fk.table].foreign_keys.push_back(
-        {fk.table + "_" + fk.column + "_fkey", fk.column, fk.referenced_table, "id", ActionOf(fk.ondelete)});
+    schema.tables[fk.table].foreign_keys.push_back({fk.table + "_" + fk.column + "_fkey", fk.column,
+                                                    fk.referenced_table, "id",
+                                                    ActionOf(fk.ondelete)});
   }
   for (const auto& index : wanted.indexes) {
     schema.tables[index.table].indexes.push_back(
         {index.name.empty() ? index.table + "_idx" : index.name, index.columns, false, false});
   }
   for (const auto& u : wanted.unique_constraints) {
-    schema.tables[u.table].constraints.push_back({u.name, ExistingConstraint::Kind::kUnique, u.columns});
+    schema.tables[u.table].constraints.push_back(
+        {u.name, ExistingConstraint::Kind::kUnique, u.columns});
   }
   return schema;
 }
@@ -149,7 +168,8 @@ inline bool HasWarning(const SchemaPlan& plan, std::string_view text) {
                      [&](const std::string& w) { return w.find(text) != std::string::npos; });
 }
 
-inline const AddForeignKey* ForeignKeyOn(const SchemaPlan& plan, std::string_view table, std::string_view column) {
+inline const AddForeignKey* ForeignKeyOn(const SchemaPlan& plan, std::string_view table,
+                                         std::string_view column) {
   for (const auto* fk : ChangesOf<AddForeignKey>(plan)) {
     if (fk->table == table && fk->column == column) return fk;
   }

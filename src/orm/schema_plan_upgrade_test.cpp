@@ -22,7 +22,8 @@ TEST(SchemaPlanUpgradeTest, ColumnsNoFieldWantsAreNeverDropped) {
   const auto* relax = std::get_if<DropNotNull>(&plan.changes[0].change);
   ASSERT_NE(relax, nullptr);  // so the ORM's inserts still work; the data stays
   EXPECT_EQ(relax->column, "legacy_code");
-  EXPECT_TRUE(HasWarning(plan, "res_partner.legacy_code is stored by no field of res.partner: kept with its data"));
+  EXPECT_TRUE(HasWarning(
+      plan, "res_partner.legacy_code is stored by no field of res.partner: kept with its data"));
   EXPECT_TRUE(HasWarning(plan, "res_partner.old_notes"));
 }
 
@@ -80,8 +81,10 @@ TEST(SchemaPlanUpgradeTest, NewBooleanWithTrueDefaultFillsExistingRowsFalseDoesN
   off.default_value = FieldDefault{Value(false), {}};
   FieldDef computed = F("total", FieldType::kInteger);
   computed.compute = "_compute_total";
-  models.extensions.push_back({"res.partner", {on, off, computed}, {}, {{"_compute_total", nullptr}}, {}});
-  SchemaPlan plan = PlanSchemaChanges(Wanted(std::move(models)), Synced(Wanted(BaseModels()), true));
+  models.extensions.push_back(
+      {"res.partner", {on, off, computed}, {}, {{"_compute_total", nullptr}}, {}});
+  SchemaPlan plan =
+      PlanSchemaChanges(Wanted(std::move(models)), Synced(Wanted(BaseModels()), true));
   auto fills = ChangesOf<FillColumn>(plan);
   ASSERT_EQ(fills.size(), 1u);
   EXPECT_EQ(fills[0]->column, "is_company");
@@ -93,10 +96,10 @@ TEST(SchemaPlanUpgradeTest, TypeChangesOnlyWidenAndForeignKeysFollowOndelete) {
   WantedSchema wanted = Wanted(BaseModels());
   ExistingSchema existing = Synced(wanted, true);
   for (auto& c : existing.tables["res_partner"].columns) {
-    if (c.name == "ref") c.max_length = 8;                   // varchar(8) -> varchar(16)
-    if (c.name == "comment") c.udt_name = "varchar";         // varchar -> text
-    if (c.name == "color") c.udt_name = "text";              // text -> int4: never
-    if (c.name == "country_id") c.udt_name = "varchar";      // no foreign key on a mistyped column
+    if (c.name == "ref") c.max_length = 8;               // varchar(8) -> varchar(16)
+    if (c.name == "comment") c.udt_name = "varchar";     // varchar -> text
+    if (c.name == "color") c.udt_name = "text";          // text -> int4: never
+    if (c.name == "country_id") c.udt_name = "varchar";  // no foreign key on a mistyped column
     if (c.name == "country_id") existing.tables["res_partner"].foreign_keys.clear();
   }
   existing.tables["res_partner"].foreign_keys.push_back(
@@ -106,7 +109,8 @@ TEST(SchemaPlanUpgradeTest, TypeChangesOnlyWidenAndForeignKeysFollowOndelete) {
   ASSERT_EQ(widened.size(), 2u);
   EXPECT_EQ(widened[0]->column, "ref");
   EXPECT_EQ(widened[1]->column, "comment");
-  EXPECT_TRUE(HasWarning(plan, "res_partner.color is text but res.partner.color wants int4: not converted"));
+  EXPECT_TRUE(HasWarning(
+      plan, "res_partner.color is text but res.partner.color wants int4: not converted"));
   EXPECT_EQ(ForeignKeyOn(plan, "res_partner", "country_id"), nullptr);
   // Every foreign key was dropped above; they come back, parent_id's replacing the wrong one.
   const AddForeignKey* parent = ForeignKeyOn(plan, "res_partner", "parent_id");

@@ -16,7 +16,8 @@ core::Result<SchemaPlan> ReadAndPlan(db::Connection& connection, const WantedSch
 }  // namespace
 
 core::Result<SchemaSync> SchemaSync::Create(std::shared_ptr<const Registry> registry) {
-  if (!registry) return core::Fail(core::ErrorCode::kInvalidArgument, "schema sync without a registry");
+  if (!registry)
+    return core::Fail(core::ErrorCode::kInvalidArgument, "schema sync without a registry");
   auto wanted = DescribeWantedSchema(*registry);
   if (!wanted) return core::Unexpected(wanted.error());
   return SchemaSync(std::move(registry), std::move(*wanted));
@@ -35,7 +36,9 @@ core::Result<SchemaSyncReport> SchemaSync::RunInTransaction(db::Connection& conn
   auto run = [&]() -> core::Result<SchemaSyncReport> {
     // Held until the caller's transaction ends: a concurrent sync of this
     // database waits, then finds the work done.
-    if (auto r = connection.Execute("SELECT pg_advisory_xact_lock(hashtext($1))", "citadel.schema_sync"); !r) {
+    if (auto r =
+            connection.Execute("SELECT pg_advisory_xact_lock(hashtext($1))", "citadel.schema_sync");
+        !r) {
       return core::Unexpected(r.error());
     }
     auto plan = ReadAndPlan(connection, wanted_);
@@ -48,14 +51,16 @@ core::Result<SchemaSyncReport> SchemaSync::RunInTransaction(db::Connection& conn
     (void)connection.Execute("RELEASE SAVEPOINT citadel_schema_sync");
     return report;
   }
-  if (auto r = connection.Execute("RELEASE SAVEPOINT citadel_schema_sync"); !r) return core::Unexpected(r.error());
+  if (auto r = connection.Execute("RELEASE SAVEPOINT citadel_schema_sync"); !r)
+    return core::Unexpected(r.error());
   return report;
 }
 
 core::Result<SchemaSyncReport> SchemaSync::Run(db::Connection& connection) const {
   if (!connection.IsReusable()) {
-    return core::Fail(core::ErrorCode::kInvalidArgument,
-                      "schema sync needs an idle connection (use RunInTransaction inside a transaction)");
+    return core::Fail(
+        core::ErrorCode::kInvalidArgument,
+        "schema sync needs an idle connection (use RunInTransaction inside a transaction)");
   }
   if (auto r = connection.Execute("BEGIN"); !r) return core::Unexpected(r.error());
   auto report = RunInTransaction(connection);

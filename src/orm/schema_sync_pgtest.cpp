@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <iostream>
 #include <thread>
 
 #include "orm/schema_pgtest_support.hpp"
@@ -16,7 +17,8 @@ namespace {
 using namespace schema_testing;
 
 std::vector<std::string> IndexDefinitions(db::Connection& connection, const std::string& table) {
-  auto r = connection.Execute("SELECT indexdef FROM pg_indexes WHERE tablename = $1 ORDER BY indexname", table);
+  auto r = connection.Execute(
+      "SELECT indexdef FROM pg_indexes WHERE tablename = $1 ORDER BY indexname", table);
   EXPECT_TRUE(r) << r.error().message;
   std::vector<std::string> out;
   for (int i = 0; r && i < r->rows(); ++i) out.push_back(r->Text(i, "indexdef"));
@@ -27,7 +29,8 @@ TEST(SchemaSyncPg, FirstSyncCreatesOdoosTablesColumnsKeysAndIndexes) {
   db::Connection connection = FreshDatabase("schema_first_sync");
   SchemaSyncReport report = SyncOrFail(MakeSync(BaseModels()), connection);
   EXPECT_TRUE(report.changed());
-  EXPECT_TRUE(Contains(report.warnings, "check_name")) << "check constraints are reported, not installed";
+  EXPECT_TRUE(Contains(report.warnings, "check_name"))
+      << "check constraints are reported, not installed";
 
   const std::map<std::string, std::string> partner = {
       {"id", "int4 NOT NULL"},
@@ -60,7 +63,8 @@ TEST(SchemaSyncPg, FirstSyncCreatesOdoosTablesColumnsKeysAndIndexes) {
                                                 {"create_date", "timestamp NULL"},
                                                 {"write_date", "timestamp NULL"}}));
   auto serial = connection.Execute(
-      "SELECT column_default FROM information_schema.columns WHERE table_name = 'res_partner' AND column_name = 'id'");
+      "SELECT column_default FROM information_schema.columns WHERE table_name = 'res_partner' AND "
+      "column_name = 'id'");
   ASSERT_TRUE(serial);
   EXPECT_EQ(serial->Text(0, "column_default"), "nextval('res_partner_id_seq'::regclass)");
 
@@ -72,8 +76,9 @@ TEST(SchemaSyncPg, FirstSyncCreatesOdoosTablesColumnsKeysAndIndexes) {
                 {"create_uid", "res_users(id) n res_partner_create_uid_fkey"},
                 {"write_uid", "res_users(id) n res_partner_write_uid_fkey"}}));
   EXPECT_EQ(ForeignKeys(connection, "res_users"),
-            (std::map<std::string, std::string>{{"create_uid", "res_users(id) n res_users_create_uid_fkey"},
-                                                {"write_uid", "res_users(id) n res_users_write_uid_fkey"}}));
+            (std::map<std::string, std::string>{
+                {"create_uid", "res_users(id) n res_users_create_uid_fkey"},
+                {"write_uid", "res_users(id) n res_users_write_uid_fkey"}}));
 
   const std::string link = "res_partner_res_partner_category_rel";
   EXPECT_EQ(Columns(connection, link),
@@ -88,10 +93,13 @@ TEST(SchemaSyncPg, FirstSyncCreatesOdoosTablesColumnsKeysAndIndexes) {
   EXPECT_TRUE(Contains(link_indexes, "USING btree (res_partner_category_id, res_partner_id)"));
 
   auto indexes = IndexDefinitions(connection, "res_partner");
-  EXPECT_TRUE(Contains(indexes, "CREATE UNIQUE INDEX res_partner_pkey ON public.res_partner USING btree (id)"));
-  EXPECT_TRUE(Contains(indexes, "CREATE INDEX res_partner__name_index ON public.res_partner USING btree (name)"));
+  EXPECT_TRUE(Contains(
+      indexes, "CREATE UNIQUE INDEX res_partner_pkey ON public.res_partner USING btree (id)"));
+  EXPECT_TRUE(Contains(
+      indexes, "CREATE INDEX res_partner__name_index ON public.res_partner USING btree (name)"));
   auto unique = connection.Execute(
-      "SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'res_users_login_key'");
+      "SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = "
+      "'res_users_login_key'");
   ASSERT_TRUE(unique);
   ASSERT_EQ(unique->rows(), 1);
   EXPECT_EQ(unique->Text(0, "def"), "UNIQUE (login)");
@@ -99,7 +107,8 @@ TEST(SchemaSyncPg, FirstSyncCreatesOdoosTablesColumnsKeysAndIndexes) {
       "SELECT string_agg(table_name, ',' ORDER BY table_name) AS t FROM information_schema.tables "
       "WHERE table_schema = 'public'");
   ASSERT_TRUE(tables);
-  EXPECT_EQ(tables->Text(0, "t"), "res_country,res_partner,res_partner_category," + link + ",res_users");
+  EXPECT_EQ(tables->Text(0, "t"),
+            "res_country,res_partner,res_partner_category," + link + ",res_users");
 }
 
 TEST(SchemaSyncPg, SecondSyncIsANoOp) {
@@ -164,9 +173,11 @@ TEST(SchemaSyncPg, TransactionRules) {
   ASSERT_TRUE(connection.Execute("CREATE TYPE res_partner AS (x integer)"));
   auto failed = sync.Run(connection);
   ASSERT_FALSE(failed);
-  EXPECT_NE(failed.error().message.find("create table res_partner"), std::string::npos) << failed.error().message;
+  EXPECT_NE(failed.error().message.find("create table res_partner"), std::string::npos)
+      << failed.error().message;
   EXPECT_TRUE(connection.IsReusable());
-  EXPECT_TRUE(Columns(connection, "res_users").empty()) << "created before the failure, rolled back with it";
+  EXPECT_TRUE(Columns(connection, "res_users").empty())
+      << "created before the failure, rolled back with it";
 }
 
 }  // namespace

@@ -34,7 +34,8 @@ FieldDef& FieldOf(ModelDef& model, const std::string& name) {
 TEST(SchemaUpgradePg, ExtendedRegistryAddsOnlyWhatIsNew) {
   db::Connection connection = FreshDatabase("schema_extend");
   SyncOrFail(MakeSync(BaseModels()), connection);
-  const std::string azure = Id(connection.Execute("INSERT INTO res_partner (name) VALUES ('Azure') RETURNING id"));
+  const std::string azure =
+      Id(connection.Execute("INSERT INTO res_partner (name) VALUES ('Azure') RETURNING id"));
   const std::string before = Fingerprint(connection);
 
   Models models = BaseModels();
@@ -50,24 +51,29 @@ TEST(SchemaUpgradePg, ExtendedRegistryAddsOnlyWhatIsNew) {
   FieldDef is_company = F("is_company", FieldType::kBoolean);
   is_company.default_value = FieldDefault{Value(true), {}};
   models.extensions.push_back(
-      {"res.partner", {code, is_company, F("title_id", FieldType::kMany2one, "res.partner.title")}, {}, {}, {}});
+      {"res.partner",
+       {code, is_company, F("title_id", FieldType::kMany2one, "res.partner.title")},
+       {},
+       {},
+       {}});
   SchemaSyncReport report = SyncOrFail(MakeSync(std::move(models)), connection);
 
-  EXPECT_EQ(report.applied, (std::vector<std::string>{
-                                "add column res_partner.title_id int4",
-                                "add column res_partner.code varchar(8)",
-                                "fill res_partner.code with its default on existing rows",
-                                "set NOT NULL on res_partner.code",
-                                "add column res_partner.is_company bool",
-                                "fill res_partner.is_company with its default on existing rows",
-                                "create table res_partner_title for res.partner.title (6 columns)",
-                                "add foreign key res_partner.title_id -> res_partner_title(id) ON DELETE SET NULL",
-                                "add foreign key res_partner_title.create_uid -> res_users(id) ON DELETE SET NULL",
-                                "add foreign key res_partner_title.write_uid -> res_users(id) ON DELETE SET NULL",
-                                "add constraint res_partner_title_name_uniq unique(name) on res_partner_title",
-                            }));
-  auto row = connection.Execute("SELECT name, code, is_company::text AS is_company FROM res_partner WHERE id = $1",
-                                azure);
+  EXPECT_EQ(report.applied,
+            (std::vector<std::string>{
+                "add column res_partner.title_id int4",
+                "add column res_partner.code varchar(8)",
+                "fill res_partner.code with its default on existing rows",
+                "set NOT NULL on res_partner.code",
+                "add column res_partner.is_company bool",
+                "fill res_partner.is_company with its default on existing rows",
+                "create table res_partner_title for res.partner.title (6 columns)",
+                "add foreign key res_partner.title_id -> res_partner_title(id) ON DELETE SET NULL",
+                "add foreign key res_partner_title.create_uid -> res_users(id) ON DELETE SET NULL",
+                "add foreign key res_partner_title.write_uid -> res_users(id) ON DELETE SET NULL",
+                "add constraint res_partner_title_name_uniq unique(name) on res_partner_title",
+            }));
+  auto row = connection.Execute(
+      "SELECT name, code, is_company::text AS is_company FROM res_partner WHERE id = $1", azure);
   ASSERT_TRUE(row);
   EXPECT_EQ(row->Text(0, "name"), "Azure");
   EXPECT_EQ(row->Text(0, "code"), "P");
@@ -87,15 +93,19 @@ TEST(SchemaUpgradePg, DataNoFieldWantsStaysWithItsColumnAndTable) {
   industry.fields = {F("name", FieldType::kChar)};
   v1.defs.push_back(industry);
   SyncOrFail(MakeSync(std::move(v1)), connection);
-  const std::string id =
-      Id(connection.Execute("INSERT INTO res_partner (name, legacy_code) VALUES ('Old', 'L-1') RETURNING id"));
+  const std::string id = Id(connection.Execute(
+      "INSERT INTO res_partner (name, legacy_code) VALUES ('Old', 'L-1') RETURNING id"));
   ASSERT_TRUE(connection.Execute("INSERT INTO res_partner_industry (name) VALUES ('Retail')"));
 
   SchemaSyncReport report = SyncOrFail(MakeSync(BaseModels()), connection);
-  EXPECT_EQ(report.applied,
-            std::vector<std::string>{"drop NOT NULL on res_partner.legacy_code (stored by no field)"});
-  EXPECT_TRUE(Contains(report.warnings, "res_partner.legacy_code is stored by no field of res.partner: kept with its data"));
-  EXPECT_EQ(Scalar(connection.Execute("SELECT legacy_code FROM res_partner WHERE id = $1", id), "legacy_code"), "L-1");
+  EXPECT_EQ(report.applied, std::vector<std::string>{
+                                "drop NOT NULL on res_partner.legacy_code (stored by no field)"});
+  EXPECT_TRUE(
+      Contains(report.warnings,
+               "res_partner.legacy_code is stored by no field of res.partner: kept with its data"));
+  EXPECT_EQ(Scalar(connection.Execute("SELECT legacy_code FROM res_partner WHERE id = $1", id),
+                   "legacy_code"),
+            "L-1");
   EXPECT_EQ(Columns(connection, "res_partner")["legacy_code"], "varchar NULL");
   // The ORM's inserts, which do not know the column, still work.
   EXPECT_TRUE(connection.Execute("INSERT INTO res_partner (name) VALUES ('New')"));
@@ -108,7 +118,8 @@ TEST(SchemaUpgradePg, DataNoFieldWantsStaysWithItsColumnAndTable) {
 TEST(SchemaUpgradePg, RequiredColumnOnTableWithRowsStaysNullableUntilItsDataAllows) {
   db::Connection connection = FreshDatabase("schema_not_null");
   SyncOrFail(MakeSync(BaseModels()), connection);
-  const std::string id = Id(connection.Execute("INSERT INTO res_partner (name) VALUES ('Azure') RETURNING id"));
+  const std::string id =
+      Id(connection.Execute("INSERT INTO res_partner (name) VALUES ('Azure') RETURNING id"));
   Models v2 = BaseModels();
   FieldDef vat = F("vat", FieldType::kChar);
   vat.required = true;
@@ -122,7 +133,8 @@ TEST(SchemaUpgradePg, RequiredColumnOnTableWithRowsStaysNullableUntilItsDataAllo
 
   SchemaSyncReport still_null = SyncOrFail(sync, connection);
   EXPECT_TRUE(still_null.applied.empty());
-  EXPECT_TRUE(Contains(still_null.warnings, "not applied: set NOT NULL on res_partner.vat: SQLSTATE 23502"));
+  EXPECT_TRUE(Contains(still_null.warnings,
+                       "not applied: set NOT NULL on res_partner.vat: SQLSTATE 23502"));
 
   ASSERT_TRUE(connection.Execute("UPDATE res_partner SET vat = 'BE0477472701' WHERE id = $1", id));
   SchemaSyncReport filled = SyncOrFail(sync, connection);
@@ -135,7 +147,8 @@ TEST(SchemaUpgradePg, UniqueConstraintsAreEnforcedAndWaitForDuplicatesToGo) {
   Models v1 = BaseModels();
   Find(v1, "res.partner").sql_constraints.clear();
   SyncOrFail(MakeSync(std::move(v1)), connection);
-  ASSERT_TRUE(connection.Execute("INSERT INTO res_partner (name, ref) VALUES ('A', 'DUP'), ('B', 'DUP')"));
+  ASSERT_TRUE(
+      connection.Execute("INSERT INTO res_partner (name, ref) VALUES ('A', 'DUP'), ('B', 'DUP')"));
 
   Models v2 = BaseModels();
   FieldDef industry = F("industry", FieldType::kChar);
@@ -143,19 +156,23 @@ TEST(SchemaUpgradePg, UniqueConstraintsAreEnforcedAndWaitForDuplicatesToGo) {
   v2.extensions.push_back({"res.partner", {industry}, {}, {}, {}});
   SchemaSync sync = MakeSync(std::move(v2));
   SchemaSyncReport blocked = SyncOrFail(sync, connection);
-  EXPECT_EQ(blocked.applied, (std::vector<std::string>{"add column res_partner.industry varchar",
-                                                       "create index res_partner__industry_index on res_partner "
-                                                       "(industry)"}));
-  EXPECT_TRUE(Contains(blocked.warnings, "not applied: add constraint res_partner_ref_uniq unique(ref) on "
-                                         "res_partner: SQLSTATE 23505"));
+  EXPECT_EQ(blocked.applied,
+            (std::vector<std::string>{"add column res_partner.industry varchar",
+                                      "create index res_partner__industry_index on res_partner "
+                                      "(industry)"}));
+  EXPECT_TRUE(Contains(blocked.warnings,
+                       "not applied: add constraint res_partner_ref_uniq unique(ref) on "
+                       "res_partner: SQLSTATE 23505"));
 
   ASSERT_TRUE(connection.Execute("UPDATE res_partner SET ref = 'B1' WHERE name = 'B'"));
-  EXPECT_EQ(SyncOrFail(sync, connection).applied,
-            std::vector<std::string>{"add constraint res_partner_ref_uniq unique(ref) on res_partner"});
+  EXPECT_EQ(
+      SyncOrFail(sync, connection).applied,
+      std::vector<std::string>{"add constraint res_partner_ref_uniq unique(ref) on res_partner"});
   auto duplicate = connection.Execute("INSERT INTO res_partner (name, ref) VALUES ('C', 'B1')");
   ASSERT_FALSE(duplicate);
   EXPECT_TRUE(db::IsUniqueViolation(duplicate.error()));
-  EXPECT_TRUE(connection.Execute("INSERT INTO res_partner (name) VALUES ('D'), ('E')")) << "NULLs are distinct";
+  EXPECT_TRUE(connection.Execute("INSERT INTO res_partner (name) VALUES ('D'), ('E')"))
+      << "NULLs are distinct";
   ASSERT_TRUE(connection.Execute("INSERT INTO res_users (login) VALUES ('admin')"));
   auto same_login = connection.Execute("INSERT INTO res_users (login) VALUES ('admin')");
   ASSERT_FALSE(same_login);
@@ -165,12 +182,17 @@ TEST(SchemaUpgradePg, UniqueConstraintsAreEnforcedAndWaitForDuplicatesToGo) {
 TEST(SchemaUpgradePg, OndeleteRulesApplyAsDeclared) {
   db::Connection connection = FreshDatabase("schema_ondelete");
   SyncOrFail(MakeSync(BaseModels()), connection);
-  const std::string be = Id(connection.Execute("INSERT INTO res_country (name, code) VALUES ('Belgium', 'BE') RETURNING id"));
-  const std::string user = Id(connection.Execute("INSERT INTO res_users (login) VALUES ('demo') RETURNING id"));
-  const std::string vip = Id(connection.Execute("INSERT INTO res_partner_category (name) VALUES ('VIP') RETURNING id"));
-  const std::string gold = Id(connection.Execute("INSERT INTO res_partner_category (name) VALUES ('Gold') RETURNING id"));
+  const std::string be = Id(connection.Execute(
+      "INSERT INTO res_country (name, code) VALUES ('Belgium', 'BE') RETURNING id"));
+  const std::string user =
+      Id(connection.Execute("INSERT INTO res_users (login) VALUES ('demo') RETURNING id"));
+  const std::string vip =
+      Id(connection.Execute("INSERT INTO res_partner_category (name) VALUES ('VIP') RETURNING id"));
+  const std::string gold = Id(
+      connection.Execute("INSERT INTO res_partner_category (name) VALUES ('Gold') RETURNING id"));
   const std::string company = Id(connection.Execute(
-      "INSERT INTO res_partner (name, country_id, user_id) VALUES ('Azure', $1, $2) RETURNING id", be, user));
+      "INSERT INTO res_partner (name, country_id, user_id) VALUES ('Azure', $1, $2) RETURNING id",
+      be, user));
   const std::string contact = Id(connection.Execute(
       "INSERT INTO res_partner (name, parent_id) VALUES ('Brandon', $1) RETURNING id", company));
   ASSERT_TRUE(connection.Execute(
@@ -187,25 +209,30 @@ TEST(SchemaUpgradePg, OndeleteRulesApplyAsDeclared) {
   ASSERT_TRUE(user_id);
   EXPECT_FALSE(user_id->Get(0, "user_id").has_value());
 
-  ASSERT_TRUE(connection.Execute("DELETE FROM res_partner_category WHERE id = $1", vip));  // link rows cascade
+  ASSERT_TRUE(connection.Execute("DELETE FROM res_partner_category WHERE id = $1",
+                                 vip));  // link rows cascade
   auto links = connection.Execute("SELECT count(*) AS n FROM res_partner_res_partner_category_rel");
   ASSERT_TRUE(links);
   EXPECT_EQ(links->Text(0, "n"), "2");
 
-  ASSERT_TRUE(connection.Execute("DELETE FROM res_partner WHERE id = $1", company));  // parent_id cascade
+  ASSERT_TRUE(
+      connection.Execute("DELETE FROM res_partner WHERE id = $1", company));  // parent_id cascade
   auto left = connection.Execute("SELECT count(*) AS n FROM res_partner");
   ASSERT_TRUE(left);
   EXPECT_EQ(left->Text(0, "n"), "0") << "the contact went with its company";
   links = connection.Execute("SELECT count(*) AS n FROM res_partner_res_partner_category_rel");
   ASSERT_TRUE(links);
   EXPECT_EQ(links->Text(0, "n"), "0");
-  EXPECT_TRUE(connection.Execute("DELETE FROM res_country WHERE id = $1", be)) << "no partner refers to it now";
+  EXPECT_TRUE(connection.Execute("DELETE FROM res_country WHERE id = $1", be))
+      << "no partner refers to it now";
 }
 
-TEST(SchemaUpgradePg, SafeWideningIsAppliedOtherTypeChangesReportedAndOndeleteChangesReplaceTheKey) {
+TEST(SchemaUpgradePg,
+     SafeWideningIsAppliedOtherTypeChangesReportedAndOndeleteChangesReplaceTheKey) {
   db::Connection connection = FreshDatabase("schema_types");
   SyncOrFail(MakeSync(BaseModels()), connection);
-  ASSERT_TRUE(connection.Execute("INSERT INTO res_partner (name, ref, color) VALUES ('Azure', 'ABCDEFGH', 7)"));
+  ASSERT_TRUE(connection.Execute(
+      "INSERT INTO res_partner (name, ref, color) VALUES ('Azure', 'ABCDEFGH', 7)"));
 
   Models v2 = BaseModels();
   ModelDef& partner = Find(v2, "res.partner");
@@ -214,16 +241,20 @@ TEST(SchemaUpgradePg, SafeWideningIsAppliedOtherTypeChangesReportedAndOndeleteCh
   FieldOf(partner, "parent_id").ondelete = OnDelete::kSetNull;
   SchemaSyncReport report = SyncOrFail(MakeSync(std::move(v2)), connection);
   EXPECT_EQ(report.applied,
-            (std::vector<std::string>{"widen res_partner.ref from varchar(8) to varchar(32)",
-                                      "replace foreign key res_partner_parent_id_fkey by res_partner.parent_id -> "
-                                      "res_partner(id) ON DELETE SET NULL"}));
-  EXPECT_TRUE(Contains(report.warnings, "res_partner.color is int4 but res.partner.color wants varchar: not converted"));
+            (std::vector<std::string>{
+                "widen res_partner.ref from varchar(8) to varchar(32)",
+                "replace foreign key res_partner_parent_id_fkey by res_partner.parent_id -> "
+                "res_partner(id) ON DELETE SET NULL"}));
+  EXPECT_TRUE(
+      Contains(report.warnings,
+               "res_partner.color is int4 but res.partner.color wants varchar: not converted"));
   auto row = connection.Execute("SELECT ref, color FROM res_partner");
   ASSERT_TRUE(row);
   EXPECT_EQ(row->Text(0, "ref"), "ABCDEFGH");
   EXPECT_EQ(row->Text(0, "color"), "7");
   EXPECT_EQ(Columns(connection, "res_partner")["ref"], "varchar(32) NULL");
-  EXPECT_EQ(ForeignKeys(connection, "res_partner")["parent_id"], "res_partner(id) n res_partner_parent_id_fkey");
+  EXPECT_EQ(ForeignKeys(connection, "res_partner")["parent_id"],
+            "res_partner(id) n res_partner_parent_id_fkey");
 }
 
 }  // namespace

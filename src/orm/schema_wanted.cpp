@@ -17,14 +17,22 @@ using core::Fail;
 // 1-byte, then 8-byte ones, which keeps rows free of padding.
 int CreationRank(ColumnKind kind) {
   switch (kind) {
-    case ColumnKind::kInt4: return 1;
-    case ColumnKind::kVarchar: return 2;
-    case ColumnKind::kDate: return 3;
-    case ColumnKind::kText: return 5;
-    case ColumnKind::kNumeric: return 6;
-    case ColumnKind::kBool: return 7;
-    case ColumnKind::kTimestamp: return 8;
-    case ColumnKind::kFloat8: return 9;
+    case ColumnKind::kInt4:
+      return 1;
+    case ColumnKind::kVarchar:
+      return 2;
+    case ColumnKind::kDate:
+      return 3;
+    case ColumnKind::kText:
+      return 5;
+    case ColumnKind::kNumeric:
+      return 6;
+    case ColumnKind::kBool:
+      return 7;
+    case ColumnKind::kTimestamp:
+      return 8;
+    case ColumnKind::kFloat8:
+      return 9;
   }
   return 16;
 }
@@ -42,7 +50,8 @@ std::optional<std::string> FillValueOf(const FieldDef& def) {
 
 core::Result<void> CheckName(const std::string& name, const std::string& what) {
   if (auto problem = db::Identifier::Problem(name)) {
-    return Fail(ErrorCode::kInvalidArgument, what + " \"" + name + "\" cannot be a PostgreSQL name: " + *problem);
+    return Fail(ErrorCode::kInvalidArgument,
+                what + " \"" + name + "\" cannot be a PostgreSQL name: " + *problem);
   }
   return {};
 }
@@ -84,20 +93,22 @@ core::Result<void> DescribeModel(const Model& model, WantedSchema& schema, Forei
       }
       auto [it, inserted] = link_by_relation.emplace(def.relation, schema.link_tables.size());
       if (inserted) {
-        schema.link_tables.push_back({def.relation, def.column1, def.column2, model.name() + "." + def.name});
+        schema.link_tables.push_back(
+            {def.relation, def.column1, def.column2, model.name() + "." + def.name});
         schema.indexes.push_back({"", def.relation, {def.column2, def.column1}});
       } else {
         const WantedLinkTable& first = schema.link_tables[it->second];
         const bool same = (first.column1 == def.column1 && first.column2 == def.column2) ||
                           (first.column1 == def.column2 && first.column2 == def.column1);
         if (!same) {
-          return Fail(ErrorCode::kInvalidArgument, where + ": link table " + def.relation +
-                                                       " is already described with other columns by " +
-                                                       first.description);
+          return Fail(ErrorCode::kInvalidArgument,
+                      where + ": link table " + def.relation +
+                          " is already described with other columns by " + first.description);
         }
       }
       fks.Add({def.relation, def.column1, model.table(), OnDelete::kCascade}, false);
-      OnDelete to_comodel = def.ondelete == OnDelete::kRestrict ? OnDelete::kRestrict : OnDelete::kCascade;
+      OnDelete to_comodel =
+          def.ondelete == OnDelete::kRestrict ? OnDelete::kRestrict : OnDelete::kCascade;
       fks.Add({def.relation, def.column2, field.comodel()->table(), to_comodel}, true);
       continue;
     }
@@ -117,11 +128,14 @@ core::Result<void> DescribeModel(const Model& model, WantedSchema& schema, Forei
     if (def.type == FieldType::kMany2one) {
       fks.Add({model.table(), def.name, field.comodel()->table(), ManyToOneOnDelete(def)}, true);
     }
-    if (def.index) schema.indexes.push_back({IndexNameOf(model.table(), def.name), model.table(), {def.name}});
+    if (def.index) {
+      schema.indexes.push_back({IndexNameOf(model.table(), def.name), model.table(), {def.name}});
+    }
   }
-  std::stable_sort(table.columns.begin(), table.columns.end(), [](const WantedColumn& a, const WantedColumn& b) {
-    return CreationRank(a.type.kind) < CreationRank(b.type.kind);
-  });
+  std::stable_sort(table.columns.begin(), table.columns.end(),
+                   [](const WantedColumn& a, const WantedColumn& b) {
+                     return CreationRank(a.type.kind) < CreationRank(b.type.kind);
+                   });
 
   for (const SqlConstraint& constraint : model.sql_constraints()) {
     const std::string where = "model " + model.name() + ", SQL constraint " + constraint.name;
@@ -149,7 +163,8 @@ core::Result<void> DescribeModel(const Model& model, WantedSchema& schema, Forei
 }  // namespace
 
 const WantedColumn* WantedTable::FindColumn(std::string_view column) const {
-  auto it = std::find_if(columns.begin(), columns.end(), [&](const WantedColumn& c) { return c.name == column; });
+  auto it = std::find_if(columns.begin(), columns.end(),
+                         [&](const WantedColumn& c) { return c.name == column; });
   return it == columns.end() ? nullptr : &*it;
 }
 
@@ -165,13 +180,15 @@ core::Result<WantedSchema> DescribeWantedSchema(const Registry& registry) {
   ForeignKeyCollector fks;
   std::map<std::string, std::size_t> link_by_relation;
   for (const auto& model : registry.models()) {
-    if (auto ok = DescribeModel(*model, schema, fks, link_by_relation); !ok) return core::Unexpected(ok.error());
+    if (auto ok = DescribeModel(*model, schema, fks, link_by_relation); !ok) {
+      return core::Unexpected(ok.error());
+    }
   }
   for (const auto& link : schema.link_tables) {
     if (std::any_of(schema.tables.begin(), schema.tables.end(),
                     [&](const WantedTable& t) { return t.name == link.relation; })) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "link table " + link.relation + " of " + link.description + " is also a model's table");
+      return Fail(ErrorCode::kInvalidArgument, "link table " + link.relation + " of " +
+                                                   link.description + " is also a model's table");
     }
   }
   for (const auto& id : fks.order) schema.foreign_keys.push_back(fks.keys.at(id));
