@@ -5,6 +5,11 @@ list(APPEND ORM_SOURCES
   domain_internal.cpp
   domain_term_value.cpp
   domain_canonical.cpp
-  domain_parse.cpp)
+  domain_parse.cpp
+  domain_sql_value.cpp
+  domain_compile_scalar.cpp
+  domain_compile_relational.cpp
+  domain_compile_hierarchy.cpp
+  domain_compiler.cpp)
 list(APPEND ORM_UNIT_TESTS
   domain_parse_test.cpp)

@@ -145,6 +145,16 @@ bool IsWildcard(Op op) { return op == Op::kLike || op == Op::kNotLike || op == O
 
 bool IsRelationalKind(SearchKind kind) { return kind == SearchKind::kMany2one || kind == SearchKind::kX2many; }
 
+// A name given for a record is searched on the model's rec_name (Odoo's
+// display_name search), which must then be a stored string.
+void RequireNameField(const Model& model, const std::string& term) {
+  const Field* rec_name = model.rec_name();
+  const bool searchable = rec_name && rec_name->stored() &&
+                          (SearchKindOf(*rec_name) == SearchKind::kCharacters ||
+                           SearchKindOf(*rec_name) == SearchKind::kSelection);
+  if (!searchable) FailTerm(term, "model " + model.name() + " has no name field to search records by name");
+}
+
 // child_of / parent_of: Odoo's to_ids (an id, a name, or a list of either).
 Value CheckHierarchyValue(const Field& field, SearchKind kind, const Value& value, const std::string& term) {
   if (kind != SearchKind::kId && !IsRelationalKind(kind)) {
@@ -161,9 +171,15 @@ Value CheckHierarchyValue(const Field& field, SearchKind kind, const Value& valu
     if (!FitsInt4(value)) FailTerm(term, "an id is out of range");
     return value == 0 ? Value::array() : Value::array({value});
   }
-  if (value.is_string()) return Value::array({value});
+  if (value.is_string()) {
+    RequireNameField(*hierarchy, term);
+    return Value::array({value});
+  }
   if (value.is_array()) {
-    if (AllStrings(value)) return value;
+    if (AllStrings(value)) {
+      RequireNameField(*hierarchy, term);
+      return value;
+    }
     for (const auto& item : value) {
       if (!IsJsonInteger(item) || !FitsInt4(item)) {
         FailTerm(term, "child_of and parent_of take ids or names, not a mix or other values");
@@ -178,7 +194,10 @@ Value CheckListValue(const Field& field, SearchKind kind, const Value& value, co
   if (!value.is_array()) {
     FailTerm(term, "'in' and 'not in' need a list");
   }
-  if (kind == SearchKind::kMany2one && AllStrings(value)) return value;  // a name search
+  if (kind == SearchKind::kMany2one && AllStrings(value)) {  // a name search
+    RequireNameField(*field.comodel(), term);
+    return value;
+  }
   Value items = value;
   for (auto& item : items) {
     if (item.is_boolean() && !item.get<bool>() && kind != SearchKind::kX2many) continue;  // false: empty
@@ -220,6 +239,7 @@ CheckedValue CheckTermValue(const Field& field, DomainOperator op, Value value, 
   if (op == Op::kChildOf || op == Op::kParentOf) return {op, CheckHierarchyValue(field, kind, value, term)};
   if (op == Op::kIn || op == Op::kNotIn) {
     if (kind == SearchKind::kMany2one && value.is_string()) {
+      RequireNameField(*field.comodel(), term);
       return {op == Op::kIn ? Op::kEqual : Op::kNotEqual, value};  // Odoo's dict_op for names
     }
     return {op, CheckListValue(field, kind, value, term)};
@@ -228,7 +248,10 @@ CheckedValue CheckTermValue(const Field& field, DomainOperator op, Value value, 
 
   const bool is_false = value.is_boolean() && !value.get<bool>();
   if (IsWildcard(op)) {
-    if (value.is_string()) return {op, value};
+    if (value.is_string()) {
+      if (IsRelationalKind(kind)) RequireNameField(*field.comodel(), term);
+      return {op, value};
+    }
     if (is_false && kind != SearchKind::kX2many) return {op, value};  // Odoo: matches all (or nothing)
     FailTerm(term, "operator " + std::string(DomainOperatorName(op)) + " needs a string");
   }
@@ -241,6 +264,7 @@ CheckedValue CheckTermValue(const Field& field, DomainOperator op, Value value, 
     std::size_t trailing = 0;
     while (trailing < pattern.size() && pattern[pattern.size() - 1 - trailing] == '\\') ++trailing;
     if (trailing % 2 == 1) FailTerm(term, "a LIKE pattern cannot end with an escape character");
+    if (IsRelationalKind(kind)) RequireNameField(*field.comodel(), term);
     return {op, value};
   }
   if (kind == SearchKind::kX2many && op != Op::kEqual && op != Op::kNotEqual) {
@@ -251,7 +275,10 @@ CheckedValue CheckTermValue(const Field& field, DomainOperator op, Value value, 
     if (IsOrdering(op)) FailTerm(term, "operator " + std::string(DomainOperatorName(op)) + " needs a value");
     return {op, value};  // =, !=, =?
   }
-  if (value.is_string() && IsRelationalKind(kind)) return {op, value};  // a name search on the comodel
+  if (value.is_string() && IsRelationalKind(kind)) {  // a name search on the comodel
+    RequireNameField(*field.comodel(), term);
+    return {op, value};
+  }
   if (!NormaliseScalar(field, kind, value)) {
     FailTerm(term, std::string("the value is not ") + KindNoun(kind));
   }
