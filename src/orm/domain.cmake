@@ -11,5 +11,12 @@ list(APPEND ORM_SOURCES
   domain_compile_relational.cpp
   domain_compile_hierarchy.cpp
   domain_compiler.cpp)
+# Test-only helpers (the synthetic registry, the evaluator...): compiled into
+# the test binaries, never into the library.
+set(DOMAIN_TEST_HELPERS
+  testing/domain_test_registry.cpp
+  testing/domain_describe.cpp)
 list(APPEND ORM_UNIT_TESTS
-  domain_parse_test.cpp)
+  ${DOMAIN_TEST_HELPERS}
+  domain_parse_test.cpp
+  domain_validation_test.cpp)
