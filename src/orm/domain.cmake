@@ -19,4 +19,6 @@ set(DOMAIN_TEST_HELPERS
 list(APPEND ORM_UNIT_TESTS
   ${DOMAIN_TEST_HELPERS}
   domain_parse_test.cpp
-  domain_validation_test.cpp)
+  domain_validation_test.cpp
+  domain_compiler_test.cpp
+  domain_compiler_relational_test.cpp)

@@ -42,7 +42,7 @@ struct DomainCompileOptions {
   // with model._search (any, name searches, child_of names), so that a domain
   // cannot probe records its user may not read. Rules are compiled as Odoo
   // compiles them, in sudo: without rules inside. Empty: no rules (sudo).
-  std::function<std::optional<Domain>(const Model& model)> read_rule;
+  std::function<std::optional<Domain>(const Model& model)> read_rule = nullptr;
 };
 
 // The boolean expression of `domain` over `alias`, which names a row of
