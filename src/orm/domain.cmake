@@ -15,10 +15,17 @@ list(APPEND ORM_SOURCES
 # the test binaries, never into the library.
 set(DOMAIN_TEST_HELPERS
   testing/domain_test_registry.cpp
-  testing/domain_describe.cpp)
+  testing/domain_describe.cpp
+  testing/domain_evaluator.cpp
+  testing/domain_evaluator_values.cpp)
 list(APPEND ORM_UNIT_TESTS
   ${DOMAIN_TEST_HELPERS}
   domain_parse_test.cpp
   domain_validation_test.cpp
   domain_compiler_test.cpp
   domain_compiler_relational_test.cpp)
+list(APPEND ORM_PG_TESTS
+  ${DOMAIN_TEST_HELPERS}
+  testing/domain_test_data.cpp
+  testing/domain_random.cpp
+  domain_property_pgtest.cpp)
