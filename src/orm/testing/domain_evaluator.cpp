@@ -103,14 +103,14 @@ class Evaluator {
 
   // Records of `model` whose name matches, as a name search finds them.
   const Ids& ByName(const Model& model, Op op, const Value& value, bool active_test) {
+    const std::string key = model.name() + "|" + std::string(DomainOperatorName(op)) + "|" + value.dump() +
+                            (active_test ? "|a" : "|-");
+    if (auto it = names_.find(key); it != names_.end()) return it->second;
     auto node = std::make_shared<DomainNode>();
     node->kind = DomainNode::Kind::kCondition;
     node->field = model.rec_name();
     node->op = op;
     node->value = value;
-    const std::string key = model.name() + "|" + std::string(DomainOperatorName(op)) + "|" + value.dump() +
-                            (active_test ? "|a" : "|-");
-    if (auto it = names_.find(key); it != names_.end()) return it->second;
     keep_.push_back(node);
     return names_.emplace(key, Search(model, *node, active_test, /*filter_archived=*/true)).first->second;
   }
@@ -142,26 +142,39 @@ class Evaluator {
     return evaluator::ColumnCondition(*node.field, op, node.value, cell);
   }
 
-  Ids Lines(const Field& field, std::int64_t id) {
-    Ids lines;
-    if (field.type() == FieldType::kOne2many) {
-      const Field& inverse = *field.inverse();
-      for (const auto& [line, row] : data_.Rows(*field.comodel())) {
-        const Value parent = CellOf(row, line, inverse);
-        if (parent.is_number() && parent.get<std::int64_t>() == id) lines.insert(line);
-      }
-    } else {
-      for (const auto& [from, to] : data_.Links(field)) {
-        if (from == id) lines.insert(to);
+  // The records of `model` whose many2one `link` holds each id.
+  const std::map<std::int64_t, Ids>& PointingAt(const Model& model, const Field& link) {
+    auto [it, fresh] = pointing_.try_emplace(&link);
+    if (fresh) {
+      for (const auto& [id, row] : data_.Rows(model)) {
+        const Value target = CellOf(row, id, link);
+        if (target.is_number()) it->second[target.get<std::int64_t>()].insert(id);
       }
     }
-    return lines;
+    return it->second;
+  }
+
+  // A record's lines: one2many, the comodel records pointing back at it;
+  // many2many, the link table's targets.
+  const Ids& Lines(const Field& field, std::int64_t id) {
+    static const Ids kNone;
+    if (field.type() == FieldType::kOne2many) {
+      const auto& index = PointingAt(*field.comodel(), *field.inverse());
+      auto it = index.find(id);
+      return it == index.end() ? kNone : it->second;
+    }
+    auto [links, fresh] = links_.try_emplace(&field);
+    if (fresh) {
+      for (const auto& [from, to] : data_.Links(field)) links->second[from].insert(to);
+    }
+    auto it = links->second.find(id);
+    return it == links->second.end() ? kNone : it->second;
   }
 
   Truth X2many(const DomainNode& node, Op op, std::int64_t id, bool active_test) {
     const Field& field = *node.field;
     const Model& comodel = *field.comodel();
-    const Ids lines = Lines(field, id);
+    const Ids& lines = Lines(field, id);
     auto some_line_in = [&](const Ids& set) {
       return std::any_of(lines.begin(), lines.end(), [&](std::int64_t l) { return set.count(l) != 0; });
     };
@@ -204,9 +217,11 @@ class Evaluator {
       const std::int64_t current = queue.front();
       queue.pop_front();
       if (down) {
-        for (const auto& [id, row] : rows) {
-          const Value p = CellOf(row, id, parent);
-          if (p.is_number() && p.get<std::int64_t>() == current && seen.insert(id).second) queue.push_back(id);
+        const auto& children = PointingAt(model, parent);
+        if (auto it = children.find(current); it != children.end()) {
+          for (auto child : it->second) {
+            if (seen.insert(child).second) queue.push_back(child);
+          }
         }
       } else {
         const Value p = CellOf(rows.at(current), current, parent);
@@ -259,7 +274,7 @@ class Evaluator {
       if (cell.is_null()) return reached.empty() ? Truth::kFalse : Truth::kUnknown;  // as `col IN (...)`
       return evaluator::FromBool(reached.count(cell.get<std::int64_t>()) != 0);
     }
-    const Ids lines = Lines(field, id);
+    const Ids& lines = Lines(field, id);
     static const DomainNode kAll;
     const Ids& visible = field.type() == FieldType::kMany2many ? Search(*comodel, kAll, active_test, true)
                                                                : data_ids_of(*comodel);
@@ -278,6 +293,8 @@ class Evaluator {
   std::map<std::string, Ids> names_;
   std::vector<std::shared_ptr<DomainNode>> keep_;  // nodes behind names_' searches
   std::map<std::pair<const DomainNode*, bool>, Ids> walks_;
+  std::map<const Field*, std::map<std::int64_t, Ids>> pointing_;  // by many2one: target -> records
+  std::map<const Field*, std::map<std::int64_t, Ids>> links_;     // by many2many: record -> targets
 };
 
 }  // namespace
