@@ -61,20 +61,44 @@ std::size_t CodePoints(std::string_view s) {
   return n;
 }
 
-// PostgreSQL text holds no NUL and only valid UTF-8; refused here, before SQL.
-void CheckString(const std::string& s, const std::string& term) {
-  if (s.size() > kMaxDomainString) FailTerm(term, "a string is longer than 64 KiB");
+// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing
+// above U+10FFFF. PostgreSQL refuses anything else in a UTF8 database.
+bool IsUtf8(const std::string& s) {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0) FailTerm(term, "a string holds a NUL character");
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) FailTerm(term, "a string is not valid UTF-8");
+    std::size_t len = 0;
+    unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
+    if (c < 0x80) {
+      len = 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
     for (std::size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) FailTerm(term, "a string is not valid UTF-8");
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < (k == 1 ? low : 0x80) || b > (k == 1 ? high : 0xBF)) return false;
     }
     i += len;
   }
+  return true;
+}
+
+// PostgreSQL text holds no NUL and only valid UTF-8; refused here, before SQL.
+void CheckString(const std::string& s, const std::string& term) {
+  if (s.size() > kMaxDomainString) FailTerm(term, "a string is longer than 64 KiB");
+  if (s.find('\0') != std::string::npos) FailTerm(term, "a string holds a NUL character");
+  if (!IsUtf8(s)) FailTerm(term, "a string is not valid UTF-8");
 }
 
 void NullToFalse(Value& v) {
