@@ -24,7 +24,8 @@ list(APPEND ORM_UNIT_TESTS
   domain_validation_test.cpp
   domain_compiler_test.cpp
   domain_compiler_relational_test.cpp
-  domain_injection_test.cpp)
+  domain_injection_test.cpp
+  domain_evaluator_test.cpp)
 list(APPEND ORM_PG_TESTS
   ${DOMAIN_TEST_HELPERS}
   testing/domain_test_data.cpp

@@ -35,12 +35,6 @@ db::ComposedSql Column(const db::Identifier& alias, std::string_view column) {
   return sql;
 }
 
-db::ComposedSql Parenthesised(const db::ComposedSql& inner) {
-  db::ComposedSql sql("(");
-  sql.Append(inner).Sql(")");
-  return sql;
-}
-
 DomainSqlBuilder::DomainSqlBuilder(const DomainCompileOptions& options, const db::Identifier& root_alias)
     : options_(options),
       alias_prefix_(root_alias.str().substr(0, kMaxAliasPrefix) + "__"),

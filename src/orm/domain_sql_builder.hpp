@@ -34,7 +34,6 @@ struct Subquery {
 db::Identifier Name(std::string_view registry_name);  // a registry name; never fails for one
 db::ComposedSql Column(const db::Identifier& alias, const Field& field);
 db::ComposedSql Column(const db::Identifier& alias, std::string_view column);
-db::ComposedSql Parenthesised(const db::ComposedSql& inner);
 // One of two fixed fragments (SqlText is built from literals only).
 inline db::SqlText Either(bool first, db::SqlText a, db::SqlText b) { return first ? a : b; }
 
