@@ -1,0 +1,99 @@
+// Environment: who is calling, with what context, on which transaction. Every
+// ORM operation (RecordSet, AccessGuard) takes one explicitly; there is no
+// thread-local "current request".
+//
+//   Environment env(registry, connection, uid, context);   // built by rpc/web per call
+//   RecordSet partners = RecordSet::Of(env, "res.partner");
+//
+// Ownership: shares the immutable Registry; borrows the db::Connection, which
+// the caller keeps open (and inside the call's transaction, see
+// transaction_runner.hpp) for as long as the Environment and everything made
+// from it live. A small value: copying it is cheap and copies the context.
+//
+// su ("superuser mode", Odoo's env.su): AccessGuard skips model access rights
+// and record rules. Sudo() is C++ only: no RPC or web path may construct an
+// Environment with su set or call Sudo() on a caller's behalf; it exists for
+// the ORM's own reads (display names of many2one values) and for module code
+// that must bypass rules on purpose, where review can see it. Write-only
+// fields stay unreadable even in su.
+//
+// Not thread-safe: one Environment belongs to one call on one thread, as its
+// connection does.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "db/composed_sql.hpp"
+#include "db/connection.hpp"
+#include "orm/registry.hpp"
+#include "orm/value.hpp"
+
+namespace citadel::orm {
+
+// A statement failed in PostgreSQL. Thrown by Environment::Execute so that
+// ORM code reads as business code; TransactionRunner turns it into a retry,
+// a ValidationError (unique/foreign-key violations) or lets it through. Its
+// message is db's (SQLSTATE and the server's primary message, no values).
+class DatabaseError : public std::runtime_error {
+ public:
+  explicit DatabaseError(core::Error error)
+      : std::runtime_error(error.message), error_(std::move(error)) {}
+  const core::Error& error() const { return error_; }
+
+ private:
+  core::Error error_;
+};
+
+class Environment {
+ public:
+  Environment(std::shared_ptr<const Registry> registry, db::Connection& connection,
+              std::int64_t uid, Value context = Value::object())
+      : registry_(std::move(registry)),
+        connection_(&connection),
+        uid_(uid),
+        context_(context.is_object() ? std::move(context) : Value::object()) {}
+
+  const Registry& registry() const { return *registry_; }
+  const std::shared_ptr<const Registry>& shared_registry() const { return registry_; }
+  db::Connection& connection() const { return *connection_; }
+  std::int64_t uid() const { return uid_; }
+  const Value& context() const { return context_; }
+  bool su() const { return su_; }
+
+  // A copy in superuser mode. C++ only; see the header comment.
+  Environment Sudo() const {
+    Environment copy = *this;
+    copy.su_ = true;
+    return copy;
+  }
+  Environment WithContext(Value context) const {
+    Environment copy = *this;
+    copy.context_ = context.is_object() ? std::move(context) : Value::object();
+    return copy;
+  }
+
+  // Odoo's context key: archived records are hidden unless it is false.
+  bool active_test() const {
+    auto it = context_.find("active_test");
+    return it == context_.end() || !it->is_boolean() || it->get<bool>();
+  }
+
+  // The model, or ValidationError naming it (an unknown name from a client).
+  const Model& GetModel(std::string_view name) const;
+
+  // Runs generated SQL; a failure throws DatabaseError.
+  db::QueryResult Execute(const db::ComposedSql& statement) const;
+
+ private:
+  std::shared_ptr<const Registry> registry_;
+  db::Connection* connection_;
+  std::int64_t uid_;
+  Value context_;
+  bool su_ = false;
+};
+
+}  // namespace citadel::orm
