@@ -42,12 +42,14 @@ struct DomainCompileOptions {
   // with model._search (any, name searches, child_of names), so that a domain
   // cannot probe records its user may not read. Rules are compiled as Odoo
   // compiles them, in sudo: without rules inside. Empty: no rules (sudo).
+  // Odoo's _search also checks the model's access right first: the function
+  // may throw AccessError for a model the user may not read at all.
   std::function<std::optional<Domain>(const Model& model)> read_rule = nullptr;
 };
 
 // The boolean expression of `domain` over `alias`, which names a row of
-// domain.model()'s table in the caller's query. Does not throw for a Domain
-// that Parse (or FromCanonical) accepted.
+// domain.model()'s table in the caller's query. Throws nothing of its own
+// for a Domain that Parse accepted; only what options.read_rule throws.
 db::ComposedSql CompileDomain(const Domain& domain, const db::Identifier& alias,
                               const DomainCompileOptions& options = {});
 
