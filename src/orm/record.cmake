@@ -3,8 +3,12 @@
 # appends to the orm lists.
 list(APPEND ORM_SOURCES
   environment.cpp
-  transaction_runner.cpp)
+  transaction_runner.cpp
+  crud_sql.cpp
+  access_guard.cpp)
 list(APPEND ORM_UNIT_TESTS
   environment_test.cpp)
 list(APPEND ORM_PG_TESTS
-  transaction_runner_pgtest.cpp)
+  record_set_test_models.cpp
+  transaction_runner_pgtest.cpp
+  access_guard_pgtest.cpp)

@@ -1,0 +1,90 @@
+// AccessGuard: THE enforcement point of access control. Every RecordSet
+// operation calls it before any SQL of its own runs, whatever the entry point
+// (RPC, web, module code):
+//
+//   1. model access rights (CheckModel): the rows of ir.model.access for the
+//      model whose group is empty or one of the user's groups
+//      (res_groups_users_rel); any row with perm_<operation> grants it, as
+//      Odoo's ir.model.access.check;
+//   2. record rules (RuleDomain): the active ir.rule rows of the model for the
+//      operation; rules without groups are global and ANDed, rules of the
+//      user's groups are ORed, and the two parts ANDed (Odoo's
+//      ir.rule._compute_domain); reads compile the domain into their query,
+//      writes and unlinks check their ids with CheckRecords;
+//   3. fields (CheckFields): write-only fields are never read, by anyone, not
+//      even in su; fields with `groups` need the user in one of them.
+// su (Environment::Sudo) skips 1 and 2, never 3's write-only rule.
+//
+// Data it reads: the base tables as Odoo 18 lays them out (ir_model,
+// ir_model_access, ir_rule, rule_group_rel(rule_group_id, group_id),
+// res_groups_users_rel(uid, gid), ir_model_data for field groups), with
+// fixed SQL. A database without them refuses everything (fail closed).
+//
+// Rule domains (ir.rule.domain_force) are stored as JSON text, a domain as
+// the API carries it (`[["company_id", "=", 1]]`), never Python: nothing is
+// evaluated. An empty text is the always-true domain; a text that does not
+// parse as a domain makes the operation fail (fail closed).
+//
+// Errors are AccessError naming the model and the operation, never data (no
+// record names, no values), in Odoo 18's words (ir_model.py ACCESS_ERROR_*,
+// ir_rule.py _make_access_error).
+//
+// Stateless: reads the database through the Environment on each call (no
+// cache yet), so it is as thread-safe as the Environment (one thread).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "orm/domain.hpp"
+#include "orm/domain_compiler.hpp"
+#include "orm/environment.hpp"
+
+namespace citadel::orm {
+
+enum class Operation { kRead, kWrite, kCreate, kUnlink };
+
+// "read", "write", "create", "unlink".
+std::string_view OperationName(Operation operation);
+
+class AccessGuard {
+ public:
+  // Throws AccessError unless the user may do `operation` on `model`.
+  static void CheckModel(const Environment& env, const Model& model, Operation operation);
+  // The same answer without throwing (Odoo's has_access / check_access_rights
+  // with raise_exception=False).
+  static bool HasModelAccess(const Environment& env, const Model& model, Operation operation);
+
+  // The combined record rules of the user for `model` and `operation`;
+  // nullopt when none apply (or in su).
+  static std::optional<Domain> RuleDomain(const Environment& env, const Model& model,
+                                          Operation operation);
+
+  // Throws AccessError when one of `ids` is outside the rules for
+  // `operation`. Ids that do not exist pass (callers report them as
+  // MissingError).
+  static void CheckRecords(const Environment& env, const Model& model, Operation operation,
+                           std::span<const std::int64_t> ids);
+
+  // Throws AccessError for a write-only field read (kRead), or a field whose
+  // `groups` the user is in none of.
+  static void CheckFields(const Environment& env, const Model& model,
+                          std::span<const Field* const> fields, Operation operation);
+  // Whether the user may see `field` at all (its `groups`); always true in su.
+  static bool InFieldGroups(const Environment& env, const Field& field);
+
+  // Compile options for reads in `env`: active_test from the context, and the
+  // read rules (with the model access check) of every model a domain's
+  // sub-queries reach, so a domain cannot probe unreadable records.
+  static DomainCompileOptions ReadCompileOptions(const Environment& env);
+};
+
+// Odoo's normalize_domain: the explicit '&' operators that make a domain one
+// expression (so domains can be combined by prefixing operators). [] is
+// [[1, "=", 1]]. A malformed domain is returned as is, for Parse to refuse.
+Value NormalizeDomain(const Value& domain);
+
+}  // namespace citadel::orm

@@ -1,0 +1,134 @@
+// AccessGuard against real ir.model.access / ir.rule tables: model rights per
+// group, su, rule combination (global ANDed, group rules ORed), write-only
+// and group-restricted fields, fail-closed rules.
+#include "orm/access_guard.hpp"
+
+#include <gtest/gtest.h>
+
+#include "orm/errors.hpp"
+#include "orm/record_set_test_models.hpp"
+
+namespace citadel::orm {
+namespace {
+
+using record_testing::RecordFixture;
+
+std::string AccessErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const AccessError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(AccessGuardPg, ModelRightsFollowGroupsAndSuBypassesThem) {
+  RecordFixture fx = RecordFixture::Make("guard_acl");
+  const std::int64_t readers = fx.AddGroup("Readers");
+  fx.AddAccess("res.partner", readers, "r");
+  const std::int64_t reader = fx.AddUser("reader", {readers});
+  const std::int64_t nobody = fx.AddUser("nobody", {});
+  const Model& partner = *fx.registry()->FindModel("res.partner");
+
+  EXPECT_NO_THROW(AccessGuard::CheckModel(fx.Env(reader), partner, Operation::kRead));
+  const std::string write = AccessErrorOf(
+      [&] { AccessGuard::CheckModel(fx.Env(reader), partner, Operation::kWrite); });
+  EXPECT_EQ(write,
+            "You are not allowed to modify 'Contact' (res.partner) records.\n\nNo group currently "
+            "allows this operation.\n\nContact your administrator to request access if necessary.");
+  const std::string read = AccessErrorOf(
+      [&] { AccessGuard::CheckModel(fx.Env(nobody), partner, Operation::kRead); });
+  EXPECT_EQ(read.substr(0, read.find('\n')),
+            "You are not allowed to access 'Contact' (res.partner) records.");
+  EXPECT_NE(read.find("\t- Readers"), std::string::npos) << read;
+  EXPECT_NO_THROW(AccessGuard::CheckModel(fx.Env(nobody).Sudo(), partner, Operation::kUnlink));
+  EXPECT_FALSE(AccessGuard::HasModelAccess(fx.Env(nobody), partner, Operation::kCreate));
+
+  fx.AddAccess("res.partner", 0, "c");  // a line without group: everyone
+  EXPECT_TRUE(AccessGuard::HasModelAccess(fx.Env(nobody), partner, Operation::kCreate));
+}
+
+TEST(AccessGuardPg, GlobalRulesAreAndedGroupRulesOred) {
+  RecordFixture fx = RecordFixture::Make("guard_rules");
+  const std::int64_t a = fx.AddGroup("A");
+  const std::int64_t b = fx.AddGroup("B");
+  const std::int64_t c = fx.AddGroup("C");
+  const std::int64_t user = fx.AddUser("u", {a, b});
+  fx.AddRule("res.partner", R"([["active", "=", true]])", {}, "r");
+  fx.AddRule("res.partner", R"([["color", ">", 1], ["color", "<", 9]])", {}, "r");
+  fx.AddRule("res.partner", R"([["name", "=", "x"]])", {a}, "r");
+  fx.AddRule("res.partner", R"([["name", "=", "y"]])", {b}, "r");
+  fx.AddRule("res.partner", R"([["name", "=", "z"]])", {c}, "r");  // not the user's group
+  fx.AddRule("res.partner", R"([["name", "=", "w"]])", {a}, "w");  // another operation
+  const Model& partner = *fx.registry()->FindModel("res.partner");
+
+  auto domain = AccessGuard::RuleDomain(fx.Env(user), partner, Operation::kRead);
+  ASSERT_TRUE(domain);
+  EXPECT_EQ(domain->root().kind, DomainNode::Kind::kAnd);
+  ASSERT_EQ(domain->root().children.size(), 4u) << "active, color >, color <, (x | y)";
+  EXPECT_EQ(domain->root().children[3].kind, DomainNode::Kind::kOr);
+  EXPECT_EQ(domain->root().children[3].children.size(), 2u);
+  EXPECT_FALSE(AccessGuard::RuleDomain(fx.Env(user).Sudo(), partner, Operation::kRead));
+  EXPECT_FALSE(AccessGuard::RuleDomain(fx.Env(user), partner, Operation::kUnlink));
+}
+
+TEST(AccessGuardPg, CheckRecordsRefusesRowsOutsideTheRulesWithoutNamingThem) {
+  RecordFixture fx = RecordFixture::Make("guard_check_records");
+  const std::int64_t c1 = fx.AddCompany("One");
+  const std::int64_t c2 = fx.AddCompany("Two");
+  const std::int64_t group = fx.AddGroup("Company users");
+  const std::int64_t user = fx.AddUser("u", {group});
+  fx.AddRule("res.partner", R"([["company_id", "=", )" + std::to_string(c1) + "]]", {group}, "rwu");
+  ASSERT_TRUE(fx.connection().Execute(
+      "INSERT INTO res_partner (id, name, company_id) VALUES (1, 'Confidential Ltd', $1), (2, 'mine', "
+      "$2), (3, 'no company', NULL)",
+      c2, c1));
+  const Model& partner = *fx.registry()->FindModel("res.partner");
+  const std::vector<std::int64_t> mine = {2}, theirs = {1, 2}, null_company = {3};
+  EXPECT_NO_THROW(AccessGuard::CheckRecords(fx.Env(user), partner, Operation::kWrite, mine));
+  const std::string error = AccessErrorOf(
+      [&] { AccessGuard::CheckRecords(fx.Env(user), partner, Operation::kWrite, theirs); });
+  EXPECT_NE(error.find("'write' access to:\n- Contact (res.partner)"), std::string::npos) << error;
+  EXPECT_EQ(error.find("Confidential"), std::string::npos);
+  EXPECT_THROW(AccessGuard::CheckRecords(fx.Env(user), partner, Operation::kUnlink, null_company),
+               AccessError)
+      << "a rule that is NULL for a row does not grant it";
+  EXPECT_NO_THROW(
+      AccessGuard::CheckRecords(fx.Env(user).Sudo(), partner, Operation::kUnlink, theirs));
+}
+
+TEST(AccessGuardPg, BrokenRuleFailsClosed) {
+  RecordFixture fx = RecordFixture::Make("guard_broken_rule");
+  const std::int64_t user = fx.AddUser("u", {});
+  fx.AddRule("res.partner", "[('name', '=', 'python')]", {}, "r");
+  const Model& partner = *fx.registry()->FindModel("res.partner");
+  EXPECT_THROW(AccessGuard::RuleDomain(fx.Env(user), partner, Operation::kRead), AccessError);
+}
+
+TEST(AccessGuardPg, WriteOnlyAndGroupFields) {
+  RecordFixture fx = RecordFixture::Make("guard_fields");
+  const std::int64_t system = fx.AddGroup("Settings", "base.group_system");
+  const std::int64_t admin = fx.AddUser("boss", {system});
+  const std::int64_t user = fx.AddUser("u", {});
+  const Model& users = *fx.registry()->FindModel("res.users");
+  const Model& partner = *fx.registry()->FindModel("res.partner");
+  const Field* password[] = {users.FindField("password")};
+  const Field* note[] = {partner.FindField("internal_note")};
+  EXPECT_THROW(AccessGuard::CheckFields(fx.Env(admin).Sudo(), users, password, Operation::kRead),
+               AccessError);
+  EXPECT_NO_THROW(AccessGuard::CheckFields(fx.Env(user), users, password, Operation::kWrite));
+  EXPECT_NO_THROW(AccessGuard::CheckFields(fx.Env(admin), partner, note, Operation::kRead));
+  EXPECT_THROW(AccessGuard::CheckFields(fx.Env(user), partner, note, Operation::kRead), AccessError);
+  EXPECT_NO_THROW(AccessGuard::CheckFields(fx.Env(user).Sudo(), partner, note, Operation::kRead));
+}
+
+TEST(AccessGuard, NormalizeDomainAddsOdoosImplicitAnds) {
+  EXPECT_EQ(NormalizeDomain(Value::array()), Value::parse(R"([[1, "=", 1]])"));
+  EXPECT_EQ(NormalizeDomain(Value::parse(R"([["a","=",1],["b","=",2],["c","=",3]])")),
+            Value::parse(R"(["&","&",["a","=",1],["b","=",2],["c","=",3]])"));
+  EXPECT_EQ(NormalizeDomain(Value::parse(R"(["|",["a","=",1],["b","=",2],["c","=",3]])")),
+            Value::parse(R"(["&","|",["a","=",1],["b","=",2],["c","=",3]])"));
+}
+
+}  // namespace
+}  // namespace citadel::orm

@@ -1,0 +1,39 @@
+// Small pieces of generated SQL shared by the access guard and the CRUD
+// files: registry names as identifiers, id and text arrays as one bound
+// parameter each. Nothing here takes SQL text from input.
+//
+// Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/composed_sql.hpp"
+#include "db/identifier.hpp"
+#include "orm/registry.hpp"
+
+namespace citadel::orm::crud_sql {
+
+// A name the registry validated (table, column, link table); throws
+// std::logic_error for anything else, which would be a registry bug.
+db::Identifier Name(std::string_view registry_name);
+
+// The alias every CRUD statement gives the model's table.
+const db::Identifier& RootAlias();
+
+// "{1,2,3}": ids as one array parameter, used as `= ANY($n::int8[])`.
+db::Param IdArray(std::span<const std::int64_t> ids);
+// Every element double-quoted with '"' and '\' escaped, so the array input
+// function reads back exactly these strings.
+db::Param TextArray(std::span<const std::string> values);
+
+// `<alias>."id" = ANY($n::int8[])`.
+db::ComposedSql IdIn(const db::Identifier& alias, std::span<const std::int64_t> ids);
+
+// The ids in the first column of a result.
+std::vector<std::int64_t> IdsOf(const db::QueryResult& result, int column = 0);
+
+}  // namespace citadel::orm::crud_sql
