@@ -5,7 +5,13 @@ list(APPEND ORM_SOURCES
   environment.cpp
   transaction_runner.cpp
   crud_sql.cpp
-  access_guard.cpp)
+  access_guard.cpp
+  crud_support.cpp
+  crud_search.cpp
+  crud_read.cpp
+  crud_create.cpp
+  crud_write.cpp
+  crud_unlink.cpp)
 list(APPEND ORM_UNIT_TESTS
   environment_test.cpp)
 list(APPEND ORM_PG_TESTS

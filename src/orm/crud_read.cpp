@@ -1,0 +1,212 @@
+// RecordSet::Read: one query for the rows, one per many2one field for the
+// display names, one per x2many field for the ids, whatever the row count.
+#include <map>
+#include <set>
+#include <string>
+
+#include "orm/access_guard.hpp"
+#include "orm/crud_sql.hpp"
+#include "orm/crud_support.hpp"
+#include "orm/domain_compiler.hpp"
+#include "orm/errors.hpp"
+#include "orm/record_set.hpp"
+
+namespace citadel::orm {
+namespace {
+
+bool IsTextual(const Field* field) {
+  return field != nullptr && crud::HasColumn(*field) &&
+         (field->type() == FieldType::kChar || field->type() == FieldType::kText ||
+          field->type() == FieldType::kSelection);
+}
+
+std::string FallbackName(const Model& model, std::int64_t id) {
+  return model.name() + "," + std::to_string(id);
+}
+
+// The fields to read: the named ones (checked), or every readable one.
+std::vector<const Field*> Resolve(const Environment& env, const Model& model,
+                                  const std::vector<std::string>& names) {
+  std::vector<const Field*> fields;
+  if (names.empty()) {
+    for (const auto& field : model.fields()) {
+      if (field->def().write_only || field->name() == "id") continue;
+      if (!AccessGuard::InFieldGroups(env, *field)) continue;  // Odoo drops them silently
+      fields.push_back(field.get());
+    }
+    return fields;
+  }
+  for (const auto& name : names) {
+    if (name == "id") continue;
+    const Field* field = model.FindField(name);
+    if (field == nullptr) {
+      throw ValidationError("Invalid field '" + name + "' on model '" + model.name() + "'");
+    }
+    fields.push_back(field);
+  }
+  AccessGuard::CheckFields(env, model, fields, Operation::kRead);
+  return fields;
+}
+
+// id -> display name of `ids` of `model`, in sudo as Odoo's many2one read.
+std::map<std::int64_t, Value> DisplayNames(const Environment& env, const Model& model,
+                                           const std::vector<std::int64_t>& ids) {
+  std::map<std::int64_t, Value> names;
+  if (ids.empty()) return names;
+  const db::Identifier& alias = crud_sql::RootAlias();
+  const Field* rec_name = IsTextual(model.rec_name()) ? model.rec_name() : nullptr;
+  db::ComposedSql sql("SELECT ");
+  sql.Qualified(alias, crud_sql::Name("id"));
+  if (rec_name != nullptr) sql.Sql(", ").Qualified(alias, crud_sql::Name(rec_name->column()));
+  sql.Sql(" FROM ").Name(crud_sql::Name(model.table())).Sql(" AS ").Name(alias).Sql(" WHERE ");
+  sql.Append(crud_sql::IdIn(alias, ids));
+  db::QueryResult rows = env.Execute(sql);
+  const std::vector<std::int64_t> found = crud_sql::IdsOf(rows);
+  for (int row = 0; row < rows.rows(); ++row) {
+    auto text = rec_name != nullptr ? rows.Get(row, 1) : std::nullopt;
+    names[found[row]] = text ? Value(std::string(*text)) : Value(FallbackName(model, found[row]));
+  }
+  return names;
+}
+
+// record id -> ids of the x2many's comodel records linked to it, in the
+// comodel's order, hiding archived and unreadable (rules) records.
+std::map<std::int64_t, Value> X2manyIds(const Environment& env, const Field& field,
+                                        const std::vector<std::int64_t>& ids) {
+  const Model& comodel = *field.comodel();
+  const db::Identifier c = crud_sql::Name("c");
+  db::ComposedSql sql("SELECT ");
+  if (field.type() == FieldType::kOne2many) {
+    sql.Qualified(c, crud_sql::Name(field.inverse()->column()))
+        .Sql(", ")
+        .Qualified(c, crud_sql::Name("id"))
+        .Sql(" FROM ")
+        .Name(crud_sql::Name(comodel.table()))
+        .Sql(" AS ")
+        .Name(c)
+        .Sql(" WHERE ")
+        .Qualified(c, crud_sql::Name(field.inverse()->column()))
+        .Sql(" = ANY(")
+        .Value(crud_sql::IdArray(ids))
+        .Sql("::int8[])");
+  } else {
+    const db::Identifier link = crud_sql::Name(field.def().relation);
+    sql.Qualified(link, crud_sql::Name(field.def().column1))
+        .Sql(", ")
+        .Qualified(c, crud_sql::Name("id"))
+        .Sql(" FROM ")
+        .Name(link)
+        .Sql(" JOIN ")
+        .Name(crud_sql::Name(comodel.table()))
+        .Sql(" AS ")
+        .Name(c)
+        .Sql(" ON ")
+        .Qualified(c, crud_sql::Name("id"))
+        .Sql(" = ")
+        .Qualified(link, crud_sql::Name(field.def().column2))
+        .Sql(" WHERE ")
+        .Qualified(link, crud_sql::Name(field.def().column1))
+        .Sql(" = ANY(")
+        .Value(crud_sql::IdArray(ids))
+        .Sql("::int8[])");
+  }
+  const Domain active =
+      Domain::Parse(comodel, WithActiveTest(Value::array(), comodel, env.active_test()));
+  sql.Sql(" AND (").Append(CompileDomain(active, c, {.active_test = env.active_test()})).Sql(")");
+  if (auto rule = AccessGuard::RuleDomain(env, comodel, Operation::kRead)) {
+    sql.Sql(" AND (").Append(CompileDomain(*rule, c, {.active_test = false})).Sql(")");
+  }
+  sql.Sql(" ORDER BY ");
+  for (const OrderTerm& term : comodel.default_order()) {
+    sql.Qualified(c, crud_sql::Name(term.field->column()));
+    if (term.descending) sql.Sql(" DESC");
+    sql.Sql(", ");
+  }
+  sql.Qualified(c, crud_sql::Name("id"));
+  db::QueryResult rows = env.Execute(sql);
+  const std::vector<std::int64_t> owners = crud_sql::IdsOf(rows, 0);
+  const std::vector<std::int64_t> targets = crud_sql::IdsOf(rows, 1);
+  std::map<std::int64_t, Value> out;
+  for (std::size_t i = 0; i < owners.size(); ++i) {
+    auto [it, inserted] = out.try_emplace(owners[i], Value::array());
+    it->second.push_back(targets[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+Value RecordSet::Read(const std::vector<std::string>& names) const {
+  const Environment& env = *env_;
+  const Model& model = *model_;
+  AccessGuard::CheckModel(env, model, Operation::kRead);
+  const std::vector<const Field*> fields = Resolve(env, model, names);
+  if (ids_.empty()) return Value::array();
+  AccessGuard::CheckRecords(env, model, Operation::kRead, ids_);
+
+  const db::Identifier& alias = crud_sql::RootAlias();
+  db::ComposedSql sql("SELECT ");
+  sql.Qualified(alias, crud_sql::Name("id"));
+  std::vector<const Field*> columns;
+  const Field* rec_name = IsTextual(model.rec_name()) ? model.rec_name() : nullptr;
+  for (const Field* field : fields) {
+    if (crud::HasColumn(*field)) columns.push_back(field);
+  }
+  for (const Field* field : columns) sql.Sql(", ").Qualified(alias, crud_sql::Name(field->column()));
+  if (rec_name != nullptr) sql.Sql(", ").Qualified(alias, crud_sql::Name(rec_name->column()));
+  sql.Sql(" FROM ").Name(crud_sql::Name(model.table())).Sql(" AS ").Name(alias).Sql(" WHERE ");
+  sql.Append(crud_sql::IdIn(alias, ids_));
+  db::QueryResult rows = env.Execute(sql);
+
+  std::map<std::int64_t, Value> records;
+  const std::vector<std::int64_t> found = crud_sql::IdsOf(rows);
+  std::map<const Field*, std::set<std::int64_t>> many2one_ids;
+  for (int row = 0; row < rows.rows(); ++row) {
+    Value record = Value::object();
+    record["id"] = found[row];
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      record[columns[i]->name()] = crud::ColumnValue(*columns[i], rows.Get(row, static_cast<int>(i) + 1));
+      if (columns[i]->type() == FieldType::kMany2one && record[columns[i]->name()].is_number()) {
+        many2one_ids[columns[i]].insert(record[columns[i]->name()].get<std::int64_t>());
+      }
+    }
+    for (const Field* field : fields) {
+      if (field->name() == "display_name") {
+        auto text = rec_name != nullptr ? rows.Get(row, static_cast<int>(columns.size()) + 1)
+                                        : std::nullopt;
+        record["display_name"] = text ? Value(std::string(*text)) : Value(FallbackName(model, found[row]));
+      } else if (!crud::HasColumn(*field) && !IsX2many(field->type())) {
+        record[field->name()] = false;  // binary (file store) and non-stored computes: not yet
+      }
+    }
+    records[found[row]] = std::move(record);
+  }
+  if (records.size() != std::set<std::int64_t>(ids_.begin(), ids_.end()).size()) {
+    crud::CheckExist(env, model, ids_);  // names the first missing id
+  }
+
+  for (const auto& [field, targets] : many2one_ids) {
+    const auto names_of = DisplayNames(env.Sudo(), *field->comodel(),
+                                       std::vector<std::int64_t>(targets.begin(), targets.end()));
+    for (auto& [id, record] : records) {
+      Value& value = record[field->name()];
+      if (!value.is_number()) continue;
+      auto it = names_of.find(value.get<std::int64_t>());
+      value = Value::array({value, it != names_of.end() ? it->second : Value(false)});
+    }
+  }
+  for (const Field* field : fields) {
+    if (!IsX2many(field->type())) continue;
+    const auto linked = X2manyIds(env, *field, found);
+    for (auto& [id, record] : records) {
+      auto it = linked.find(id);
+      record[field->name()] = it != linked.end() ? it->second : Value::array();
+    }
+  }
+
+  Value out = Value::array();
+  for (std::int64_t id : ids_) out.push_back(records.at(id));
+  return out;
+}
+
+}  // namespace citadel::orm

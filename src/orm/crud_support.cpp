@@ -1,0 +1,201 @@
+#include "orm/crud_support.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+#include <string>
+
+#include "orm/crud_sql.hpp"
+#include "orm/errors.hpp"
+
+namespace citadel::orm::crud {
+namespace {
+
+[[noreturn]] void Wrong(const Field& field, const Value& value) {
+  // The value's type, not the value itself: messages carry no data.
+  throw ValidationError("Wrong value for " + field.model().name() + "." + field.name() + ": a " +
+                        std::string(FieldTypeName(field.type())) + " field does not take a " +
+                        value.type_name() + " value.");
+}
+
+bool Digits(std::string_view text, std::size_t from, std::size_t count) {
+  return std::all_of(text.begin() + static_cast<std::ptrdiff_t>(from),
+                     text.begin() + static_cast<std::ptrdiff_t>(from + count),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool IsDate(std::string_view s) {
+  return s.size() == 10 && Digits(s, 0, 4) && s[4] == '-' && Digits(s, 5, 2) && s[7] == '-' &&
+         Digits(s, 8, 2);
+}
+
+bool IsDatetime(std::string_view s) {
+  return s.size() == 19 && IsDate(s.substr(0, 10)) && s[10] == ' ' && Digits(s, 11, 2) &&
+         s[13] == ':' && Digits(s, 14, 2) && s[16] == ':' && Digits(s, 17, 2);
+}
+
+// Odoo truncates char values to their size (in characters, not bytes).
+std::string Truncated(const std::string& text, std::optional<int> size) {
+  if (!size) return text;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      if (chars == static_cast<std::size_t>(*size)) return text.substr(0, i);
+      ++chars;
+    }
+  }
+  return text;
+}
+
+std::string NumberText(const Value& value) {
+  if (value.is_number_float()) {
+    char buffer[64];
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value.get<double>());
+    return std::string(buffer, error == std::errc() ? end : buffer);
+  }
+  return value.dump();
+}
+
+}  // namespace
+
+bool HasColumn(const Field& field) { return field.stored() && field.type() != FieldType::kBinary; }
+
+db::Param ColumnParam(const Field& field, const Value& value) {
+  const bool empty = value.is_null() || (value.is_boolean() && !value.get<bool>());
+  switch (field.type()) {
+    case FieldType::kBoolean:
+      if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+      if (value.is_null()) return "false";
+      if (value.is_number()) return value != 0 ? "true" : "false";
+      Wrong(field, value);
+    case FieldType::kInteger:
+      if (empty) return "0";  // Odoo: int(value or 0)
+      if (value.is_number_integer()) return value.dump();
+      Wrong(field, value);
+    case FieldType::kFloat:
+    case FieldType::kMonetary:
+      if (empty) return "0";
+      if (value.is_number()) return NumberText(value);
+      Wrong(field, value);
+    case FieldType::kChar:
+    case FieldType::kText:
+    case FieldType::kHtml:
+      if (empty) return std::nullopt;
+      if (value.is_string()) return Truncated(value.get<std::string>(), field.def().size);
+      Wrong(field, value);
+    case FieldType::kSelection: {
+      if (empty) return std::nullopt;
+      if (!value.is_string()) Wrong(field, value);
+      const auto& text = value.get_ref<const std::string&>();
+      for (const auto& [key, label] : field.def().selection) {
+        if (key == text) return text;
+      }
+      throw ValidationError("Wrong value for " + field.model().name() + "." + field.name() +
+                            ": not one of its selection values.");
+    }
+    case FieldType::kDate:
+      if (empty) return std::nullopt;
+      if (value.is_string() && IsDate(value.get<std::string>())) return value.get<std::string>();
+      throw ValidationError("Invalid date for " + field.model().name() + "." + field.name() +
+                            ": expected YYYY-MM-DD.");
+    case FieldType::kDatetime:
+      if (empty) return std::nullopt;
+      if (value.is_string() && IsDatetime(value.get<std::string>())) return value.get<std::string>();
+      if (value.is_string() && IsDate(value.get<std::string>())) {
+        return value.get<std::string>() + " 00:00:00";
+      }
+      throw ValidationError("Invalid datetime for " + field.model().name() + "." + field.name() +
+                            ": expected YYYY-MM-DD HH:MM:SS.");
+    case FieldType::kMany2one:
+      if (empty) return std::nullopt;
+      if (value.is_number_integer() && value.get<std::int64_t>() > 0) return value.dump();
+      Wrong(field, value);
+    case FieldType::kBinary:
+    case FieldType::kOne2many:
+    case FieldType::kMany2many:
+      break;
+  }
+  throw std::logic_error("no column for this field type");
+}
+
+Value ColumnValue(const Field& field, std::optional<std::string_view> text) {
+  switch (field.type()) {
+    case FieldType::kBoolean:
+      return text && *text == "t";
+    case FieldType::kInteger:
+    case FieldType::kMany2one: {
+      if (!text) return field.type() == FieldType::kInteger ? Value(0) : Value(false);
+      std::int64_t number = 0;
+      std::from_chars(text->data(), text->data() + text->size(), number);
+      return number;
+    }
+    case FieldType::kFloat:
+    case FieldType::kMonetary: {
+      if (!text) return 0.0;
+      double number = 0;
+      std::from_chars(text->data(), text->data() + text->size(), number);
+      return number;
+    }
+    case FieldType::kDatetime:
+      if (!text) return false;
+      return std::string(text->substr(0, 19));  // Odoo's format has no fraction
+    default:
+      if (!text) return false;
+      return std::string(*text);
+  }
+}
+
+SplitVals Split(const Environment& env, const Model& model, const Value& vals, Operation operation) {
+  if (!vals.is_object()) throw ValidationError("Values must be a dictionary of field names.");
+  static const std::set<std::string, std::less<>> kDropped = {
+      "id", "create_uid", "create_date", "write_uid", "write_date", "display_name"};
+  SplitVals split;
+  std::vector<const Field*> fields;
+  for (const auto& [name, value] : vals.items()) {
+    if (kDropped.contains(name)) continue;
+    const Field* field = model.FindField(name);
+    if (field == nullptr) {
+      throw ValidationError("Invalid field '" + name + "' on model '" + model.name() + "'");
+    }
+    if (IsX2many(field->type())) {
+      split.x2many.emplace_back(field, value);
+    } else if (HasColumn(*field)) {
+      split.columns.emplace_back(field, value);
+    } else {
+      throw ValidationError("The field '" + name + "' on model '" + model.name() +
+                            "' cannot be written.");
+    }
+    fields.push_back(field);
+  }
+  AccessGuard::CheckFields(env, model, fields, operation);
+  return split;
+}
+
+std::vector<std::int64_t> ExistingIds(const Environment& env, const Model& model,
+                                      std::span<const std::int64_t> ids) {
+  const db::Identifier& alias = crud_sql::RootAlias();
+  db::ComposedSql sql("SELECT ");
+  sql.Qualified(alias, crud_sql::Name("id"))
+      .Sql(" FROM ")
+      .Name(crud_sql::Name(model.table()))
+      .Sql(" AS ")
+      .Name(alias)
+      .Sql(" WHERE ")
+      .Append(crud_sql::IdIn(alias, ids));
+  return crud_sql::IdsOf(env.Execute(sql));
+}
+
+void CheckExist(const Environment& env, const Model& model, std::span<const std::int64_t> ids) {
+  if (ids.empty()) return;
+  const std::vector<std::int64_t> found = ExistingIds(env, model, ids);
+  const std::set<std::int64_t> present(found.begin(), found.end());
+  for (std::int64_t id : ids) {
+    if (!present.contains(id)) {
+      throw MissingError(
+          "Record does not exist or has been deleted.\n(Record: " + model.name() + "(" +
+          std::to_string(id) + ",), User: " + std::to_string(env.uid()) + ")");
+    }
+  }
+}
+
+}  // namespace citadel::orm::crud

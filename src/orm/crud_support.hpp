@@ -1,0 +1,49 @@
+// Internal to the CRUD files (crud_*.cpp): values between the API's shapes
+// and PostgreSQL's text, the split of a vals dict into columns and x2many
+// commands, and x2many commands themselves. Not part of the ORM's API.
+//
+// Pure conversions are thread-safe; the rest uses the Environment's thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "db/connection.hpp"
+#include "orm/access_guard.hpp"
+#include "orm/environment.hpp"
+#include "orm/registry.hpp"
+
+namespace citadel::orm::crud {
+
+// A field with a column in the model's table (binary has none yet).
+bool HasColumn(const Field& field);
+
+// The text to bind for `value` in `field`'s column; ValidationError naming
+// the field for a value of the wrong shape.
+db::Param ColumnParam(const Field& field, const Value& value);
+// The API value of a column's text (NULL is nullopt).
+Value ColumnValue(const Field& field, std::optional<std::string_view> text);
+
+struct SplitVals {
+  std::vector<std::pair<const Field*, Value>> columns;
+  std::vector<std::pair<const Field*, Value>> x2many;
+};
+// Checks every key of `vals` (a dict) for `operation` (create or write):
+// known field, writable kind, the user's field groups. Log-access fields and
+// id are dropped silently, as Odoo does.
+SplitVals Split(const Environment& env, const Model& model, const Value& vals, Operation operation);
+
+// Applies Odoo's x2many commands (or a list of ids) of `field` to record `id`.
+void ApplyX2many(const Environment& env, const Field& field, std::int64_t id, const Value& commands);
+
+// Ids that exist among `ids` (no rules); the caller reports the others.
+std::vector<std::int64_t> ExistingIds(const Environment& env, const Model& model,
+                                      std::span<const std::int64_t> ids);
+// MissingError unless every id exists.
+void CheckExist(const Environment& env, const Model& model, std::span<const std::int64_t> ids);
+
+}  // namespace citadel::orm::crud

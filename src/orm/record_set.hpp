@@ -1,0 +1,80 @@
+// RecordSet: records of one model seen by one Environment, and the ORM's CRUD
+// on them, in Odoo's external API shapes:
+//
+//   RecordSet partners = RecordSet::Of(env, "res.partner");
+//   std::vector<std::int64_t> ids = partners.Search(domain, 0, 80, "name desc, id");
+//   Value rows = partners.Browse(ids).Read({"name", "parent_id", "category_id"});
+//   std::vector<std::int64_t> created = partners.Create(Value::array({{{"name", "Acme"}}}));
+//   partners.Browse(created).Write({{"category_id", {{6, 0, {1, 2}}}}});
+//   partners.Browse(created).Unlink();
+//
+// Every operation calls AccessGuard (access_guard.hpp) before any SQL of its
+// own: model rights, then record rules (compiled into the query for reads,
+// checked on the ids for write/unlink, checked on the new rows for create),
+// then fields. All SQL is ComposedSql: values bound, identifiers from the
+// registry. Read costs one query for the rows plus at most one per
+// relational field, whatever the number of rows (plus the guard's own).
+//
+// Values (value.hpp): false is empty; many2one reads [id, display_name] or
+// false; x2many a list of ids; dates "YYYY-MM-DD", datetimes
+// "YYYY-MM-DD HH:MM:SS" (UTC); integers and floats read 0 when NULL, as
+// Odoo's. Binary fields have no column yet (file store): read false, write
+// refused. Writes of x2many take Odoo's commands (0,0,vals) (1,id,vals)
+// (2,id,0) (3,id,0) (4,id,0) (5,0,0) (6,0,ids), or a plain list of ids.
+//
+// Ownership: a small value borrowing its Environment (which must outlive it)
+// and the Registry's Model. Not thread-safe, as the Environment.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "orm/environment.hpp"
+#include "orm/registry.hpp"
+#include "orm/value.hpp"
+
+namespace citadel::orm {
+
+class RecordSet {
+ public:
+  RecordSet(const Environment& env, const Model& model, std::vector<std::int64_t> ids = {})
+      : env_(&env), model_(&model), ids_(std::move(ids)) {}
+  // ValidationError for an unknown model.
+  static RecordSet Of(const Environment& env, std::string_view model) {
+    return RecordSet(env, env.GetModel(model));
+  }
+
+  const Environment& env() const { return *env_; }
+  const Model& model() const { return *model_; }
+  const std::vector<std::int64_t>& ids() const { return ids_; }
+  RecordSet Browse(std::vector<std::int64_t> ids) const { return RecordSet(*env_, *model_, std::move(ids)); }
+
+  // Ids matching `domain` (a JSON domain), archived ones hidden unless the
+  // context's active_test is false, within the user's read rules, in
+  // `order` (validated; empty: the model's) from `offset`, at most `limit`.
+  std::vector<std::int64_t> Search(const Value& domain, std::int64_t offset = 0,
+                                   std::optional<std::int64_t> limit = std::nullopt,
+                                   std::string_view order = "") const;
+  std::int64_t SearchCount(const Value& domain) const;
+
+  // One dict per id, in the ids' order, with "id" and the named fields (all
+  // readable ones when `fields` is empty). MissingError for ids that do not
+  // exist; AccessError for ids outside the read rules.
+  Value Read(const std::vector<std::string>& fields) const;
+
+  // One record per dict of `vals_list` (a dict alone is one record); the new
+  // ids in order.
+  std::vector<std::int64_t> Create(const Value& vals_list) const;
+  void Write(const Value& vals) const;
+  void Unlink() const;
+
+ private:
+  const Environment* env_;
+  const Model* model_;
+  std::vector<std::int64_t> ids_;
+};
+
+}  // namespace citadel::orm
