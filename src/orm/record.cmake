@@ -17,4 +17,5 @@ list(APPEND ORM_UNIT_TESTS
 list(APPEND ORM_PG_TESTS
   record_set_test_models.cpp
   transaction_runner_pgtest.cpp
-  access_guard_pgtest.cpp)
+  access_guard_pgtest.cpp
+  record_set_pgtest.cpp)
