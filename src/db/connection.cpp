@@ -15,13 +15,19 @@ namespace citadel::db {
 Connection::~Connection() { Close(); }
 
 Connection::Connection(Connection&& other) noexcept
-    : conn_(std::exchange(other.conn_, nullptr)), broken_(std::exchange(other.broken_, false)) {}
+    : conn_(std::exchange(other.conn_, nullptr)),
+      broken_(std::exchange(other.broken_, false)),
+      statements_(std::move(other.statements_)) {
+  other.statements_.Clear();
+}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
     Close();
     conn_ = std::exchange(other.conn_, nullptr);
     broken_ = std::exchange(other.broken_, false);
+    statements_ = std::move(other.statements_);
+    other.statements_.Clear();
   }
   return *this;
 }
@@ -29,6 +35,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
 void Connection::Close() {
   if (conn_ != nullptr) PQfinish(conn_);
   conn_ = nullptr;
+  statements_.Clear();  // prepared statements die with the server session
 }
 
 core::Result<Connection> Connection::Open(const std::string& dsn,
@@ -67,12 +74,33 @@ core::Result<QueryResult> Connection::Finish(pg_result* result) {
 
 core::Result<QueryResult> Connection::ExecuteParams(SqlText sql, std::span<const Param> params) {
   if (conn_ == nullptr) return core::Fail(core::ErrorCode::kUnavailable, "not connected");
+  return Run(sql.c_str(), params);
+}
+
+core::Result<QueryResult> Connection::Run(const std::string& text, std::span<const Param> params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
-  pg_result* result = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                                   values.data(), nullptr, nullptr, /*resultFormat=*/0);
-  return Finish(result);
+  const int count = static_cast<int>(values.size());
+  if (!PreparedStatementCache::IsCacheable(text)) {
+    return Finish(PQexecParams(conn_, text.c_str(), count, nullptr, values.data(), nullptr, nullptr,
+                               /*resultFormat=*/0));
+  }
+  std::optional<std::string> name = statements_.Find(text);
+  if (!name) {
+    std::string fresh = statements_.NextName();
+    auto prepared = Finish(PQprepare(conn_, fresh.c_str(), text.c_str(), count, nullptr));
+    if (!prepared) return core::Unexpected(prepared.error());
+    if (auto evicted = statements_.Remember(text, fresh)) {
+      // The name is ours (citadel_s<n>), never input. DEALLOCATE is not
+      // transactional and cannot fail for a name we prepared.
+      const std::string deallocate = "DEALLOCATE " + *evicted;
+      (void)Finish(PQexecParams(conn_, deallocate.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
+    }
+    name = std::move(fresh);
+  }
+  return Finish(PQexecPrepared(conn_, name->c_str(), count, values.data(), nullptr, nullptr,
+                               /*resultFormat=*/0));
 }
 
 core::Result<QueryResult> Connection::ExecuteUtility(const UtilityStatement& statement) {
@@ -85,13 +113,7 @@ core::Result<QueryResult> Connection::ExecuteUtility(const UtilityStatement& sta
 
 core::Result<QueryResult> Connection::ExecuteComposed(const ComposedSql& statement) {
   if (conn_ == nullptr) return core::Fail(core::ErrorCode::kUnavailable, "not connected");
-  const std::string text = statement.Text();
-  std::vector<const char*> values;
-  values.reserve(statement.params().size());
-  for (const Param& p : statement.params()) values.push_back(p ? p->c_str() : nullptr);
-  pg_result* result = PQexecParams(conn_, text.c_str(), static_cast<int>(values.size()), nullptr,
-                                   values.data(), nullptr, nullptr, /*resultFormat=*/0);
-  return Finish(result);
+  return Run(statement.Text(), statement.params());
 }
 
 bool Connection::IsReusable() const {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "db/prepared_statement_cache.hpp"
 #include "db/query_result.hpp"
 #include "db/sql_text.hpp"
 
@@ -94,10 +95,14 @@ class Connection {
  private:
   explicit Connection(pg_conn* conn) : conn_(conn) {}
   core::Result<QueryResult> Finish(pg_result* result);
+  // Runs `text` with `params`: data statements through the per-connection
+  // prepared statement cache, anything else as a one-off.
+  core::Result<QueryResult> Run(const std::string& text, std::span<const Param> params);
   void Close();
 
   pg_conn* conn_ = nullptr;
   bool broken_ = false;
+  PreparedStatementCache statements_;
 };
 
 }  // namespace citadel::db

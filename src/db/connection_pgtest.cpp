@@ -133,5 +133,57 @@ TEST(ConnectionPg, ComposedStatementsBindTheirValuesAndQuoteReservedNames) {
   EXPECT_EQ(r->Text(0, "n"), "1");
 }
 
+
+int PreparedCount(Connection& conn) {
+  auto r = conn.Execute("SELECT count(*) AS n FROM pg_prepared_statements WHERE name LIKE 'citadel_s%'");
+  EXPECT_TRUE(r) << r.error().message;
+  return r ? std::stoi(r->Text(0, "n")) : -1;
+}
+
+TEST(ConnectionPg, DataStatementIsPreparedOnceAndReused) {
+  Connection conn = Superuser();
+  const int before = PreparedCount(conn);  // counts itself: it is prepared before it runs
+  for (int i = 0; i < 5; ++i) {
+    auto r = conn.Execute("SELECT $1::int * 2 AS doubled", i);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->Text(0, "doubled"), std::to_string(i * 2));
+  }
+  EXPECT_EQ(PreparedCount(conn), before + 1);  // the loop's statement, once
+}
+
+TEST(ConnectionPg, PreparedStatementSurvivesRollbackAndFailedTransaction) {
+  Connection conn = Superuser();
+  ASSERT_TRUE(conn.Execute("BEGIN"));
+  ASSERT_TRUE(conn.Execute("SELECT $1::int AS v", 1));
+  EXPECT_FALSE(conn.Execute("SELECT 1/$1::int AS v", 0));  // division by zero aborts the transaction
+  EXPECT_FALSE(conn.Execute("SELECT $1::int AS v", 2));    // refused in the aborted transaction
+  ASSERT_TRUE(conn.Execute("ROLLBACK"));
+  auto again = conn.Execute("SELECT $1::int AS v", 3);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->Text(0, "v"), "3");
+}
+
+TEST(ConnectionPg, PreparedStatementFollowsRecreatedTable) {
+  Connection conn = Superuser();
+  ASSERT_TRUE(conn.Execute("CREATE TEMP TABLE recreated (v text)"));
+  ASSERT_TRUE(conn.Execute("INSERT INTO recreated VALUES ($1)", "first"));
+  ASSERT_TRUE(conn.Execute("SELECT v FROM recreated"));
+  ASSERT_TRUE(conn.Execute("DROP TABLE recreated"));
+  ASSERT_TRUE(conn.Execute("CREATE TEMP TABLE recreated (v text, w int)"));
+  ASSERT_TRUE(conn.Execute("INSERT INTO recreated VALUES ($1)", "second"));
+  auto r = conn.Execute("SELECT v FROM recreated");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->rows(), 1);
+  EXPECT_EQ(r->Text(0, "v"), "second");
+}
+
+TEST(ConnectionPg, UtilityStatementsAreNotPrepared) {
+  Connection conn = Superuser();
+  const int before = PreparedCount(conn);
+  ASSERT_TRUE(conn.Execute("CREATE TEMP TABLE not_prepared (v text)"));
+  ASSERT_TRUE(conn.Execute("DROP TABLE not_prepared"));
+  EXPECT_EQ(PreparedCount(conn), before);
+}
+
 }  // namespace
 }  // namespace citadel::db
