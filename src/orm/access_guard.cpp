@@ -1,5 +1,7 @@
 #include "orm/access_guard.hpp"
 
+#include <algorithm>
+#include <map>
 #include <string>
 
 #include "orm/crud_sql.hpp"
@@ -117,6 +119,82 @@ std::string AclMessage(const Environment& env, const Model& model, Operation ope
   return message + "\n\nContact your administrator to request access if necessary.";
 }
 
+[[noreturn]] void InvalidRule(const Model& model, Operation operation) {
+  throw AccessError("A record rule of '" + Description(model) + "' (" + model.name() +
+                    ") is not a valid domain; no " + std::string(OperationName(operation)) +
+                    " is allowed until it is fixed.");
+}
+
+db::QueryResult RunForUser(const Environment& env, db::SqlText sql) {
+  auto result = env.connection().Execute(sql, env.uid());
+  if (!result) throw DatabaseError(std::move(result.error()));
+  return std::move(*result);
+}
+
+// One id (or false) from a fixed query on the user's row.
+Value UserScalar(const Environment& env, db::SqlText sql) {
+  db::QueryResult result = RunForUser(env, sql);
+  if (result.empty()) return false;
+  auto text = result.Get(0, 0);
+  if (!text) return false;
+  return std::stoll(std::string(*text));
+}
+
+std::vector<std::int64_t> UserCompanyIds(const Environment& env) {
+  db::QueryResult result = RunForUser(
+      env, "SELECT cid FROM res_company_users_rel WHERE user_id = $1 ORDER BY cid");
+  std::vector<std::int64_t> ids;
+  for (int row = 0; row < result.rows(); ++row) ids.push_back(std::stoll(result.Text(row, "cid")));
+  return ids;
+}
+
+// The context's allowed_company_ids, validated; nullopt when absent or empty.
+std::optional<std::vector<std::int64_t>> ContextCompanyIds(const Environment& env) {
+  auto it = env.context().find("allowed_company_ids");
+  if (it == env.context().end() || it->is_null() || (it->is_array() && it->empty())) {
+    return std::nullopt;
+  }
+  const char* kUnauthorized = "Access to unauthorized or invalid companies.";
+  if (!it->is_array() || it->size() > 10000) throw AccessError(kUnauthorized);
+  std::vector<std::int64_t> ids;
+  for (const auto& id : *it) {
+    if (!id.is_number_integer()) throw AccessError(kUnauthorized);
+    ids.push_back(id.get<std::int64_t>());
+  }
+  if (!env.su()) {
+    const std::vector<std::int64_t> mine = UserCompanyIds(env);
+    for (std::int64_t id : ids) {
+      if (std::find(mine.begin(), mine.end(), id) == mine.end()) throw AccessError(kUnauthorized);
+    }
+  }
+  return ids;
+}
+
+// Replaces rule variables in one value position (a value, or a list value's
+// elements); `lookup` resolves a name.
+template <class Lookup>
+Value SubstituteValue(const Value& value, const Lookup& lookup, bool in_list) {
+  if (value.is_object()) {
+    auto it = value.find("var");
+    if (value.size() != 1 || it == value.end() || !it->is_string()) return lookup("");
+    return lookup(it->get<std::string>());
+  }
+  if (value.is_array() && !in_list) {
+    Value out = Value::array();
+    for (const auto& element : value) {
+      Value replaced = SubstituteValue(element, lookup, true);
+      // A list variable inside a list value is spliced in ([false, company_ids...]).
+      if (element.is_object() && replaced.is_array()) {
+        for (auto& id : replaced) out.push_back(std::move(id));
+      } else {
+        out.push_back(std::move(replaced));
+      }
+    }
+    return out;
+  }
+  return value;
+}
+
 // AND (or OR) of domains already normalised to one expression each.
 Value Combine(const char* op, const std::vector<Value>& domains) {
   Value combined = Value::array();
@@ -181,24 +259,70 @@ std::optional<Domain> AccessGuard::RuleDomain(const Environment& env, const Mode
     Value domain = Value::array();
     if (!text.empty()) {
       domain = Value::parse(text, nullptr, /*allow_exceptions=*/false);
-      if (domain.is_discarded() || !domain.is_array()) {
-        throw AccessError("A record rule of '" + Description(model) + "' (" + model.name() +
-                          ") is not a valid domain; no " + std::string(OperationName(operation)) +
-                          " is allowed until it is fixed.");
-      }
+      if (domain.is_discarded() || !domain.is_array()) InvalidRule(model, operation);
     }
     (rules.Text(row, "global") == "t" ? global_domains : group_domains)
-        .push_back(NormalizeDomain(domain));
+        .push_back(NormalizeDomain(SubstituteRuleVariables(env, model, domain)));
   }
   if (!group_domains.empty()) global_domains.push_back(Combine("|", group_domains));
   Value combined = Combine("&", global_domains);
   try {
     return Domain::Parse(model, combined);
   } catch (const ValidationError&) {
-    throw AccessError("A record rule of '" + Description(model) + "' (" + model.name() +
-                      ") is not a valid domain; no " + std::string(OperationName(operation)) +
-                      " is allowed until it is fixed.");
+    InvalidRule(model, operation);
   }
+}
+
+std::vector<std::int64_t> AccessGuard::AllowedCompanyIds(const Environment& env) {
+  if (auto ids = ContextCompanyIds(env)) return std::move(*ids);
+  return UserCompanyIds(env);
+}
+
+std::int64_t AccessGuard::CurrentCompanyId(const Environment& env) {
+  if (auto ids = ContextCompanyIds(env)) return ids->front();
+  Value company = UserScalar(env, "SELECT company_id FROM res_users WHERE id = $1");
+  return company.is_number_integer() ? company.get<std::int64_t>() : 0;
+}
+
+Value AccessGuard::SubstituteRuleVariables(const Environment& env, const Model& model,
+                                           const Value& domain) {
+  if (!domain.is_array()) return domain;
+  // Each variable is read at most once per rule, and only when a rule names it.
+  std::map<std::string, Value, std::less<>> cache;
+  auto lookup = [&](const std::string& name) -> Value {
+    if (auto it = cache.find(name); it != cache.end()) return it->second;
+    Value value;
+    if (name == "user.id") {
+      value = env.uid();
+    } else if (name == "user.partner_id") {
+      value = UserScalar(env, "SELECT partner_id FROM res_users WHERE id = $1");
+    } else if (name == "user.commercial_partner_id") {
+      value = UserScalar(env,
+                         "SELECT p.commercial_partner_id FROM res_users u JOIN res_partner p ON "
+                         "p.id = u.partner_id WHERE u.id = $1");
+    } else if (name == "company_ids") {
+      value = Value(AllowedCompanyIds(env));
+    } else if (name == "company_id") {
+      const std::int64_t company = CurrentCompanyId(env);
+      value = company > 0 ? Value(company) : Value(false);
+    } else {
+      throw AccessError("A record rule of '" + Description(model) + "' (" + model.name() +
+                        ") uses an unknown variable; nothing is allowed until it is fixed.");
+    }
+    cache.emplace(name, value);
+    return value;
+  };
+  Value out = Value::array();
+  for (const auto& item : domain) {
+    if (item.is_array() && item.size() == 3) {
+      Value term = item;
+      term[2] = SubstituteValue(item[2], lookup, false);
+      out.push_back(std::move(term));
+    } else {
+      out.push_back(item);
+    }
+  }
+  return out;
 }
 
 void AccessGuard::CheckRecords(const Environment& env, const Model& model, Operation operation,

@@ -25,6 +25,20 @@
 // evaluated. An empty text is the always-true domain; a text that does not
 // parse as a domain makes the operation fail (fail closed).
 //
+// Rule variables: where Odoo's rules name `user.id` or `company_ids`, a
+// Citadel rule puts an object `{"var": NAME}` in value position (the term's
+// value, or an element of a list value), replaced before the domain is
+// parsed (Odoo's ir.rule._eval_context):
+//   user.id                    the uid
+//   user.partner_id            the user's partner (res_users.partner_id)
+//   user.commercial_partner_id that partner's commercial entity
+//   company_ids                the allowed companies (AllowedCompanyIds)
+//   company_id                 the current company (CurrentCompanyId)
+// Any other name, or a variable that is not alone in its object, makes the
+// operation fail with an AccessError (fail closed), as does a context whose
+// allowed_company_ids names a company the user is not in (Odoo's
+// env.companies: "Access to unauthorized or invalid companies.").
+//
 // Errors are AccessError naming the model and the operation, never data (no
 // record names, no values), in Odoo 18's words (ir_model.py ACCESS_ERROR_*,
 // ir_rule.py _make_access_error).
@@ -75,6 +89,20 @@ class AccessGuard {
                           std::span<const Field* const> fields, Operation operation);
   // Whether the user may see `field` at all (its `groups`); always true in su.
   static bool InFieldGroups(const Environment& env, const Field& field);
+
+  // Odoo's env.companies: the context's allowed_company_ids when given (each
+  // must be one of the user's companies, res_company_users_rel(user_id,
+  // cid), unless in su: AccessError otherwise), else all of the user's
+  // companies (ordered by id).
+  static std::vector<std::int64_t> AllowedCompanyIds(const Environment& env);
+  // Odoo's env.company: the first of allowed_company_ids (checked as above),
+  // else the user's company_id; 0 when the user has none.
+  static std::int64_t CurrentCompanyId(const Environment& env);
+
+  // The rule domain `domain` with its {"var": NAME} values replaced (see the
+  // header comment); AccessError for an unknown variable. Public for tests.
+  static Value SubstituteRuleVariables(const Environment& env, const Model& model,
+                                       const Value& domain);
 
   // Compile options for reads in `env`: active_test from the context, and the
   // read rules (with the model access check) of every model a domain's
