@@ -11,11 +11,13 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/result.hpp"
+#include "orm/module_data.hpp"
 #include "orm/module_manifest.hpp"
 #include "orm/registry.hpp"
 
@@ -36,15 +38,25 @@ class ModuleContext {
 
 using RegisterFunction = std::function<void(ModuleContext&)>;
 
+// Records a module makes in C++ at install (base: countries, states and
+// currencies from iso-codes), loaded before its `data` files.
+using GeneratedDataFunction = std::function<core::Result<std::vector<DataRecord>>()>;
+
 struct Module {
   ModuleManifest manifest;
   RegisterFunction register_models;
   std::string directory;  // where its data files are (modules/<name>)
+  // The module's files, embedded in the binary at build time (no runtime
+  // path to find): path relative to the module folder ("module.toml",
+  // "security/access.csv", "data/res_company.toml") -> content.
+  std::map<std::string, std::string> files;
+  GeneratedDataFunction generated_data;
 };
 
 class ModuleSet {
  public:
   void Add(Module module) { modules_.push_back(std::move(module)); }
+  const std::vector<Module>& modules() const { return modules_; }
 
   // Every module after its dependencies; errors name the missing module or the cycle.
   core::Result<std::vector<const Module*>> LoadOrder() const;
