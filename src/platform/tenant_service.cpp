@@ -96,7 +96,26 @@ core::Result<void> TenantService::Bootstrap() {
     if (!catalog) return core::Unexpected(catalog.error());
     if (auto r = Ok(MigrateCatalog(*catalog)); !r) return r;
   }
-  return PrepareTemplate(*access_, *maintenance, provisioner_is_superuser_);
+  return PrepareTemplate(*access_, *maintenance, provisioner_is_superuser_,
+                         {options_.modules.versions, options_.modules.install_template});
+}
+
+core::Result<void> TenantService::InitializeTenant(const NewTenantRow& row,
+                                                   const CreateTenantRequest& request) {
+  if (!options_.modules.initialize_tenant) return {};
+  // As the tenant's own role, straight to its database: the catalog does not
+  // call it active yet, so the pool would refuse it.
+  auto tenant_db = db::Connection::Open(
+      access_->LoginDsn(row.db_name, row.role_name, key_.PasswordFor(row.role_name)));
+  if (!tenant_db) return core::Unexpected(tenant_db.error());
+  if (auto r = Ok(tenant_db->Execute("BEGIN")); !r) return r;
+  auto done = options_.modules.initialize_tenant(*tenant_db, request, row.admin_password_hash);
+  if (done) done = Ok(tenant_db->Execute("COMMIT"));
+  if (!done) {
+    (void)tenant_db->Execute("ROLLBACK");
+    return core::Fail(done.error().code, "initializing the tenant: " + done.error().message);
+  }
+  return {};
 }
 
 core::Result<TenantRecord> TenantService::Create(const CreateTenantRequest& request) {
@@ -129,7 +148,13 @@ core::Result<TenantRecord> TenantService::Create(const CreateTenantRequest& requ
     if (!maintenance) return core::Unexpected(maintenance.error());
     TenantDatabaseSpec spec{row.db_name, key_.PasswordFor(row.role_name),
                             options_.tenant_pools.max_per_pool + kTenantConnectionHeadroom};
-    return CreateTenantDatabase(*access_, **maintenance, spec, provisioner_is_superuser_);
+    auto created = CreateTenantDatabase(*access_, **maintenance, spec, provisioner_is_superuser_);
+    if (!created) return created;
+    if (auto initialized = InitializeTenant(row, request); !initialized) {
+      (void)DropTenantDatabase(**maintenance, row.db_name);
+      return initialized;
+    }
+    return {};
   }();
   if (made) made = tenant_catalog::SetState(**catalog, record->id, "active");
   if (!made) {

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,6 +39,28 @@
 
 namespace citadel::platform {
 
+struct CreateTenantRequest;
+
+// What the ORM's module installation does for the platform, which knows no
+// modules (layering): the CLI builds the installed modules and passes these.
+struct TenantModuleHooks {
+  // The installed modules' versions as one text ("base=18.0.1.0,..."). The
+  // template records the text it was installed with; install_template runs
+  // only when they differ, so a restart costs one query.
+  std::string versions;
+  // Installs or upgrades the modules in the template database. Called inside
+  // a transaction as the template role (SET LOCAL ROLE citadel_template), so
+  // what it creates belongs to that role and REASSIGN OWNED hands it to each
+  // tenant; the caller commits.
+  std::function<core::Result<void>(db::Connection& template_db)> install_template;
+  // Called by Create after the clone, inside a transaction, connected as the
+  // tenant's own role: sets the first admin's login and password hash (the
+  // stored PBKDF2 hash, never the password). A failure undoes the tenant.
+  std::function<core::Result<void>(db::Connection& tenant_db, const CreateTenantRequest& request,
+                                   std::string_view admin_hash)>
+      initialize_tenant;
+};
+
 struct TenantServiceOptions {
   std::string data_dir;  // holds secrets/role-password-key
   core::FileSystem* file_system = &core::RealFileSystem::Instance();
@@ -49,6 +72,7 @@ struct TenantServiceOptions {
   bool harden_maintenance_databases = false;
   const core::Clock* clock = &core::SystemClock::Instance();
   core::Logger* logger = &core::Log();
+  TenantModuleHooks modules;  // unset: tenants are bare clones of the template
 
   static TenantServiceOptions FromConfig(const core::ServerConfig& config);
 };
@@ -93,6 +117,8 @@ class TenantService {
   TenantService(std::shared_ptr<const db::ClusterAccess> access, TenantServiceOptions options,
                 RolePasswordKey key, bool superuser);
   core::Result<void> Bootstrap();
+  // TenantModuleHooks::initialize_tenant on the new database, if set.
+  core::Result<void> InitializeTenant(const NewTenantRow& row, const CreateTenantRequest& request);
 
   std::shared_ptr<const db::ClusterAccess> access_;
   TenantServiceOptions options_;

@@ -251,5 +251,104 @@ TEST_F(TenantServicePg, ConcurrentCreatesOfDifferentTenants) {
   for (auto& f : creates) EXPECT_TRUE(f.get());
 }
 
+// The module hooks (TenantModuleHooks): the template's install runs once per
+// set of versions, as the template role, and what it makes belongs to each
+// tenant; the tenant's initialisation runs as the tenant's role with the
+// stored hash; a failing one leaves no half tenant.
+TEST_F(TenantServicePg, TemplateModulesInstalledOncePerVersionsAsTheTemplateRole) {
+  int installs = 0;
+  std::string installed_as;
+  TenantServiceOptions options = TestOptions();
+  options.modules.versions = "hooktest=" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  options.modules.install_template = [&](db::Connection& tpl) -> core::Result<void> {
+    ++installs;
+    auto who = tpl.Execute("SELECT current_user");
+    if (!who) return core::Unexpected(who.error());
+    installed_as = std::string(who->Get(0, 0).value_or(""));
+    auto made = tpl.Execute("CREATE TABLE IF NOT EXISTS hook_made (id serial PRIMARY KEY, note text)");
+    if (!made) return core::Unexpected(made.error());
+    return {};
+  };
+  {
+    auto first = TenantService::Open(PgTestCluster().Access(), options);
+    ASSERT_TRUE(first) << first.error().message;
+  }
+  EXPECT_EQ(installs, 1);
+  EXPECT_EQ(installed_as, "citadel_template");
+  auto again = TenantService::Open(PgTestCluster().Access(), options);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(installs, 1) << "same versions: a restart does not reinstall";
+  options.modules.versions += ".1";
+  {
+    auto upgraded = TenantService::Open(PgTestCluster().Access(), options);
+    ASSERT_TRUE(upgraded) << upgraded.error().message;
+  }
+  EXPECT_EQ(installs, 2) << "other versions: the template is upgraded";
+
+  auto t = (*again)->Create({"hooked", "admin", "a long admin password"});
+  ASSERT_TRUE(t) << t.error().message;
+  auto tdb = Superuser(t->db_name);
+  EXPECT_EQ(Scalar(tdb, "SELECT tableowner FROM pg_tables WHERE tablename = $1", "hook_made"), t->role_name);
+  auto conn = (*again)->Acquire("hooked");
+  ASSERT_TRUE(conn);
+  EXPECT_TRUE((*conn)->Execute("INSERT INTO hook_made (note) VALUES ('tenant writes its own table')"));
+}
+
+TEST_F(TenantServicePg, FailingTemplateInstallFailsOpenAndRecordsNothing) {
+  TenantServiceOptions options = TestOptions();
+  options.modules.versions = "broken=1";
+  options.modules.install_template = [](db::Connection& tpl) -> core::Result<void> {
+    (void)tpl.Execute("CREATE TABLE half_installed (id int)");
+    return core::Fail(core::ErrorCode::kInvalidArgument, "module broken: bad data");
+  };
+  auto opened = TenantService::Open(PgTestCluster().Access(), options);
+  ASSERT_FALSE(opened);
+  EXPECT_NE(opened.error().message.find("module broken: bad data"), std::string::npos);
+  auto tpl = Superuser("citadel_template");
+  EXPECT_EQ(Scalar(tpl, "SELECT count(*) FROM pg_tables WHERE tablename = $1", "half_installed"), "0");
+  EXPECT_NE(Scalar(tpl, "SELECT coalesce(max(value), '') FROM citadel_meta WHERE key = $1", "template_modules"),
+            "broken=1");
+}
+
+TEST_F(TenantServicePg, InitializeTenantRunsAsTheTenantRoleWithTheStoredHash) {
+  std::string role, hash, login;
+  TenantServiceOptions options = TestOptions();
+  options.modules.initialize_tenant = [&](db::Connection& tenant_db, const CreateTenantRequest& request,
+                                          std::string_view admin_hash) -> core::Result<void> {
+    auto who = tenant_db.Execute("SELECT current_user");
+    if (!who) return core::Unexpected(who.error());
+    role = std::string(who->Get(0, 0).value_or(""));
+    hash = std::string(admin_hash);
+    login = request.admin_login;
+    return {};
+  };
+  auto service = TenantService::Open(PgTestCluster().Access(), options);
+  ASSERT_TRUE(service) << service.error().message;
+  auto t = (*service)->Create({"initialized", "boss", "the admin's password"});
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(role, t->role_name);
+  EXPECT_EQ(login, "boss");
+  EXPECT_TRUE(core::PasswordHasher(1000).Verify("the admin's password", hash).matches);
+  EXPECT_EQ(hash.find("the admin's password"), std::string::npos);
+}
+
+TEST_F(TenantServicePg, FailedInitializationLeavesNoHalfTenant) {
+  const int dbs = TenantDatabases();
+  const int roles = TenantRoles();
+  TenantServiceOptions options = TestOptions();
+  options.modules.initialize_tenant = [](db::Connection&, const CreateTenantRequest&,
+                                         std::string_view) -> core::Result<void> {
+    return core::Fail(core::ErrorCode::kInternal, "no admin user in the template");
+  };
+  auto service = TenantService::Open(PgTestCluster().Access(), options);
+  ASSERT_TRUE(service) << service.error().message;
+  auto t = (*service)->Create({"uninitialized", "admin", "pw"});
+  ASSERT_FALSE(t);
+  EXPECT_NE(t.error().message.find("no admin user in the template"), std::string::npos);
+  EXPECT_EQ(TenantDatabases(), dbs);
+  EXPECT_EQ(TenantRoles(), roles);
+  EXPECT_EQ(service_->Get("uninitialized").error().code, core::ErrorCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace citadel::platform

@@ -12,6 +12,34 @@ core::Result<void> Check(const core::Result<db::QueryResult>& r) {
   return {};
 }
 
+// Installs the modules when the template records other versions: one
+// transaction as the template role, the new versions recorded in it.
+core::Result<void> InstallTemplateModules(db::Connection& tpl, const TemplateModules& modules) {
+  if (!modules.install) return {};
+  auto current = tpl.Execute("SELECT value FROM citadel_meta WHERE key = 'template_modules'");
+  if (!current) return core::Unexpected(current.error());
+  if (current->rows() == 1 && current->Get(0, 0) == modules.versions) return {};
+  auto work = [&]() -> core::Result<void> {
+    if (auto r = Check(tpl.Execute("BEGIN")); !r) return r;
+    if (auto r = Check(tpl.Execute("SET LOCAL ROLE citadel_template")); !r) return r;
+    if (auto r = modules.install(tpl); !r) return r;
+    if (auto r = Check(tpl.Execute(
+            "INSERT INTO citadel_meta (key, value) VALUES ('template_modules', $1) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            modules.versions));
+        !r) {
+      return r;
+    }
+    return Check(tpl.Execute("COMMIT"));
+  };
+  auto done = work();
+  if (!done) {
+    (void)tpl.Execute("ROLLBACK");
+    return core::Fail(done.error().code, "installing the modules in the tenant template: " + done.error().message);
+  }
+  return {};
+}
+
 core::Result<void> FillTemplate(db::Connection& tpl) {
   auto current = tpl.Execute("SELECT value FROM citadel_meta WHERE key = 'template_schema_version'");
   if (current && current->rows() == 1 &&
@@ -38,7 +66,7 @@ core::Result<void> FillTemplate(db::Connection& tpl) {
 }  // namespace
 
 core::Result<void> PrepareTemplate(const db::ClusterAccess& access, db::Connection& maintenance,
-                                   bool provisioner_is_superuser) {
+                                   bool provisioner_is_superuser, const TemplateModules& modules) {
   auto role = maintenance.Execute("SELECT 1 FROM pg_roles WHERE rolname = $1", kTemplateRole);
   if (!role) return core::Unexpected(role.error());
   if (role->empty()) {
@@ -69,7 +97,8 @@ core::Result<void> PrepareTemplate(const db::ClusterAccess& access, db::Connecti
   // to copy a template that has sessions.
   auto tpl = db::Connection::Open(access.ProvisioningDsn(kTemplateDatabase));
   if (!tpl) return core::Unexpected(tpl.error());
-  return FillTemplate(*tpl);
+  if (auto r = FillTemplate(*tpl); !r) return r;
+  return InstallTemplateModules(*tpl, modules);
 }
 
 }  // namespace citadel::platform

@@ -9,11 +9,16 @@
 // and would hand the template to the first tenant.
 //
 // "Prepare" is one explicit, idempotent step, run at every Open under the
-// bootstrap lock: today it makes the role, the database (IS_TEMPLATE, CONNECT
+// bootstrap lock: it makes the role, the database (IS_TEMPLATE, CONNECT
 // revoked from PUBLIC) and the citadel_meta table recording the template
-// schema version; the ORM's module installation will extend this step.
+// schema version, then installs the modules (TemplateModules) when the
+// versions the template records differ from the installed ones: in one
+// transaction, as the template role, so every object belongs to it.
 // Stateless functions; connections are used by one thread.
 #pragma once
+
+#include <functional>
+#include <string>
 
 #include "core/result.hpp"
 #include "db/cluster_access.hpp"
@@ -25,10 +30,17 @@ inline constexpr const char* kTemplateDatabase = "citadel_template";
 inline constexpr const char* kTemplateRole = "citadel_template";
 inline constexpr int kTemplateSchemaVersion = 1;
 
+// The modules to install in the template (TenantModuleHooks, tenant_service.hpp).
+struct TemplateModules {
+  std::string versions;  // recorded in citadel_meta as 'template_modules'
+  std::function<core::Result<void>(db::Connection& template_db)> install;  // null: none
+};
+
 // `maintenance`: a provisioning connection to the maintenance database.
 // `provisioner_is_superuser`: if not, the provisioning role is made a member
 // of the template role so it may hand the template's objects over.
 core::Result<void> PrepareTemplate(const db::ClusterAccess& access, db::Connection& maintenance,
-                                   bool provisioner_is_superuser);
+                                   bool provisioner_is_superuser,
+                                   const TemplateModules& modules = {});
 
 }  // namespace citadel::platform
