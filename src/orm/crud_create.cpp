@@ -1,9 +1,11 @@
 // RecordSet::Create: defaults, required fields, one INSERT per record with
 // the log-access columns, x2many commands, then the create rules on the new
-// rows (Odoo checks them after inserting; the transaction rolls back).
+// rows (Odoo checks them after inserting; the transaction rolls back), stored
+// computes, inverses (related fields written through) and after_create hooks.
 #include <string>
 
 #include "orm/access_guard.hpp"
+#include "orm/compute_engine.hpp"
 #include "orm/crud_sql.hpp"
 #include "orm/crud_support.hpp"
 #include "orm/errors.hpp"
@@ -31,7 +33,8 @@ void AddDefaults(const Environment& env, const Model& model, Value& vals) {
 
 void CheckRequired(const Model& model, const Value& vals) {
   for (const auto& field : model.fields()) {
-    if (!field->def().required || !crud::HasColumn(*field)) continue;
+    // A computed field gets its value after the insert.
+    if (!field->def().required || !crud::HasColumn(*field) || field->computed()) continue;
     auto it = vals.find(field->name());
     if (it == vals.end() || (IsEmpty(*it) && field->type() != FieldType::kBoolean)) {
       const std::string label = field->def().string.empty() ? field->name() : field->def().string;
@@ -51,6 +54,11 @@ std::vector<std::int64_t> RecordSet::Create(const Value& vals_list) const {
   const Value list = vals_list.is_object() ? Value::array({vals_list}) : vals_list;
   if (!list.is_array()) throw ValidationError("create takes a dictionary or a list of them.");
   std::vector<std::int64_t> created;
+  compute::Pending pending;
+  // Editable computed fields given a value keep it (Odoo protects them);
+  // a readonly one is computed whatever it was given.
+  std::vector<std::pair<const Field*, std::int64_t>> kept;
+  std::vector<std::pair<std::int64_t, std::vector<std::pair<const Field*, Value>>>> inversed;
   for (const Value& given : list) {
     // Checked before defaults: defaults are the module's, not the caller's.
     crud::SplitVals split = crud::Split(env, model, given, Operation::kCreate);
@@ -71,8 +79,24 @@ std::vector<std::int64_t> RecordSet::Create(const Value& vals_list) const {
     const std::int64_t id = crud_sql::IdsOf(env.Execute(sql)).at(0);
     for (const auto& [field, commands] : split.x2many) crud::ApplyX2many(env, *field, id, commands);
     created.push_back(id);
+    const std::int64_t one[] = {id};
+    std::vector<const Field*> written;
+    for (const auto& [field, value] : split.columns) written.push_back(field);
+    for (const auto& [field, value] : split.x2many) written.push_back(field);
+    compute::CollectModified(env, model, written, one, pending);
+    compute::AddStoredComputes(model, one, pending);
+    for (const Field* field : written) {
+      if (field->computed() && !field->readonly()) kept.emplace_back(field, id);
+    }
+    if (!split.inversed.empty()) inversed.emplace_back(id, std::move(split.inversed));
   }
   AccessGuard::CheckRecords(env, model, Operation::kCreate, created);
+  for (const auto& [field, id] : kept) {
+    for (const Field* together : compute::ComputedTogether(*field)) pending[together].erase(id);
+  }
+  compute::Recompute(env, std::move(pending));
+  for (const auto& [id, vals] : inversed) compute::ApplyInverses(env, model, {id}, vals);
+  compute::RunAfterCreate(env, model, created, list);
   return created;
 }
 

@@ -1,10 +1,13 @@
 // RecordSet::Read: one query for the rows, one per many2one field for the
-// display names, one per x2many field for the ids, whatever the row count.
+// display names, one per x2many field for the ids, whatever the row count;
+// non-stored computed and related fields in one batch per compute method
+// (compute_read.cpp).
 #include <map>
 #include <set>
 #include <string>
 
 #include "orm/access_guard.hpp"
+#include "orm/compute_engine.hpp"
 #include "orm/crud_sql.hpp"
 #include "orm/crud_support.hpp"
 #include "orm/domain_compiler.hpp"
@@ -46,27 +49,6 @@ std::vector<const Field*> Resolve(const Environment& env, const Model& model,
   }
   AccessGuard::CheckFields(env, model, fields, Operation::kRead);
   return fields;
-}
-
-// id -> display name of `ids` of `model`, in sudo as Odoo's many2one read.
-std::map<std::int64_t, Value> DisplayNames(const Environment& env, const Model& model,
-                                           const std::vector<std::int64_t>& ids) {
-  std::map<std::int64_t, Value> names;
-  if (ids.empty()) return names;
-  const db::Identifier& alias = crud_sql::RootAlias();
-  const Field* rec_name = IsTextual(model.rec_name()) ? model.rec_name() : nullptr;
-  db::ComposedSql sql("SELECT ");
-  sql.Qualified(alias, crud_sql::Name("id"));
-  if (rec_name != nullptr) sql.Sql(", ").Qualified(alias, crud_sql::Name(rec_name->column()));
-  sql.Sql(" FROM ").Name(crud_sql::Name(model.table())).Sql(" AS ").Name(alias).Sql(" WHERE ");
-  sql.Append(crud_sql::IdIn(alias, ids));
-  db::QueryResult rows = env.Execute(sql);
-  const std::vector<std::int64_t> found = crud_sql::IdsOf(rows);
-  for (int row = 0; row < rows.rows(); ++row) {
-    auto text = rec_name != nullptr ? rows.Get(row, 1) : std::nullopt;
-    names[found[row]] = text ? Value(std::string(*text)) : Value(FallbackName(model, found[row]));
-  }
-  return names;
 }
 
 // record id -> ids of the x2many's comodel records linked to it, in the
@@ -148,9 +130,15 @@ Value RecordSet::Read(const std::vector<std::string>& names) const {
   db::ComposedSql sql("SELECT ");
   sql.Qualified(alias, crud_sql::Name("id"));
   std::vector<const Field*> columns;
-  const Field* rec_name = IsTextual(model.rec_name()) ? model.rec_name() : nullptr;
+  std::vector<const Field*> computed;  // non-stored computed and related fields
+  const Field* display_name = model.FindField("display_name");
+  const Field* rec_name = IsTextual(model.rec_name()) && !display_name->computed() ? model.rec_name() : nullptr;
   for (const Field* field : fields) {
-    if (crud::HasColumn(*field)) columns.push_back(field);
+    if (crud::HasColumn(*field)) {
+      columns.push_back(field);
+    } else if (field->computed()) {
+      computed.push_back(field);
+    }
   }
   for (const Field* field : columns) sql.Sql(", ").Qualified(alias, crud_sql::Name(field->column()));
   if (rec_name != nullptr) sql.Sql(", ").Qualified(alias, crud_sql::Name(rec_name->column()));
@@ -171,12 +159,13 @@ Value RecordSet::Read(const std::vector<std::string>& names) const {
       }
     }
     for (const Field* field : fields) {
+      if (field->computed()) continue;
       if (field->name() == "display_name") {
         auto text = rec_name != nullptr ? rows.Get(row, static_cast<int>(columns.size()) + 1)
                                         : std::nullopt;
         record["display_name"] = text ? Value(std::string(*text)) : Value(FallbackName(model, found[row]));
       } else if (!crud::HasColumn(*field) && !IsX2many(field->type())) {
-        record[field->name()] = false;  // binary (file store) and non-stored computes: not yet
+        record[field->name()] = false;  // binary (file store): not yet
       }
     }
     records[found[row]] = std::move(record);
@@ -186,7 +175,7 @@ Value RecordSet::Read(const std::vector<std::string>& names) const {
   }
 
   for (const auto& [field, targets] : many2one_ids) {
-    const auto names_of = DisplayNames(env.Sudo(), *field->comodel(),
+    const auto names_of = compute::DisplayNames(env, *field->comodel(),
                                        std::vector<std::int64_t>(targets.begin(), targets.end()));
     for (auto& [id, record] : records) {
       Value& value = record[field->name()];
@@ -195,8 +184,11 @@ Value RecordSet::Read(const std::vector<std::string>& names) const {
       value = Value::array({value, it != names_of.end() ? it->second : Value(false)});
     }
   }
+  for (const auto& [field, values] : compute::ComputeForRead(env, model, found, computed)) {
+    for (auto& [id, record] : records) record[field->name()] = values.at(id);
+  }
   for (const Field* field : fields) {
-    if (!IsX2many(field->type())) continue;
+    if (!IsX2many(field->type()) || field->computed()) continue;
     const auto linked = X2manyIds(env, *field, found);
     for (auto& [id, record] : records) {
       auto it = linked.find(id);

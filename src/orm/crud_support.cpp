@@ -7,6 +7,7 @@
 
 #include "orm/crud_sql.hpp"
 #include "orm/errors.hpp"
+#include "orm/html_sanitizer.hpp"
 
 namespace citadel::orm::crud {
 namespace {
@@ -79,9 +80,12 @@ db::Param ColumnParam(const Field& field, const Value& value) {
       Wrong(field, value);
     case FieldType::kChar:
     case FieldType::kText:
-    case FieldType::kHtml:
       if (empty) return std::nullopt;
       if (value.is_string()) return Truncated(value.get<std::string>(), field.def().size);
+      Wrong(field, value);
+    case FieldType::kHtml:
+      if (empty) return std::nullopt;
+      if (value.is_string()) return SanitizeHtml(value.get_ref<const std::string&>());
       Wrong(field, value);
     case FieldType::kSelection: {
       if (empty) return std::nullopt;
@@ -157,10 +161,16 @@ SplitVals Split(const Environment& env, const Model& model, const Value& vals, O
     if (field == nullptr) {
       throw ValidationError("Invalid field '" + name + "' on model '" + model.name() + "'");
     }
-    if (IsX2many(field->type())) {
+    const bool inversed = !field->related_path().empty() || !field->def().inverse.empty();
+    if (IsX2many(field->type()) && !field->computed()) {
       split.x2many.emplace_back(field, value);
     } else if (HasColumn(*field)) {
       split.columns.emplace_back(field, value);
+      if (inversed) split.inversed.emplace_back(field, value);
+    } else if (inversed) {
+      split.inversed.emplace_back(field, value);
+    } else if (field->computed()) {
+      // Odoo's write of a computed field without inverse only fills its cache.
     } else {
       throw ValidationError("The field '" + name + "' on model '" + model.name() +
                             "' cannot be written.");

@@ -23,7 +23,8 @@ namespace citadel::orm::crud {
 bool HasColumn(const Field& field);
 
 // The text to bind for `value` in `field`'s column; ValidationError naming
-// the field for a value of the wrong shape.
+// the field for a value of the wrong shape. html values are sanitised
+// (html_sanitizer.hpp), as Odoo's fields.Html(sanitize=True).
 db::Param ColumnParam(const Field& field, const Value& value);
 // The API value of a column's text (NULL is nullopt).
 Value ColumnValue(const Field& field, std::optional<std::string_view> text);
@@ -31,10 +32,14 @@ Value ColumnValue(const Field& field, std::optional<std::string_view> text);
 struct SplitVals {
   std::vector<std::pair<const Field*, Value>> columns;
   std::vector<std::pair<const Field*, Value>> x2many;
+  // Related fields (written through to their target) and computed fields
+  // with an inverse method: applied after the rows are written.
+  std::vector<std::pair<const Field*, Value>> inversed;
 };
 // Checks every key of `vals` (a dict) for `operation` (create or write):
 // known field, writable kind, the user's field groups. Log-access fields and
-// id are dropped silently, as Odoo does.
+// id are dropped silently, as Odoo does; so are non-stored computed fields
+// without inverse (Odoo only puts them in its cache).
 SplitVals Split(const Environment& env, const Model& model, const Value& vals, Operation operation);
 
 // Applies Odoo's x2many commands (or a list of ids) of `field` to record `id`.

@@ -1,10 +1,13 @@
 // RecordSet::Write and the x2many commands Create and Write share. Lines
 // created, written or deleted through a command go through the comodel's
-// own RecordSet, so its rights and rules apply to them too.
+// own RecordSet, so its rights and rules apply to them too. After the rows:
+// stored computes that depend on what changed, inverses (related fields
+// written through) and after_write hooks.
 #include <algorithm>
 #include <string>
 
 #include "orm/access_guard.hpp"
+#include "orm/compute_engine.hpp"
 #include "orm/crud_sql.hpp"
 #include "orm/crud_support.hpp"
 #include "orm/errors.hpp"
@@ -159,6 +162,18 @@ void RecordSet::Write(const Value& vals) const {
                             "' is required.");
     }
   }
+  // What depends on a relation through its old value (Odoo's modified
+  // before=True): a line moved from one order to another changes both.
+  compute::Pending pending;
+  std::vector<const Field*> written;
+  for (const auto& [field, value] : split.columns) written.push_back(field);
+  for (const auto& [field, value] : split.x2many) written.push_back(field);
+  std::vector<const Field*> relations;
+  for (const Field* field : written) {
+    if (IsRelational(field->type())) relations.push_back(field);
+  }
+  compute::CollectModified(env, model, relations, ids_, pending);
+
   db::ComposedSql sql("UPDATE ");
   sql.Name(crud_sql::Name(model.table())).Sql(" AS ").Name(crud_sql::RootAlias()).Sql(" SET ");
   for (const auto& [field, value] : split.columns) {
@@ -171,6 +186,17 @@ void RecordSet::Write(const Value& vals) const {
   for (std::int64_t id : ids_) {
     for (const auto& [field, commands] : split.x2many) crud::ApplyX2many(env, *field, id, commands);
   }
+  compute::CollectModified(env, model, written, ids_, pending);
+  // Editable computed fields written here keep the value written.
+  for (const Field* field : written) {
+    if (!field->computed() || field->readonly()) continue;
+    for (const Field* together : compute::ComputedTogether(*field)) {
+      for (std::int64_t id : ids_) pending[together].erase(id);
+    }
+  }
+  compute::Recompute(env, std::move(pending));
+  compute::ApplyInverses(env, model, ids_, split.inversed);
+  compute::RunAfterWrite(env, model, ids_, vals);
 }
 
 }  // namespace citadel::orm

@@ -168,7 +168,7 @@ DomainNode Parser::Condition(const Model& model, const Value& term, const std::s
     segments.pop_front();
     const Field* field = current->FindField(segment);
     if (!field) throw ValidationError("Invalid field " + current->name() + "." + segment + " in leaf " + text);
-    if (!field->def().related.empty()) {  // no column of its own: search its path
+    if (!field->def().related.empty() && !field->stored()) {  // no column of its own: search its path
       if (++related_hops > kMaxRelatedHops) FailTerm(text, "related fields nest too deep");
       auto related = SplitPath(field->def().related);
       segments.insert(segments.begin(), related.begin(), related.end());
@@ -182,6 +182,10 @@ DomainNode Parser::Condition(const Model& model, const Value& term, const std::s
       }
       segments.push_front(rec_name->name());
       continue;
+    }
+    if (field->computed() && !field->stored()) {
+      // Odoo: "Non-stored field ... cannot be searched" (a field with no search method).
+      FailTerm(text, "non-stored field " + current->name() + "." + field->name() + " cannot be searched");
     }
     if (segments.empty()) {
       if (!field->stored() && !IsX2many(field->type())) {

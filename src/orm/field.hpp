@@ -46,6 +46,26 @@ enum class OnDelete { kSetNull, kRestrict, kCascade };
 
 class Environment;  // orm/environment.hpp: the caller, its context and transaction
 
+// A boolean attribute whose default depends on the field's other attributes,
+// as Odoo's `store`, `readonly` and `copy` do (false for computed and related
+// fields). Unset in a FieldDef means "Odoo's default"; the RegistryBuilder
+// resolves it, so every FieldDef of a built Registry holds a value. It does
+// not convert to bool on purpose: `if (def.copy)` would silently test "set".
+class FieldFlag {
+ public:
+  FieldFlag() = default;
+  FieldFlag(bool value) : set_(true), value_(value) {}  // NOLINT: `f.store = false` reads as a bool
+  bool is_set() const { return set_; }
+  // The value; for an unset flag (only before Build), `fallback`.
+  bool value_or(bool fallback) const { return set_ ? value_ : fallback; }
+  // The resolved value: a flag of a built Registry's field is always set.
+  bool value() const { return value_or(false); }
+
+ private:
+  bool set_ = false;
+  bool value_ = false;
+};
+
 // A default: a constant, or a function of the environment (the current user,
 // company, date...).
 struct FieldDefault {
@@ -60,10 +80,15 @@ struct FieldDef {
   std::string help;
 
   bool required = false;
-  bool readonly = false;
+  // Odoo's defaults when unset: readonly false, but true for a computed field
+  // without inverse and for a related field; copy true, but false for
+  // one2many, computed (unless stored and not readonly) and related fields;
+  // store true, but false for computed and related fields (a stored one has a
+  // column and is recomputed when its dependencies change).
+  FieldFlag readonly;
   bool index = false;
-  bool copy = true;    // copied by copy(); false for one2many and for a few fields
-  bool store = true;   // false: computed on read, no column
+  FieldFlag copy;   // copied by copy()
+  FieldFlag store;  // false: no column; computed (or related) on read
   bool write_only = false;  // secrets (passwords): never read back by anyone
 
   std::optional<int> size;                  // char
@@ -86,14 +111,19 @@ struct FieldDef {
 
   std::optional<FieldDefault> default_value;
 
-  // related="partner_id.country_id": a read-through (and write-through) path.
+  // related="partner_id.country_id": a read-through (and write-through, with
+  // the caller's rights) path, searchable through the path. type, comodel,
+  // selection and string are copied from the path's last field when not
+  // given (a related left as the default kChar takes the target's type).
   std::string related;
-  // compute: the name of a compute method registered on the model, with the
-  // paths it depends on ("parent_id.name"); stored computes are recomputed
-  // when a dependency changes.
+  // compute: the name of a compute method registered on the model
+  // (ModelDef::computes, orm/compute.hpp), with the paths it depends on
+  // ("parent_id.name"); stored computes are recomputed when a dependency
+  // changes, non-stored ones on every read. Several fields may name the same
+  // method: it sets them all.
   std::string compute;
   std::vector<std::string> depends;
-  std::string inverse;  // the method that writes a computed value back
+  std::string inverse;  // ModelDef::inverses: writes a computed value back
 };
 
 }  // namespace citadel::orm

@@ -13,10 +13,26 @@
 
 namespace citadel::orm {
 
-class RecordSet;  // orm/record_set.hpp
+class RecordSet;     // orm/record_set.hpp
+class ComputeBatch;  // orm/compute.hpp
 
-// A compute method: fills the computed field(s) for every record of the set.
-using ComputeMethod = std::function<void(RecordSet& records)>;
+// A compute method: sets the computed field(s) of every record of the batch
+// from the values of their dependencies (orm/compute.hpp).
+using ComputeMethod = std::function<void(ComputeBatch& batch)>;
+
+// An inverse method (FieldDef::inverse): writes the values given for a
+// computed field back to what it is computed from. Called after the records
+// are created or written, with the caller's environment and the values given
+// for the fields that name this inverse.
+using InverseMethod = std::function<void(const RecordSet& records, const Value& vals)>;
+
+// Model hooks, Odoo's overrides of create()/write(): called after the rows are
+// inserted / updated and stored computes are recomputed, inside the same
+// transaction, with the caller's environment (module code uses Sudo()
+// explicitly where it must). A hook that writes runs the hooks again; the
+// nesting is capped (kMaxHookDepth, compute.hpp) with a UserError.
+using AfterCreateHook = std::function<void(const RecordSet& created, const Value& vals_list)>;
+using AfterWriteHook = std::function<void(const RecordSet& records, const Value& vals)>;
 
 // A SQL constraint, as Odoo's _sql_constraints: (name, definition, message).
 // The definition is fixed text in the module's source, never input.
@@ -36,16 +52,24 @@ struct ModelDef {
   std::vector<FieldDef> fields;
   std::vector<SqlConstraint> sql_constraints;
   std::map<std::string, ComputeMethod> computes;
+  std::map<std::string, InverseMethod> inverses;
+  std::vector<AfterCreateHook> after_create;
+  std::vector<AfterWriteHook> after_write;
   // Methods callable from outside, beyond the default CRUD list.
   std::set<std::string> exposed_methods;
 };
 
 // What another module adds to an existing model: fields, computes, methods.
+// Hooks are appended after the model's own (and earlier extensions'). A field
+// named `display_name` with a compute overrides the automatic display name.
 struct ModelExtension {
   std::string model;
   std::vector<FieldDef> fields;
   std::vector<SqlConstraint> sql_constraints;
   std::map<std::string, ComputeMethod> computes;
+  std::map<std::string, InverseMethod> inverses;
+  std::vector<AfterCreateHook> after_create;
+  std::vector<AfterWriteHook> after_write;
   std::set<std::string> exposed_methods;
 };
 

@@ -73,13 +73,14 @@ std::string LabelFromName(const std::string& name) {
 core::Result<void> CheckFieldShape(const FieldDef& f, const std::string& where) {
   if (!IsIdentifier(f.name)) return Fail(ErrorCode::kInvalidArgument, where + ": bad field name");
   const bool relational = IsRelational(f.type);
-  if (relational && f.comodel.empty()) {
+  const bool related = !f.related.empty();  // its type and comodel may come from the target
+  if (relational && f.comodel.empty() && !related) {
     return Fail(ErrorCode::kInvalidArgument, where + ": a relational field needs a comodel");
   }
   if (!relational && !f.comodel.empty()) {
     return Fail(ErrorCode::kInvalidArgument, where + ": only relational fields have a comodel");
   }
-  if (f.type == FieldType::kOne2many && f.inverse_name.empty()) {
+  if (f.type == FieldType::kOne2many && f.inverse_name.empty() && !related) {
     return Fail(ErrorCode::kInvalidArgument, where + ": a one2many needs inverse_name");
   }
   if (f.type == FieldType::kSelection && f.selection.empty() && f.related.empty() && f.compute.empty()) {
@@ -101,8 +102,32 @@ core::Result<void> CheckFieldShape(const FieldDef& f, const std::string& where) 
   if (!f.compute.empty() && !f.related.empty()) {
     return Fail(ErrorCode::kInvalidArgument, where + ": a field is computed or related, not both");
   }
+  if (!f.inverse.empty() && f.compute.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, where + ": an inverse is for a computed field");
+  }
+  if (related && IsX2many(f.type) && f.store.value_or(false)) {
+    return Fail(ErrorCode::kInvalidArgument, where + ": a related x2many cannot be stored");
+  }
   return {};
 }
+
+// Odoo's defaults for store, readonly and copy (fields.py, _get_attrs):
+// computed and related fields are not stored, computed ones are readonly
+// unless they have an inverse, related ones readonly; neither is copied
+// (a stored, editable computed field is), nor is a one2many.
+void ResolveFlags(FieldDef& f) {
+  const bool computed = !f.compute.empty();
+  const bool related = !f.related.empty();
+  f.store = f.store.value_or(!computed && !related);
+  f.readonly = f.readonly.value_or(computed ? f.inverse.empty() : related);
+  bool copy = f.type != FieldType::kOne2many;
+  if (related || (computed && !(f.store.value() && !f.readonly.value()))) copy = false;
+  f.copy = f.copy.value_or(copy);
+}
+
+// A module's display_name with a compute replaces the automatic one (Odoo's
+// _compute_display_name override); it stays a non-stored char.
+bool OverridesDisplayName(const FieldDef& f) { return f.name == "display_name" && !f.compute.empty(); }
 
 }  // namespace
 
@@ -176,10 +201,22 @@ core::Result<std::shared_ptr<const Registry>> RegistryBuilder::Build() {
   auto add_field = [](Model& model, FieldDef def, const std::string& module) -> core::Result<void> {
     std::string where = Where(module, model.name_, def.name);
     if (auto shape = CheckFieldShape(def, where); !shape) return shape;
-    if (model.by_name_.count(def.name)) {
-      return Fail(ErrorCode::kAlreadyExists, where + ": the model already has this field");
+    // A related field's label is its target's, copied once paths resolve.
+    if (def.string.empty() && def.related.empty()) def.string = LabelFromName(def.name);
+    if (auto it = model.by_name_.find(def.name); it != model.by_name_.end()) {
+      Field& existing = const_cast<Field&>(*it->second);
+      if (!OverridesDisplayName(def) || !existing.def_.compute.empty()) {
+        return Fail(ErrorCode::kAlreadyExists, where + ": the model already has this field");
+      }
+      def.type = FieldType::kChar;
+      def.store = false;
+      def.readonly = true;
+      def.copy = false;
+      existing.def_ = std::move(def);
+      existing.module_ = module;
+      return {};
     }
-    if (def.string.empty()) def.string = LabelFromName(def.name);
+    ResolveFlags(def);
     auto field = std::make_unique<Field>();
     field->def_ = std::move(def);
     field->model_ = &model;
@@ -209,6 +246,9 @@ core::Result<std::shared_ptr<const Registry>> RegistryBuilder::Build() {
     model->modules_.push_back(pending.module);
     model->sql_constraints_ = def.sql_constraints;
     model->computes_ = def.computes;
+    model->inverses_ = def.inverses;
+    model->after_create_ = def.after_create;
+    model->after_write_ = def.after_write;
     model->exposed_.insert(def.exposed_methods.begin(), def.exposed_methods.end());
     FieldDef id = AutoField("id", FieldType::kInteger, "ID");
     std::vector<FieldDef> automatic = {id};
@@ -253,9 +293,16 @@ core::Result<std::shared_ptr<const Registry>> RegistryBuilder::Build() {
     }
     for (auto& c : pending.extension.sql_constraints) model.sql_constraints_.push_back(c);
     for (auto& [name, fn] : pending.extension.computes) model.computes_[name] = fn;
+    for (auto& [name, fn] : pending.extension.inverses) model.inverses_[name] = fn;
+    for (auto& hook : pending.extension.after_create) model.after_create_.push_back(hook);
+    for (auto& hook : pending.extension.after_write) model.after_write_.push_back(hook);
     model.exposed_.insert(pending.extension.exposed_methods.begin(),
                           pending.extension.exposed_methods.end());
   }
+
+  // Related fields take their type, comodel... from their target: before
+  // comodels are resolved below.
+  if (auto related = ResolveRelated(*registry); !related) return core::Unexpected(related.error());
 
   // 3. Cross-references: comodels, inverses, link tables, special fields, orders.
   for (auto& model_ptr : registry->models_) {
@@ -269,7 +316,7 @@ core::Result<std::shared_ptr<const Registry>> RegistryBuilder::Build() {
         if (!comodel) return Fail(ErrorCode::kNotFound, where + ": unknown comodel " + def.comodel);
         field.comodel_ = comodel;
       }
-      if (def.type == FieldType::kOne2many) {
+      if (def.type == FieldType::kOne2many && def.related.empty()) {
         const Field* inverse = field.comodel_->FindField(def.inverse_name);
         if (!inverse || inverse->type() != FieldType::kMany2one || inverse->def().comodel != model.name_) {
           return Fail(ErrorCode::kInvalidArgument,
@@ -277,7 +324,7 @@ core::Result<std::shared_ptr<const Registry>> RegistryBuilder::Build() {
         }
         field.inverse_ = inverse;
       }
-      if (def.type == FieldType::kMany2many) {
+      if (def.type == FieldType::kMany2many && def.related.empty()) {
         // Odoo's derivation: <model1>_<model2>_rel with the two tables sorted.
         std::string a = model.table_, b = field.comodel_->table_;
         if (def.relation.empty()) def.relation = std::min(a, b) + "_" + std::max(a, b) + "_rel";
@@ -289,6 +336,9 @@ core::Result<std::shared_ptr<const Registry>> RegistryBuilder::Build() {
       }
       if (!def.compute.empty() && !model.computes_.count(def.compute)) {
         return Fail(ErrorCode::kNotFound, where + ": unknown compute method " + def.compute);
+      }
+      if (!def.inverse.empty() && !model.inverses_.count(def.inverse)) {
+        return Fail(ErrorCode::kNotFound, where + ": unknown inverse method " + def.inverse);
       }
     }
     if (const Field* active = model.FindField("active"); active && active->type() == FieldType::kBoolean) {
@@ -331,12 +381,14 @@ core::Result<std::shared_ptr<const Registry>> RegistryBuilder::Build() {
         }
       }
     }
+    // (paths checked; the compute triggers are resolved below)
     try {
       model.default_order_ = ParseOrder(model, model.order_text_);
     } catch (const ValidationError& e) {
       return Fail(ErrorCode::kInvalidArgument, Where(model.modules_.front(), model.name_) + ": order: " + e.what());
     }
   }
+  if (auto triggers = ResolveDependencies(*registry); !triggers) return core::Unexpected(triggers.error());
   return std::shared_ptr<const Registry>(std::move(registry));
 }
 

@@ -27,13 +27,33 @@
 namespace citadel::orm {
 
 class Model;
+class Field;
+
+// A stored computed field to recompute when another field changes: the
+// records to recompute are found from the changed records by walking `path`
+// backwards (records of path[i]'s model whose path[i] points at the records
+// found so far); an empty path means the changed records themselves.
+struct ComputeTrigger {
+  const Field* computed = nullptr;
+  std::vector<const Field*> path;
+};
 
 class Field {
  public:
   const FieldDef& def() const { return def_; }
   const std::string& name() const { return def_.name; }
   FieldType type() const { return def_.type; }
-  bool stored() const { return def_.store && !IsX2many(def_.type) && def_.related.empty(); }
+  // Has a column (related and computed fields only with store=true).
+  bool stored() const { return def_.store.value() && !IsX2many(def_.type); }
+  bool readonly() const { return def_.readonly.value(); }
+  // Computed by a method or through a related path.
+  bool computed() const { return !def_.compute.empty() || !def_.related.empty(); }
+  // A related field's path, resolved (the last one is the target field).
+  const std::vector<const Field*>& related_path() const { return related_path_; }
+  // What a computed field depends on: `depends`, or the related path.
+  const std::vector<std::string>& dependencies() const { return dependencies_; }
+  // The stored computed fields to recompute when this field changes.
+  const std::vector<ComputeTrigger>& triggers() const { return triggers_; }
   // The column in the model's table; only for stored fields.
   const std::string& column() const { return def_.name; }
   const Model& model() const { return *model_; }
@@ -51,6 +71,9 @@ class Field {
   const Model* comodel_ = nullptr;
   const Field* inverse_ = nullptr;
   std::string module_;
+  std::vector<const Field*> related_path_;
+  std::vector<std::string> dependencies_;
+  std::vector<ComputeTrigger> triggers_;
 };
 
 struct OrderTerm {
@@ -74,6 +97,10 @@ class Model {
   const Field* active() const { return active_; }   // the `active` boolean, if the model has one
   const std::vector<SqlConstraint>& sql_constraints() const { return sql_constraints_; }
   const std::map<std::string, ComputeMethod>& computes() const { return computes_; }
+  const std::map<std::string, InverseMethod>& inverses() const { return inverses_; }
+  // Hooks, the model's own first, then each extension's in module order.
+  const std::vector<AfterCreateHook>& after_create() const { return after_create_; }
+  const std::vector<AfterWriteHook>& after_write() const { return after_write_; }
   bool IsExposed(std::string_view method) const;
   // Modules that declared or extended this model, in load order.
   const std::vector<std::string>& modules() const { return modules_; }
@@ -94,6 +121,9 @@ class Model {
   const Field* active_ = nullptr;
   std::vector<SqlConstraint> sql_constraints_;
   std::map<std::string, ComputeMethod> computes_;
+  std::map<std::string, InverseMethod> inverses_;
+  std::vector<AfterCreateHook> after_create_;
+  std::vector<AfterWriteHook> after_write_;
   std::set<std::string, std::less<>> exposed_;
   std::vector<std::string> modules_;
 };
@@ -129,6 +159,12 @@ class RegistryBuilder {
   };
   std::vector<Pending> models_;
   std::vector<PendingExtension> extensions_;
+
+  // compute_registry.cpp: related fields' paths and copied attributes;
+  // every computed field's dependencies and the triggers they put on the
+  // fields they go through.
+  static core::Result<void> ResolveRelated(Registry& registry);
+  static core::Result<void> ResolveDependencies(Registry& registry);
 };
 
 // Parses an order string ("name desc, id", "date desc nulls last") against a

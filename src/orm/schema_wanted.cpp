@@ -87,7 +87,7 @@ core::Result<void> DescribeModel(const Model& model, WantedSchema& schema, Forei
     const Field& field = *field_ptr;
     const FieldDef& def = field.def();
     const std::string where = "model " + model.name() + ", field " + def.name;
-    if (def.type == FieldType::kMany2many && def.store && def.related.empty()) {
+    if (def.type == FieldType::kMany2many && def.store.value_or(true) && def.related.empty()) {
       for (const std::string* name : {&def.relation, &def.column1, &def.column2}) {
         if (auto ok = CheckName(*name, where + ": link table name"); !ok) return ok;
       }

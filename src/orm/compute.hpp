@@ -1,0 +1,94 @@
+// Computed fields: what a compute method sees and sets.
+//
+// A module registers a compute method by name (ModelDef::computes) and names
+// it in FieldDef::compute, with the paths the value depends on:
+//
+//   FieldDef complete_name{.name = "complete_name", .compute = "_compute_complete_name",
+//                          .depends = {"name", "parent_id.complete_name"}, .store = true};
+//   def.computes["_compute_complete_name"] = [](ComputeBatch& batch) {
+//     for (std::size_t i = 0; i < batch.size(); ++i) {
+//       const Value& parent = batch.Get(i, "parent_id.complete_name");
+//       const Value& name = batch.Get(i, "name");
+//       batch.Set(i, "complete_name", parent.is_string() ? parent.get<std::string>() + ", " + ... : name);
+//     }
+//   };
+//
+// The ORM calls the method with one batch of records: stored computes after
+// create and whenever a dependency changes (records found by walking the
+// dependency paths backwards, in su, archived included; recomputed until
+// nothing changes, so recursive dependencies such as parent_id.complete_name
+// settle), non-stored computes on every Read, once for all the ids read.
+// Related fields are computes the ORM provides (the value at the end of the
+// path). The batch holds the dependencies' values, read in su before the call
+// with one Read per path segment.
+//
+// Ownership: a batch lives for one call of the method and borrows the
+// Registry's models; the Environment inside it is a copy (in su) of the
+// caller's, valid while the caller's connection is. Not thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "orm/environment.hpp"
+#include "orm/registry.hpp"
+#include "orm/value.hpp"
+
+namespace citadel::orm {
+
+// Hooks calling RecordSet writes that run hooks again nest at most this deep
+// (a UserError beyond).
+inline constexpr int kMaxHookDepth = 16;
+
+// One batch of records to compute: the values of the fields' dependencies
+// (read in su, as Read returns them: many2one [id, display_name] or false;
+// a dotted path "parent_id.name" gives the value at its end, false when any
+// link on the way is empty; through an x2many, the list of the values of
+// each linked record), and the computed values the method sets.
+class ComputeBatch {
+ public:
+  // Made by the ORM: `fields` are the fields computed by one method (or one
+  // related field), `ids` the records; reads the dependencies at once.
+  ComputeBatch(const Environment& env, const Model& model, std::vector<const Field*> fields,
+               std::vector<std::int64_t> ids);
+
+  std::size_t size() const { return ids_.size(); }
+  std::int64_t id(std::size_t i) const { return ids_.at(i); }
+  // A dependency of the field being computed, or a field of the record
+  // itself; throws std::logic_error for a path not declared in `depends` (so
+  // a compute cannot read what does not trigger it) — except the record's own
+  // stored fields, which are always readable.
+  const Value& Get(std::size_t i, std::string_view path) const;
+  // many2one: an id or false ([id, display_name] is taken too). Only the
+  // fields this method computes; std::logic_error for any other.
+  void Set(std::size_t i, std::string_view field, Value value);
+  const Environment& env() const { return env_; }  // the caller's environment in su (Sudo())
+
+  // For the ORM, after the method ran: what it set for record i, or null.
+  const Value* Result(std::size_t i, const Field& field) const;
+  const Model& model() const { return *model_; }
+  const std::vector<const Field*>& fields() const { return fields_; }
+
+ private:
+  void LoadOwnStoredFields() const;
+
+  Environment env_;
+  const Model* model_;
+  std::vector<const Field*> fields_;
+  std::vector<std::int64_t> ids_;
+  std::set<std::string, std::less<>> declared_;  // dependency paths and their prefixes
+  mutable std::map<std::string, std::vector<Value>, std::less<>> values_;  // path -> one per record
+  mutable bool own_loaded_ = false;
+  std::map<const Field*, std::vector<std::optional<Value>>> results_;
+};
+
+using ComputeMethod = std::function<void(ComputeBatch& batch)>;
+
+}  // namespace citadel::orm
