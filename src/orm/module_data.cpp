@@ -55,7 +55,10 @@ core::Result<Value> ToValue(const toml::node& node, const std::string& where, co
 core::Result<Value> RefValue(const toml::table& table, const std::string& where,
                              const std::string& module) {
   if (table.size() != 1) return Bad(where, "a table value must be { ref = \"...\" } or { refs = [...] }");
-  const auto& [key, node] = *table.begin();
+  // toml++'s iterator hands out a proxy that lives inside the iterator: keep
+  // the iterator alive while the key and node are used (found by the fuzzer).
+  const auto first = table.begin();
+  const auto& [key, node] = *first;
   if (key.str() == "ref") {
     auto ref = node.value<std::string>();
     if (!ref || !IsXmlId(*ref)) return Bad(where, "ref must be an external id");
