@@ -1,0 +1,283 @@
+// res.partner's create and write hooks, as Odoo 18's res_partner.py create(),
+// write(), _fields_sync(), _children_sync(), _commercial_sync_from_company(),
+// _commercial_sync_to_children() and _handle_first_contact_creation():
+//   - a contact (type "contact") under a company takes the company's address
+//     (street, street2, zip, city, state_id, country_id) when its parent or
+//     type is set, if the company has any address; when a company's address
+//     changes, its contacts follow;
+//   - commercial fields (vat, company_registry) come from the commercial
+//     entity (the top company) and follow it down the hierarchy;
+//   - the first contact of an address-less company gives it its address;
+//   - a company's contacts follow its company_id;
+//   - a child takes its parent's language when none was given;
+//   - a website without scheme gets http://;
+//   - contacts linked to an active user cannot be archived.
+// Odoo writes addresses with super().write(), which skips these hooks on the
+// contacts; Citadel marks such writes with a context key the hooks honour.
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include "modules/base/models/res_partner_behaviour.hpp"
+#include "orm/errors.hpp"
+#include "orm/record_set.hpp"
+
+namespace citadel::modules::base {
+namespace {
+
+using orm::Environment;
+using orm::RecordSet;
+using orm::Value;
+
+// Set on the environment of an address update (Odoo's super().write in
+// update_address): the written partners' hooks do not run again.
+constexpr const char* kAddressOnly = "citadel_partner_address_only";
+
+const std::vector<std::string>& AddressFields() {
+  static const std::vector<std::string> fields = {"street", "street2",  "zip",
+                                                  "city",   "state_id", "country_id"};
+  return fields;
+}
+
+const std::vector<std::string>& CommercialFields() {
+  static const std::vector<std::string> fields = {"vat", "company_registry"};
+  return fields;
+}
+
+std::int64_t IdOf(const Value& many2one) {
+  if (many2one.is_array() && !many2one.empty()) return many2one[0].get<std::int64_t>();
+  if (many2one.is_number_integer()) return many2one.get<std::int64_t>();
+  return 0;
+}
+
+bool Truthy(const Value& value) {
+  if (value.is_null() || value == false) return false;
+  if (value.is_string()) return !value.get<std::string>().empty();
+  if (value.is_number()) return value != 0;
+  if (value.is_array()) return !value.empty();
+  return true;
+}
+
+// A read value as a write value (a many2one [id, name] -> id).
+Value ToWrite(const Value& value) {
+  if (value.is_array() && value.size() == 2 && value[0].is_number_integer()) return value[0];
+  return value;
+}
+
+Value ReadOne(const Environment& su, std::int64_t id, const std::vector<std::string>& fields) {
+  return RecordSet::Of(su, "res.partner").Browse({id}).Read(fields)[0];
+}
+
+// Odoo's _update_fields_values: the partner's values of `fields`, for write().
+Value FieldValues(const Environment& su, std::int64_t id, const std::vector<std::string>& fields) {
+  const Value row = ReadOne(su, id, fields);
+  Value vals = Value::object();
+  for (const auto& field : fields) vals[field] = ToWrite(row[field]);
+  return vals;
+}
+
+// Odoo's update_address: writes the address part of `vals`, without the
+// partners' own hooks (super().write).
+void UpdateAddress(const Environment& env, const std::vector<std::int64_t>& ids, const Value& vals) {
+  if (ids.empty()) return;
+  Value address = Value::object();
+  for (const auto& field : AddressFields()) {
+    if (vals.contains(field)) address[field] = vals[field];
+  }
+  if (address.empty()) return;
+  Value context = env.context();
+  context[kAddressOnly] = true;
+  const Environment quiet = env.WithContext(context);
+  RecordSet::Of(quiet, "res.partner").Browse(ids).Write(address);
+}
+
+std::vector<std::int64_t> Children(const Environment& su, std::int64_t id, bool only_persons,
+                                   bool only_contacts) {
+  Value domain = Value::array({Value::array({"parent_id", "=", id})});
+  if (only_persons) domain.push_back(Value::array({"is_company", "=", false}));
+  if (only_contacts) domain.push_back(Value::array({"type", "=", "contact"}));
+  // Odoo's child_ids carry active_test=False: archived contacts follow too.
+  Value context = su.context();
+  context["active_test"] = false;
+  return RecordSet::Of(su.WithContext(context), "res.partner").Search(domain, 0, std::nullopt, "id");
+}
+
+void CommercialSyncToChildren(const Environment& su, std::int64_t id,
+                              const std::vector<std::string>& fields) {
+  if (fields.empty()) return;
+  const std::int64_t commercial = IdOf(ReadOne(su, id, {"commercial_partner_id"})["commercial_partner_id"]);
+  const Value vals = FieldValues(su, commercial == 0 ? id : commercial, fields);
+  const std::vector<std::int64_t> children = Children(su, id, /*only_persons=*/true, false);
+  for (std::int64_t child : children) CommercialSyncToChildren(su, child, fields);
+  if (!children.empty()) RecordSet::Of(su, "res.partner").Browse(children).Write(vals);
+}
+
+void CommercialSyncFromCompany(const Environment& su, std::int64_t id) {
+  const std::int64_t commercial = IdOf(ReadOne(su, id, {"commercial_partner_id"})["commercial_partner_id"]);
+  if (commercial == 0 || commercial == id) return;
+  RecordSet::Of(su, "res.partner").Browse({id}).Write(FieldValues(su, commercial, CommercialFields()));
+  CommercialSyncToChildren(su, id, CommercialFields());
+}
+
+void ChildrenSync(const Environment& env, std::int64_t id, const Value& vals) {
+  const Environment su = env.Sudo();
+  if (Children(su, id, false, false).empty()) return;
+  const Value row = ReadOne(su, id, {"commercial_partner_id"});
+  if (IdOf(row["commercial_partner_id"]) == id) {
+    std::vector<std::string> fields;
+    for (const auto& field : CommercialFields()) {
+      if (vals.contains(field)) fields.push_back(field);
+    }
+    CommercialSyncToChildren(su, id, fields);
+  }
+  bool address_changed = false;
+  for (const auto& field : AddressFields()) address_changed = address_changed || vals.contains(field);
+  if (address_changed) UpdateAddress(env, Children(su, id, false, /*only_contacts=*/true), vals);
+}
+
+void FieldsSync(const Environment& env, std::int64_t id, const Value& vals) {
+  const Environment su = env.Sudo();
+  const bool parent_given = vals.contains("parent_id") && Truthy(vals["parent_id"]);
+  if (parent_given || (vals.contains("type") && vals["type"] == "contact")) {
+    if (parent_given) CommercialSyncFromCompany(su, id);
+    const Value row = ReadOne(su, id, {"parent_id", "type"});
+    const std::int64_t parent = IdOf(row["parent_id"]);
+    if (parent != 0 && row["type"] == "contact") {
+      // Odoo's onchange_parent_id: the parent's address, if it has one.
+      const Value address = FieldValues(su, parent, AddressFields());
+      bool any = false;
+      for (const auto& [key, value] : address.items()) any = any || Truthy(value);
+      if (any) UpdateAddress(env, {id}, address);
+    }
+  }
+  ChildrenSync(env, id, vals);
+}
+
+void HandleFirstContactCreation(const Environment& env, std::int64_t id) {
+  const Environment su = env.Sudo();
+  const std::int64_t parent = IdOf(ReadOne(su, id, {"parent_id"})["parent_id"]);
+  if (parent == 0) return;
+  const Value parent_row = ReadOne(su, parent, {"is_company", "parent_id"});
+  if (!(parent_row["is_company"] == true || IdOf(parent_row["parent_id"]) == 0)) return;
+  const Value mine = FieldValues(su, id, AddressFields());
+  const Value theirs = FieldValues(su, parent, AddressFields());
+  bool mine_any = false, theirs_any = false;
+  for (const auto& field : AddressFields()) {
+    mine_any = mine_any || Truthy(mine[field]);
+    theirs_any = theirs_any || Truthy(theirs[field]);
+  }
+  if (!mine_any || theirs_any || Children(su, parent, false, false).size() != 1) return;
+  UpdateAddress(env, {parent}, mine);
+}
+
+// Odoo's _clean_website: "example.com" -> "http://example.com".
+bool NeedsScheme(const std::string& website) {
+  const auto colon = website.find(':');
+  if (colon == std::string::npos || colon == 0) return true;
+  for (std::size_t i = 0; i < colon; ++i) {
+    const char c = website[i];
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.')) return true;
+  }
+  return !std::isalpha(static_cast<unsigned char>(website[0]));
+}
+
+void CleanWebsites(const RecordSet& partners, const Value& vals) {
+  if (!vals.contains("website") || !vals["website"].is_string()) return;
+  const std::string website = vals["website"].get<std::string>();
+  if (website.empty() || !NeedsScheme(website)) return;
+  partners.Write({{"website", "http://" + website}});
+}
+
+void RefuseArchivingUsers(const RecordSet& partners) {
+  const Environment su = partners.env().Sudo();
+  Value domain = Value::array({Value::array({"partner_id", "in", partners.ids()})});
+  RecordSet users = RecordSet::Of(su, "res.users");
+  const std::vector<std::int64_t> linked = users.Search(domain);
+  if (linked.empty()) return;
+  std::string names;
+  for (const auto& row : users.Browse(linked).Read({"display_name"})) {
+    names += (names.empty() ? "" : ", ") + row["display_name"].get<std::string>();
+  }
+  throw orm::ValidationError(
+      "You cannot archive contacts linked to an active user.\nAsk an administrator to archive "
+      "their associated user first.\n\nLinked active users :\n" + names);
+}
+
+// Odoo's _check_parent_id: no partner is its own ancestor.
+void CheckNoCycle(const Environment& env, std::int64_t id) {
+  const Environment su = env.Sudo();
+  std::vector<std::int64_t> seen = {id};
+  std::int64_t parent = IdOf(ReadOne(su, id, {"parent_id"})["parent_id"]);
+  while (parent != 0) {
+    if (std::find(seen.begin(), seen.end(), parent) != seen.end() || seen.size() > 256) {
+      throw orm::ValidationError("You cannot create recursive Partner hierarchies.");
+    }
+    seen.push_back(parent);
+    parent = IdOf(ReadOne(su, parent, {"parent_id"})["parent_id"]);
+  }
+}
+
+bool Quiet(const Environment& env) {
+  auto it = env.context().find(kAddressOnly);
+  return it != env.context().end() && *it == true;
+}
+
+void AfterCreate(const RecordSet& created, const Value& vals_list) {
+  const Value list = vals_list.is_array() ? vals_list : Value::array({vals_list});
+  const Environment& env = created.env();
+  const Environment su = env.Sudo();
+  for (std::size_t i = 0; i < created.ids().size(); ++i) {
+    const std::int64_t id = created.ids()[i];
+    const Value vals = i < list.size() && list[i].is_object() ? list[i] : Value::object();
+    CleanWebsites(RecordSet(env, created.model(), {id}), vals);
+    if (vals.contains("parent_id") && Truthy(vals["parent_id"]) && vals.contains("company_name") &&
+        Truthy(vals["company_name"])) {
+      RecordSet(env, created.model(), {id}).Write({{"company_name", false}});
+    }
+    FieldsSync(env, id, vals);
+    if (!vals.contains("lang")) {
+      const std::int64_t parent = IdOf(ReadOne(su, id, {"parent_id"})["parent_id"]);
+      if (parent != 0) {
+        const Value lang = ReadOne(su, parent, {"lang"})["lang"];
+        if (Truthy(lang)) RecordSet(env, created.model(), {id}).Write({{"lang", lang}});
+      }
+    }
+    HandleFirstContactCreation(env, id);
+  }
+}
+
+void AfterWrite(const RecordSet& records, const Value& vals) {
+  const Environment& env = records.env();
+  if (vals.contains("active") && vals["active"] == false) RefuseArchivingUsers(records);
+  CleanWebsites(records, vals);
+  if (vals.contains("parent_id") && Truthy(vals["parent_id"])) {
+    records.Write({{"company_name", false}});
+  }
+  if (vals.contains("company_id")) {
+    // Odoo: a company's contacts follow its company.
+    for (std::int64_t id : records.ids()) {
+      const std::vector<std::int64_t> children = Children(env.Sudo(), id, false, false);
+      if (!children.empty()) {
+        RecordSet(env, records.model(), children).Write({{"company_id", vals["company_id"]}});
+      }
+    }
+  }
+  if (vals.contains("parent_id")) {
+    for (std::int64_t id : records.ids()) CheckNoCycle(env, id);
+  }
+  for (std::int64_t id : records.ids()) FieldsSync(env, id, vals);
+}
+
+}  // namespace
+
+void AddPartnerSync(orm::ModelDef& def) {
+  def.after_create.push_back([](const RecordSet& created, const Value& vals_list) {
+    if (!Quiet(created.env())) AfterCreate(created, vals_list);
+  });
+  def.after_write.push_back([](const RecordSet& records, const Value& vals) {
+    if (!Quiet(records.env())) AfterWrite(records, vals);
+  });
+}
+
+}  // namespace citadel::modules::base
