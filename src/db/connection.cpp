@@ -17,7 +17,8 @@ Connection::~Connection() { Close(); }
 Connection::Connection(Connection&& other) noexcept
     : conn_(std::exchange(other.conn_, nullptr)),
       broken_(std::exchange(other.broken_, false)),
-      statements_(std::move(other.statements_)) {
+      statements_(std::move(other.statements_)),
+      statements_sent_(std::exchange(other.statements_sent_, 0)) {
   other.statements_.Clear();
 }
 
@@ -28,6 +29,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     broken_ = std::exchange(other.broken_, false);
     statements_ = std::move(other.statements_);
     other.statements_.Clear();
+    statements_sent_ = std::exchange(other.statements_sent_, 0);
   }
   return *this;
 }
@@ -78,6 +80,7 @@ core::Result<QueryResult> Connection::ExecuteParams(SqlText sql, std::span<const
 }
 
 core::Result<QueryResult> Connection::Run(const std::string& text, std::span<const Param> params) {
+  ++statements_sent_;
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -106,6 +109,7 @@ core::Result<QueryResult> Connection::Run(const std::string& text, std::span<con
 core::Result<QueryResult> Connection::ExecuteUtility(const UtilityStatement& statement) {
   if (conn_ == nullptr) return core::Fail(core::ErrorCode::kUnavailable, "not connected");
   // PQexecParams with no parameters still refuses multi-statement strings.
+  ++statements_sent_;
   pg_result* result =
       PQexecParams(conn_, statement.text().c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
   return Finish(result);

@@ -85,6 +85,10 @@ class Connection {
   bool connected() const { return conn_ != nullptr; }
   // Connected, not broken, and not inside a transaction: safe to lend again.
   bool IsReusable() const;
+  // How many statements this connection has sent (every Execute*, including
+  // failed ones): what benchmarks and tests count round trips with.
+  std::uint64_t statements_sent() const { return statements_sent_; }
+
   // The server process serving this connection (pg_backend_pid), 0 if none.
   int BackendPid() const;
 
@@ -103,6 +107,7 @@ class Connection {
   pg_conn* conn_ = nullptr;
   bool broken_ = false;
   PreparedStatementCache statements_;
+  std::uint64_t statements_sent_ = 0;
 };
 
 }  // namespace citadel::db

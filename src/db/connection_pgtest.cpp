@@ -143,11 +143,13 @@ int PreparedCount(Connection& conn) {
 TEST(ConnectionPg, DataStatementIsPreparedOnceAndReused) {
   Connection conn = Superuser();
   const int before = PreparedCount(conn);  // counts itself: it is prepared before it runs
+  const std::uint64_t sent_before = conn.statements_sent();
   for (int i = 0; i < 5; ++i) {
     auto r = conn.Execute("SELECT $1::int * 2 AS doubled", i);
     ASSERT_TRUE(r) << r.error().message;
     EXPECT_EQ(r->Text(0, "doubled"), std::to_string(i * 2));
   }
+  EXPECT_EQ(conn.statements_sent(), sent_before + 5);
   EXPECT_EQ(PreparedCount(conn), before + 1);  // the loop's statement, once
 }
 
