@@ -205,9 +205,10 @@ std::string SanitizeHtml(std::string_view html) {
   input.reserve(html.size());
   std::copy_if(html.begin(), html.end(), std::back_inserter(input), [](char c) { return c != '\0'; });
   if (input.empty()) return input;
-  // NOIMPLIED: no <p> around bare text, no <html><body> added; the fragment
-  // stays a fragment.
-  const int options = HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED;
+  // The parser puts the fragment in an implied <html><body>, which the walk
+  // unwraps. (HTML_PARSE_NOIMPLIED would wrap bare text in <p> and, in
+  // libxml2 2.9, nest sibling blocks into each other.)
+  const int options = HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
   std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc(
       htmlReadMemory(input.data(), static_cast<int>(input.size()), nullptr, "UTF-8", options), &xmlFreeDoc);
   std::string out;

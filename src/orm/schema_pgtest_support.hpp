@@ -37,6 +37,14 @@ struct Models {
   std::vector<ModelExtension> extensions;
 };
 
+// An extension of `model` adding `fields`.
+inline ModelExtension Extension(std::string model, std::vector<FieldDef> fields) {
+  ModelExtension extension;
+  extension.model = std::move(model);
+  extension.fields = std::move(fields);
+  return extension;
+}
+
 inline ModelDef& Find(Models& models, const std::string& name) {
   for (auto& def : models.defs) {
     if (def.name == name) return def;

@@ -102,7 +102,7 @@ TEST(SchemaPlanTest, InverseManyToManyFieldsShareOneLinkTableAndRestrictIsKept) 
   partners.column1 = "res_partner_category_id";
   partners.column2 = "res_partner_id";
   partners.ondelete = OnDelete::kRestrict;
-  models.extensions.push_back({"res.partner.category", {partners}, {}, {}, {}});
+  models.extensions.push_back(Extension("res.partner.category", {partners}));
   SchemaPlan plan = PlanSchemaChanges(Wanted(std::move(models)), ExistingSchema{});
   EXPECT_EQ(ChangesOf<CreateLinkTable>(plan).size(), 1u);
   // column2 of the inverse (forced, as Odoo's add_foreign_key) wins over column1 of the first.

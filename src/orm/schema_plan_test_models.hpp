@@ -35,6 +35,16 @@ struct Models {
   std::vector<ModelExtension> extensions;
 };
 
+// An extension of `model` adding `fields` (and compute methods).
+inline ModelExtension Extension(std::string model, std::vector<FieldDef> fields,
+                                std::map<std::string, ComputeMethod> computes = {}) {
+  ModelExtension extension;
+  extension.model = std::move(model);
+  extension.fields = std::move(fields);
+  extension.computes = std::move(computes);
+  return extension;
+}
+
 inline Models BaseModels() {
   ModelDef users;
   users.name = "res.users";

@@ -32,7 +32,7 @@ TEST(SchemaPlanUpgradeTest, NotNullIsDeferredOnNonEmptyTableWithoutADefault) {
   FieldDef code = Required(F("code", FieldType::kChar));
   FieldDef kind = Required(F("kind", FieldType::kChar));
   kind.default_value = FieldDefault{Value("person"), {}};
-  models.extensions.push_back({"res.partner", {code, kind}, {}, {}, {}});
+  models.extensions.push_back(Extension("res.partner", {code, kind}));
   WantedSchema before = Wanted(BaseModels());
   WantedSchema after = Wanted(std::move(models));
 
@@ -81,8 +81,8 @@ TEST(SchemaPlanUpgradeTest, NewBooleanWithTrueDefaultFillsExistingRowsFalseDoesN
   off.default_value = FieldDefault{Value(false), {}};
   FieldDef computed = F("total", FieldType::kInteger);
   computed.compute = "_compute_total";
-  models.extensions.push_back(
-      {"res.partner", {on, off, computed}, {}, {{"_compute_total", nullptr}}, {}});
+  computed.store = true;
+  models.extensions.push_back(Extension("res.partner", {on, off, computed}, {{"_compute_total", nullptr}}));
   SchemaPlan plan =
       PlanSchemaChanges(Wanted(std::move(models)), Synced(Wanted(BaseModels()), true));
   auto fills = ChangesOf<FillColumn>(plan);

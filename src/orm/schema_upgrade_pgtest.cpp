@@ -50,12 +50,8 @@ TEST(SchemaUpgradePg, ExtendedRegistryAddsOnlyWhatIsNew) {
   code.default_value = FieldDefault{Value("P"), {}};
   FieldDef is_company = F("is_company", FieldType::kBoolean);
   is_company.default_value = FieldDefault{Value(true), {}};
-  models.extensions.push_back(
-      {"res.partner",
-       {code, is_company, F("title_id", FieldType::kMany2one, "res.partner.title")},
-       {},
-       {},
-       {}});
+  models.extensions.push_back(Extension(
+      "res.partner", {code, is_company, F("title_id", FieldType::kMany2one, "res.partner.title")}));
   SchemaSyncReport report = SyncOrFail(MakeSync(std::move(models)), connection);
 
   EXPECT_EQ(report.applied,
@@ -87,7 +83,7 @@ TEST(SchemaUpgradePg, DataNoFieldWantsStaysWithItsColumnAndTable) {
   Models v1 = BaseModels();
   FieldDef legacy = F("legacy_code", FieldType::kChar);
   legacy.required = true;
-  v1.extensions.push_back({"res.partner", {legacy}, {}, {}, {}});
+  v1.extensions.push_back(Extension("res.partner", {legacy}));
   ModelDef industry;
   industry.name = "res.partner.industry";
   industry.fields = {F("name", FieldType::kChar)};
@@ -123,7 +119,7 @@ TEST(SchemaUpgradePg, RequiredColumnOnTableWithRowsStaysNullableUntilItsDataAllo
   Models v2 = BaseModels();
   FieldDef vat = F("vat", FieldType::kChar);
   vat.required = true;
-  v2.extensions.push_back({"res.partner", {vat}, {}, {}, {}});
+  v2.extensions.push_back(Extension("res.partner", {vat}));
   SchemaSync sync = MakeSync(std::move(v2));
 
   SchemaSyncReport added = SyncOrFail(sync, connection);
@@ -153,7 +149,7 @@ TEST(SchemaUpgradePg, UniqueConstraintsAreEnforcedAndWaitForDuplicatesToGo) {
   Models v2 = BaseModels();
   FieldDef industry = F("industry", FieldType::kChar);
   industry.index = true;
-  v2.extensions.push_back({"res.partner", {industry}, {}, {}, {}});
+  v2.extensions.push_back(Extension("res.partner", {industry}));
   SchemaSync sync = MakeSync(std::move(v2));
   SchemaSyncReport blocked = SyncOrFail(sync, connection);
   EXPECT_EQ(blocked.applied,

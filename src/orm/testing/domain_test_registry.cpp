@@ -75,7 +75,7 @@ ModelDef Partner() {
               F("image", FieldType::kBinary),
               upper_name,
               country_code};
-  m.computes["_compute_upper_name"] = [](RecordSet&) {};
+  m.computes["_compute_upper_name"] = [](ComputeBatch&) {};
   return m;
 }
 
