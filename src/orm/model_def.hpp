@@ -34,6 +34,19 @@ using InverseMethod = std::function<void(const RecordSet& records, const Value& 
 using AfterCreateHook = std::function<void(const RecordSet& created, const Value& vals_list)>;
 using AfterWriteHook = std::function<void(const RecordSet& records, const Value& vals)>;
 
+// A method a module adds to a model, callable from RPC when exposed
+// (method_dispatch.hpp): the records (empty for model-level methods), the
+// positional arguments after the ids, and the keyword arguments (without
+// `context`, which is already in the records' Environment). Returns what the
+// client gets.
+using ModelMethod =
+    std::function<Value(const RecordSet& records, const Value& args, const Value& kwargs)>;
+
+// Odoo's copy_data override: adjusts `vals` (the values the copy of `record`,
+// one record, will be created with) given the caller's `default_values`.
+using CopyDataMethod =
+    std::function<void(const RecordSet& record, const Value& default_values, Value& vals)>;
+
 // A SQL constraint, as Odoo's _sql_constraints: (name, definition, message).
 // The definition is fixed text in the module's source, never input.
 struct SqlConstraint {
@@ -57,6 +70,10 @@ struct ModelDef {
   std::vector<AfterWriteHook> after_write;
   // Methods callable from outside, beyond the default CRUD list.
   std::set<std::string> exposed_methods;
+  // Module methods by name; those in model_methods take no ids (@api.model).
+  std::map<std::string, ModelMethod> methods;
+  std::set<std::string> model_methods;
+  std::vector<CopyDataMethod> copy_data;  // applied in order, after Odoo's base copy_data
 };
 
 // What another module adds to an existing model: fields, computes, methods.
@@ -71,6 +88,9 @@ struct ModelExtension {
   std::vector<AfterCreateHook> after_create;
   std::vector<AfterWriteHook> after_write;
   std::set<std::string> exposed_methods;
+  std::map<std::string, ModelMethod> methods;
+  std::set<std::string> model_methods;
+  std::vector<CopyDataMethod> copy_data;
 };
 
 // Odoo's rule: "res.partner" -> "res_partner".

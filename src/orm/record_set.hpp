@@ -71,6 +71,47 @@ class RecordSet {
   void Write(const Value& vals) const;
   void Unlink() const;
 
+  // ---- Odoo 18's other public methods (crud_search_read.cpp, crud_copy.cpp,
+  // crud_name.cpp, crud_read_group*.cpp, crud_default_get.cpp,
+  // crud_fields_get.cpp, crud_access_check.cpp), each through AccessGuard.
+  // Shapes are the external API's; method_dispatch.hpp maps RPC calls here.
+
+  // Search then Read, in the search's order.
+  Value SearchRead(const Value& domain, const std::vector<std::string>& fields, std::int64_t offset,
+                   std::optional<std::int64_t> limit, std::string_view order) const;
+  // Odoo 18 copy(): copyable fields (FieldDef::copy; never id, log-access or
+  // display_name) read from each record (read rights and rules), many2many
+  // as links, copied one2many lines deep-copied, `default_values` over them,
+  // then the model's copy_data hooks, then Create (create rights). The new
+  // ids, in the records' order.
+  std::vector<std::int64_t> Copy(const Value& default_values) const;
+  // The copy_data hook of res.partner and others: `field` gets " (copy)"
+  // unless the caller's default gives it a value.
+  static CopyDataMethod CopyNameSuffix(std::string field = "name");
+  // [[id, display_name], ...] of the records whose display name matches
+  // `name` with `op` (searched on the rec_name), within `domain`.
+  Value NameSearch(std::string_view name, const Value& domain, std::string_view op,
+                   std::int64_t limit) const;
+  // Creates a record from its display name alone: [id, display_name]; false
+  // (as Odoo) when the model has no rec_name.
+  Value NameCreate(std::string_view name) const;
+  // Odoo 18's read_group: one dict per group with the groupby values, the
+  // count, the aggregates, __domain, __context (lazy) and __range (dates).
+  Value ReadGroup(const Value& domain, const std::vector<std::string>& fields,
+                  const std::vector<std::string>& groupby, std::int64_t offset,
+                  std::optional<std::int64_t> limit, std::string_view orderby, bool lazy) const;
+  // Defaults of `fields`: the context's default_<field>, else the field's.
+  Value DefaultGet(const std::vector<std::string>& fields) const;
+  // {field: {attribute: value}} for the fields the user may see.
+  Value FieldsGet(const std::vector<std::string>& allfields,
+                  const std::vector<std::string>& attributes) const;
+  // Odoo's access checks; `operation` is "read", "write", "create" or
+  // "unlink" (ValidationError otherwise).
+  bool CheckAccessRights(std::string_view operation, bool raise_exception) const;
+  void CheckAccessRule(std::string_view operation) const;
+  void CheckAccess(std::string_view operation) const;
+  bool HasAccess(std::string_view operation) const;
+
  private:
   const Environment* env_;
   const Model* model_;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "orm/schema_pgtest_support.hpp"
+#include "orm/record_set.hpp"
 
 namespace citadel::orm::record_testing {
 namespace {
@@ -100,7 +101,34 @@ std::vector<ModelDef> Models() {
                     F("user_id", FieldType::kMany2one, "res.users"),
                     F("category_id", FieldType::kMany2many, "res.partner.category"), note};
   partner.sql_constraints = {{"ref_uniq", "unique(ref)", "The reference must be unique"}};
-  return {groups, users, company, ir_model, access, rule, data, category, partner};
+  // A one2many copied with its records (copy=true), as Odoo's bank_ids.
+  FieldDef banks = F("bank_ids", FieldType::kOne2many, "res.partner.bank");
+  banks.inverse_name = "partner_id";
+  banks.copy = true;
+  partner.fields.push_back(banks);
+  // As res_partner.py: copies are named "<name> (copy)".
+  partner.copy_data = {RecordSet::CopyNameSuffix()};
+  // Module methods for the dispatcher's tests: a record method and a model
+  // method, both exposed, and one that is not.
+  partner.methods["test_echo"] = [](const RecordSet& records, const Value& args, const Value& kwargs) {
+    return Value{{"ids", records.ids()}, {"args", args}, {"kwargs", kwargs},
+                 {"context", records.env().context()}, {"su", records.env().su()}};
+  };
+  partner.methods["test_count"] = [](const RecordSet& records, const Value&, const Value&) {
+    return Value(records.SearchCount(Value::array()));
+  };
+  partner.methods["test_hidden"] = [](const RecordSet&, const Value&, const Value&) { return Value(1); };
+  partner.model_methods = {"test_count"};
+  partner.exposed_methods = {"test_echo", "test_count"};
+  ModelDef bank = Def("res.partner.bank", "Bank Accounts");
+  bank.rec_name = "acc_number";
+  FieldDef bank_partner = F("partner_id", FieldType::kMany2one, "res.partner");
+  bank_partner.ondelete = OnDelete::kCascade;
+  bank.fields = {F("acc_number", FieldType::kChar), bank_partner};
+  // A model without rec_name (name_create returns false on it).
+  ModelDef no_name = Def("test.no.name", "No Name");
+  no_name.fields = {F("code", FieldType::kChar)};
+  return {groups, users, company, ir_model, access, rule, data, category, partner, bank, no_name};
 }
 
 }  // namespace

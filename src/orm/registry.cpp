@@ -131,6 +131,33 @@ bool OverridesDisplayName(const FieldDef& f) { return f.name == "display_name" &
 
 }  // namespace
 
+// Exposed names: never private (a leading '_' is never callable, whatever a
+// module says), and each a default method or one the model has; module
+// methods do not replace the ORM's own.
+core::Result<void> RegistryBuilder::CheckMethods(const Model& model) {
+  const std::string where = Where(model.modules_.front(), model.name_);
+  for (const auto& name : model.exposed_) {
+    if (name.empty() || name.front() == '_') {
+      return Fail(ErrorCode::kInvalidArgument, where + ": method " + name + " is private and can never be exposed");
+    }
+    if (!DefaultExposedMethods().count(name) && !model.methods_.count(name)) {
+      return Fail(ErrorCode::kNotFound, where + ": exposed method " + name + " has no implementation");
+    }
+  }
+  for (const auto& [name, method] : model.methods_) {
+    if (DefaultExposedMethods().count(name)) {
+      return Fail(ErrorCode::kInvalidArgument, where + ": method " + name + " is the ORM's own");
+    }
+    if (!method) return Fail(ErrorCode::kInvalidArgument, where + ": method " + name + " is empty");
+  }
+  for (const auto& name : model.model_methods_) {
+    if (!model.methods_.count(name)) {
+      return Fail(ErrorCode::kNotFound, where + ": model method " + name + " has no implementation");
+    }
+  }
+  return {};
+}
+
 const char* FieldTypeName(FieldType type) {
   switch (type) {
     case FieldType::kChar: return "char";
@@ -250,6 +277,9 @@ core::Result<std::shared_ptr<const Registry>> RegistryBuilder::Build() {
     model->after_create_ = def.after_create;
     model->after_write_ = def.after_write;
     model->exposed_.insert(def.exposed_methods.begin(), def.exposed_methods.end());
+    model->methods_.insert(def.methods.begin(), def.methods.end());
+    model->model_methods_.insert(def.model_methods.begin(), def.model_methods.end());
+    model->copy_data_ = def.copy_data;
     FieldDef id = AutoField("id", FieldType::kInteger, "ID");
     std::vector<FieldDef> automatic = {id};
     FieldDef create_uid = AutoField("create_uid", FieldType::kMany2one, "Created by");
@@ -298,6 +328,10 @@ core::Result<std::shared_ptr<const Registry>> RegistryBuilder::Build() {
     for (auto& hook : pending.extension.after_write) model.after_write_.push_back(hook);
     model.exposed_.insert(pending.extension.exposed_methods.begin(),
                           pending.extension.exposed_methods.end());
+    for (auto& [name, fn] : pending.extension.methods) model.methods_[name] = fn;
+    model.model_methods_.insert(pending.extension.model_methods.begin(),
+                                pending.extension.model_methods.end());
+    for (auto& fn : pending.extension.copy_data) model.copy_data_.push_back(fn);
   }
 
   // Related fields take their type, comodel... from their target: before
@@ -357,6 +391,11 @@ core::Result<std::shared_ptr<const Registry>> RegistryBuilder::Build() {
                                                      ": parent_name must be a many2one to the model itself");
       }
     }
+  }
+
+  // 3b. Methods: what is exposed exists, and nothing private is.
+  for (auto& model_ptr : registry->models_) {
+    if (auto checked = CheckMethods(*model_ptr); !checked) return core::Unexpected(checked.error());
   }
 
   // 4. Paths (related, depends) and orders, now that every field exists.

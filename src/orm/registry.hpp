@@ -102,6 +102,10 @@ class Model {
   const std::vector<AfterCreateHook>& after_create() const { return after_create_; }
   const std::vector<AfterWriteHook>& after_write() const { return after_write_; }
   bool IsExposed(std::string_view method) const;
+  // Module methods (ModelDef::methods) and which of them take no ids.
+  const std::map<std::string, ModelMethod, std::less<>>& methods() const { return methods_; }
+  bool IsModelLevelMethod(std::string_view method) const { return model_methods_.count(method) != 0; }
+  const std::vector<CopyDataMethod>& copy_data() const { return copy_data_; }
   // Modules that declared or extended this model, in load order.
   const std::vector<std::string>& modules() const { return modules_; }
 
@@ -125,6 +129,9 @@ class Model {
   std::vector<AfterCreateHook> after_create_;
   std::vector<AfterWriteHook> after_write_;
   std::set<std::string, std::less<>> exposed_;
+  std::map<std::string, ModelMethod, std::less<>> methods_;
+  std::set<std::string, std::less<>> model_methods_;
+  std::vector<CopyDataMethod> copy_data_;
   std::vector<std::string> modules_;
 };
 
@@ -157,6 +164,7 @@ class RegistryBuilder {
     std::string module;
     ModelExtension extension;
   };
+  static core::Result<void> CheckMethods(const Model& model);
   std::vector<Pending> models_;
   std::vector<PendingExtension> extensions_;
 
@@ -173,7 +181,8 @@ class RegistryBuilder {
 // terms. A ValidationError names the bad term. Bounded: 1,024 characters.
 std::vector<OrderTerm> ParseOrder(const Model& model, std::string_view order);
 
-// The ORM's CRUD methods, callable from outside on every model.
+// The ORM's public methods, callable from outside on every model: Odoo 18's
+// default list (method_dispatch.hpp calls them).
 const std::set<std::string, std::less<>>& DefaultExposedMethods();
 
 }  // namespace citadel::orm
