@@ -1,6 +1,7 @@
 // res.partner.category, as Odoo 18's res_partner.py (PartnerCategory):
 // hierarchical partner tags, shown as "Parent / Child"; a tag cannot be its
 // own ancestor ("You can not create recursive tags.").
+#include <map>
 #include <random>
 #include <set>
 #include <string>
@@ -26,20 +27,29 @@ std::int64_t IdOf(const Value& many2one) {
   return 0;
 }
 
-// The names from the root down to the tag, reading parents in su (the
-// batch's environment).
+// The names from the root down to the tag, in one fixed query up the
+// parent chain (reading parents through the ORM would ask for their display
+// names, computed by this very method).
 void ComputeDisplayName(orm::ComputeBatch& batch) {
-  orm::RecordSet tags = orm::RecordSet::Of(batch.env(), "res.partner.category");
+  std::string ids = "{";
+  for (std::size_t i = 0; i < batch.size(); ++i) ids += (i ? "," : "") + std::to_string(batch.id(i));
+  ids += "}";
+  auto result = batch.env().connection().Execute(
+      "WITH RECURSIVE chain(start, id, parent_id, name, depth) AS (SELECT c.id, c.id, "
+      "c.parent_id, c.name, 0 FROM res_partner_category c WHERE c.id = ANY($1::int8[]) UNION ALL "
+      "SELECT ch.start, p.id, p.parent_id, p.name, ch.depth + 1 FROM chain ch JOIN "
+      "res_partner_category p ON p.id = ch.parent_id WHERE ch.depth < $2) SELECT start, "
+      "string_agg(coalesce(name, ''), ' / ' ORDER BY depth DESC) AS display_name FROM chain GROUP "
+      "BY start",
+      ids, kMaxDepth);
+  if (!result) throw orm::DatabaseError(std::move(result.error()));
+  std::map<std::int64_t, std::string> names;
+  for (int row = 0; row < result->rows(); ++row) {
+    names[std::stoll(result->Text(row, "start"))] = result->Text(row, "display_name");
+  }
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    const Value& own = batch.Get(i, "name");
-    std::string name = own.is_string() ? own.get<std::string>() : "";
-    std::int64_t parent = IdOf(batch.Get(i, "parent_id"));
-    for (int depth = 0; parent != 0 && depth < kMaxDepth; ++depth) {
-      const Value row = tags.Browse({parent}).Read({"name", "parent_id"})[0];
-      name = (row["name"].is_string() ? row["name"].get<std::string>() : "") + " / " + name;
-      parent = IdOf(row["parent_id"]);
-    }
-    batch.Set(i, "display_name", name);
+    auto it = names.find(batch.id(i));
+    batch.Set(i, "display_name", it != names.end() ? Value(it->second) : Value(false));
   }
 }
 
@@ -83,7 +93,7 @@ orm::ModelDef ResPartnerCategoryDef() {
                 "category_id", "partner_id")
           .String("Partners")
           .NoCopy(),
-      Char("display_name").Compute("_compute_display_name", {"name", "parent_id"}, false),
+      Char("display_name").Compute("_compute_display_name", {"name"}, false),
   };
   def.computes["_compute_display_name"] = ComputeDisplayName;
   def.after_create.push_back([](const orm::RecordSet& created, const Value& vals_list) {
