@@ -126,7 +126,7 @@ TEST_F(PartnerTest, DefaultOrderIsCompleteNameThenNewestFirst) {
   EXPECT_EQ(ids, (std::vector<std::int64_t>{a2, a1, b}));
 }
 
-TEST_F(PartnerTest, RecursionAndNamelessContactsAreRefused) {
+TEST_F(PartnerTest, RecursiveHierarchyIsRefused) {
   const std::int64_t a = Create(J(R"({"name": "A", "is_company": true})"));
   Value vals = J(R"({"name": "B"})");
   vals["parent_id"] = a;
