@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "orm/errors.hpp"
+#include "orm/record_set.hpp"
 
 namespace citadel::orm {
 namespace {
@@ -81,6 +82,7 @@ TEST(RegistryTest, ExtensionsAddFieldsWithoutEditingTheModel) {
   e.model = "res.partner";
   e.fields = {F("ref", FieldType::kChar)};
   e.exposed_methods = {"action_archive"};
+  e.methods["action_archive"] = [](const RecordSet&, const Value&, const Value&) { return Value(true); };
   auto r = BuildWith({Users(), Partner(), Category()}, {e});
   ASSERT_TRUE(r) << r.error().message;
   const Model* partner = (*r)->FindModel("res.partner");
@@ -93,9 +95,14 @@ TEST(RegistryTest, ExtensionsAddFieldsWithoutEditingTheModel) {
 }
 
 TEST(RegistryTest, UnderscoreMethodsAreNeverExposed) {
+  // Declaring one is a build error, and even a built model never answers yes.
   ModelDef p = Partner();
-  p.exposed_methods = {"_private", "__init__"};
-  auto r = BuildWith({Users(), p, Category()});
+  p.exposed_methods = {"_private"};
+  p.methods["_private"] = [](const RecordSet&, const Value&, const Value&) { return Value(true); };
+  auto refused = BuildWith({Users(), p, Category()});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("_private"), std::string::npos) << refused.error().message;
+  auto r = BuildWith({Users(), Partner(), Category()});
   ASSERT_TRUE(r);
   EXPECT_FALSE((*r)->FindModel("res.partner")->IsExposed("_private"));
   EXPECT_FALSE((*r)->FindModel("res.partner")->IsExposed("__init__"));
