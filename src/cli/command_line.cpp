@@ -59,7 +59,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   serve_app->add_option("--tls-key", serve.tls_key, "PEM private key for --tls-cert")
       ->check(CLI::ExistingFile);
 
-  auto* tenant_app = app.add_subcommand("tenant", "Create, list, inspect and drop tenants");
+  auto* tenant_app = app.add_subcommand("tenant", "Create, list, inspect, upgrade and drop tenants");
   tenant_app->require_subcommand(1);
 
   TenantCreateCommand create;
@@ -92,6 +92,17 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   AddTenantName(*drop_app, drop.name);
   drop_app->add_flag("--yes", drop.yes, "Confirm without asking (required without a terminal)");
 
+  TenantUpgradeCommand upgrade;
+  auto* upgrade_app = tenant_app->add_subcommand(
+      "upgrade",
+      "Bring tenants' schema and data to the installed modules' versions (the template first), "
+      "one tenant per transaction; a tenant already there is left alone. Exits 1 if any "
+      "tenant failed (the others are still upgraded)");
+  AddCommonOptions(*upgrade_app, upgrade.common);
+  auto* upgrade_name =
+      upgrade_app->add_option("NAME", upgrade.name, "The tenant to upgrade (or --all)");
+  upgrade_app->add_flag("--all", upgrade.all, "Upgrade every live tenant")->excludes(upgrade_name);
+
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   if (!reversed.empty()) reversed.pop_back();  // the program name
   try {
@@ -117,6 +128,14 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   if (list_app->parsed()) return {list, 0};
   if (info_app->parsed()) return {info, 0};
   if (drop_app->parsed()) return {drop, 0};
+  if (upgrade_app->parsed()) {
+    if (upgrade.name.empty() && !upgrade.all) {
+      std::cerr << "citadel: tenant upgrade needs a tenant NAME or --all\nRun 'citadel tenant "
+                   "upgrade --help' for usage.\n";
+      return {std::nullopt, 2};
+    }
+    return {upgrade, 0};
+  }
   std::cerr << "citadel: no command given\nRun 'citadel --help' for usage.\n";
   return {std::nullopt, 2};
 }

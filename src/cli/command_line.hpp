@@ -52,8 +52,15 @@ struct TenantDropCommand {
   bool yes = false;
 };
 
+// Exactly one of `name` and `all`.
+struct TenantUpgradeCommand {
+  CommonOptions common;
+  std::string name;
+  bool all = false;
+};
+
 using Command = std::variant<ServeCommand, TenantCreateCommand, TenantListCommand,
-                             TenantInfoCommand, TenantDropCommand>;
+                             TenantInfoCommand, TenantDropCommand, TenantUpgradeCommand>;
 
 // Either a command to run, or an exit code to leave with at once (0 after
 // --help or --version, 2 after a usage error, whose message was printed).

@@ -12,6 +12,7 @@ int RunTenantCreate(const TenantCreateCommand& command);
 int RunTenantList(const TenantListCommand& command);
 int RunTenantInfo(const TenantInfoCommand& command);
 int RunTenantDrop(const TenantDropCommand& command);
+int RunTenantUpgrade(const TenantUpgradeCommand& command);
 
 // Prints "citadel: <message>" to stderr and returns the exit status for it.
 int ReportFailure(const core::Error& error);

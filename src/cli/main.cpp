@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
                         [](const TenantListCommand& c) { return RunTenantList(c); },
                         [](const TenantInfoCommand& c) { return RunTenantInfo(c); },
                         [](const TenantDropCommand& c) { return RunTenantDrop(c); },
+                        [](const TenantUpgradeCommand& c) { return RunTenantUpgrade(c); },
                     },
                     *parsed.command);
 }

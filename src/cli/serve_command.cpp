@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/demo_tenant.hpp"
 #include "cli/effective_config.hpp"
+#include "cli/installed_modules.hpp"
 #include "cli/server_metrics.hpp"
 #include "cli/signal_waiter.hpp"
 #include "core/bounded_worker_pool.hpp"
@@ -131,7 +132,9 @@ int RunServe(const ServeCommand& command) {
   if (!session) return ReportFailure(session.error());
   auto access = (*session)->access();
 
-  auto opened = platform::TenantService::Open(access, platform::TenantServiceOptions::FromConfig(config));
+  auto installed = LoadInstalledModules();
+  if (!installed) return ReportFailure(installed.error());
+  auto opened = platform::TenantService::Open(access, TenantOptions(config, *installed));
   if (!opened) return ReportFailure(opened.error());
   std::unique_ptr<platform::TenantService> tenants = std::move(*opened);
 

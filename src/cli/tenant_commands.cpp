@@ -1,4 +1,4 @@
-// citadel tenant create | list | info | drop.
+// citadel tenant create | list | info | drop (upgrade: tenant_upgrade_command.cpp).
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -8,6 +8,7 @@
 #include "cli/cluster_session.hpp"
 #include "cli/commands.hpp"
 #include "cli/effective_config.hpp"
+#include "cli/tenant_session.hpp"
 #include "core/logger.hpp"
 #include "core/password_hasher.hpp"
 #include "core/random.hpp"
@@ -18,35 +19,6 @@ namespace citadel::cli {
 namespace {
 
 constexpr std::size_t kGeneratedPasswordLength = 20;
-
-// Everything a tenant command needs, opened in order and closed in reverse.
-struct TenantSession {
-  std::unique_ptr<ClusterSession> cluster;
-  std::unique_ptr<platform::TenantService> tenants;
-  ~TenantSession() {
-    tenants.reset();  // its pools close before the cluster stops
-    cluster.reset();
-  }
-};
-
-core::Result<std::unique_ptr<TenantSession>> OpenTenants(const CommonOptions& common) {
-  auto config = LoadEffectiveConfig(common, core::RealFileSystem::Instance());
-  if (!config) return core::Unexpected(config.error());
-  if (auto level = core::ParseLogLevel(config->log_level)) core::Log().SetLevel(*level);
-  // Commands are interactive: only warnings and errors go to the log.
-  if (core::Log().level() < core::LogLevel::kWarn && common.log_level.empty()) {
-    core::Log().SetLevel(core::LogLevel::kWarn);
-  }
-  auto session = std::make_unique<TenantSession>();
-  auto cluster = ClusterSession::Open(*config, ClusterSession::Purpose::kCommand);
-  if (!cluster) return core::Unexpected(cluster.error());
-  session->cluster = std::move(*cluster);
-  auto tenants = platform::TenantService::Open(session->cluster->access(),
-                                               platform::TenantServiceOptions::FromConfig(*config));
-  if (!tenants) return core::Unexpected(tenants.error());
-  session->tenants = std::move(*tenants);
-  return session;
-}
 
 nlohmann::ordered_json ToJson(const platform::TenantRecord& t) {
   nlohmann::ordered_json j;
@@ -86,6 +58,28 @@ core::Result<std::string> ReadPasswordFile(const std::string& path) {
 }
 
 }  // namespace
+
+core::Result<std::unique_ptr<TenantSession>> OpenTenants(const CommonOptions& common) {
+  auto config = LoadEffectiveConfig(common, core::RealFileSystem::Instance());
+  if (!config) return core::Unexpected(config.error());
+  if (auto level = core::ParseLogLevel(config->log_level)) core::Log().SetLevel(*level);
+  // Commands are interactive: only warnings and errors go to the log.
+  if (core::Log().level() < core::LogLevel::kWarn && common.log_level.empty()) {
+    core::Log().SetLevel(core::LogLevel::kWarn);
+  }
+  auto session = std::make_unique<TenantSession>();
+  auto installed = LoadInstalledModules();
+  if (!installed) return core::Unexpected(installed.error());
+  session->installed = std::move(*installed);
+  auto cluster = ClusterSession::Open(*config, ClusterSession::Purpose::kCommand);
+  if (!cluster) return core::Unexpected(cluster.error());
+  session->cluster = std::move(*cluster);
+  auto tenants = platform::TenantService::Open(session->cluster->access(),
+                                               TenantOptions(*config, session->installed));
+  if (!tenants) return core::Unexpected(tenants.error());
+  session->tenants = std::move(*tenants);
+  return session;
+}
 
 int ReportFailure(const core::Error& error) {
   std::cerr << "citadel: " << error.message << "\n";
