@@ -113,6 +113,13 @@ class RecordSet {
   bool HasAccess(std::string_view operation) const;
 
  private:
+  // Read, for ids that a Search of this environment has just returned: the
+  // search applied the model's read access and read rules in the same
+  // transaction snapshot, so they are not checked a second time (the
+  // fields still are). Only SearchRead may call it.
+  Value ReadSearched(const std::vector<std::string>& fields) const;
+  Value ReadRows(const std::vector<std::string>& fields, bool check_access) const;
+
   const Environment* env_;
   const Model* model_;
   std::vector<std::int64_t> ids_;
