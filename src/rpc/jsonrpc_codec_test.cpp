@@ -1,0 +1,67 @@
+#include "rpc/jsonrpc_codec.hpp"
+
+#include <gtest/gtest.h>
+
+namespace citadel::rpc {
+namespace {
+
+using orm::Value;
+
+std::string Refusal(std::string_view body, const JsonRpcLimits& limits = {}) {
+  auto request = ParseJsonRpcRequest(body, limits);
+  return request ? "accepted" : request.error().message;
+}
+
+TEST(JsonRpcParse, OdooClientRequest) {
+  auto request = ParseJsonRpcRequest(
+      R"({"jsonrpc": "2.0", "method": "call", "params": {"service": "object", "method": "execute_kw",
+          "args": ["demo", 2, "pw", "res.partner", "search", [[]]]}, "id": 7})");
+  ASSERT_TRUE(request) << request.error().message;
+  EXPECT_EQ(request->id, 7);
+  EXPECT_EQ(request->params["service"], "object");
+  EXPECT_EQ(request->params["args"][3], "res.partner");
+}
+
+TEST(JsonRpcParse, MissingIdAndParams) {
+  auto request = ParseJsonRpcRequest(R"({"jsonrpc": "2.0", "method": "call"})");
+  ASSERT_TRUE(request);
+  EXPECT_TRUE(request->id.is_null());
+  EXPECT_EQ(request->params, Value::object());
+}
+
+TEST(JsonRpcParse, RefusalsAsOdooWordsThem) {
+  EXPECT_EQ(Refusal("{not json"), "Invalid JSON data");
+  EXPECT_EQ(Refusal(""), "Invalid JSON data");
+  EXPECT_EQ(Refusal("[1, 2]"), "Invalid JSON-RPC data");
+  EXPECT_EQ(Refusal(R"({"params": [1]})"), "params must be an object");
+  EXPECT_EQ(Refusal("{\"a\": 1} trailing"), "Invalid JSON data");
+}
+
+TEST(JsonRpcParse, BoundsDepthValuesAndSize) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_EQ(Refusal(deep), "Invalid JSON data: nested too deeply");
+  std::string many = "{\"params\": {\"args\": [";
+  for (int i = 0; i < 100; ++i) many += (i ? ",1" : "1");
+  many += "]}}";
+  JsonRpcLimits small;
+  small.max_values = 50;
+  EXPECT_EQ(Refusal(many, small), "Invalid JSON data: too many values");
+  small.max_body_bytes = 8;
+  EXPECT_EQ(Refusal(many, small), "Invalid JSON data");
+}
+
+TEST(JsonRpcSerialize, ResultAndErrorShapes) {
+  EXPECT_EQ(SerializeJsonRpcResult(3, Value::array({1, 2})), R"({"jsonrpc":"2.0","id":3,"result":[1,2]})");
+  const std::string error = SerializeJsonRpcError(nullptr, OdooErrorData("odoo.exceptions.AccessError", "No."));
+  EXPECT_EQ(Value::parse(error), Value::parse(R"({"jsonrpc": "2.0", "id": null, "error": {"code": 200,
+      "message": "Odoo Server Error", "data": {"name": "odoo.exceptions.AccessError", "debug": "",
+      "message": "No.", "arguments": ["No."], "context": {}}}})"));
+}
+
+TEST(JsonRpcSerialize, InvalidUtf8IsReplacedNotFatal) {
+  const std::string out = SerializeJsonRpcResult(1, Value(std::string("a\xff" "b")));
+  EXPECT_NE(out.find("a\xef\xbf\xbd" "b"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace citadel::rpc
