@@ -113,7 +113,7 @@ core::Result<void> TenantService::InitializeTenant(const NewTenantRow& row,
   if (done) done = Ok(tenant_db->Execute("COMMIT"));
   if (!done) {
     (void)tenant_db->Execute("ROLLBACK");
-    return core::Fail(done.error().code, "initializing the tenant: " + done.error().message);
+    return core::Fail(core::ErrorCode::kInternal, "initializing the tenant: " + done.error().message);
   }
   return {};
 }

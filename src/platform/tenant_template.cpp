@@ -35,7 +35,9 @@ core::Result<void> InstallTemplateModules(db::Connection& tpl, const TemplateMod
   auto done = work();
   if (!done) {
     (void)tpl.Execute("ROLLBACK");
-    return core::Fail(done.error().code, "installing the modules in the tenant template: " + done.error().message);
+    // kInternal: whatever the cause, it is no usage error of the command that opened us.
+    return core::Fail(core::ErrorCode::kInternal,
+                      "installing the modules in the tenant template: " + done.error().message);
   }
   return {};
 }
