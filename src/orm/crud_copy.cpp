@@ -6,11 +6,15 @@
 // command, copied one2many lines are copied recursively as (0, 0, vals)
 // commands (a record met twice is copied once, Odoo's __copy_data_seen);
 // then the caller's `default_values` win, then the model's copy_data hooks.
-// Create (create rights, create rules) makes the copies.
+// Create (create rights, create rules) makes the copies. Binary fields are
+// read as sizes (bin_size: the same checks, no file opened) and the copy
+// shares the source's file store reference: no data is copied.
 #include <map>
 #include <set>
 #include <string>
 
+#include "orm/binary_column.hpp"
+#include "orm/crud_support.hpp"
 #include "orm/errors.hpp"
 #include "orm/record_set.hpp"
 
@@ -33,12 +37,23 @@ std::vector<Value> CopyData(const RecordSet& records, const Value& default_value
   for (const auto& field : model.fields()) {
     if (!field->def().copy.value() || NeverCopied(*field) || field->def().write_only) continue;
     if (default_values.contains(field->name())) continue;
-    if (field->type() == FieldType::kBinary) continue;  // no file store yet: nothing to read
+    // A binary without a column has nothing of its own to copy.
+    if (field->type() == FieldType::kBinary && !crud::HasReferenceColumn(*field)) continue;
     names.push_back(field->name());
   }
   std::vector<Value> vals_list;
   if (records.ids().empty()) return vals_list;
-  const Value rows = names.empty() ? Value::array() : records.Read(names);
+  Value context = records.env().context();
+  context["bin_size"] = true;
+  const Environment sizes = records.env().WithContext(std::move(context));
+  const Value rows = names.empty() ? Value::array() : RecordSet(sizes, model, records.ids()).Read(names);
+  std::map<std::string, std::map<std::int64_t, std::string>> references;
+  for (const std::string& name : names) {
+    const Field& field = *model.FindField(name);
+    if (crud::HasReferenceColumn(field)) {
+      references[name] = crud::BinaryReferences(records.env(), field, records.ids());
+    }
+  }
   for (std::size_t i = 0; i < records.ids().size(); ++i) {
     const std::int64_t id = records.ids()[i];
     if (!seen[model.name()].insert(id).second) {
@@ -62,6 +77,11 @@ std::vector<Value> CopyData(const RecordSet& records, const Value& default_value
           if (!line.is_null()) commands.push_back(Value::array({0, 0, std::move(line)}));
         }
         vals[name] = std::move(commands);
+      } else if (references.contains(name)) {
+        const auto& of_field = references.at(name);
+        auto it = of_field.find(id);
+        vals[name] = value != false && it != of_field.end() ? crud::SharedBinaryReference(it->second)
+                                                            : Value(false);
       } else {
         vals[name] = value;
       }

@@ -34,7 +34,8 @@ void AddDefaults(const Environment& env, const Model& model, Value& vals) {
 void CheckRequired(const Model& model, const Value& vals) {
   for (const auto& field : model.fields()) {
     // A computed field gets its value after the insert.
-    if (!field->def().required || !crud::HasColumn(*field) || field->computed()) continue;
+    if (!field->def().required || field->computed()) continue;
+    if (!crud::HasColumn(*field) && !crud::HasReferenceColumn(*field)) continue;
     auto it = vals.find(field->name());
     if (it == vals.end() || (IsEmpty(*it) && field->type() != FieldType::kBoolean)) {
       const std::string label = field->def().string.empty() ? field->name() : field->def().string;
@@ -71,7 +72,7 @@ std::vector<std::int64_t> RecordSet::Create(const Value& vals_list) const {
     sql.Name(crud_sql::Name(model.table())).Sql(" (");
     for (const auto& [field, value] : split.columns) sql.Name(crud_sql::Name(field->column())).Sql(", ");
     sql.Sql("create_uid, create_date, write_uid, write_date) VALUES (");
-    for (const auto& [field, value] : split.columns) sql.Value(crud::ColumnParam(*field, value)).Sql(", ");
+    for (const auto& [field, value] : split.columns) sql.Value(crud::ColumnParam(env, *field, value)).Sql(", ");
     sql.Value(db::ToParam(env.uid()))
         .Sql(", now() at time zone 'UTC', ")
         .Value(db::ToParam(env.uid()))

@@ -1,12 +1,13 @@
 // RecordSet::Read: one query for the rows, one per many2one field for the
 // display names, one per x2many field for the ids, whatever the row count;
 // non-stored computed and related fields in one batch per compute method
-// (compute_read.cpp).
+// (compute_read.cpp); binary contents from the file store (binary_column.hpp).
 #include <map>
 #include <set>
 #include <string>
 
 #include "orm/access_guard.hpp"
+#include "orm/binary_column.hpp"
 #include "orm/compute_engine.hpp"
 #include "orm/crud_sql.hpp"
 #include "orm/crud_support.hpp"
@@ -140,7 +141,7 @@ Value RecordSet::ReadRows(const std::vector<std::string>& names, bool check_acce
   const Field* display_name = model.FindField("display_name");
   const Field* rec_name = IsTextual(model.rec_name()) && !display_name->computed() ? model.rec_name() : nullptr;
   for (const Field* field : fields) {
-    if (crud::HasColumn(*field)) {
+    if (crud::HasColumn(*field) || crud::HasReferenceColumn(*field)) {
       columns.push_back(field);
     } else if (field->computed()) {
       computed.push_back(field);
@@ -155,11 +156,15 @@ Value RecordSet::ReadRows(const std::vector<std::string>& names, bool check_acce
   std::map<std::int64_t, Value> records;
   const std::vector<std::int64_t> found = crud_sql::IdsOf(rows);
   std::map<const Field*, std::set<std::int64_t>> many2one_ids;
+  const crud::BinaryReader binaries(env);
   for (int row = 0; row < rows.rows(); ++row) {
     Value record = Value::object();
     record["id"] = found[row];
     for (std::size_t i = 0; i < columns.size(); ++i) {
-      record[columns[i]->name()] = crud::ColumnValue(*columns[i], rows.Get(row, static_cast<int>(i) + 1));
+      const auto text = rows.Get(row, static_cast<int>(i) + 1);
+      record[columns[i]->name()] = crud::HasReferenceColumn(*columns[i])
+                                       ? binaries.Read(*columns[i], text)
+                                       : crud::ColumnValue(*columns[i], text);
       if (columns[i]->type() == FieldType::kMany2one && record[columns[i]->name()].is_number()) {
         many2one_ids[columns[i]].insert(record[columns[i]->name()].get<std::int64_t>());
       }
@@ -170,8 +175,8 @@ Value RecordSet::ReadRows(const std::vector<std::string>& names, bool check_acce
         auto text = rec_name != nullptr ? rows.Get(row, static_cast<int>(columns.size()) + 1)
                                         : std::nullopt;
         record["display_name"] = text ? Value(std::string(*text)) : Value(FallbackName(model, found[row]));
-      } else if (!crud::HasColumn(*field) && !IsX2many(field->type())) {
-        record[field->name()] = false;  // binary (file store): not yet
+      } else if (!crud::HasColumn(*field) && !crud::HasReferenceColumn(*field) && !IsX2many(field->type())) {
+        record[field->name()] = false;  // a non-stored binary without compute: nothing to read
       }
     }
     records[found[row]] = std::move(record);

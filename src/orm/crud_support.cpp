@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "orm/binary_column.hpp"
 #include "orm/crud_sql.hpp"
 #include "orm/errors.hpp"
 #include "orm/html_sanitizer.hpp"
@@ -60,6 +61,15 @@ std::string NumberText(const Value& value) {
 }  // namespace
 
 bool HasColumn(const Field& field) { return field.stored() && field.type() != FieldType::kBinary; }
+
+bool HasReferenceColumn(const Field& field) {
+  return field.stored() && field.type() == FieldType::kBinary;
+}
+
+db::Param ColumnParam(const Environment& env, const Field& field, const Value& value) {
+  if (HasReferenceColumn(field)) return BinaryParam(env, field, value);
+  return ColumnParam(field, value);
+}
 
 db::Param ColumnParam(const Field& field, const Value& value) {
   const bool empty = value.is_null() || (value.is_boolean() && !value.get<bool>());
@@ -164,7 +174,7 @@ SplitVals Split(const Environment& env, const Model& model, const Value& vals, O
     const bool inversed = !field->related_path().empty() || !field->def().inverse.empty();
     if (IsX2many(field->type()) && !field->computed()) {
       split.x2many.emplace_back(field, value);
-    } else if (HasColumn(*field)) {
+    } else if (HasColumn(*field) || HasReferenceColumn(*field)) {
       split.columns.emplace_back(field, value);
       if (inversed) split.inversed.emplace_back(field, value);
     } else if (inversed) {

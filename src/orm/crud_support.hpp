@@ -19,17 +19,27 @@
 
 namespace citadel::orm::crud {
 
-// A field with a column in the model's table (binary has none yet).
+// A field whose column in the model's table holds its value. Not a binary
+// field: its column holds a file store reference (HasReferenceColumn), which
+// is never grouped, aggregated, sorted or compared as a value, as Odoo's
+// attachment binaries have no column_type.
 bool HasColumn(const Field& field);
+// A stored binary field: a text column holding its file store reference.
+bool HasReferenceColumn(const Field& field);
 
 // The text to bind for `value` in `field`'s column; ValidationError naming
 // the field for a value of the wrong shape. html values are sanitised
 // (html_sanitizer.hpp), as Odoo's fields.Html(sanitize=True).
 db::Param ColumnParam(const Field& field, const Value& value);
+// The same for every field Split puts in `columns`: binary values are
+// stored in the Environment's file store and their reference bound
+// (binary_column.hpp).
+db::Param ColumnParam(const Environment& env, const Field& field, const Value& value);
 // The API value of a column's text (NULL is nullopt).
 Value ColumnValue(const Field& field, std::optional<std::string_view> text);
 
 struct SplitVals {
+  // Fields with a column: HasColumn, and binary (HasReferenceColumn).
   std::vector<std::pair<const Field*, Value>> columns;
   std::vector<std::pair<const Field*, Value>> x2many;
   // Related fields (written through to their target) and computed fields

@@ -156,8 +156,11 @@ void RecordSet::Write(const Value& vals) const {
   if (ids_.empty()) return;
   crud::CheckExist(env, model, ids_);
   AccessGuard::CheckRecords(env, model, Operation::kWrite, ids_);
+  // Bound once: a binary value is stored in the file store here.
+  std::vector<db::Param> params;
   for (const auto& [field, value] : split.columns) {
-    if (field->def().required && crud::ColumnParam(*field, value) == std::nullopt) {
+    params.push_back(crud::ColumnParam(env, *field, value));
+    if (field->def().required && params.back() == std::nullopt) {
       throw ValidationError("The field '" + field->name() + "' of '" + model.name() +
                             "' is required.");
     }
@@ -176,8 +179,8 @@ void RecordSet::Write(const Value& vals) const {
 
   db::ComposedSql sql("UPDATE ");
   sql.Name(crud_sql::Name(model.table())).Sql(" AS ").Name(crud_sql::RootAlias()).Sql(" SET ");
-  for (const auto& [field, value] : split.columns) {
-    sql.Name(crud_sql::Name(field->column())).Sql(" = ").Value(crud::ColumnParam(*field, value)).Sql(", ");
+  for (std::size_t i = 0; i < split.columns.size(); ++i) {
+    sql.Name(crud_sql::Name(split.columns[i].first->column())).Sql(" = ").Value(params[i]).Sql(", ");
   }
   sql.Sql("write_uid = ").Value(db::ToParam(env.uid()))
       .Sql(", write_date = now() at time zone 'UTC' WHERE ")

@@ -214,6 +214,15 @@ DomainNode Parser::Condition(const Model& model, const Value& term, const std::s
     depth += sub.depth;
     condition.op = *op;
     condition.subdomain = std::make_shared<const DomainNode>(std::move(sub.node));
+  } else if (last->type() == FieldType::kBinary) {
+    // Odoo's attachment binaries: set or not set, nothing else (Odoo logs
+    // and ignores other terms; a silent TRUE would mislead, so refused).
+    if ((*op != Op::kEqual && *op != Op::kNotEqual) || domain_internal::IsTruthy(term[2])) {
+      FailTerm(text, "binary field " + last->model().name() + "." + last->name() +
+                         " can only be searched with = False or != False");
+    }
+    condition.op = *op;
+    condition.value = false;
   } else {
     if (term[2].is_array()) {
       list_items_ += term[2].size();

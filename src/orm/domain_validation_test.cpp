@@ -38,8 +38,13 @@ TEST(DomainValidationTest, PathsGoOnlyThroughRelationsAndEndOnSearchableFields) 
             R"(Invalid leaf ["name.x", "=", 1]: field res.partner.name is not relational; no path through it)");
   EXPECT_EQ(Refusal(R"([["upper_name", "=", "A"]])"),
             R"(Invalid leaf ["upper_name", "=", "A"]: non-stored field res.partner.upper_name cannot be searched)");
-  EXPECT_EQ(Refusal(R"([["image", "=", false]])"),
-            R"(Invalid leaf ["image", "=", false]: field res.partner.image cannot be searched)");
+  // Binary fields (file store): set or not set only, as Odoo's attachments.
+  EXPECT_EQ(Refusal(R"([["image", "=", false]])"), "accepted");
+  EXPECT_EQ(Refusal(R"([["image", "!=", false]])"), "accepted");
+  EXPECT_EQ(Refusal(R"([["image", "=", "aGk="]])"),
+            R"(Invalid leaf ["image", "=", "aGk="]: binary field res.partner.image can only be searched with = False or != False)");
+  EXPECT_EQ(Refusal(R"([["image", "ilike", "x"]])"),
+            R"(Invalid leaf ["image", "ilike", "x"]: binary field res.partner.image can only be searched with = False or != False)");
   EXPECT_EQ(Refusal(R"([["display_name.x", "=", 1]])"),
             R"(Invalid leaf ["display_name.x", "=", 1]: field res.partner.display_name is not relational; no path through it)");
 }

@@ -17,6 +17,10 @@
 // that must bypass rules on purpose, where review can see it. Write-only
 // fields stay unreadable even in su.
 //
+// The tenant's FileStore (file_store.hpp), where binary fields keep their
+// contents, is borrowed too and optional: WithFileStore gives it; without
+// one, reading or writing a binary content is a UserError.
+//
 // Not thread-safe: one Environment belongs to one call on one thread, as its
 // connection does.
 #pragma once
@@ -33,6 +37,8 @@
 #include "orm/value.hpp"
 
 namespace citadel::orm {
+
+class FileStore;  // orm/file_store.hpp
 
 // A statement failed in PostgreSQL. Thrown by Environment::Execute so that
 // ORM code reads as business code; TransactionRunner turns it into a retry,
@@ -63,11 +69,19 @@ class Environment {
   std::int64_t uid() const { return uid_; }
   const Value& context() const { return context_; }
   bool su() const { return su_; }
+  // The tenant's file store, or nullptr.
+  FileStore* file_store() const { return file_store_; }
 
   // A copy in superuser mode. C++ only; see the header comment.
   Environment Sudo() const {
     Environment copy = *this;
     copy.su_ = true;
+    return copy;
+  }
+  // A copy that keeps binary contents in `store` (which must outlive it).
+  Environment WithFileStore(FileStore& store) const {
+    Environment copy = *this;
+    copy.file_store_ = &store;
     return copy;
   }
   Environment WithContext(Value context) const {
@@ -94,6 +108,7 @@ class Environment {
   std::int64_t uid_;
   Value context_;
   bool su_ = false;
+  FileStore* file_store_ = nullptr;
 };
 
 }  // namespace citadel::orm

@@ -41,6 +41,10 @@ std::vector<OrderTerm> ParseOrder(const Model& model, std::string_view order) {
       throw ValidationError("Invalid order term \"" + std::string(text) + "\" on model " + model.name() +
                             ": no such stored field");
     }
+    if (term.field->type() == FieldType::kBinary) {  // its column holds a file store reference
+      throw ValidationError("Invalid order term \"" + std::string(text) + "\" on model " + model.name() +
+                            ": binary fields cannot be sorted");
+    }
     std::size_t i = 1;
     if (i < parts.size()) {
       std::string dir = Lower(parts[i]);

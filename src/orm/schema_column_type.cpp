@@ -27,6 +27,7 @@ std::optional<ColumnType> ColumnTypeOf(const Field& field) {
     case FieldType::kDatetime:
       return ColumnType{ColumnKind::kTimestamp, std::nullopt};
     case FieldType::kBinary:
+      return ColumnType{ColumnKind::kText, std::nullopt};  // the file store reference
     case FieldType::kOne2many:
     case FieldType::kMany2many:
       return std::nullopt;

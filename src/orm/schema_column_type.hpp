@@ -9,11 +9,12 @@
 //   monetary   numeric              boolean    bool
 //   date       date                 datetime   timestamp (without time zone; UTC)
 //   selection  varchar
-//   binary     no column: Odoo's default (attachment=True) keeps file contents
-//              out of the model's table; here they go to the tenant's
-//              encrypted file store, keyed by model, field and record, so the
-//              table holds nothing for them (an attachment id column would
-//              duplicate that key and differ from Odoo's schema).
+//   binary     text: Odoo's default (attachment=True) keeps file contents
+//              out of the model's table, and so does Citadel: the contents
+//              live in the tenant's file store (file_store.hpp) and the
+//              column holds only their reference "sha256:<hex>:<size>";
+//              never NOT NULL (the ORM checks required) and never filled
+//              from a default.
 //   one2many, many2many: no column (the comodel's many2one; a link table).
 //
 // Also which type changes are safe to apply to a column holding data.

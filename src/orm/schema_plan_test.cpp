@@ -32,9 +32,9 @@ TEST(SchemaPlanTest, EmptyDatabaseGetsTablesWithOdooColumnTypesThenKeysIndexesCo
       {"parent_id", {"int4", false}},      {"user_id", {"int4", true}},
       {"country_id", {"int4", false}},     {"create_uid", {"int4", false}},
       {"write_uid", {"int4", false}},      {"create_date", {"timestamp", false}},
-      {"write_date", {"timestamp", false}}};
+      {"write_date", {"timestamp", false}}, {"image", {"text", false}}};  // binary: a file store reference
   EXPECT_EQ(columns,
-            expected);  // no id (SERIAL), binary, one2many, many2many or display_name column
+            expected);  // no id (SERIAL), one2many, many2many or display_name column
   // Odoo's column order: int4 first, float8 last.
   EXPECT_EQ(partner->columns.front().type.kind, ColumnKind::kInt4);
   EXPECT_EQ(partner->columns.back().name, "latitude");

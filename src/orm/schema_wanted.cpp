@@ -119,8 +119,11 @@ core::Result<void> DescribeModel(const Model& model, WantedSchema& schema, Forei
     WantedColumn column;
     column.name = def.name;
     column.type = *type;
-    column.not_null = def.required;
-    column.fill_value = FillValueOf(def);
+    // A binary column holds a file store reference: its default (base64)
+    // is no reference, and existing rows have none to fill NOT NULL with.
+    const bool binary = def.type == FieldType::kBinary;
+    column.not_null = def.required && !binary;
+    column.fill_value = binary ? std::nullopt : FillValueOf(def);
     column.computed = !def.compute.empty();
     column.model = model.name();
     column.field = def.name;
@@ -147,7 +150,9 @@ core::Result<void> DescribeModel(const Model& model, WantedSchema& schema, Forei
       continue;
     }
     for (const std::string& column : parsed->columns) {
-      if (!table.FindColumn(column)) {
+      const Field* field = model.FindField(column);
+      // A binary's column holds a reference, not its value (Odoo: no column).
+      if (!table.FindColumn(column) || (field != nullptr && field->type() == FieldType::kBinary)) {
         return Fail(ErrorCode::kInvalidArgument,
                     where + ": " + column + " is not a stored column of the model");
       }
