@@ -53,6 +53,7 @@ TEST(SchemaSyncPg, FirstSyncCreatesOdoosTablesColumnsKeysAndIndexes) {
       {"write_uid", "int4 NULL"},
       {"create_date", "timestamp NULL"},
       {"write_date", "timestamp NULL"},
+      {"image_1920", "text NULL"},  // binary: the file store reference
   };
   EXPECT_EQ(Columns(connection, "res_partner"), partner);
   EXPECT_EQ(Columns(connection, "res_users"),
