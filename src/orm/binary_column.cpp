@@ -19,8 +19,8 @@ std::string FieldName(const Field& field) { return field.model().name() + "." + 
 
 FileStore& StoreOf(const Environment& env, const Field& field, const char* verb) {
   if (env.file_store() == nullptr) {
-    throw UserError("The tenant has no file store: the value of " + FieldName(field) + " cannot be " +
-                    verb + ".");
+    throw UserError("The tenant has no file store: the value of " + FieldName(field) +
+                    " cannot be " + verb + ".");
   }
   return *env.file_store();
 }
@@ -55,8 +55,8 @@ db::Param BinaryParam(const Environment& env, const Field& field, const Value& v
     return KeptReference(env, field, value);
   }
   if (!value.is_string()) {
-    throw ValidationError("Wrong value for " + FieldName(field) + ": a binary field does not take a " +
-                          value.type_name() + " value.");
+    throw ValidationError("Wrong value for " + FieldName(field) +
+                          ": a binary field does not take a " + value.type_name() + " value.");
   }
   const std::string& text = value.get_ref<const std::string&>();
   // Sized before decoding: an oversized value is refused without the memory.
@@ -74,7 +74,8 @@ db::Param BinaryParam(const Environment& env, const Field& field, const Value& v
   }
   auto reference = store.Put(*DecodeBinaryBase64(text));
   if (!reference) {
-    throw FileStoreError("cannot store the value of " + FieldName(field) + ": " + reference.error().message);
+    throw FileStoreError("cannot store the value of " + FieldName(field) + ": " +
+                         reference.error().message);
   }
   return *reference;
 }
@@ -101,13 +102,15 @@ std::map<std::int64_t, std::string> BinaryReferences(const Environment& env, con
 }
 
 BinaryReader::BinaryReader(const Environment& env)
-    : env_(env), bin_size_(env.context().contains("bin_size") && IsTruthy(env.context()["bin_size"])) {}
+    : env_(env),
+      bin_size_(env.context().contains("bin_size") && IsTruthy(env.context()["bin_size"])) {}
 
 Value BinaryReader::Read(const Field& field, std::optional<std::string_view> text) const {
   if (!text) return false;
   const auto reference = FileReference::Parse(*text);
   if (!reference) {
-    core::Log().Error("a binary column holds no file store reference", {{"field", FieldName(field)}});
+    core::Log().Error("a binary column holds no file store reference",
+                      {{"field", FieldName(field)}});
     return false;
   }
   if (bin_size_) return HumanSize(reference->size);  // Odoo: human_size(file_size)
@@ -119,7 +122,8 @@ Value BinaryReader::Read(const Field& field, std::optional<std::string_view> tex
                       {{"field", FieldName(field)}, {"error", content.error().message}});
     return false;
   }
-  throw FileStoreError("cannot read the value of " + FieldName(field) + ": " + content.error().message);
+  throw FileStoreError("cannot read the value of " + FieldName(field) + ": " +
+                       content.error().message);
 }
 
 }  // namespace citadel::orm::crud

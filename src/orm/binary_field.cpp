@@ -19,7 +19,9 @@ int Sextet(char c) {
   return -1;
 }
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // Base64 digits (whitespace skipped), if `text` is padded base64.
 std::optional<std::uint64_t> DigitsOf(std::string_view text) {
@@ -31,7 +33,8 @@ std::optional<std::uint64_t> DigitsOf(std::string_view text) {
       if (++padding > 2) return std::nullopt;
       continue;
     }
-    if (padding > 0 || Sextet(c) < 0) return std::nullopt;  // data after padding, or not the alphabet
+    if (padding > 0 || Sextet(c) < 0)
+      return std::nullopt;  // data after padding, or not the alphabet
     ++digits;
   }
   // Padding only completes the last group of four: "xx==" or "xxx=".

@@ -118,7 +118,8 @@ TEST(BinaryFieldPg, ContentRoundTripsAndOnlyTheReferenceIsInTheTable) {
   db::Connection connection = Database("binary_round_trip");
   TempDir dir;
   FileStore store(dir.path(), core::RealFileSystem::Instance());
-  const Environment env = Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
+  const Environment env =
+      Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
   RecordSet docs = RecordSet::Of(env, "test.binary.doc");
 
   std::string every_byte;
@@ -136,12 +137,14 @@ TEST(BinaryFieldPg, ContentRoundTripsAndOnlyTheReferenceIsInTheTable) {
   EXPECT_EQ(rows[0]["image"], false) << "an unset binary reads false";
 
   const std::string column = Column(connection, ids[1]);
-  EXPECT_EQ(column, "sha256:" + Sha256Hex(mebibyte) + ":1048576") << "the column holds the reference";
+  EXPECT_EQ(column, "sha256:" + Sha256Hex(mebibyte) + ":1048576")
+      << "the column holds the reference";
   EXPECT_EQ(FileContent(dir.path(), column), mebibyte) << "the file holds the content";
   EXPECT_EQ(FileContent(dir.path(), Column(connection, ids[0])), every_byte);
 
   // Line-wrapped base64 (Python's encodebytes, XML-RPC's Binary) is taken.
-  std::string wrapped = EncodeBinaryBase64("wrapped value, long enough to need a second line of base64");
+  std::string wrapped =
+      EncodeBinaryBase64("wrapped value, long enough to need a second line of base64");
   wrapped.insert(76 - 16, "\n");
   const std::int64_t id = docs.Create(Value{{"name", "w"}, {"datas", wrapped + "\n"}}).at(0);
   EXPECT_EQ(DecodeBinaryBase64(docs.Browse({id}).Read({"datas"})[0]["datas"].get<std::string>()),
@@ -154,27 +157,33 @@ TEST(BinaryFieldPg, BinSizeGivesOdoosHumanSize) {
   db::Connection connection = Database("binary_bin_size");
   TempDir dir;
   FileStore store(dir.path(), core::RealFileSystem::Instance());
-  const Environment env = Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
-  const auto ids = RecordSet::Of(env, "test.binary.doc")
-                       .Create(Value::array({Value{{"datas", EncodeBinaryBase64(std::string(12800, 'x'))}},
-                                             Value{{"datas", false}}}));
+  const Environment env =
+      Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
+  const auto ids =
+      RecordSet::Of(env, "test.binary.doc")
+          .Create(Value::array({Value{{"datas", EncodeBinaryBase64(std::string(12800, 'x'))}},
+                                Value{{"datas", false}}}));
   const Environment sizes = env.WithContext(J(R"({"bin_size": true})"));
   const Value rows = RecordSet(sizes, env.GetModel("test.binary.doc"), ids).Read({"datas"});
   EXPECT_EQ(rows[0]["datas"], "12.50 Kb");
   EXPECT_EQ(rows[1]["datas"], false);
-  const Value searched = RecordSet::Of(sizes, "test.binary.doc").SearchRead(J(R"([["datas", "!=", false]])"), {"datas"}, 0, std::nullopt, "");
+  const Value searched =
+      RecordSet::Of(sizes, "test.binary.doc")
+          .SearchRead(J(R"([["datas", "!=", false]])"), {"datas"}, 0, std::nullopt, "");
   ASSERT_EQ(searched.size(), 1u);
   EXPECT_EQ(searched[0]["datas"], "12.50 Kb");
   const Environment not_sizes = env.WithContext(J(R"({"bin_size": false})"));
-  EXPECT_EQ(RecordSet(not_sizes, env.GetModel("test.binary.doc"), {ids[0]}).Read({"datas"})[0]["datas"],
-            EncodeBinaryBase64(std::string(12800, 'x')));
+  EXPECT_EQ(
+      RecordSet(not_sizes, env.GetModel("test.binary.doc"), {ids[0]}).Read({"datas"})[0]["datas"],
+      EncodeBinaryBase64(std::string(12800, 'x')));
 }
 
 TEST(BinaryFieldPg, FalseClearsAndOldFilesStayForTheCollector) {
   db::Connection connection = Database("binary_clear");
   TempDir dir;
   FileStore store(dir.path(), core::RealFileSystem::Instance());
-  const Environment env = Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
+  const Environment env =
+      Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
   RecordSet docs = RecordSet::Of(env, "test.binary.doc");
   const std::int64_t id = docs.Create(Value{{"datas", EncodeBinaryBase64("first")}}).at(0);
   const std::string first = Column(connection, id);
@@ -195,10 +204,11 @@ TEST(BinaryFieldPg, SearchOnlyForSetOrNotSet) {
   db::Connection connection = Database("binary_search");
   core::FakeFileSystem fs;
   FileStore store("/filestore", fs);
-  const Environment env = Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
+  const Environment env =
+      Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
   RecordSet docs = RecordSet::Of(env, "test.binary.doc");
-  const auto ids = docs.Create(Value::array({Value{{"name", "set"}, {"datas", EncodeBinaryBase64("x")}},
-                                             Value{{"name", "unset"}}}));
+  const auto ids = docs.Create(Value::array(
+      {Value{{"name", "set"}, {"datas", EncodeBinaryBase64("x")}}, Value{{"name", "unset"}}}));
   EXPECT_EQ(docs.Search(J(R"([["datas", "=", false]])")), std::vector<std::int64_t>{ids[1]});
   EXPECT_EQ(docs.Search(J(R"([["datas", "!=", false]])")), std::vector<std::int64_t>{ids[0]});
   EXPECT_EQ(docs.Search(J(R"([["datas", "=", null]])")), std::vector<std::int64_t>{ids[1]});
@@ -212,36 +222,50 @@ TEST(BinaryFieldPg, SearchOnlyForSetOrNotSet) {
       docs.Search(J(refused));
       ADD_FAILURE() << refused << " was accepted";
     } catch (const ValidationError& error) {
-      EXPECT_NE(std::string(error.what()).find("binary field test.binary.doc.datas"), std::string::npos)
+      EXPECT_NE(std::string(error.what()).find("binary field test.binary.doc.datas"),
+                std::string::npos)
           << error.what();
     }
   }
-  EXPECT_THROW(docs.Search(Value::array(), 0, std::nullopt, "datas"), ValidationError) << "not sortable, as Odoo";
-  EXPECT_THROW(docs.ReadGroup(Value::array(), {"datas"}, {"datas"}, 0, std::nullopt, "", true), ValidationError)
-      << "not groupable";
-  EXPECT_THROW(docs.ReadGroup(Value::array(), {"datas:array_agg"}, {"name"}, 0, std::nullopt, "", true),
+  EXPECT_THROW(docs.Search(Value::array(), 0, std::nullopt, "datas"), ValidationError)
+      << "not sortable, as Odoo";
+  EXPECT_THROW(docs.ReadGroup(Value::array(), {"datas"}, {"datas"}, 0, std::nullopt, "", true),
                ValidationError)
+      << "not groupable";
+  EXPECT_THROW(
+      docs.ReadGroup(Value::array(), {"datas:array_agg"}, {"name"}, 0, std::nullopt, "", true),
+      ValidationError)
       << "no aggregate shows a reference";
+  const Value described = docs.FieldsGet(
+      {"datas"}, {"type", "attachment", "sortable", "groupable", "searchable", "store"});
+  EXPECT_EQ(described["datas"], J(R"({"attachment": true, "groupable": false, "searchable": true,
+      "sortable": false, "store": true, "type": "binary"})"))
+      << "as Odoo's fields_get of an attachment binary";
 }
 
 TEST(BinaryFieldPg, CopySharesTheReference) {
   db::Connection connection = Database("binary_copy");
   TempDir dir;
   FileStore store(dir.path(), core::RealFileSystem::Instance());
-  const Environment env = Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
+  const Environment env =
+      Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
   RecordSet docs = RecordSet::Of(env, "test.binary.doc");
   const std::string content = Bytes(300000, 3);
-  const std::int64_t id = docs.Create(Value{{"name", "original"}, {"datas", EncodeBinaryBase64(content)}}).at(0);
+  const std::int64_t id =
+      docs.Create(Value{{"name", "original"}, {"datas", EncodeBinaryBase64(content)}}).at(0);
   const std::size_t files = FilesUnder(dir.path());
   const std::int64_t copy = docs.Browse({id}).Copy(Value(false)).at(0);
   EXPECT_EQ(Column(connection, copy), Column(connection, id));
   EXPECT_EQ(Column(connection, copy, "image"), "NULL");
   EXPECT_EQ(FilesUnder(dir.path()), files) << "no data copied";
-  EXPECT_EQ(DecodeBinaryBase64(docs.Browse({copy}).Read({"datas"})[0]["datas"].get<std::string>()), content);
+  EXPECT_EQ(DecodeBinaryBase64(docs.Browse({copy}).Read({"datas"})[0]["datas"].get<std::string>()),
+            content);
   // The copy's own value can change without touching the original's.
   docs.Browse({copy}).Write(Value{{"datas", EncodeBinaryBase64("changed")}});
-  EXPECT_EQ(DecodeBinaryBase64(docs.Browse({id}).Read({"datas"})[0]["datas"].get<std::string>()), content);
-  const std::int64_t overridden = docs.Browse({id}).Copy(Value{{"datas", EncodeBinaryBase64("given")}}).at(0);
+  EXPECT_EQ(DecodeBinaryBase64(docs.Browse({id}).Read({"datas"})[0]["datas"].get<std::string>()),
+            content);
+  const std::int64_t overridden =
+      docs.Browse({id}).Copy(Value{{"datas", EncodeBinaryBase64("given")}}).at(0);
   EXPECT_EQ(docs.Browse({overridden}).Read({"datas"})[0]["datas"], EncodeBinaryBase64("given"));
 }
 
@@ -249,16 +273,19 @@ TEST(BinaryFieldPg, BadOrOversizedValuesAreRefusedNamingTheField) {
   db::Connection connection = Database("binary_refused");
   core::FakeFileSystem fs;
   FileStore store("/filestore", fs, FileStoreOptions{.max_bytes = 1024});
-  const Environment env = Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
+  const Environment env =
+      Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
   RecordSet docs = RecordSet::Of(env, "test.binary.doc");
-  const std::int64_t id = docs.Create(Value{{"datas", EncodeBinaryBase64(std::string(1024, 'a'))}}).at(0);
-  for (const Value& bad : {Value("not base64!"), Value("QQ"), Value("12.50 Kb"), Value(12), Value(true),
-                           Value::array({1}), J(R"({"sha256": "x"})")}) {
+  const std::int64_t id =
+      docs.Create(Value{{"datas", EncodeBinaryBase64(std::string(1024, 'a'))}}).at(0);
+  for (const Value& bad : {Value("not base64!"), Value("QQ"), Value("12.50 Kb"), Value(12),
+                           Value(true), Value::array({1}), J(R"({"sha256": "x"})")}) {
     try {
       docs.Create(Value{{"datas", bad}});
       ADD_FAILURE() << bad.dump() << " was accepted";
     } catch (const ValidationError& error) {
-      EXPECT_NE(std::string(error.what()).find("test.binary.doc.datas"), std::string::npos) << error.what();
+      EXPECT_NE(std::string(error.what()).find("test.binary.doc.datas"), std::string::npos)
+          << error.what();
     }
     EXPECT_THROW(docs.Browse({id}).Write(Value{{"datas", bad}}), ValidationError) << bad.dump();
   }
@@ -268,9 +295,10 @@ TEST(BinaryFieldPg, BadOrOversizedValuesAreRefusedNamingTheField) {
     docs.Create(Value{{"datas", EncodeBinaryBase64(std::string(1025, 'a'))}});
     ADD_FAILURE() << "too large accepted";
   } catch (const ValidationError& error) {
-    EXPECT_EQ(std::string(error.what()),
-              "The value of test.binary.doc.datas is too large (1.00 Kb); the file store takes at most "
-              "1.00 Kb.");
+    EXPECT_EQ(
+        std::string(error.what()),
+        "The value of test.binary.doc.datas is too large (1.00 Kb); the file store takes at most "
+        "1.00 Kb.");
   }
   EXPECT_EQ(docs.SearchCount(Value::array()), 1) << "nothing created by the refused calls";
   EXPECT_EQ(Column(connection, id), "sha256:" + Sha256Hex(std::string(1024, 'a')) + ":1024");
@@ -280,34 +308,44 @@ TEST(BinaryFieldPg, WithoutAFileStoreContentsAreAUserError) {
   db::Connection connection = Database("binary_no_store");
   core::FakeFileSystem fs;
   FileStore store("/filestore", fs);
-  const Environment with = Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
+  const Environment with =
+      Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
   const Environment without = Environment(BinaryRegistry(), connection, kAdmin).Sudo();
   EXPECT_EQ(without.file_store(), nullptr);
-  const std::int64_t id = RecordSet::Of(with, "test.binary.doc").Create(Value{{"datas", EncodeBinaryBase64("x")}}).at(0);
+  const std::int64_t id = RecordSet::Of(with, "test.binary.doc")
+                              .Create(Value{{"datas", EncodeBinaryBase64("x")}})
+                              .at(0);
   RecordSet docs = RecordSet::Of(without, "test.binary.doc");
-  auto [write_message, write_exact] = UserErrorOf([&] { docs.Create(Value{{"datas", EncodeBinaryBase64("y")}}); });
-  EXPECT_EQ(write_message, "The tenant has no file store: the value of test.binary.doc.datas cannot be stored.");
+  auto [write_message, write_exact] = UserErrorOf([&] {
+    docs.Create(Value{{"datas", EncodeBinaryBase64("y")}});
+  });
+  EXPECT_EQ(write_message,
+            "The tenant has no file store: the value of test.binary.doc.datas cannot be stored.");
   EXPECT_TRUE(write_exact);
   auto [read_message, read_exact] = UserErrorOf([&] { docs.Browse({id}).Read({"datas"}); });
-  EXPECT_EQ(read_message, "The tenant has no file store: the value of test.binary.doc.datas cannot be read.");
+  EXPECT_EQ(read_message,
+            "The tenant has no file store: the value of test.binary.doc.datas cannot be read.");
   EXPECT_TRUE(read_exact);
   // No content involved: empty values and sizes need no store.
   const std::int64_t empty = docs.Create(J(R"({"name": "empty", "datas": false})")).at(0);
   EXPECT_EQ(docs.Browse({empty}).Read({"datas"})[0]["datas"], false);
   const Environment sizes = without.WithContext(J(R"({"bin_size": 1})"));
-  EXPECT_EQ(RecordSet(sizes, without.GetModel("test.binary.doc"), {id}).Read({"datas"})[0]["datas"], "1.00 bytes");
+  EXPECT_EQ(RecordSet(sizes, without.GetModel("test.binary.doc"), {id}).Read({"datas"})[0]["datas"],
+            "1.00 bytes");
 }
 
 TEST(BinaryFieldPg, AMissingFileReadsAsEmpty) {
   db::Connection connection = Database("binary_missing");
   core::FakeFileSystem fs;
   FileStore store("/filestore", fs);
-  const Environment env = Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
+  const Environment env =
+      Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
   RecordSet docs = RecordSet::Of(env, "test.binary.doc");
   const std::int64_t id = docs.Create(Value{{"datas", EncodeBinaryBase64("gone")}}).at(0);
   const std::string hex = Sha256Hex("gone");
   ASSERT_TRUE(fs.RemoveFile("/filestore/" + hex.substr(0, 2) + "/" + hex));
-  EXPECT_EQ(docs.Browse({id}).Read({"datas"})[0]["datas"], false) << "as Odoo's _file_read: logged, empty";
+  EXPECT_EQ(docs.Browse({id}).Read({"datas"})[0]["datas"], false)
+      << "as Odoo's _file_read: logged, empty";
 }
 
 TEST(BinaryFieldPg, GarbageCollectionKeepsEveryReferencedFile) {
@@ -316,11 +354,13 @@ TEST(BinaryFieldPg, GarbageCollectionKeepsEveryReferencedFile) {
   core::FakeFileSystem fs;
   fs.clock = &clock;
   FileStore store("/filestore", fs, {}, clock);
-  const Environment env = Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
+  const Environment env =
+      Environment(BinaryRegistry(), connection, kAdmin).Sudo().WithFileStore(store);
   RecordSet docs = RecordSet::Of(env, "test.binary.doc");
-  const auto ids = docs.Create(Value::array({Value{{"datas", EncodeBinaryBase64("kept")}, {"image", EncodeBinaryBase64("image")}},
-                                             Value{{"datas", EncodeBinaryBase64("unlinked")}},
-                                             Value{{"datas", EncodeBinaryBase64("overwritten")}}}));
+  const auto ids = docs.Create(Value::array(
+      {Value{{"datas", EncodeBinaryBase64("kept")}, {"image", EncodeBinaryBase64("image")}},
+       Value{{"datas", EncodeBinaryBase64("unlinked")}},
+       Value{{"datas", EncodeBinaryBase64("overwritten")}}}));
   docs.Browse({ids[1]}).Unlink();
   docs.Browse({ids[2]}).Write(Value{{"datas", EncodeBinaryBase64("new")}});
   const std::int64_t copy = docs.Browse({ids[0]}).Copy(Value(false)).at(0);
@@ -329,7 +369,8 @@ TEST(BinaryFieldPg, GarbageCollectionKeepsEveryReferencedFile) {
                                    Column(connection, ids[2])}));
   auto early = CollectFileStoreGarbage(env, store);
   ASSERT_TRUE(early) << early.error().message;
-  EXPECT_EQ(early->removed, 0u) << "written less than an hour ago: its transaction may still be open";
+  EXPECT_EQ(early->removed, 0u)
+      << "written less than an hour ago: its transaction may still be open";
   clock.Advance(2h);
   auto report = CollectFileStoreGarbage(env, store);
   ASSERT_TRUE(report) << report.error().message;

@@ -36,9 +36,9 @@ TEST(BinaryField, DecodesWhatPythonEncodes) {
 }
 
 TEST(BinaryField, RefusesAnythingElse) {
-  for (const char* bad : {"QQ", "QUJ", "Q", "Q===", "====", "==", "QQ=A", "QQ==QQ==", "QU!D",
-                          "QUJD-_==", "QUJD\x01", "12.50 Kb", "data:image/png;base64,QUJD", "QUJD=",
-                          "QU=D"}) {
+  for (const char* bad :
+       {"QQ", "QUJ", "Q", "Q===", "====", "==", "QQ=A", "QQ==QQ==", "QU!D", "QUJD-_==", "QUJD\x01",
+        "12.50 Kb", "data:image/png;base64,QUJD", "QUJD=", "QU=D"}) {
     EXPECT_FALSE(DecodeBinaryBase64(bad)) << bad;
     EXPECT_FALSE(DecodedBinarySize(bad)) << bad;
   }

@@ -105,7 +105,8 @@ core::Result<void> FileStore::Write(const FileReference& reference, std::string_
     if (auto made = file_system_.CreateDirectories(directory, kDirectoryMode); !made) return made;
   }
   // Temporary file in `directory`, fsync, rename (a failure removes it).
-  if (auto written = file_system_.WriteFileAtomic(PathOf(reference), std::string(content), kFileMode);
+  if (auto written =
+          file_system_.WriteFileAtomic(PathOf(reference), std::string(content), kFileMode);
       !written) {
     return written;
   }
@@ -118,7 +119,8 @@ core::Result<void> FileStore::Write(const FileReference& reference, std::string_
 
 core::Result<std::string> FileStore::Get(std::string_view text) const {
   const auto reference = FileReference::Parse(text);
-  if (!reference) return core::Fail(core::ErrorCode::kInvalidArgument, "malformed file store reference");
+  if (!reference)
+    return core::Fail(core::ErrorCode::kInvalidArgument, "malformed file store reference");
   const std::string path = PathOf(*reference);
   auto content = file_system_.ReadFile(path);
   if (!content) return content;
@@ -128,14 +130,16 @@ core::Result<std::string> FileStore::Get(std::string_view text) const {
                           " bytes, its reference says " + std::to_string(reference->size));
   }
   if (Sha256Hex(*content) != reference->sha256) {
-    return core::Fail(core::ErrorCode::kInternal, "file store: " + path + " does not match its SHA-256");
+    return core::Fail(core::ErrorCode::kInternal,
+                      "file store: " + path + " does not match its SHA-256");
   }
   return content;
 }
 
 core::Result<void> FileStore::Retain(std::string_view text) {
   const auto reference = FileReference::Parse(text);
-  if (!reference) return core::Fail(core::ErrorCode::kInvalidArgument, "malformed file store reference");
+  if (!reference)
+    return core::Fail(core::ErrorCode::kInvalidArgument, "malformed file store reference");
   std::shared_lock lock(removal_mutex_);
   return file_system_.TouchFile(PathOf(*reference));
 }
@@ -144,7 +148,8 @@ bool FileStore::Expired(std::int64_t modified_unix) const {
   return clock_.UnixSeconds() - modified_unix >= options_.garbage_grace.count();
 }
 
-core::Result<GarbageReport> FileStore::CollectGarbage(const std::set<std::string>& live_references) {
+core::Result<GarbageReport> FileStore::CollectGarbage(
+    const std::set<std::string>& live_references) {
   std::set<std::string> live;
   for (const std::string& text : live_references) {
     if (auto reference = FileReference::Parse(text)) live.insert(std::move(reference->sha256));
@@ -179,7 +184,8 @@ void FileStore::CollectShard(const std::string& shard, const std::set<std::strin
     const std::string path = directory + "/" + entry.name;
     const auto mark = entry.name.find(kTemporaryMark);
     const bool temporary = mark != std::string::npos && IsHashName(entry.name.substr(0, mark));
-    if (!temporary && !(IsHashName(entry.name) && entry.name.starts_with(shard))) continue;  // not ours
+    if (!temporary && !(IsHashName(entry.name) && entry.name.starts_with(shard)))
+      continue;  // not ours
     if (!temporary && live.contains(entry.name)) {
       ++report.kept;
       continue;

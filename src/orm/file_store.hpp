@@ -58,11 +58,11 @@ struct FileReference {
 };
 
 struct GarbageReport {
-  std::size_t kept = 0;        // referenced files
-  std::size_t young = 0;       // unreferenced, but written within the grace period
-  std::size_t removed = 0;     // unreferenced files removed
+  std::size_t kept = 0;                 // referenced files
+  std::size_t young = 0;                // unreferenced, but written within the grace period
+  std::size_t removed = 0;              // unreferenced files removed
   std::size_t temporaries_removed = 0;  // leftovers of interrupted writes
-  std::size_t failures = 0;    // files that could not be removed (logged)
+  std::size_t failures = 0;             // files that could not be removed (logged)
 };
 
 class FileStore {

@@ -7,11 +7,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sys/stat.h>
 #include <thread>
 
 #include "core/fake_file_system.hpp"
@@ -141,7 +141,7 @@ TEST(FileStore, RealDirectoryRoundTripAndPermissions) {
   const std::string path = dir.path() + "/filestore/t_x/" + hex.substr(0, 2) + "/" + hex;
   std::ifstream file(path, std::ios::binary);
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(file), {}), content);
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   EXPECT_EQ(*store.Get(*reference), content);
@@ -231,7 +231,8 @@ TEST(FileStore, GarbageCollectionKeepsLiveAndYoungFiles) {
   const std::string retained = *store.Put("retained");
   const std::string old_temporary = PathOf(dead) + ".tmp-0123456789ab";
   ASSERT_TRUE(fs.WriteFileAtomic(old_temporary, "half", 0600));
-  const std::string foreign = kRoot + "/" + FileReference::Parse(dead)->sha256.substr(0, 2) + "/notes.txt";
+  const std::string foreign =
+      kRoot + "/" + FileReference::Parse(dead)->sha256.substr(0, 2) + "/notes.txt";
   ASSERT_TRUE(fs.WriteFileAtomic(foreign, "not the store's", 0600));
   clock.Advance(59min);
   const std::string young = *store.Put("young");
@@ -265,9 +266,10 @@ TEST(FileStore, GarbageCollectionOnARealDirectory) {
   const std::string kept = *store.Put("kept");
   const std::string young = *store.Put("young");
   const std::string old = *store.Put("old");
-  const struct timespec two_hours_ago[2] = {{::time(nullptr) - 7200, 0}, {::time(nullptr) - 7200, 0}};
-  const std::string old_path =
-      dir.path() + "/" + FileReference::Parse(old)->sha256.substr(0, 2) + "/" + FileReference::Parse(old)->sha256;
+  const struct timespec two_hours_ago[2] = {{::time(nullptr) - 7200, 0},
+                                            {::time(nullptr) - 7200, 0}};
+  const std::string old_path = dir.path() + "/" + FileReference::Parse(old)->sha256.substr(0, 2) +
+                               "/" + FileReference::Parse(old)->sha256;
   ASSERT_EQ(::utimensat(AT_FDCWD, old_path.c_str(), two_hours_ago, 0), 0);
   auto report = store.CollectGarbage({kept});
   ASSERT_TRUE(report) << report.error().message;
