@@ -1,5 +1,6 @@
 // citadel serve: the cluster, the catalog, the demo tenant, the TLS edge, and
 // the signals that stop it or reload its certificate.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -22,6 +23,7 @@
 #include "http/local_certificate_authority.hpp"
 #include "platform/catalog_schema.hpp"
 #include "platform/tenant_service.hpp"
+#include "rpc/rpc_routes.hpp"
 #include "web/health_route.hpp"
 
 namespace citadel::cli {
@@ -157,6 +159,18 @@ int RunServe(const ServeCommand& command) {
     postgres_up.store(outcome.has_value());
     return outcome;
   });
+  // Declared after db_workers: hashing callbacks submit to it, so hashing
+  // drains first; db_workers.Shutdown() below runs before either is destroyed.
+  const std::size_t hash_threads =
+      config.hash_threads > 0 ? static_cast<std::size_t>(config.hash_threads)
+                              : std::max(1u, std::thread::hardware_concurrency());
+  core::PasswordHashingService hashing(config.pbkdf2_rounds, hash_threads,
+                                       static_cast<std::size_t>(config.hash_queue));
+  rpc::CredentialCache credentials;
+  auto tenant_directory = rpc::MakePlatformTenantDirectory(*tenants);
+  rpc::RpcServices rpc_services{*tenant_directory, (*installed)->registry, db_workers, hashing,
+                                credentials, rpc::RpcServiceOptions{config.list_db}};
+  rpc::AddRpcRoutes(router, rpc_services);
 
   int exit_code = 0;
   {

@@ -47,6 +47,14 @@ class TableReader {
     if (!v || v->size() > 4096) return Error(key, "a string");
     out = *v;
   }
+  void Boolean(const char* key, bool& out) {
+    claimed_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (!node) return;
+    auto v = node->value<bool>();
+    if (!v || !node->is_boolean()) return Error(key, "true or false");
+    out = *v;
+  }
   void Networks(const char* key, std::vector<IpNetwork>& out) {
     claimed_.insert(key);
     const toml::node* node = table_.get(key);
@@ -122,6 +130,7 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Integer("hash_threads", c.hash_threads, 0, 256);
     r.Integer("hash_queue", c.hash_queue, 1, 1'000'000);
     r.Integer("hsts_max_age_seconds", c.hsts_max_age_seconds, 15'552'000, 63'072'000);
+    r.Boolean("list_db", c.list_db);
     Merge(errors, r);
   }
   if (const toml::table* t = top.SubTable("database")) {

@@ -57,6 +57,9 @@ struct ServerConfig {
   int hash_threads = 0;     // 0: one per core
   int hash_queue = 256;
   int hsts_max_age_seconds = 31'536'000;
+  // Odoo's list_db: whether the API's db.list and db.db_exist answer. Off:
+  // anyone could otherwise probe for customers' names.
+  bool list_db = false;
   DatabaseConfig database;
   LimitsConfig limits;
 };

@@ -81,3 +81,19 @@ TEST(ConfigTest, HugeFloatWhereAnIntegerBelongsIsAnError) {
 
 }  // namespace
 }  // namespace citadel::core
+
+namespace citadel::core {
+namespace {
+
+TEST(ConfigTest, DatabaseListingIsOffUnlessTheOperatorTurnsItOn) {
+  EXPECT_FALSE(ServerConfig{}.list_db);
+  auto on = ParseConfigToml("[server]\nlist_db = true\n");
+  ASSERT_TRUE(on) << on.error().message;
+  EXPECT_TRUE(on->list_db);
+  auto wrong = ParseConfigToml("[server]\nlist_db = \"yes\"\n");
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().message.find("server.list_db: expected true or false"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace citadel::core

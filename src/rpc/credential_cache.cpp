@@ -1,0 +1,101 @@
+#include "rpc/credential_cache.hpp"
+
+#include <cstring>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "core/random.hpp"
+
+namespace citadel::rpc {
+namespace {
+
+std::array<unsigned char, 32> Sha256(std::string_view text) {
+  std::array<unsigned char, 32> out{};
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), out.data(), &length, EVP_sha256(), nullptr);
+  return out;
+}
+
+}  // namespace
+
+std::size_t CredentialCache::DigestHash::operator()(const Digest& d) const {
+  std::size_t h = 0;
+  std::memcpy(&h, d.data(), sizeof h);  // already uniformly random
+  return h;
+}
+
+CredentialCache::CredentialCache(std::size_t max_entries, std::chrono::seconds ttl,
+                                 const core::Clock& clock)
+    : max_entries_(max_entries == 0 ? 1 : max_entries),
+      ttl_(ttl),
+      clock_(clock),
+      mac_key_(core::RandomBytes(32)) {}
+
+CredentialCache::Digest CredentialCache::KeyFor(std::string_view tenant, std::int64_t uid,
+                                                std::string_view password) const {
+  // Length-prefixed parts, so ("ab", "c") and ("a", "bc") never collide.
+  std::string message;
+  message.reserve(tenant.size() + password.size() + 48);
+  const std::string uid_text = std::to_string(uid);
+  for (std::string_view part : {tenant, std::string_view(uid_text), password}) {
+    message += std::to_string(part.size());
+    message += ':';
+    message += part;
+  }
+  Digest out{};
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), mac_key_.data(), static_cast<int>(mac_key_.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), out.data(), &length);
+  OPENSSL_cleanse(message.data(), message.size());
+  return out;
+}
+
+void CredentialCache::Put(std::string_view tenant, std::int64_t uid, std::string_view password,
+                          std::string_view stored_hash) {
+  const Digest key = KeyFor(tenant, uid, password);
+  const Entry entry{Sha256(stored_hash), clock_.Now() + ttl_};
+  std::lock_guard lock(mutex_);
+  while (entries_.size() >= max_entries_ && !order_.empty()) {
+    entries_.erase(order_.front());
+    order_.pop_front();
+  }
+  // Stale keys (already forgotten or replaced) are trimmed as they age out.
+  if (order_.size() > 2 * max_entries_) {
+    std::deque<Digest> live;
+    for (const Digest& k : order_) {
+      if (entries_.count(k)) live.push_back(k);
+    }
+    order_.swap(live);
+  }
+  if (entries_.insert_or_assign(key, entry).second) order_.push_back(key);
+}
+
+bool CredentialCache::Matches(std::string_view tenant, std::int64_t uid, std::string_view password,
+                              std::string_view stored_hash) {
+  const Digest key = KeyFor(tenant, uid, password);
+  const Digest stored = Sha256(stored_hash);
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return false;
+  if (clock_.Now() >= it->second.expires ||
+      CRYPTO_memcmp(it->second.stored.data(), stored.data(), stored.size()) != 0) {
+    entries_.erase(it);
+    return false;
+  }
+  return true;
+}
+
+void CredentialCache::Forget(std::string_view tenant, std::int64_t uid, std::string_view password) {
+  const Digest key = KeyFor(tenant, uid, password);
+  std::lock_guard lock(mutex_);
+  entries_.erase(key);
+}
+
+std::size_t CredentialCache::size() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+}  // namespace citadel::rpc

@@ -1,0 +1,71 @@
+// CredentialCache: the (tenant, uid, password) checks that succeeded lately,
+// so that execute_kw, which carries the password on every call, does not pay
+// a 600,000-round PBKDF2 verification each time (Odoo's res.users.check keeps
+// an ormcache of (uid, passwd) for the same reason).
+//
+//   cache.Put("acme", 2, password, stored_hash);      // after a real Verify matched
+//   if (cache.Matches("acme", 2, password, stored_hash)) ...   // later calls
+//
+// What it holds: never a password. An entry is keyed by HMAC-SHA256 under a
+// random per-process key of (tenant, uid, password) and holds a SHA-256 of the
+// stored hash it was verified against. Matches() needs that stored hash, read
+// in the caller's own transaction, to be the same: any password change (a new
+// hash) makes the entry useless at once, on every server, with no message to
+// lose; Forget() drops it. A wrong password is never put.
+//
+// Bounded: at most `max_entries` (the oldest go first) and each lives `ttl`.
+// Thread-safe (one mutex; work under it is a hash-map lookup).
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.hpp"
+
+namespace citadel::rpc {
+
+class CredentialCache {
+ public:
+  explicit CredentialCache(std::size_t max_entries = 10'000,
+                           std::chrono::seconds ttl = std::chrono::seconds(60),
+                           const core::Clock& clock = core::SystemClock::Instance());
+
+  void Put(std::string_view tenant, std::int64_t uid, std::string_view password,
+           std::string_view stored_hash);
+  // True if this password was verified for this uid against this very stored
+  // hash within the ttl. An entry whose stored hash differs is dropped.
+  bool Matches(std::string_view tenant, std::int64_t uid, std::string_view password,
+               std::string_view stored_hash);
+  void Forget(std::string_view tenant, std::int64_t uid, std::string_view password);
+
+  std::size_t size() const;
+
+ private:
+  using Digest = std::array<unsigned char, 32>;
+  struct DigestHash {
+    std::size_t operator()(const Digest& d) const;
+  };
+  struct Entry {
+    Digest stored;
+    core::Clock::TimePoint expires;
+  };
+  Digest KeyFor(std::string_view tenant, std::int64_t uid, std::string_view password) const;
+
+  const std::size_t max_entries_;
+  const std::chrono::seconds ttl_;
+  const core::Clock& clock_;
+  const std::vector<unsigned char> mac_key_;
+  mutable std::mutex mutex_;
+  std::unordered_map<Digest, Entry, DigestHash> entries_;
+  std::deque<Digest> order_;  // insertion order, for eviction; may hold stale keys
+};
+
+}  // namespace citadel::rpc

@@ -1,0 +1,184 @@
+// The `object` service (odoo/service/model.py): execute_kw(db, uid, password,
+// model, method, args, kw=None) and execute(db, uid, password, model, method,
+// *args), each one CallModelMethod in one TransactionRunner transaction.
+//
+// Credentials on every call, as Odoo's security.check: the uid's stored hash
+// and active flag are read inside the call's own transaction, and the call
+// runs only if this password was verified against that very hash (the
+// CredentialCache). When it was not, the transaction is rolled back, the
+// password is verified on the hashing pool (a dummy verification when the
+// database or the user does not exist, or is archived, so all failures look
+// alike), and the call starts again on a db worker; a second miss (the hash
+// changed meanwhile) is AccessDenied. An empty password is refused at once.
+//
+// The argument shapes are checked as Python would bind them (Python's
+// TypeError texts), after the credential check, as in Odoo.
+#include <optional>
+
+#include "core/logger.hpp"
+#include "orm/environment.hpp"
+#include "orm/method_dispatch.hpp"
+#include "orm/transaction_runner.hpp"
+#include "rpc/python_signature.hpp"
+#include "rpc/rpc_services.hpp"
+#include "rpc/user_credentials.hpp"
+
+namespace citadel::rpc {
+namespace {
+
+using orm::Value;
+
+// The credentials were not in the cache: leave the transaction and verify.
+struct NeedsVerification {
+  std::string stored_hash;  // empty: no such active user (verify a dummy)
+};
+
+struct ObjectCall {
+  RpcCall call;
+  std::string db;
+  std::int64_t uid = 0;
+  std::string password;
+  bool verified = false;  // the hashing pool said yes once already
+};
+
+// What execute / execute_kw would bind, or the TypeError/UserError they raise.
+struct ModelCall {
+  std::string model;
+  std::string method;
+  Value args = Value::array();
+  Value kwargs = Value::object();
+};
+
+std::variant<ModelCall, RpcError> BindModelCall(const RpcCall& call) {
+  const Value& p = call.params;
+  const std::size_t given = p.size() - 1;  // Odoo calls execute*(db, uid, *params[3:])
+  ModelCall bound;
+  if (call.method == "execute_kw") {
+    PythonSignature sig{"execute_kw", {"db", "uid", "obj", "method", "args", "kw"}, 1};
+    if (auto error = sig.Check(given)) return *error;
+  } else if (call.method == "execute") {
+    PythonSignature sig{"execute", {"db", "uid", "obj", "method"}, 0, true};
+    if (auto error = sig.Check(given)) return *error;
+  } else {
+    return RpcError::Raised("builtins.NameError", "Method not available " + call.method);
+  }
+  if (!p[4].is_string()) {
+    return RpcError::TypeError("attribute name must be string, not '" + PythonTypeName(p[4]) + "'");
+  }
+  bound.method = p[4].get<std::string>();
+  if (call.method == "execute_kw") {
+    if (!p[5].is_array()) {
+      return RpcError::TypeError("odoo.service.model.execute() argument after * must be an iterable, not " +
+                                 PythonTypeName(p[5]));
+    }
+    bound.args = p[5];
+    if (p.size() > 6) {
+      const Value& kw = p[6];
+      if (kw.is_object()) {
+        bound.kwargs = kw;
+      } else if (!kw.is_null() && !(kw.is_boolean() && !kw.get<bool>()) && !(kw.is_array() && kw.empty())) {
+        return RpcError::TypeError("odoo.service.model.execute() argument after ** must be a mapping, not " +
+                                   PythonTypeName(kw));
+      }
+    }
+  } else {
+    bound.args = Value(p.begin() + 5, p.end());
+  }
+  // env.get(obj) of something that is not a model name is None in Odoo.
+  bound.model = p[3].is_string() ? p[3].get<std::string>() : p[3].dump();
+  return bound;
+}
+
+void Run(RpcServices& services, std::shared_ptr<ObjectCall> state, RpcDone done);
+
+// On a hashing thread: the verdict, then back to a db worker.
+void Verify(RpcServices& services, std::shared_ptr<ObjectCall> state, std::string stored_hash,
+            RpcDone done) {
+  const bool known = !stored_hash.empty();
+  auto on_verified = [&services, state, stored_hash, known, done](core::VerifyOutcome outcome) {
+    if (!known || !outcome.matches) {
+      core::Log().Info("RPC credentials refused", {{"request_id", state->call.request_id}});
+      return done(RpcError::AccessDenied());
+    }
+    services.credentials.Put(state->db, state->uid, state->password, stored_hash);
+    state->verified = true;
+    if (!services.db_workers.Submit([&services, state, done] { Run(services, state, done); })) {
+      done(RpcError::Busy());
+    }
+  };
+  if (!services.hashing.Verify(state->password, std::move(stored_hash), std::move(on_verified))) {
+    done(RpcError::Busy());
+  }
+}
+
+// The call in its transaction on a pooled connection, returned before the
+// caller goes on; nullopt outcome with `detour` set when it must verify.
+RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
+                            std::optional<NeedsVerification>& detour) {
+  auto connection = services.tenants.Acquire(state.db);
+  if (!connection) {
+    core::Log().Error("execute_kw: no connection to the tenant",
+                      {{"request_id", state.call.request_id}, {"error", connection.error().message}});
+    return connection.error().code == core::ErrorCode::kResourceExhausted
+               ? RpcError::Busy()
+               : RpcError::Internal(state.call.request_id);
+  }
+  const std::string where = state.call.service + "." + state.call.method;
+  try {
+    orm::TransactionRunner runner(**connection, services.registry);
+    return runner.Run([&]() -> RpcOutcome {
+      auto user = FindUserById(**connection, state.uid);
+      if (!user) throw orm::DatabaseError(user.error());
+      const bool usable = *user && (*user)->active && !(*user)->hash.empty();
+      if (!usable ||
+          !services.credentials.Matches(state.db, state.uid, state.password, (*user)->hash)) {
+        throw NeedsVerification{usable ? (*user)->hash : std::string()};
+      }
+      auto bound = BindModelCall(state.call);
+      if (auto* error = std::get_if<RpcError>(&bound)) return *error;
+      const ModelCall& model_call = std::get<ModelCall>(bound);
+      const orm::Environment env(services.registry, **connection, state.uid);
+      return orm::CallModelMethod(env, model_call.model, model_call.method, model_call.args,
+                                  model_call.kwargs);
+    });
+  } catch (const NeedsVerification& needs) {
+    detour = needs;
+    return RpcError::AccessDenied();
+  } catch (...) {
+    return RpcErrorFromException(std::current_exception(), state.call.request_id, where);
+  }
+}
+
+// On a db worker: the call, or the detour to Verify.
+void Run(RpcServices& services, std::shared_ptr<ObjectCall> state, RpcDone done) {
+  if (!services.tenants.IsLive(state->db)) {
+    if (state->verified) return done(RpcError::AccessDenied());  // dropped meanwhile
+    return Verify(services, state, "", std::move(done));
+  }
+  std::optional<NeedsVerification> detour;
+  RpcOutcome outcome = RunInTransaction(services, *state, detour);
+  if (!detour) return done(std::move(outcome));
+  if (state->verified) return done(RpcError::AccessDenied());  // the hash changed meanwhile
+  Verify(services, state, std::move(detour->stored_hash), std::move(done));
+}
+
+}  // namespace
+
+void DispatchObject(RpcServices& services, RpcCall call, RpcDone done) {
+  const Value& p = call.params;
+  if (p.size() < 3) return done(RpcError::Raised("builtins.IndexError", "tuple index out of range"));
+  auto uid = PythonInt(p[1]);
+  if (auto* error = std::get_if<RpcError>(&uid)) return done(*error);
+  // Odoo: an empty password is refused before anything is read.
+  if (!p[2].is_string() || p[2].get_ref<const std::string&>().empty()) {
+    return done(RpcError::AccessDenied());
+  }
+  auto state = std::make_shared<ObjectCall>();
+  state->db = p[0].is_string() ? p[0].get<std::string>() : std::string();
+  state->uid = std::get<std::int64_t>(uid);
+  state->password = p[2].get<std::string>();
+  state->call = std::move(call);
+  Run(services, std::move(state), std::move(done));
+}
+
+}  // namespace citadel::rpc

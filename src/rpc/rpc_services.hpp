@@ -1,0 +1,74 @@
+// The Odoo services behind /xmlrpc and /jsonrpc — common, object, db — and the
+// one dispatcher that maps (service, method) to them, as Odoo 18's
+// odoo.http.dispatch_rpc does for every transport:
+//
+//   RpcServices services{directory, registry, db_workers, hashing, cache, {}};
+//   DispatchRpc(services, {"object", "execute_kw", params, request_id}, done);
+//
+// Unknown service: Python's KeyError(service). Unknown method: common raises
+// Exception("Method not found: m"), db KeyError("Method not found: m"),
+// object NameError("Method not available m") (after the credential check, as
+// Odoo). Each service's file says what its methods do.
+//
+// Threads: DispatchRpc blocks (catalog, PostgreSQL): call it on a db worker.
+// A password verification is handed to the hashing pool and the call goes on
+// from there (back on a db worker for execute_kw), so `done` may be called on
+// any of those threads, exactly once, and must not throw. When a pool is full,
+// done gets RpcError::Busy. Everything RpcServices refers to must outlive
+// every call in flight (the server stops accepting requests and drains the
+// pools before destroying them).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "core/bounded_worker_pool.hpp"
+#include "core/password_hashing_service.hpp"
+#include "orm/registry.hpp"
+#include "orm/value.hpp"
+#include "rpc/credential_cache.hpp"
+#include "rpc/rpc_error.hpp"
+#include "rpc/tenant_directory.hpp"
+
+namespace citadel::rpc {
+
+struct RpcServiceOptions {
+  // Odoo's list_db: db.list and db.db_exist answer only when true. Off by
+  // default: anyone could otherwise probe for customers' names.
+  bool list_db = false;
+};
+
+struct RpcServices {
+  TenantDirectory& tenants;
+  std::shared_ptr<const orm::Registry> registry;
+  core::BoundedWorkerPool& db_workers;
+  core::PasswordHashingService& hashing;
+  CredentialCache& credentials;
+  RpcServiceOptions options;
+};
+
+struct RpcCall {
+  std::string service;  // "common", "object", "db"
+  std::string method;
+  orm::Value params = orm::Value::array();  // positional arguments
+  std::string request_id;                   // for logs and internal-error texts
+};
+
+using RpcOutcome = std::variant<orm::Value, RpcError>;
+using RpcDone = std::function<void(RpcOutcome)>;
+
+void DispatchRpc(RpcServices& services, RpcCall call, RpcDone done);
+
+// Each service; DispatchRpc picks one by name.
+void DispatchCommon(RpcServices& services, RpcCall call, RpcDone done);
+void DispatchObject(RpcServices& services, RpcCall call, RpcDone done);
+void DispatchDb(RpcServices& services, RpcCall call, RpcDone done);
+
+// Odoo 18's version dictionary (release.py): clients check it.
+orm::Value OdooVersionInfo();
+inline constexpr const char* kOdooServerVersion = "18.0";
+
+}  // namespace citadel::rpc

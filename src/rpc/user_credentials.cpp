@@ -1,0 +1,38 @@
+#include "rpc/user_credentials.hpp"
+
+namespace citadel::rpc {
+namespace {
+
+std::optional<StoredCredential> FirstRow(const db::QueryResult& result) {
+  if (result.empty()) return std::nullopt;
+  StoredCredential credential;
+  credential.uid = std::stoll(result.Text(0, "id"));
+  credential.hash = result.Text(0, "password");
+  credential.active = result.Text(0, "active") == "t";
+  return credential;
+}
+
+}  // namespace
+
+core::Result<std::optional<StoredCredential>> FindActiveUserByLogin(db::Connection& connection,
+                                                                    std::string_view login) {
+  // A NUL cannot be sent as a text parameter (libpq would cut the login
+  // short): no login holds one, so no user has it.
+  if (login.find('\0') != std::string_view::npos) return std::optional<StoredCredential>();
+  auto result = connection.Execute(
+      "SELECT id, COALESCE(password, '') AS password, active FROM res_users "
+      "WHERE login = $1 AND active ORDER BY id LIMIT 1",
+      login);
+  if (!result) return core::Unexpected(result.error());
+  return FirstRow(*result);
+}
+
+core::Result<std::optional<StoredCredential>> FindUserById(db::Connection& connection,
+                                                           std::int64_t uid) {
+  auto result = connection.Execute(
+      "SELECT id, COALESCE(password, '') AS password, active FROM res_users WHERE id = $1", uid);
+  if (!result) return core::Unexpected(result.error());
+  return FirstRow(*result);
+}
+
+}  // namespace citadel::rpc

@@ -1,0 +1,34 @@
+// The stored credentials of a tenant's users, read as Odoo's res.users does
+// for a login (odoo/addons/base/models/res_users.py _login, check,
+// _check_credentials): fixed SQL with bound parameters, because the password
+// field is write-only to the ORM and these reads happen before there is a
+// user to run the ORM as. Never returns or logs anything but the stored hash.
+//
+// Blocks on PostgreSQL; the connection is the caller's (inside its
+// transaction, when it has one). Thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "db/connection.hpp"
+
+namespace citadel::rpc {
+
+struct StoredCredential {
+  std::int64_t uid = 0;
+  std::string hash;  // passlib's $pbkdf2-sha512$...; empty when none is set
+  bool active = false;
+};
+
+// The active user with this exact login (Odoo's _get_login_domain), if any.
+core::Result<std::optional<StoredCredential>> FindActiveUserByLogin(db::Connection& connection,
+                                                                    std::string_view login);
+// The user with this id, active or not.
+core::Result<std::optional<StoredCredential>> FindUserById(db::Connection& connection,
+                                                           std::int64_t uid);
+
+}  // namespace citadel::rpc
