@@ -113,5 +113,17 @@ TEST_F(RpcServicesTest, DbServiceIsClosedUnlessListingIsOn) {
   EXPECT_EQ(Error("db", "drop", Value::array({"admin", "acme"})).message, "Access Denied");
 }
 
+// A full hashing queue answers "server busy" at once instead of waiting.
+TEST_F(RpcServicesTest, AFullHashingPoolAnswersBusy) {
+  core::PasswordHashingService full(1000, 1, /*max_queued=*/0);
+  RpcServices services{tenants_, nullptr, workers_, full, cache_, {}};
+  std::promise<RpcOutcome> promise;
+  DispatchRpc(services, RpcCall{"common", "login", Value::parse(R"(["nowhere", "admin", "pw"])"), "r2"},
+              [&promise](RpcOutcome outcome) { promise.set_value(std::move(outcome)); });
+  const RpcError error = std::get<RpcError>(promise.get_future().get());
+  EXPECT_EQ(error.kind, RpcError::Kind::kBusy);
+  EXPECT_EQ(error.message, "server busy");
+}
+
 }  // namespace
 }  // namespace citadel::rpc
