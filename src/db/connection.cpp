@@ -18,7 +18,8 @@ Connection::Connection(Connection&& other) noexcept
     : conn_(std::exchange(other.conn_, nullptr)),
       broken_(std::exchange(other.broken_, false)),
       statements_(std::move(other.statements_)),
-      statements_sent_(std::exchange(other.statements_sent_, 0)) {
+      statements_sent_(std::exchange(other.statements_sent_, 0)),
+      observer_(std::move(other.observer_)) {
   other.statements_.Clear();
 }
 
@@ -30,6 +31,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     statements_ = std::move(other.statements_);
     other.statements_.Clear();
     statements_sent_ = std::exchange(other.statements_sent_, 0);
+    observer_ = std::move(other.observer_);
   }
   return *this;
 }
@@ -81,6 +83,7 @@ core::Result<QueryResult> Connection::ExecuteParams(SqlText sql, std::span<const
 
 core::Result<QueryResult> Connection::Run(const std::string& text, std::span<const Param> params) {
   ++statements_sent_;
+  if (observer_) observer_(text, params);
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -110,6 +113,7 @@ core::Result<QueryResult> Connection::ExecuteUtility(const UtilityStatement& sta
   if (conn_ == nullptr) return core::Fail(core::ErrorCode::kUnavailable, "not connected");
   // PQexecParams with no parameters still refuses multi-statement strings.
   ++statements_sent_;
+  if (observer_) observer_(statement.text(), {});
   pg_result* result =
       PQexecParams(conn_, statement.text().c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
   return Finish(result);

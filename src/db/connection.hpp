@@ -15,6 +15,7 @@
 #include <concepts>
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -89,6 +90,12 @@ class Connection {
   // failed ones): what benchmarks and tests count round trips with.
   std::uint64_t statements_sent() const { return statements_sent_; }
 
+  // Sees every statement this connection sends (text and parameters), for
+  // benchmarks that replay an ORM call's exact SQL and for tests; empty by
+  // default. Parameters may hold secrets: an observer must not log them.
+  using StatementObserver = std::function<void(const std::string& text, std::span<const Param> params)>;
+  void SetStatementObserver(StatementObserver observer) { observer_ = std::move(observer); }
+
   // The server process serving this connection (pg_backend_pid), 0 if none.
   int BackendPid() const;
 
@@ -108,6 +115,7 @@ class Connection {
   bool broken_ = false;
   PreparedStatementCache statements_;
   std::uint64_t statements_sent_ = 0;
+  StatementObserver observer_;
 };
 
 }  // namespace citadel::db
