@@ -11,6 +11,7 @@
 #include <string>
 
 #include "orm/registry.hpp"
+#include "orm/field_path.hpp"
 
 namespace citadel::orm {
 namespace {
@@ -29,17 +30,6 @@ std::string Where(const Field& field) {
   return "module " + field.module() + ", model " + field.model().name() + ", field " + field.name();
 }
 
-std::deque<std::string> SplitPath(const std::string& path) {
-  std::deque<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const auto dot = path.find('.', start);
-    parts.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-    if (dot == std::string::npos) return parts;
-    start = dot + 1;
-  }
-}
-
 std::string JoinPath(const std::vector<const Field*>& fields) {
   std::string out;
   for (const Field* f : fields) out += (out.empty() ? "" : ".") + f->name();
@@ -55,7 +45,7 @@ core::Result<void> RegistryBuilder::ResolveRelated(Registry& registry) {
     if (field.def_.related.empty() || !field.related_path_.empty()) return {};
     const std::string where = Where(field);
     if (depth > kMaxHops) return Fail(ErrorCode::kInvalidArgument, where + ": related fields nest too deep (a cycle?)");
-    const std::deque<std::string> parts = SplitPath(field.def_.related);
+    const std::deque<std::string> parts = SplitFieldPath(field.def_.related);
     const Model* current = field.model_;
     std::vector<const Field*> path;
     for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -120,7 +110,7 @@ core::Result<void> RegistryBuilder::ResolveDependencies(Registry& registry) {
   auto expand = [&](const Field& field, std::vector<Path>& out) -> core::Result<void> {
     const std::string where = Where(field);
     std::vector<Pending> todo;
-    for (const auto& dependency : field.dependencies_) todo.push_back({SplitPath(dependency), &field.model(), {}, 0});
+    for (const auto& dependency : field.dependencies_) todo.push_back({SplitFieldPath(dependency), &field.model(), {}, 0});
     while (!todo.empty()) {
       Pending item = std::move(todo.back());
       todo.pop_back();
@@ -143,7 +133,7 @@ core::Result<void> RegistryBuilder::ResolveDependencies(Registry& registry) {
         if (!step->def_.compute.empty() && !step->stored() && !IsX2many(step->type()) && step != &field) {
           // Its value changes when its own dependencies do.
           for (const auto& dependency : step->dependencies_) {
-            todo.push_back({SplitPath(dependency), item.model, item.done, item.hops + 1});
+            todo.push_back({SplitFieldPath(dependency), item.model, item.done, item.hops + 1});
           }
           finished = false;
           break;
@@ -183,7 +173,7 @@ core::Result<void> RegistryBuilder::ResolveDependencies(Registry& registry) {
       Field& field = *field_ptr;
       if (!field.computed()) continue;
       for (const auto& dependency : field.dependencies_) {
-        if (!field.stored() && SplitPath(dependency).front() == field.name()) {
+        if (!field.stored() && SplitFieldPath(dependency).front() == field.name()) {
           return Fail(ErrorCode::kInvalidArgument, Where(field) + ": a non-stored computed field cannot depend on itself");
         }
       }

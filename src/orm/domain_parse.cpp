@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "orm/domain_internal.hpp"
+#include "orm/field_path.hpp"
 #include "orm/errors.hpp"
 
 namespace citadel::orm {
@@ -42,17 +43,6 @@ constexpr std::size_t kMaxListItems = 3 * kMaxDomainTerms;
 constexpr int kMaxRelatedHops = 8;
 
 [[noreturn]] void FailDomain(const std::string& why) { throw ValidationError("Invalid domain: " + why); }
-
-std::deque<std::string> SplitPath(const std::string& path) {
-  std::deque<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const auto dot = path.find('.', start);
-    parts.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-    if (dot == std::string::npos) return parts;
-    start = dot + 1;
-  }
-}
 
 // Where the parse stands in a list: the node built so far and how deep it is
 // counted in the client's own nesting ('&' inside '&' counts once).
@@ -160,7 +150,7 @@ DomainNode Parser::Condition(const Model& model, const Value& term, const std::s
   // and non-stored related fields replaced by what they stand for.
   std::vector<const Field*> steps;
   const Model* current = &model;
-  std::deque<std::string> segments = SplitPath(term[0].get<std::string>());
+  std::deque<std::string> segments = SplitFieldPath(term[0].get<std::string>());
   const Field* last = nullptr;
   int related_hops = 0;
   while (!segments.empty()) {
@@ -170,7 +160,7 @@ DomainNode Parser::Condition(const Model& model, const Value& term, const std::s
     if (!field) throw ValidationError("Invalid field " + current->name() + "." + segment + " in leaf " + text);
     if (!field->def().related.empty() && !field->stored()) {  // no column of its own: search its path
       if (++related_hops > kMaxRelatedHops) FailTerm(text, "related fields nest too deep");
-      auto related = SplitPath(field->def().related);
+      auto related = SplitFieldPath(field->def().related);
       segments.insert(segments.begin(), related.begin(), related.end());
       continue;
     }

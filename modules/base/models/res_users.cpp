@@ -11,6 +11,8 @@
 #include "modules/base/models/base_models.hpp"
 #include "modules/base/models/field_builder.hpp"
 #include "modules/base/models/user_hooks.hpp"
+#include "modules/base/models/user_password.hpp"
+#include "core/password_hasher.hpp"
 #include "orm/access_guard.hpp"
 
 namespace citadel::modules::base {
@@ -62,6 +64,7 @@ orm::ModelDef ResUsersDef() {
       {"login_key", "UNIQUE (login)", "You can not have two users with the same login!"},
   };
   AddUserHooks(def);
+  AddPasswordHashing(def, core::kDefaultPbkdf2Rounds);
   return def;
 }
 

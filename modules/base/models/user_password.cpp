@@ -1,0 +1,40 @@
+#include "modules/base/models/user_password.hpp"
+
+#include <string>
+
+#include "core/password_hasher.hpp"
+#include "orm/environment.hpp"
+#include "orm/record_set.hpp"
+
+namespace citadel::modules::base {
+namespace {
+
+// Stores the hash of `password` (NULL for an empty one: nobody can log in
+// with it) with fixed SQL: an ORM write of `password` would come back here.
+void StoreHashes(const orm::RecordSet& users, const orm::Value& password, std::uint32_t rounds) {
+  const bool empty = !password.is_string() || password.get_ref<const std::string&>().empty();
+  const core::PasswordHasher hasher(rounds);
+  for (const std::int64_t id : users.ids()) {
+    // A fresh salt per user, even when several get the same password.
+    const db::Param hash = empty ? db::Param() : db::Param(hasher.Hash(password.get_ref<const std::string&>()));
+    auto stored = users.env().connection().Execute("UPDATE res_users SET password = $1 WHERE id = $2", hash, id);
+    if (!stored) throw orm::DatabaseError(stored.error());
+  }
+}
+
+}  // namespace
+
+void AddPasswordHashing(orm::ModelDef& users_def, std::uint32_t rounds) {
+  users_def.after_create.push_back([rounds](const orm::RecordSet& created, const orm::Value& vals_list) {
+    const auto& ids = created.ids();
+    for (std::size_t i = 0; i < ids.size() && i < vals_list.size(); ++i) {
+      if (!vals_list[i].is_object() || !vals_list[i].contains("password")) continue;
+      StoreHashes(created.Browse({ids[i]}), vals_list[i]["password"], rounds);
+    }
+  });
+  users_def.after_write.push_back([rounds](const orm::RecordSet& records, const orm::Value& vals) {
+    if (vals.is_object() && vals.contains("password")) StoreHashes(records, vals["password"], rounds);
+  });
+}
+
+}  // namespace citadel::modules::base
