@@ -13,7 +13,11 @@ namespace {
 
 constexpr std::int64_t kSuperuser = 1;  // base.user_root, Odoo's SUPERUSER_ID
 
-// Sets base.user_admin's login and hash in the tenant's transaction.
+// Sets base.user_admin's login and hash in the tenant's transaction. The
+// hash was computed by the platform from the admin password (and is all the
+// catalog ever kept), so it is stored as it is, with fixed SQL: writing it to
+// res.users.password through the ORM would hash it again (base hashes what
+// clients write there).
 core::Result<void> SetAdmin(const InstalledModuleSet& installed, db::Connection& tenant_db,
                             const platform::CreateTenantRequest& request, std::string_view hash) {
   auto admin = tenant_db.Execute(
@@ -28,10 +32,12 @@ core::Result<void> SetAdmin(const InstalledModuleSet& installed, db::Connection&
     const orm::Environment env = orm::Environment(installed.registry, tenant_db, kSuperuser).Sudo();
     orm::RecordSet::Of(env, "res.users")
         .Browse({id})
-        .Write({{"login", request.admin_login}, {"password", std::string(hash)}});
+        .Write({{"login", request.admin_login}});
   } catch (const std::exception& e) {
     return core::Fail(core::ErrorCode::kInternal, std::string("setting the admin user: ") + e.what());
   }
+  auto stored = tenant_db.Execute("UPDATE res_users SET password = $1 WHERE id = $2", std::string(hash), id);
+  if (!stored) return core::Unexpected(stored.error());
   return {};
 }
 

@@ -58,10 +58,11 @@ TEST(FileStore, Sha256OfKnownText) {
 TEST(FileStore, RoundTripKeepsEveryByte) {
   core::FakeFileSystem fs;
   FileStore store(kRoot, fs);
-  const std::string content("zero\0bytes\xff\x80 kept", 20);
+  constexpr char kBytes[] = "zero\0bytes\xff\x80 kept";
+  const std::string content(kBytes, sizeof(kBytes) - 1);  // 17 bytes, the NUL inside included
   auto reference = store.Put(content);
   ASSERT_TRUE(reference) << reference.error().message;
-  EXPECT_EQ(*reference, "sha256:" + Sha256Hex(content) + ":20");
+  EXPECT_EQ(*reference, "sha256:" + Sha256Hex(content) + ":17");
   EXPECT_EQ(*fs.ReadFile(PathOf(*reference)), content) << "stored under <root>/<2 hex>/<sha256>";
   EXPECT_EQ(fs.ModeOf(PathOf(*reference)), 0600);
   auto read = store.Get(*reference);
