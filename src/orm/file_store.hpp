@@ -38,6 +38,7 @@
 #include "core/clock.hpp"
 #include "core/file_system.hpp"
 #include "core/result.hpp"
+#include "core/sha256.hpp"
 
 namespace citadel::orm {
 
@@ -121,7 +122,7 @@ class FileStore {
   mutable std::shared_mutex removal_mutex_;
 };
 
-// SHA-256 of `content` as 64 lowercase hex digits.
-std::string Sha256Hex(std::string_view content);
+// SHA-256 of `content` as 64 lowercase hex digits (core/sha256.hpp).
+using core::Sha256Hex;
 
 }  // namespace citadel::orm

@@ -30,6 +30,21 @@ const std::vector<Migration>& Migrations() {
         // Unique among live tenants only: a dropped tenant's record stays, and
         // its name may be taken again.
         "CREATE UNIQUE INDEX tenants_live_name ON tenants (name) WHERE state <> 'dropped'"}},
+      {2,
+       {// Web sessions (platform/web_session_store.hpp). The session id itself
+        // is never stored, only its SHA-256: a copy of the catalog opens no
+        // session. The fingerprint is the SHA-256 of the user's stored
+        // password hash at sign-in, so a new password ends every session.
+        "CREATE TABLE web_sessions ("
+        "  id_hash text PRIMARY KEY,"
+        "  tenant_id bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,"
+        "  uid bigint NOT NULL,"
+        "  credential_fingerprint text NOT NULL,"
+        "  created_at timestamptz NOT NULL DEFAULT now(),"
+        "  last_seen_at timestamptz NOT NULL DEFAULT now(),"
+        "  expires_at timestamptz NOT NULL)",
+        "CREATE INDEX web_sessions_user ON web_sessions (tenant_id, uid)",
+        "CREATE INDEX web_sessions_expiry ON web_sessions (expires_at)"}},
   };
   return migrations;
 }

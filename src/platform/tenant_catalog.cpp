@@ -54,8 +54,14 @@ core::Result<void> SetState(db::Connection& catalog, std::int64_t id, std::strin
 }
 
 core::Result<void> MarkDropped(db::Connection& catalog, std::int64_t id) {
-  return Done(catalog.Execute(
-      "UPDATE tenants SET state = 'dropped', dropped_at = now() WHERE id = $1", id));
+  if (auto r = Done(catalog.Execute(
+          "UPDATE tenants SET state = 'dropped', dropped_at = now() WHERE id = $1", id));
+      !r) {
+    return r;
+  }
+  // A dropped tenant's sessions could open nothing (lookups want a live
+  // tenant); they go now rather than with the expiry sweep.
+  return Done(catalog.Execute("DELETE FROM web_sessions WHERE tenant_id = $1", id));
 }
 
 core::Result<void> Erase(db::Connection& catalog, std::int64_t id) {

@@ -227,6 +227,10 @@ core::Result<std::string> TenantService::AdminPasswordHash(std::string_view name
   return tenant_catalog::AdminPasswordHash(**catalog, name);
 }
 
+core::Result<db::PooledConnection> TenantService::AcquireCatalog() {
+  return admin_pools_->Acquire(kCatalogDatabase);
+}
+
 core::Result<void> TenantService::CatalogHealthy() {
   auto catalog = admin_pools_->Acquire(kCatalogDatabase);
   if (!catalog) return core::Unexpected(catalog.error());

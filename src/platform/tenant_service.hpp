@@ -110,6 +110,10 @@ class TenantService {
   // The PBKDF2 hash stored for the first admin (for the ORM's first user).
   core::Result<std::string> AdminPasswordHash(std::string_view name);
 
+  // A pooled connection to the catalog database as the provisioning role,
+  // for the platform's other catalog tables (web_session_store.hpp).
+  core::Result<db::PooledConnection> AcquireCatalog();
+
   // The catalog answers a trivial query (for /web/health).
   core::Result<void> CatalogHealthy();
 
