@@ -2,16 +2,10 @@
 // authenticate, set_loglevel.
 //
 // login/authenticate answer a uid or False and never say which part was
-// wrong: an unknown database, an unknown or archived login, an empty or wrong
-// password all answer False, and each costs one PBKDF2 verification at the
-// configured rounds (against a dummy when there is no stored hash), so timing
-// tells them apart no better than the answer does. The verification runs on
-// the hashing pool; a success also primes the credential cache, so the
-// client's first execute_kw does not verify again.
-#include "core/logger.hpp"
+// wrong (login_check.hpp says how every failure looks and costs the same).
+#include "rpc/login_check.hpp"
 #include "rpc/python_signature.hpp"
 #include "rpc/rpc_services.hpp"
-#include "rpc/user_credentials.hpp"
 
 namespace citadel::rpc {
 namespace {
@@ -29,42 +23,12 @@ bool Truthy(const Value& v) {
 std::string TextOr(const Value& v) { return v.is_string() ? v.get<std::string>() : std::string(); }
 
 void Authenticate(RpcServices& services, const RpcCall& call, RpcDone done) {
-  const std::string db = TextOr(call.params[0]);
-  const std::string login = TextOr(call.params[1]);
-  std::string password = TextOr(call.params[2]);
-  std::optional<StoredCredential> user;
-  if (!db.empty() && !login.empty() && !password.empty() && services.tenants.IsLive(db)) {
-    auto connection = services.tenants.Acquire(db);
-    if (!connection) {
-      core::Log().Error("authenticate: no connection to the tenant",
-                        {{"request_id", call.request_id}, {"error", connection.error().message}});
-      return done(connection.error().code == core::ErrorCode::kResourceExhausted
-                      ? RpcError::Busy()
-                      : RpcError::Internal(call.request_id));
-    }
-    auto found = FindActiveUserByLogin(**connection, login);
-    if (!found) {
-      core::Log().Error("authenticate: reading the user failed",
-                        {{"request_id", call.request_id}, {"error", found.error().message}});
-      return done(RpcError::Internal(call.request_id));
-    }
-    user = std::move(*found);
-  }
-  const std::string stored = user ? user->hash : std::string();
-  CredentialCache& cache = services.credentials;
-  auto on_verified = [done, user, db, password, &cache,
-                      request_id = call.request_id](core::VerifyOutcome outcome) mutable {
-    if (user && outcome.matches && !password.empty()) {
-      cache.Put(db, user->uid, password, user->hash);
-      done(Value(user->uid));
-    } else {
-      core::Log().Info("login failed", {{"request_id", request_id}});
-      done(Value(false));
-    }
-  };
-  if (!services.hashing.Verify(std::move(password), stored, std::move(on_verified))) {
-    done(RpcError::Busy());
-  }
+  CheckLogin(services, TextOr(call.params[0]), TextOr(call.params[1]), TextOr(call.params[2]),
+             call.request_id, [done](LoginOutcome outcome) {
+               if (auto* error = std::get_if<RpcError>(&outcome)) return done(*error);
+               const auto& user = std::get<std::optional<StoredCredential>>(outcome);
+               done(user ? Value(user->uid) : Value(false));
+             });
 }
 
 }  // namespace

@@ -54,6 +54,16 @@ RpcError RpcError::Internal(std::string_view request_id) {
   return error;
 }
 
+RpcError RpcError::SessionExpired() {
+  return Raised("odoo.http.SessionExpiredException", "Session expired");
+}
+
+RpcError RpcError::NotFound() {
+  return Raised("werkzeug.exceptions.NotFound",
+                "404 Not Found: The requested URL was not found on the server. If you entered the URL "
+                "manually please check your spelling and try again.");
+}
+
 RpcError RpcError::Busy() {
   RpcError error = Raised("builtins.Exception", "server busy");
   error.kind = Kind::kBusy;

@@ -44,6 +44,11 @@ struct RpcError {
   static RpcError TypeError(std::string message);
   static RpcError Internal(std::string_view request_id);
   static RpcError Busy();
+  // odoo.http.SessionExpiredException("Session expired"): a web route that
+  // needs a user got no live session. JSON answers it with code 100.
+  static RpcError SessionExpired();
+  // werkzeug's NotFound: JSON answers it with code 404 "404: Not Found".
+  static RpcError NotFound();
 };
 
 // The RpcError for an exception caught at the entry point: orm's typed

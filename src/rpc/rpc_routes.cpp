@@ -1,10 +1,8 @@
 #include "rpc/rpc_routes.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <memory>
 
-#include "rpc/jsonrpc_codec.hpp"
+#include "rpc/json_route.hpp"
 #include "rpc/python_signature.hpp"
 #include "rpc/xmlrpc_codec.hpp"
 
@@ -16,7 +14,6 @@ using orm::Value;
 enum class FaultStyle { kInt, kString };
 
 constexpr const char* kXmlType = "text/xml; charset=utf-8";
-constexpr const char* kJsonType = "application/json; charset=utf-8";
 
 http::Response Plain(int status, std::string body) {
   http::Response response;
@@ -51,18 +48,6 @@ http::Response XmlAnswer(FaultStyle style, const RpcOutcome& outcome) {
   return response;
 }
 
-http::Response JsonAnswer(const Value& id, const RpcOutcome& outcome) {
-  http::Response response;
-  response.content_type = kJsonType;
-  if (const auto* error = std::get_if<RpcError>(&outcome)) {
-    if (error->kind == RpcError::Kind::kBusy) response.status = 503;
-    response.body = SerializeJsonRpcError(id, JsonRpcErrorDataFor(*error));
-  } else {
-    response.body = SerializeJsonRpcResult(id, std::get<Value>(outcome));
-  }
-  return response;
-}
-
 // The one path segment after `prefix`, or "" when there is none or more.
 std::string ServiceName(const std::string& path, std::string_view prefix) {
   if (!path.starts_with(prefix)) return {};
@@ -93,15 +78,6 @@ void AddXmlRpcRoute(http::Router& router, RpcServices& services, std::string pre
       http::RouteOptions{kRpcBodyBytes});
 }
 
-bool IsJsonMimetype(std::optional<std::string> content_type) {
-  if (!content_type) return false;
-  std::string type = content_type->substr(0, content_type->find(';'));
-  type.erase(std::remove_if(type.begin(), type.end(), [](unsigned char c) { return std::isspace(c); }),
-             type.end());
-  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
-  return type == "application/json" || type == "application/json-rpc";
-}
-
 // The /jsonrpc endpoint's own arguments: RPC.jsonrpc(self, service, method, args).
 std::variant<RpcCall, RpcError> JsonRpcCall(const Value& params, const std::string& request_id) {
   std::vector<std::string> missing;
@@ -121,31 +97,12 @@ std::variant<RpcCall, RpcError> JsonRpcCall(const Value& params, const std::stri
 }
 
 void AddJsonRpcRoute(http::Router& router, RpcServices& services) {
-  router.Add(
-      "POST", "/jsonrpc",
-      [&services](const http::Request& request, http::Responder respond) {
-        if (!IsJsonMimetype(request.Header("Content-Type"))) {
-          return respond(Plain(400,
-                               "Request inferred type is compatible with ['http'] but '/jsonrpc' "
-                               "is type='json'."));
-        }
-        auto task = [&services, body = request.body, request_id = request.request_id, respond] {
-          auto parsed = ParseJsonRpcRequest(body);
-          if (!parsed) {
-            const std::string& message = parsed.error().message;
-            if (message.starts_with("Invalid JSON")) return respond(Plain(400, message));
-            return respond(JsonAnswer(Value(), RpcError::TypeError(message)));
-          }
-          auto call = JsonRpcCall(parsed->params, request_id);
-          if (auto* error = std::get_if<RpcError>(&call)) return respond(JsonAnswer(parsed->id, *error));
-          DispatchRpc(services, std::move(std::get<RpcCall>(call)),
-                      [id = parsed->id, respond](RpcOutcome outcome) { respond(JsonAnswer(id, outcome)); });
-        };
-        if (!services.db_workers.Submit(std::move(task))) {
-          respond(JsonAnswer(Value(), RpcError::Busy()));
-        }
-      },
-      http::RouteOptions{kRpcBodyBytes});
+  AddJsonRoute(router, services.db_workers, "/jsonrpc", [&services](JsonCall json, JsonReplyFn reply) {
+    auto call = JsonRpcCall(json.params, json.request_id);
+    if (auto* error = std::get_if<RpcError>(&call)) return reply({*error, {}});
+    DispatchRpc(services, std::move(std::get<RpcCall>(call)),
+                [reply](RpcOutcome outcome) { reply({std::move(outcome), {}}); });
+  });
 }
 
 }  // namespace

@@ -33,6 +33,10 @@
 #include "rpc/rpc_error.hpp"
 #include "rpc/tenant_directory.hpp"
 
+namespace citadel::platform {
+class WebSessionStore;
+}
+
 namespace citadel::rpc {
 
 struct RpcServiceOptions {
@@ -48,6 +52,8 @@ struct RpcServices {
   core::PasswordHashingService& hashing;
   CredentialCache& credentials;
   RpcServiceOptions options;
+  // The web routes' sessions (web_session_routes.hpp); null: no web routes.
+  platform::WebSessionStore* web_sessions = nullptr;
 };
 
 struct RpcCall {

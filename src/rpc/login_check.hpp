@@ -1,0 +1,31 @@
+// CheckLogin: is (db, login, password) a live tenant's active user with this
+// password? The one check behind common.login/authenticate and
+// /web/session/authenticate, so that every entry point refuses alike.
+//
+// An unknown database, an unknown or archived login, an empty or wrong
+// password all end in "no", and each costs one PBKDF2 verification at the
+// configured rounds (against a dummy when nothing is stored), so timing tells
+// them apart no better than the answer. The user is read on the calling
+// thread (a db worker: it blocks on PostgreSQL); the verification runs on the
+// hashing pool, and `done` is called from there, exactly once. A yes primes
+// the credential cache, so the client's next execute_kw does not verify again.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "rpc/rpc_services.hpp"
+#include "rpc/user_credentials.hpp"
+
+namespace citadel::rpc {
+
+// The user (uid and the stored hash it was verified against), nullopt for
+// "no", or an RpcError when the check could not be made (busy, internal).
+using LoginOutcome = std::variant<std::optional<StoredCredential>, RpcError>;
+
+void CheckLogin(RpcServices& services, const std::string& db, const std::string& login, std::string password,
+                const std::string& request_id, std::function<void(LoginOutcome)> done);
+
+}  // namespace citadel::rpc
