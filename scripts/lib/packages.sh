@@ -16,4 +16,8 @@ CITADEL_TEST_PACKAGES=(
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev
   python3 curl procps iproute2 testssl.sh
+  nodejs
 )
+# Debian's npm, unless this Node.js brings its own: NodeSource's nodejs package
+# (the one on CI's machines) bundles npm and conflicts with Debian's.
+command -v npm >/dev/null 2>&1 || CITADEL_TEST_PACKAGES+=(npm)
