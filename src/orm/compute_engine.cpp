@@ -110,12 +110,15 @@ void WriteBack(const Environment& env, const Model& model, const std::vector<con
   const db::Identifier v = crud_sql::Name("v");
   db::ComposedSql sql("UPDATE ");
   sql.Name(crud_sql::Name(model.table())).Sql(" AS ").Name(alias).Sql(" SET ");
-  for (const Field* field : fields) {
-    sql.Name(crud_sql::Name(field->column())).Sql(" = ").Qualified(v, crud_sql::Name(field->column()))
-        .Append(Cast(*field)).Sql(", ");
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) sql.Sql(", ");
+    sql.Name(crud_sql::Name(fields[i]->column())).Sql(" = ").Qualified(v, crud_sql::Name(fields[i]->column()))
+        .Append(Cast(*fields[i]));
   }
-  sql.Sql("write_uid = ").Value(db::ToParam(env.uid())).Sql(", write_date = now() at time zone 'UTC' FROM unnest(")
-      .Value(crud_sql::IdArray(ids)).Sql("::int8[]");
+  if (model.log_access()) {
+    sql.Sql(", write_uid = ").Value(db::ToParam(env.uid())).Sql(", write_date = now() at time zone 'UTC'");
+  }
+  sql.Sql(" FROM unnest(").Value(crud_sql::IdArray(ids)).Sql("::int8[]");
   for (const auto& values : columns) sql.Sql(", ").Value(NullableTextArray(values)).Sql("::text[]");
   sql.Sql(") AS ").Name(v).Sql("(").Name(crud_sql::Name("id"));
   for (const Field* field : fields) sql.Sql(", ").Name(crud_sql::Name(field->column()));

@@ -1,7 +1,8 @@
 // RecordSet::Create: defaults, required fields, one INSERT per record with
-// the log-access columns, x2many commands, then the create rules on the new
-// rows (Odoo checks them after inserting; the transaction rolls back), stored
-// computes, inverses (related fields written through) and after_create hooks.
+// the log-access columns (unless the model has none), x2many commands, then
+// the create rules on the new rows (Odoo checks them after inserting; the
+// transaction rolls back), stored computes, inverses (related fields written
+// through) and after_create hooks.
 #include <string>
 
 #include "orm/access_guard.hpp"
@@ -69,14 +70,35 @@ std::vector<std::int64_t> RecordSet::Create(const Value& vals_list) const {
     split = crud::Split(env.Sudo(), model, vals, Operation::kCreate);
 
     db::ComposedSql sql("INSERT INTO ");
-    sql.Name(crud_sql::Name(model.table())).Sql(" (");
-    for (const auto& [field, value] : split.columns) sql.Name(crud_sql::Name(field->column())).Sql(", ");
-    sql.Sql("create_uid, create_date, write_uid, write_date) VALUES (");
-    for (const auto& [field, value] : split.columns) sql.Value(crud::ColumnParam(env, *field, value)).Sql(", ");
-    sql.Value(db::ToParam(env.uid()))
-        .Sql(", now() at time zone 'UTC', ")
-        .Value(db::ToParam(env.uid()))
-        .Sql(", now() at time zone 'UTC') RETURNING id");
+    sql.Name(crud_sql::Name(model.table()));
+    if (model.log_access()) {
+      sql.Sql(" (");
+      for (const auto& [field, value] : split.columns) sql.Name(crud_sql::Name(field->column())).Sql(", ");
+      sql.Sql("create_uid, create_date, write_uid, write_date) VALUES (");
+      for (const auto& [field, value] : split.columns) sql.Value(crud::ColumnParam(env, *field, value)).Sql(", ");
+      sql.Value(db::ToParam(env.uid()))
+          .Sql(", now() at time zone 'UTC', ")
+          .Value(db::ToParam(env.uid()))
+          .Sql(", now() at time zone 'UTC') RETURNING id");
+    } else if (split.columns.empty()) {
+      sql.Sql(" DEFAULT VALUES RETURNING id");
+    } else {
+      // Odoo's _log_access = False: only the fields' own columns.
+      for (std::size_t i = 0; i < split.columns.size(); ++i) {
+        if (i == 0) {
+          sql.Sql(" (");
+        } else {
+          sql.Sql(", ");
+        }
+        sql.Name(crud_sql::Name(split.columns[i].first->column()));
+      }
+      sql.Sql(") VALUES (");
+      for (std::size_t i = 0; i < split.columns.size(); ++i) {
+        if (i > 0) sql.Sql(", ");
+        sql.Value(crud::ColumnParam(env, *split.columns[i].first, split.columns[i].second));
+      }
+      sql.Sql(") RETURNING id");
+    }
     const std::int64_t id = crud_sql::IdsOf(env.Execute(sql)).at(0);
     for (const auto& [field, commands] : split.x2many) crud::ApplyX2many(env, *field, id, commands);
     created.push_back(id);

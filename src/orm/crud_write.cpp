@@ -180,12 +180,17 @@ void RecordSet::Write(const Value& vals) const {
   db::ComposedSql sql("UPDATE ");
   sql.Name(crud_sql::Name(model.table())).Sql(" AS ").Name(crud_sql::RootAlias()).Sql(" SET ");
   for (std::size_t i = 0; i < split.columns.size(); ++i) {
-    sql.Name(crud_sql::Name(split.columns[i].first->column())).Sql(" = ").Value(params[i]).Sql(", ");
+    if (i > 0) sql.Sql(", ");
+    sql.Name(crud_sql::Name(split.columns[i].first->column())).Sql(" = ").Value(params[i]);
   }
-  sql.Sql("write_uid = ").Value(db::ToParam(env.uid()))
-      .Sql(", write_date = now() at time zone 'UTC' WHERE ")
-      .Append(crud_sql::IdIn(crud_sql::RootAlias(), ids_));
-  env.Execute(sql);
+  if (model.log_access()) {
+    if (!split.columns.empty()) sql.Sql(", ");
+    sql.Sql("write_uid = ").Value(db::ToParam(env.uid())).Sql(", write_date = now() at time zone 'UTC'");
+  }
+  sql.Sql(" WHERE ").Append(crud_sql::IdIn(crud_sql::RootAlias(), ids_));
+  // A model without log access has nothing to set when only x2many fields
+  // (other tables) were written.
+  if (model.log_access() || !split.columns.empty()) env.Execute(sql);
   for (std::int64_t id : ids_) {
     for (const auto& [field, commands] : split.x2many) crud::ApplyX2many(env, *field, id, commands);
   }

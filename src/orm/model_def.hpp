@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "db/sql_text.hpp"
 #include "orm/field.hpp"
 
 namespace citadel::orm {
@@ -62,6 +63,19 @@ struct ModelDef {
   std::string rec_name;      // the field display_name comes from; default "name" if present
   std::string parent_name;   // the many2one for child_of / parent_of ("parent_id")
   bool transient = false;    // reserved for wizards
+  // Odoo's _log_access: the automatic create_uid, create_date, write_uid and
+  // write_date fields (and columns). Without them a model may declare its own
+  // create_date, as Odoo's res.users.apikeys does.
+  bool log_access = true;
+  // Odoo's _auto: false means SchemaSync makes no table, column, foreign key
+  // or index for the model's fields; its table is made by `init_sql` (fixed
+  // statements of the module's source, run in order by SchemaSync when the
+  // table does not exist yet; never again, so a later change needs a new
+  // model version of its own). For tables that hold columns no field may
+  // expose: res.users.apikeys keeps its key hashes so. The statements must
+  // make every column the model's stored fields read and write.
+  bool auto_table = true;
+  std::vector<db::SqlText> init_sql;
   std::vector<FieldDef> fields;
   std::vector<SqlConstraint> sql_constraints;
   std::map<std::string, ComputeMethod> computes;

@@ -280,16 +280,21 @@ core::Result<std::shared_ptr<const Registry>> RegistryBuilder::Build() {
     model->methods_.insert(def.methods.begin(), def.methods.end());
     model->model_methods_.insert(def.model_methods.begin(), def.model_methods.end());
     model->copy_data_ = def.copy_data;
+    model->log_access_ = def.log_access;
+    model->auto_table_ = def.auto_table;
+    model->init_sql_ = def.init_sql;
     FieldDef id = AutoField("id", FieldType::kInteger, "ID");
     std::vector<FieldDef> automatic = {id};
     FieldDef create_uid = AutoField("create_uid", FieldType::kMany2one, "Created by");
     create_uid.comodel = "res.users";
     FieldDef write_uid = AutoField("write_uid", FieldType::kMany2one, "Last Updated by");
     write_uid.comodel = "res.users";
-    automatic.push_back(create_uid);
-    automatic.push_back(AutoField("create_date", FieldType::kDatetime, "Created on"));
-    automatic.push_back(write_uid);
-    automatic.push_back(AutoField("write_date", FieldType::kDatetime, "Last Updated on"));
+    if (def.log_access) {
+      automatic.push_back(create_uid);
+      automatic.push_back(AutoField("create_date", FieldType::kDatetime, "Created on"));
+      automatic.push_back(write_uid);
+      automatic.push_back(AutoField("write_date", FieldType::kDatetime, "Last Updated on"));
+    }
     FieldDef display_name = AutoField("display_name", FieldType::kChar, "Display Name");
     display_name.store = false;
     automatic.push_back(display_name);

@@ -3,12 +3,13 @@
 //
 // Modules add ModelDefs and ModelExtensions to a RegistryBuilder in dependency
 // order; Build() adds the automatic fields (id, create_uid, create_date,
-// write_uid, write_date, display_name), merges extensions, and checks every
-// name: field names are identifiers, types fit their options, comodels exist,
-// one2many inverses are many2ones back, many2many link tables are derived or
-// valid, related paths and compute dependencies resolve, default orders name
-// stored fields. Any mistake fails Build() with a message naming the module,
-// model and field, so a wrong name fails at start, never on a request.
+// write_uid, write_date (these four unless log_access is off), display_name),
+// merges extensions, and checks every name: field names are identifiers,
+// types fit their options, comodels exist, one2many inverses are many2ones
+// back, many2many link tables are derived or valid, related paths and compute
+// dependencies resolve, default orders name stored fields. Any mistake fails
+// Build() with a message naming the module, model and field, so a wrong name
+// fails at start, never on a request.
 //
 // Identifiers in generated SQL come only from here: a Model's table and a
 // Field's column are validated names, never input.
@@ -108,6 +109,10 @@ class Model {
   const std::vector<CopyDataMethod>& copy_data() const { return copy_data_; }
   // Modules that declared or extended this model, in load order.
   const std::vector<std::string>& modules() const { return modules_; }
+  // ModelDef::log_access, auto_table and init_sql.
+  bool log_access() const { return log_access_; }
+  bool auto_table() const { return auto_table_; }
+  const std::vector<db::SqlText>& init_sql() const { return init_sql_; }
 
  private:
   friend class RegistryBuilder;
@@ -133,6 +138,9 @@ class Model {
   std::set<std::string, std::less<>> model_methods_;
   std::vector<CopyDataMethod> copy_data_;
   std::vector<std::string> modules_;
+  bool log_access_ = true;
+  bool auto_table_ = true;
+  std::vector<db::SqlText> init_sql_;
 };
 
 class Registry {

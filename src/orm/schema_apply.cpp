@@ -205,6 +205,16 @@ std::vector<Statement> Compose(const AddUniqueConstraint& c) {
   return out;
 }
 
+std::vector<Statement> Compose(const RunModelInit& c) {
+  std::vector<Statement> out;
+  for (const db::SqlText& text : c.statements) {
+    Statement s;
+    s.Sql(text);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 // Runs the statements of one step; the first failure is returned.
 core::Result<void> Execute(db::Connection& connection,
                            const std::vector<db::ComposedSql>& statements) {

@@ -1,6 +1,6 @@
 // Applying a SchemaPlan: each change becomes one or two db::ComposedSql
 // statements (fixed fragments, registry names as db::Identifier, the one
-// value, a column default, bound), run on a connection that is inside a
+// value, a column default, bound; a model's init, its own fixed statements), run on a connection that is inside a
 // transaction. Steps marked depends_on_data run under a savepoint; their
 // failure is rolled back to it and reported as a warning. Any other failure
 // stops the apply and is returned; the caller rolls the transaction back.

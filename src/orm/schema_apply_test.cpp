@@ -111,5 +111,12 @@ TEST(SchemaApplyTest, NamesThatAreNoIdentifiersAreRefused) {
   }
 }
 
+TEST(SchemaApplyTest, ModelInitRunsItsOwnStatementsAsWritten) {
+  RunModelInit init{"x_secret", {"CREATE TABLE IF NOT EXISTS x_secret (id serial primary key)",
+                                 "CREATE INDEX IF NOT EXISTS x_secret_idx ON x_secret (id)"}};
+  EXPECT_EQ(Texts(init), (std::vector<std::string>{"CREATE TABLE IF NOT EXISTS x_secret (id serial primary key)",
+                                                   "CREATE INDEX IF NOT EXISTS x_secret_idx ON x_secret (id)"}));
+}
+
 }  // namespace
 }  // namespace citadel::orm

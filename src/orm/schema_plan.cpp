@@ -35,6 +35,7 @@ class Planner {
     plan_.warnings = wanted_.warnings;
     for (const auto& table : wanted_.tables) PlanTable(table);
     for (const auto& link : wanted_.link_tables) PlanLinkTable(link);
+    for (const auto& init : wanted_.model_inits) PlanModelInit(init);
     for (const auto& key : wanted_.foreign_keys) PlanForeignKey(key);
     for (const auto& index : wanted_.indexes) PlanIndex(index);
     for (const auto& constraint : wanted_.unique_constraints) PlanUnique(constraint);
@@ -57,6 +58,14 @@ class Planner {
       unusable_tables_.insert(table);
     }
     return found;
+  }
+
+  void PlanModelInit(const WantedModelInit& init) {
+    if (ExistingOrReport(init.table)) return;
+    Add(RunModelInit{init.table, init.statements},
+        "create table " + init.table + " for " + init.model + " (its init: " +
+            std::to_string(init.statements.size()) +
+            (init.statements.size() == 1 ? " statement)" : " statements)"));
   }
 
   void PlanTable(const WantedTable& table) {

@@ -21,6 +21,9 @@
 //     a required field gets a SET NOT NULL that may fail on NULLs (below);
 //   * a foreign key whose target or ON DELETE differs is replaced, as Odoo's
 //     check_foreign_keys does; so is a same-named constraint that differs;
+//   * a model with auto_table off gets its init statements run when its
+//     table is missing (after the other tables, before foreign keys and
+//     indexes), and nothing else: an existing one is left as it is;
 //   * steps that depend on the rows already there (SET NOT NULL over NULLs,
 //     a unique constraint over duplicates, a foreign key over dangling ids)
 //     are marked `depends_on_data`: the applier runs each under a savepoint
@@ -91,9 +94,15 @@ struct AddUniqueConstraint {
   bool replaces = false;  // a different constraint of that name is dropped first
 };
 
+// The fixed statements of a model with auto_table off, for its missing table.
+struct RunModelInit {
+  std::string table;
+  std::vector<db::SqlText> statements;
+};
+
 using SchemaChange =
     std::variant<CreateTable, AddColumn, FillColumn, WidenColumn, SetNotNull, DropNotNull,
-                 CreateLinkTable, AddForeignKey, CreateIndex, AddUniqueConstraint>;
+                 CreateLinkTable, AddForeignKey, CreateIndex, AddUniqueConstraint, RunModelInit>;
 
 struct PlannedChange {
   SchemaChange change;

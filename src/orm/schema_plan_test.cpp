@@ -172,5 +172,55 @@ TEST(SchemaPlanTest, BadSqlConstraintsFailNamingModelAndConstraint) {
   }
 }
 
+// Odoo's _auto = False with _log_access off (res.users.apikeys): the model's
+// own statements make its table, once; its fields get no column, foreign key
+// or index from the sync, and it has no log-access fields.
+TEST(SchemaPlanTest, ModelWithoutAutoTableIsMadeByItsInitOnlyWhenMissing) {
+  Models models = BaseModels();
+  ModelDef secret;
+  secret.name = "x.secret";
+  secret.auto_table = false;
+  secret.log_access = false;
+  FieldDef user = Required(F("user_id", FieldType::kMany2one, "res.users"));
+  user.index = true;
+  secret.fields = {Required(F("name", FieldType::kChar)), user};
+  secret.init_sql = {"CREATE TABLE IF NOT EXISTS x_secret (id serial primary key, name varchar not null, "
+                     "user_id integer not null REFERENCES res_users(id), hidden varchar)",
+                     "CREATE INDEX IF NOT EXISTS x_secret_user_idx ON x_secret (user_id)"};
+  models.defs.push_back(secret);
+  const auto registry = Build(models);
+  const Model& model = *registry->FindModel("x.secret");
+  EXPECT_FALSE(model.auto_table());
+  EXPECT_EQ(model.FindField("create_uid"), nullptr);
+  EXPECT_EQ(model.FindField("write_date"), nullptr);
+  EXPECT_NE(model.FindField("display_name"), nullptr);
+
+  WantedSchema wanted = Wanted(models);
+  const std::vector<std::string> names = wanted.TableNames();
+  EXPECT_EQ(std::count(names.begin(), names.end(), "x_secret"), 1);
+  SchemaPlan fresh = PlanSchemaChanges(wanted, ExistingSchema{});
+  auto inits = ChangesOf<RunModelInit>(fresh);
+  ASSERT_EQ(inits.size(), 1u);
+  EXPECT_EQ(inits[0]->table, "x_secret");
+  EXPECT_EQ(inits[0]->statements.size(), 2u);
+  EXPECT_EQ(ForeignKeyOn(fresh, "x_secret", "user_id"), nullptr);
+  for (const auto* table : ChangesOf<CreateTable>(fresh)) EXPECT_NE(table->table, "x_secret");
+  for (const auto* index : ChangesOf<CreateIndex>(fresh)) EXPECT_NE(index->table, "x_secret");
+  // After the tables it references, before any foreign key.
+  std::size_t init_at = 0, last_table = 0, first_key = fresh.changes.size();
+  for (std::size_t i = 0; i < fresh.changes.size(); ++i) {
+    const auto& change = fresh.changes[i].change;
+    if (std::holds_alternative<RunModelInit>(change)) init_at = i;
+    if (std::holds_alternative<CreateTable>(change)) last_table = i;
+    if (std::holds_alternative<AddForeignKey>(change) && first_key == fresh.changes.size()) first_key = i;
+  }
+  EXPECT_GT(init_at, last_table);
+  EXPECT_LT(init_at, first_key);
+
+  ExistingSchema synced = Synced(wanted, true);
+  synced.tables["x_secret"].name = "x_secret";
+  EXPECT_TRUE(PlanSchemaChanges(wanted, synced).changes.empty());
+}
+
 }  // namespace
 }  // namespace citadel::orm

@@ -82,6 +82,10 @@ struct ForeignKeyCollector {
 core::Result<void> DescribeModel(const Model& model, WantedSchema& schema, ForeignKeyCollector& fks,
                                  std::map<std::string, std::size_t>& link_by_relation) {
   if (auto ok = CheckName(model.table(), "the table of model " + model.name()); !ok) return ok;
+  if (!model.auto_table()) {
+    schema.model_inits.push_back({model.table(), model.name(), model.init_sql()});
+    return {};
+  }
   WantedTable table{model.table(), model.name(), {}};
   for (const auto& field_ptr : model.fields()) {
     const Field& field = *field_ptr;
@@ -177,6 +181,7 @@ std::vector<std::string> WantedSchema::TableNames() const {
   std::vector<std::string> names;
   for (const auto& table : tables) names.push_back(table.name);
   for (const auto& link : link_tables) names.push_back(link.relation);
+  for (const auto& init : model_inits) names.push_back(init.table);
   return names;
 }
 
@@ -191,7 +196,9 @@ core::Result<WantedSchema> DescribeWantedSchema(const Registry& registry) {
   }
   for (const auto& link : schema.link_tables) {
     if (std::any_of(schema.tables.begin(), schema.tables.end(),
-                    [&](const WantedTable& t) { return t.name == link.relation; })) {
+                    [&](const WantedTable& t) { return t.name == link.relation; }) ||
+        std::any_of(schema.model_inits.begin(), schema.model_inits.end(),
+                    [&](const WantedModelInit& m) { return m.table == link.relation; })) {
       return Fail(ErrorCode::kInvalidArgument, "link table " + link.relation + " of " +
                                                    link.description + " is also a model's table");
     }

@@ -22,7 +22,9 @@
 //     relation and its inverse) describe it once;
 //   * `index` gives "<table>__<column>_index";
 //   * SqlConstraint "<key>", "unique(a, b)" gives constraint "<table>_<key>"
-//     (see schema_names.hpp); check(...) is reported, not installed.
+//     (see schema_names.hpp); check(...) is reported, not installed;
+//   * a model with auto_table off (Odoo's _auto = False) gets nothing of the
+//     above for its own fields: its init_sql makes its table (model_inits).
 //
 // Immutable once built; thread-safe to share.
 #pragma once
@@ -32,6 +34,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "db/sql_text.hpp"
 #include "orm/registry.hpp"
 #include "orm/schema_column_type.hpp"
 
@@ -82,8 +85,17 @@ struct WantedUniqueConstraint {
   std::vector<std::string> columns;
 };
 
+// The table of a model with auto_table off (Odoo's _auto = False): made by
+// the model's own fixed statements when it does not exist.
+struct WantedModelInit {
+  std::string table;
+  std::string model;
+  std::vector<db::SqlText> statements;
+};
+
 struct WantedSchema {
   std::vector<WantedTable> tables;
+  std::vector<WantedModelInit> model_inits;
   std::vector<WantedLinkTable> link_tables;
   std::vector<WantedForeignKey> foreign_keys;
   std::vector<WantedIndex> indexes;
@@ -91,7 +103,8 @@ struct WantedSchema {
   // Declarations understood but not installed (check constraints).
   std::vector<std::string> warnings;
 
-  // Every table it names (model tables, then link tables).
+  // Every table it names (model tables, then link tables, then the tables
+  // of models with auto_table off).
   std::vector<std::string> TableNames() const;
 };
 
