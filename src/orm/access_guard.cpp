@@ -384,6 +384,30 @@ void AccessGuard::CheckFields(const Environment& env, const Model& model,
   }
 }
 
+namespace {
+
+void CollectConditionFields(const DomainNode& node, std::vector<const Field*>& fields) {
+  if (node.kind == DomainNode::Kind::kCondition && node.field != nullptr) fields.push_back(node.field);
+  for (const DomainNode& child : node.children) CollectConditionFields(child, fields);
+  if (node.subdomain) CollectConditionFields(*node.subdomain, fields);
+}
+
+}  // namespace
+
+void AccessGuard::CheckDomainFields(const Environment& env, const Domain& domain) {
+  std::vector<const Field*> fields;
+  CollectConditionFields(domain.root(), fields);
+  std::sort(fields.begin(), fields.end());
+  fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
+  for (const Field* field : fields) CheckFields(env, field->model(), std::span(&field, 1), Operation::kRead);
+}
+
+void AccessGuard::CheckOrderFields(const Environment& env, std::span<const OrderTerm> terms) {
+  for (const OrderTerm& term : terms) {
+    CheckFields(env, term.field->model(), std::span(&term.field, 1), Operation::kRead);
+  }
+}
+
 DomainCompileOptions AccessGuard::ReadCompileOptions(const Environment& env) {
   DomainCompileOptions options;
   options.active_test = env.active_test();

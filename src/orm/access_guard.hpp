@@ -87,6 +87,13 @@ class AccessGuard {
   // `groups` the user is in none of.
   static void CheckFields(const Environment& env, const Model& model,
                           std::span<const Field* const> fields, Operation operation);
+  // CheckFields(kRead) for every field a client's domain names, along its
+  // paths too (Odoo 18's _field_to_sql checks read access on each field it
+  // turns into SQL): searching is reading, or `[("password", "=like",
+  // "$pbkdf2-sha512$600000$a%")]` would read a hash one character at a time.
+  static void CheckDomainFields(const Environment& env, const Domain& domain);
+  // The same for the fields of a client's order string.
+  static void CheckOrderFields(const Environment& env, std::span<const OrderTerm> terms);
   // Whether the user may see `field` at all (its `groups`); always true in su.
   static bool InFieldGroups(const Environment& env, const Field& field);
 

@@ -2,6 +2,7 @@
 // group, su, rule combination (global ANDed, group rules ORed), write-only
 // and group-restricted fields, fail-closed rules.
 #include "orm/access_guard.hpp"
+#include "orm/record_set.hpp"
 
 #include <gtest/gtest.h>
 
@@ -120,6 +121,41 @@ TEST(AccessGuardPg, WriteOnlyAndGroupFields) {
   EXPECT_NO_THROW(AccessGuard::CheckFields(fx.Env(admin), partner, note, Operation::kRead));
   EXPECT_THROW(AccessGuard::CheckFields(fx.Env(user), partner, note, Operation::kRead), AccessError);
   EXPECT_NO_THROW(AccessGuard::CheckFields(fx.Env(user).Sudo(), partner, note, Operation::kRead));
+}
+
+// Regression: searching or ordering by a write-only field read a user's
+// password hash one character at a time ("=like" "$pbkdf2-sha512$...a%").
+TEST(AccessGuardPg, SearchingIsReadingWriteOnlyAndGroupFieldsAreRefused) {
+  RecordFixture fx = RecordFixture::Make("guard_search_fields");
+  const std::int64_t system = fx.AddGroup("Settings", "base.group_system");
+  const std::int64_t admin = fx.AddUser("boss", {system});
+  const std::int64_t user = fx.AddUser("u", {});
+  fx.AddAccess("res.users", 0, "r");
+  fx.AddAccess("res.partner", 0, "r");
+  (void)fx.Scalar("hash", "UPDATE res_users SET password = '$pbkdf2-sha512$600000$abc$def' RETURNING id");
+  auto search = [&](std::int64_t uid, const char* model, const char* domain, const char* order = "") {
+    return RecordSet::Of(fx.Env(uid), model).Search(Value::parse(domain), 0, std::nullopt, order);
+  };
+  for (std::int64_t uid : {user, admin}) {
+    EXPECT_THROW(search(uid, "res.users", R"([["password", "=like", "$pbkdf2-sha512$600000$a%"]])"), AccessError);
+    EXPECT_THROW(search(uid, "res.users", R"([["password", "!=", false]])"), AccessError);
+    EXPECT_THROW(search(uid, "res.users", "[]", "password desc"), AccessError);
+    EXPECT_THROW(RecordSet::Of(fx.Env(uid), "res.users").SearchCount(Value::parse(R"([["password", "=", "x"]])")),
+                 AccessError);
+    EXPECT_THROW(RecordSet::Of(fx.Env(uid), "res.users")
+                     .ReadGroup(Value::parse(R"([["password", "like", "$"]])"), {"login"}, {"login"}, 0,
+                                std::nullopt, "", true),
+                 AccessError);
+  }
+  // Even in su: a secret is never read back, and a search is a read.
+  EXPECT_THROW(RecordSet::Of(fx.Env(admin).Sudo(), "res.users").Search(Value::parse(R"([["password", "like", "$"]])")),
+               AccessError);
+  // A field of a group the user is not in: refused to them, allowed to its group.
+  EXPECT_THROW(search(user, "res.partner", R"([["internal_note", "like", "secret"]])"), AccessError);
+  EXPECT_THROW(search(user, "res.partner", "[]", "internal_note"), AccessError);
+  EXPECT_NO_THROW(search(admin, "res.partner", R"([["internal_note", "like", "secret"]])", "internal_note"));
+  // Other fields search as before.
+  EXPECT_NO_THROW(search(user, "res.users", R"([["login", "=", "u"]])", "login desc"));
 }
 
 TEST(AccessGuard, NormalizeDomainAddsOdoosImplicitAnds) {

@@ -199,6 +199,7 @@ Value RecordSet::ReadGroup(const Value& domain, const std::vector<std::string>& 
   }
   const db::Identifier& alias = crud_sql::RootAlias();
   const Domain parsed = Domain::Parse(model, WithActiveTest(domain, model, env.active_test()));
+  AccessGuard::CheckDomainFields(env, parsed);
   sql.Sql(" FROM ").Name(crud_sql::Name(model.table())).Sql(" AS ").Name(alias).Append(query.joins);
   sql.Sql(" WHERE (").Append(CompileDomain(parsed, alias, AccessGuard::ReadCompileOptions(env))).Sql(")");
   if (auto rule = AccessGuard::RuleDomain(env, model, Operation::kRead)) {

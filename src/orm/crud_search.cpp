@@ -15,6 +15,7 @@ namespace {
 db::ComposedSql FromWhere(const Environment& env, const Model& model, const Value& domain) {
   AccessGuard::CheckModel(env, model, Operation::kRead);
   const Domain parsed = Domain::Parse(model, WithActiveTest(domain, model, env.active_test()));
+  AccessGuard::CheckDomainFields(env, parsed);
   const db::Identifier& alias = crud_sql::RootAlias();
   db::ComposedSql sql(" FROM ");
   sql.Name(crud_sql::Name(model.table()))
@@ -30,8 +31,9 @@ db::ComposedSql FromWhere(const Environment& env, const Model& model, const Valu
   return sql;
 }
 
-db::ComposedSql OrderBy(const Model& model, std::string_view order) {
+db::ComposedSql OrderBy(const Environment& env, const Model& model, std::string_view order) {
   const std::vector<OrderTerm> terms = order.empty() ? model.default_order() : ParseOrder(model, order);
+  if (!order.empty()) AccessGuard::CheckOrderFields(env, terms);  // a client's order reads its fields
   const db::Identifier& alias = crud_sql::RootAlias();
   db::ComposedSql sql(" ORDER BY ");
   bool has_id = false;
@@ -68,7 +70,7 @@ std::vector<std::int64_t> RecordSet::Search(const Value& domain, std::int64_t of
   db::ComposedSql sql("SELECT ");
   sql.Qualified(crud_sql::RootAlias(), crud_sql::Name("id"))
       .Append(from_where)
-      .Append(OrderBy(*model_, order));
+      .Append(OrderBy(*env_, *model_, order));
   if (limit) sql.Sql(" LIMIT ").Value(db::ToParam(*limit));
   if (offset > 0) sql.Sql(" OFFSET ").Value(db::ToParam(offset));
   return crud_sql::IdsOf(env_->Execute(sql));
