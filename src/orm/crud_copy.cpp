@@ -47,6 +47,10 @@ std::vector<Value> CopyData(const RecordSet& records, const Value& default_value
   context["bin_size"] = true;
   const Environment sizes = records.env().WithContext(std::move(context));
   const Value rows = names.empty() ? Value::array() : RecordSet(sizes, model, records.ids()).Read(names);
+  // Read leaves deleted records out, as Odoo's; Odoo's copy_data reads each
+  // record's fields, which raises MissingError for a deleted one. Checked
+  // after Read so that a record hidden by a rule is an AccessError first.
+  crud::CheckExist(records.env(), model, records.ids());
   std::map<std::string, std::map<std::int64_t, std::string>> references;
   for (const std::string& name : names) {
     const Field& field = *model.FindField(name);

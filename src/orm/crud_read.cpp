@@ -2,6 +2,12 @@
 // display names, one per x2many field for the ids, whatever the row count;
 // non-stored computed and related fields in one batch per compute method
 // (compute_read.cpp); binary contents from the file store (binary_column.hpp).
+//
+// Ids that no longer exist are left out, never a MissingError, as Odoo 18's
+// read (models.py: fetch() reads what its query finds, _read_format() drops a
+// record whose field access raises MissingError): a client's search then read
+// is two transactions, and a record deleted between them must not fail a
+// list. Ids hidden by a read rule stay an AccessError (CheckRecords).
 #include <map>
 #include <set>
 #include <string>
@@ -26,6 +32,18 @@ bool IsTextual(const Field* field) {
 
 std::string FallbackName(const Model& model, std::int64_t id) {
   return model.name() + "," + std::to_string(id);
+}
+
+// Whether Odoo 18's read of `field` on a deleted record raises MissingError,
+// which leaves the record out of the result: fields with a column and
+// computed/related ones (their compute reads the record) do; x2many fields
+// (read from the comodel: none), attachment binaries (read from
+// ir.attachment: none) and a display_name without rec_name ("model,id") do
+// not. So read(ids, ['id']) or ['child_ids'] keeps a deleted id, as Odoo's.
+bool NeedsTheRow(const Model& model, const Field& field) {
+  if (field.name() == "display_name") return field.computed() || model.rec_name() != nullptr;
+  if (field.computed()) return true;
+  return crud::HasColumn(field);
 }
 
 // The fields to read: the named ones (checked), or every readable one.
@@ -132,6 +150,11 @@ Value RecordSet::ReadRows(const std::vector<std::string>& names, bool check_acce
   const std::vector<const Field*> fields = Resolve(env, model, names);
   if (ids_.empty()) return Value::array();
   if (check_access) AccessGuard::CheckRecords(env, model, Operation::kRead, ids_);
+  if (fields.empty()) {  // read(ids, ['id']): Odoo answers every id, deleted or not
+    Value out = Value::array();
+    for (std::int64_t id : ids_) out.push_back(Value{{"id", id}});
+    return out;
+  }
 
   const db::Identifier& alias = crud_sql::RootAlias();
   db::ComposedSql sql("SELECT ");
@@ -181,9 +204,24 @@ Value RecordSet::ReadRows(const std::vector<std::string>& names, bool check_acce
     }
     records[found[row]] = std::move(record);
   }
-  if (records.size() != std::set<std::int64_t>(ids_.begin(), ids_.end()).size()) {
-    crud::CheckExist(env, model, ids_);  // names the first missing id
+  bool keeps_deleted = true;
+  for (const Field* field : fields) keeps_deleted = keeps_deleted && !NeedsTheRow(model, *field);
+  if (keeps_deleted) {
+    for (std::int64_t id : ids_) {
+      if (records.contains(id)) continue;
+      Value record = Value::object();
+      record["id"] = id;
+      for (const Field* field : fields) {
+        if (field->name() == "display_name") {
+          record["display_name"] = FallbackName(model, id);
+        } else if (!IsX2many(field->type())) {
+          record[field->name()] = false;  // a binary: no attachment
+        }
+      }
+      records[id] = std::move(record);
+    }
   }
+  if (records.empty()) return Value::array();
 
   for (const auto& [field, targets] : many2one_ids) {
     const auto names_of = compute::DisplayNames(env, *field->comodel(),
@@ -200,7 +238,8 @@ Value RecordSet::ReadRows(const std::vector<std::string>& names, bool check_acce
   }
   for (const Field* field : fields) {
     if (!IsX2many(field->type()) || field->computed()) continue;
-    const auto linked = X2manyIds(env, *field, found);
+    const auto linked =
+        found.empty() ? std::map<std::int64_t, Value>() : X2manyIds(env, *field, found);
     for (auto& [id, record] : records) {
       auto it = linked.find(id);
       record[field->name()] = it != linked.end() ? it->second : Value::array();
@@ -208,7 +247,9 @@ Value RecordSet::ReadRows(const std::vector<std::string>& names, bool check_acce
   }
 
   Value out = Value::array();
-  for (std::int64_t id : ids_) out.push_back(records.at(id));
+  for (std::int64_t id : ids_) {
+    if (auto it = records.find(id); it != records.end()) out.push_back(it->second);
+  }
   return out;
 }
 

@@ -210,12 +210,13 @@ void CheckExist(const Environment& env, const Model& model, std::span<const std:
   const std::vector<std::int64_t> found = ExistingIds(env, model, ids);
   const std::set<std::int64_t> present(found.begin(), found.end());
   for (std::int64_t id : ids) {
-    if (!present.contains(id)) {
-      throw MissingError(
-          "Record does not exist or has been deleted.\n(Record: " + model.name() + "(" +
-          std::to_string(id) + ",), User: " + std::to_string(env.uid()) + ")");
-    }
+    if (!present.contains(id)) throw MissingRecord(env, model, id);
   }
+}
+
+MissingError MissingRecord(const Environment& env, const Model& model, std::int64_t id) {
+  return MissingError("Record does not exist or has been deleted.\n(Record: " + model.name() + "(" +
+                      std::to_string(id) + ",), User: " + std::to_string(env.uid()) + ")");
 }
 
 }  // namespace citadel::orm::crud

@@ -15,6 +15,7 @@
 #include "db/connection.hpp"
 #include "orm/access_guard.hpp"
 #include "orm/environment.hpp"
+#include "orm/errors.hpp"
 #include "orm/registry.hpp"
 
 namespace citadel::orm::crud {
@@ -60,5 +61,7 @@ std::vector<std::int64_t> ExistingIds(const Environment& env, const Model& model
                                       std::span<const std::int64_t> ids);
 // MissingError unless every id exists.
 void CheckExist(const Environment& env, const Model& model, std::span<const std::int64_t> ids);
+// Odoo's MissingError for record `id` of `model`.
+MissingError MissingRecord(const Environment& env, const Model& model, std::int64_t id);
 
 }  // namespace citadel::orm::crud

@@ -1,7 +1,8 @@
 // The installer against a real PostgreSQL, with small modules made in the
 // test (install_test_modules.hpp): fresh install (tables, metadata, data,
 // external ids, refs), a second run that changes nothing, an upgrade that
-// adds a column and a record and keeps noupdate records as edited, and
+// adds a column and a record and keeps noupdate records as edited (and makes
+// again one deleted through the ORM, whose xml id went with it), and
 // failures that name the module, file, record and ref and leave the
 // database as it was.
 #include "orm/module_installer.hpp"
@@ -9,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "orm/install_test_modules.hpp"
+#include "orm/record_set.hpp"
 #include "orm/schema_pgtest_support.hpp"
 
 namespace citadel::orm {
@@ -143,6 +145,29 @@ TEST(ModuleInstallerPg, DemoDataWhenAsked) {
   options.demo = true;
   MustInstall(c, TestModules(1), options);
   EXPECT_EQ(Scalar(c, "SELECT count(*) FROM x_tag WHERE name = 'Demo'"), "1");
+}
+
+// RecordSet::Unlink deletes the record's external id, as Odoo's unlink, so the
+// upgrade finds no xml id and creates the noupdate record again, as Odoo's
+// convert.py does (forcecreate defaults to true).
+TEST(ModuleInstallerPg, UpgradeCreatesAgainANoupdateRecordDeletedThroughTheOrm) {
+  db::Connection c = FreshDatabase("install_upgrade_deleted");
+  const ModuleSet v1 = TestModules(1);
+  MustInstall(c, v1);
+  auto registry = v1.BuildRegistry();
+  ASSERT_TRUE(registry) << registry.error().message;
+  const std::string tag_a = Scalar(c, "SELECT res_id FROM ir_model_data WHERE name = 'tag_a'");
+  {
+    const Environment su = Environment(*registry, c, 1).Sudo();
+    RecordSet::Of(su, "x.tag").Browse({std::stoll(tag_a)}).Unlink();
+  }
+  EXPECT_EQ(Scalar(c, "SELECT count(*) FROM ir_model_data WHERE name = 'tag_a'"), "0");
+
+  const ModuleInstallReport& shop = Of(MustInstall(c, TestModules(2)), "shop");
+  EXPECT_EQ(shop.kept, 0);
+  EXPECT_EQ(shop.created, 2) << "tag_a again, and tag_c";
+  EXPECT_EQ(Scalar(c, "SELECT count(*) FROM x_tag WHERE name = 'A v2'"), "1");
+  EXPECT_NE(Scalar(c, "SELECT res_id FROM ir_model_data WHERE name = 'tag_a'"), tag_a);
 }
 
 TEST(ModuleInstallerPg, UpgradeAddsColumnAndRecordAndKeepsNoupdateRecords) {

@@ -18,4 +18,5 @@ list(APPEND ORM_PG_TESTS
   record_set_test_models.cpp
   transaction_runner_pgtest.cpp
   access_guard_pgtest.cpp
-  record_set_pgtest.cpp)
+  record_set_pgtest.cpp
+  crud_deleted_records_pgtest.cpp)

@@ -61,14 +61,19 @@ class RecordSet {
   std::int64_t SearchCount(const Value& domain) const;
 
   // One dict per id, in the ids' order, with "id" and the named fields (all
-  // readable ones when `fields` is empty). MissingError for ids that do not
-  // exist; AccessError for ids outside the read rules.
+  // readable ones when `fields` is empty). Ids that no longer exist are left
+  // out, as Odoo 18's read (kept only when no field read needs the row: 'id',
+  // x2many, binary; crud_read.cpp); AccessError for ids outside the read rules.
   Value Read(const std::vector<std::string>& fields) const;
 
   // One record per dict of `vals_list` (a dict alone is one record); the new
   // ids in order.
   std::vector<std::int64_t> Create(const Value& vals_list) const;
+  // MissingError for ids that do not exist.
   void Write(const Value& vals) const;
+  // Deletes the records and their external ids (ir.model.data). Ids that no
+  // longer exist are ignored, or a MissingError when a record rule applies
+  // (crud_unlink.cpp).
   void Unlink() const;
 
   // ---- Odoo 18's other public methods (crud_search_read.cpp, crud_copy.cpp,

@@ -61,8 +61,11 @@ TEST(RecordSetPg, RoundTripOfEveryFieldType) {
   EXPECT_THROW(partners.Create(J(R"({"name": "x", "birthday": "tomorrow"})")), ValidationError);
   EXPECT_THROW(partners.Create(J(R"({"name": "x", "nope": 1})")), ValidationError);
   partners.Browse({id}).Unlink();
-  EXPECT_THROW(partners.Browse({id}).Read({"name"}), MissingError);
-  EXPECT_THROW(partners.Browse({id}).Unlink(), MissingError);
+  // Odoo 18: read leaves deleted records out, re-deleting is a no-op, write
+  // is a MissingError (crud_deleted_records_pgtest.cpp).
+  EXPECT_EQ(partners.Browse({id}).Read({"name"}), Value::array());
+  EXPECT_NO_THROW(partners.Browse({id}).Unlink());
+  EXPECT_THROW(partners.Browse({id}).Write(J(R"({"name": "x"})")), MissingError);
 }
 
 TEST(RecordSetPg, X2manyCommands) {
@@ -92,7 +95,7 @@ TEST(RecordSetPg, X2manyCommands) {
   partners.Browse({id}).Write(Value{{"child_ids", Value::array({Value::array({1, c1, {{"name", "c1 renamed"}}})})}});
   EXPECT_EQ(partners.Browse({c1}).Read({"name"})[0]["name"], "c1 renamed");
   partners.Browse({id}).Write(Value{{"child_ids", Value::array({Value::array({2, c2, 0})})}});
-  EXPECT_THROW(partners.Browse({c2}).Read({"name"}), MissingError);
+  EXPECT_EQ(partners.Browse({c2}).Read({"name"}), Value::array()) << "deleted";
   const std::int64_t orphan = partners.Create(J(R"({"name": "orphan"})")).at(0);
   partners.Browse({id}).Write(Value{{"child_ids", Value::array({Value::array({4, orphan, 0})})}});
   EXPECT_EQ(read()["child_ids"].size(), 2u);

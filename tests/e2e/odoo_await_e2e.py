@@ -18,10 +18,8 @@ HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "odoo_await")
 LOCK = os.path.join(HERE, "package-lock.json")
 # Tests marked todo in odoo_await.test.mjs: where Citadel answers otherwise than
 # Odoo 18, asserted as Odoo answers and reported on every run until fixed.
-KNOWN_DIVERGENCES = {
-    "read of a deleted record answers nothing, as Odoo 18",
-    "deleting a record deletes its external ids, as Odoo's unlink",
-}
+# None today (read of a deleted id and unlink's external ids were the last two).
+KNOWN_DIVERGENCES = set()
 # Written after a successful `npm ci`: the lock it installed, so a changed lock
 # (or a half-done install) installs again, and an unchanged one needs no network.
 STAMP = os.path.join(HERE, "node_modules", ".citadel-lock-sha256")

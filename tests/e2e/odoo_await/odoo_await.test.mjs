@@ -64,8 +64,7 @@ test('create, read with fields, update, delete', async () => {
                        { faultCode: 2, faultString: /^Record does not exist or has been deleted\./ });
 });
 
-// Known server divergence, kept visible: Citadel answers MissingError (fault 2).
-test('read of a deleted record answers nothing, as Odoo 18', { todo: 'Citadel raises MissingError' }, async () => {
+test('read of a deleted record answers nothing, as Odoo 18', async () => {
   const id = await partner({ name: 'Read Deleted' });
   await odoo.delete('res.partner', id);
   // Odoo 18's read() fetches what exists and _read_format leaves out the rest.
@@ -176,9 +175,7 @@ test('external ids: create with one, find, read, update and delete by it', async
   assert.deepEqual(await odoo.search('res.partner', { id }), []);
 });
 
-// Known server divergence, kept visible: Citadel leaves the ir.model.data row behind.
-test("deleting a record deletes its external ids, as Odoo's unlink",
-     { todo: 'Citadel keeps the ir.model.data row' }, async () => {
+test("deleting a record deletes its external ids, as Odoo's unlink", async () => {
   const xid = `${run.toLowerCase()}_reused`;
   await odoo.create('res.partner', { name: `${run} Gone` }, xid);
   await odoo.deleteByExternalId(xid);
