@@ -17,7 +17,7 @@ void RegisterBase(orm::ModuleContext& context) {
        {IrModelDef, IrModelFieldsDef, IrModelDataDef, IrModuleModuleDef, IrModelAccessDef,
         IrRuleDef, IrConfigParameterDef, IrSequenceDef, ResCurrencyDef, ResCountryDef,
         ResCountryStateDef, ResPartnerTitleDef, ResPartnerDef, ResCompanyDef, ResGroupsDef,
-        ResUsersDef}) {
+        ResUsersDef, ResUsersApikeysDef, ResUsersApikeysDescriptionDef}) {
     context.AddModel(make());
   }
 }

@@ -22,5 +22,7 @@ orm::ModelDef IrModelAccessDef();
 orm::ModelDef IrRuleDef();
 orm::ModelDef IrConfigParameterDef();
 orm::ModelDef IrSequenceDef();
+orm::ModelDef ResUsersApikeysDef();             // res_users_apikeys.cpp
+orm::ModelDef ResUsersApikeysDescriptionDef();  // res_users_apikeys.cpp
 
 }  // namespace citadel::modules::base

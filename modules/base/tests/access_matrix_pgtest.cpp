@@ -83,6 +83,10 @@ constexpr OdooLine kOdooAccess[] = {
     {"res.users", "group_user", "r"},
     {"res.users", "group_erp_manager", "rwcu"},
     {"ir.config_parameter", "group_system", "rwcu"},
+    {"res.users.apikeys", "group_user", "r"},
+    {"res.users.apikeys", "group_portal", "r"},
+    {"res.users.apikeys.description", "group_user", "rc"},
+    {"res.users.apikeys.description", "group_portal", "rc"},
 };
 
 // Odoo's implied groups (base_groups.xml), transitively.
@@ -105,7 +109,7 @@ constexpr const char* kModels[] = {
     "ir.model.access",   "ir.rule",          "ir.config_parameter", "ir.sequence",
     "res.company",       "res.users",        "res.groups",          "res.partner",
     "res.partner.title", "res.country",      "res.country.state",   "res.currency",
-    "res.partner.category", "res.partner.bank"};
+    "res.partner.category", "res.partner.bank", "res.users.apikeys", "res.users.apikeys.description"};
 
 bool Expected(const std::string& profile, const std::string& model, char perm) {
   const auto& groups = Implied().at(profile);
@@ -155,7 +159,7 @@ TEST(AccessMatrix, EveryGroupModelAndOperationAsOdoo) {
       }
     }
   }
-  EXPECT_EQ(checked, 6 * 18 * 4);
+  EXPECT_EQ(checked, 6 * 20 * 4);
 
   // The answers hold through real operations too.
   Environment portal(installed.registry, c, users["group_portal"]);

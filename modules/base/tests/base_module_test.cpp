@@ -22,7 +22,7 @@ std::shared_ptr<const orm::Registry> BaseRegistry() {
 TEST(BaseModule, ManifestAndEmbeddedFiles) {
   const orm::Module module = BaseModule();
   EXPECT_EQ(module.manifest.name, "base");
-  EXPECT_EQ(module.manifest.version, "18.0.1.0");
+  EXPECT_EQ(module.manifest.version, "18.0.1.1");
   EXPECT_TRUE(module.manifest.depends.empty());
   ASSERT_FALSE(module.manifest.data.empty());
   for (const auto& path : module.manifest.data) {
@@ -41,9 +41,22 @@ TEST(BaseModule, RegistryBuildsWithOdooNames) {
   for (const char* name :
        {"res.company", "res.users", "res.groups", "res.partner", "res.partner.title", "res.country",
         "res.country.state", "res.currency", "ir.model", "ir.model.fields", "ir.model.data",
-        "ir.module.module", "ir.model.access", "ir.rule", "ir.config_parameter", "ir.sequence"}) {
+        "ir.module.module", "ir.model.access", "ir.rule", "ir.config_parameter", "ir.sequence",
+        "res.users.apikeys", "res.users.apikeys.description"}) {
     EXPECT_NE(registry->FindModel(name), nullptr) << name;
   }
+  // Odoo's _auto = False model: its table holds the key columns, which are
+  // no fields; no log access, create_date its own.
+  const orm::Model& keys = *registry->FindModel("res.users.apikeys");
+  EXPECT_FALSE(keys.auto_table());
+  EXPECT_FALSE(keys.log_access());
+  EXPECT_EQ(keys.init_sql().size(), 2u);
+  for (const char* absent : {"key", "index", "create_uid", "write_uid", "write_date"}) {
+    EXPECT_EQ(keys.FindField(absent), nullptr) << absent;
+  }
+  EXPECT_TRUE(keys.FindField("create_date")->readonly());
+  EXPECT_TRUE(keys.IsExposed("remove"));
+  EXPECT_TRUE(registry->FindModel("res.users.apikeys.description")->IsExposed("make_key"));
   const orm::Model& users = *registry->FindModel("res.users");
   const orm::Field& groups = *users.FindField("groups_id");
   EXPECT_EQ(groups.def().relation, "res_groups_users_rel");
