@@ -24,6 +24,7 @@
 #include "platform/catalog_schema.hpp"
 #include "platform/tenant_service.hpp"
 #include "rpc/rpc_routes.hpp"
+#include "rpc/json2_routes.hpp"
 #include "rpc/web_session_routes.hpp"
 #include "platform/web_session_store.hpp"
 #include "web/health_route.hpp"
@@ -172,9 +173,10 @@ int RunServe(const ServeCommand& command) {
   auto tenant_directory = rpc::MakePlatformTenantDirectory(*tenants);
   platform::WebSessionStore web_sessions(*tenants);
   rpc::RpcServices rpc_services{*tenant_directory, (*installed)->registry, db_workers, hashing,
-                                credentials, rpc::RpcServiceOptions{config.list_db}, &web_sessions};
+                                credentials, rpc::RpcServiceOptions{config.list_db, config.tenant_domain}, &web_sessions};
   rpc::AddRpcRoutes(router, rpc_services);
   rpc::AddWebSessionRoutes(router, rpc_services);
+  rpc::AddJson2Routes(router, rpc_services);
 
   int exit_code = 0;
   {

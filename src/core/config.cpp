@@ -131,6 +131,7 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Integer("hash_queue", c.hash_queue, 1, 1'000'000);
     r.Integer("hsts_max_age_seconds", c.hsts_max_age_seconds, 15'552'000, 63'072'000);
     r.Boolean("list_db", c.list_db);
+    r.Text("tenant_domain", c.tenant_domain);
     Merge(errors, r);
   }
   if (const toml::table* t = top.SubTable("database")) {

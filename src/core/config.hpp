@@ -60,6 +60,10 @@ struct ServerConfig {
   // Odoo's list_db: whether the API's db.list and db.db_exist answer. Off:
   // anyone could otherwise probe for customers' names.
   bool list_db = false;
+  // When set ("erp.example.com"), a request whose Host is
+  // "<tenant>.erp.example.com" is for that tenant where the API lets the
+  // tenant be implied (JSON-2 without X-Odoo-Database). Empty: never.
+  std::string tenant_domain;
   DatabaseConfig database;
   LimitsConfig limits;
 };

@@ -189,6 +189,12 @@ Environment WithCallerContext(const Environment& env, const Value& kwargs) {
 
 }  // namespace
 
+bool TakesRecordIds(const Model& model, std::string_view method) {
+  const auto& defaults = DefaultMethods();
+  auto known = defaults.find(method);
+  return known != defaults.end() ? known->second.on_records : !model.IsModelLevelMethod(method);
+}
+
 Value CallModelMethod(const Environment& caller, std::string_view model_name, std::string_view method,
                       const Value& args, const Value& kwargs) {
   const Model* model = caller.registry().FindModel(model_name);
@@ -208,8 +214,7 @@ Value CallModelMethod(const Environment& caller, std::string_view model_name, st
 
   const auto& defaults = DefaultMethods();
   auto known = defaults.find(method);
-  const bool on_records =
-      known != defaults.end() ? known->second.on_records : !model->IsModelLevelMethod(method);
+  const bool on_records = TakesRecordIds(*model, method);
   RecordSet records(env, *model);
   if (on_records) {
     if (rest_args.empty()) {

@@ -61,4 +61,9 @@ inline constexpr int kMaxContextDepth = 16;
 Value CallModelMethod(const Environment& env, std::string_view model, std::string_view method,
                       const Value& args, const Value& kwargs);
 
+// True if `method` takes record ids (a record method), false for a model
+// method (Odoo's @api.model): what a caller that names the ids apart, as
+// Odoo 19's JSON-2 does, needs to know to refuse ids a method cannot take.
+bool TakesRecordIds(const Model& model, std::string_view method);
+
 }  // namespace citadel::orm

@@ -55,7 +55,8 @@ CredentialCache::Digest CredentialCache::KeyFor(std::string_view tenant, std::in
 void CredentialCache::Put(std::string_view tenant, std::int64_t uid, std::string_view password,
                           std::string_view stored_hash) {
   const Digest key = KeyFor(tenant, uid, password);
-  const Entry entry{Sha256(stored_hash), clock_.Now() + ttl_};
+  const auto now = clock_.Now();
+  const Entry entry{Sha256(stored_hash), now + ttl_, now};
   std::lock_guard lock(mutex_);
   while (entries_.size() >= max_entries_ && !order_.empty()) {
     entries_.erase(order_.front());
@@ -74,17 +75,30 @@ void CredentialCache::Put(std::string_view tenant, std::int64_t uid, std::string
 
 bool CredentialCache::Matches(std::string_view tenant, std::int64_t uid, std::string_view password,
                               std::string_view stored_hash) {
+  return MatchesAny(tenant, uid, password, {std::string(stored_hash)}, true);
+}
+
+bool CredentialCache::MatchesAny(std::string_view tenant, std::int64_t uid, std::string_view password,
+                                 const std::vector<std::string>& stored_hashes, bool drop_if_none) {
   const Digest key = KeyFor(tenant, uid, password);
-  const Digest stored = Sha256(stored_hash);
+  std::vector<Digest> stored;
+  for (const std::string& hash : stored_hashes) stored.push_back(Sha256(hash));
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return false;
-  if (clock_.Now() >= it->second.expires ||
-      CRYPTO_memcmp(it->second.stored.data(), stored.data(), stored.size()) != 0) {
+  const auto now = clock_.Now();
+  if (now >= it->second.expires || now >= it->second.verified_at + kMaxAgeInTtls * ttl_) {
     entries_.erase(it);
     return false;
   }
-  return true;
+  for (const Digest& candidate : stored) {
+    if (CRYPTO_memcmp(it->second.stored.data(), candidate.data(), candidate.size()) == 0) {
+      it->second.expires = now + ttl_;
+      return true;
+    }
+  }
+  if (drop_if_none) entries_.erase(it);
+  return false;
 }
 
 void CredentialCache::Forget(std::string_view tenant, std::int64_t uid, std::string_view password) {

@@ -13,7 +13,13 @@
 // hash) makes the entry useless at once, on every server, with no message to
 // lose; Forget() drops it. A wrong password is never put.
 //
-// Bounded: at most `max_entries` (the oldest go first) and each lives `ttl`.
+// Bounded: at most `max_entries` (the oldest go first). An entry unused for
+// `ttl` is dropped; a match renews it, so a busy client never sees all its
+// calls re-verify at once when an entry times out (a stall of seconds under
+// load: PBKDF2 per call in flight), up to kMaxAgeInTtls ttls after the
+// verification, when the next call verifies again. Renewing is safe because
+// every match also needs the very stored hash the password was verified
+// against.
 // Thread-safe (one mutex; work under it is a hash-map lookup).
 #pragma once
 
@@ -34,6 +40,8 @@ namespace citadel::rpc {
 
 class CredentialCache {
  public:
+  static constexpr int kMaxAgeInTtls = 60;
+
   explicit CredentialCache(std::size_t max_entries = 10'000,
                            std::chrono::seconds ttl = std::chrono::seconds(60),
                            const core::Clock& clock = core::SystemClock::Instance());
@@ -44,6 +52,11 @@ class CredentialCache {
   // hash within the ttl. An entry whose stored hash differs is dropped.
   bool Matches(std::string_view tenant, std::int64_t uid, std::string_view password,
                std::string_view stored_hash);
+  // True if this password was verified against one of `stored_hashes` (a
+  // user's password hash and API keys' hashes). When none is the entry's,
+  // the entry is dropped only if `drop_if_none`.
+  bool MatchesAny(std::string_view tenant, std::int64_t uid, std::string_view password,
+                  const std::vector<std::string>& stored_hashes, bool drop_if_none);
   void Forget(std::string_view tenant, std::int64_t uid, std::string_view password);
 
   std::size_t size() const;
@@ -55,7 +68,8 @@ class CredentialCache {
   };
   struct Entry {
     Digest stored;
-    core::Clock::TimePoint expires;
+    core::Clock::TimePoint expires;     // slides forward with each match
+    core::Clock::TimePoint verified_at;  // the PBKDF2 check; kMaxAgeInTtls ttls at most
   };
   Digest KeyFor(std::string_view tenant, std::int64_t uid, std::string_view password) const;
 

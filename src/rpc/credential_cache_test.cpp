@@ -25,14 +25,51 @@ TEST(CredentialCacheTest, APasswordChangeDropsTheEntry) {
   EXPECT_FALSE(cache.Matches("acme", 2, "secret", "$hash-1"));
 }
 
-TEST(CredentialCacheTest, EntriesExpire) {
+TEST(CredentialCacheTest, EntriesUnusedForTheTtlExpire) {
   core::FakeClock clock;
   CredentialCache cache(100, std::chrono::seconds(60), clock);
   cache.Put("acme", 2, "secret", "$h");
+  cache.Put("acme", 3, "secret", "$h");
   clock.Advance(std::chrono::seconds(59));
   EXPECT_TRUE(cache.Matches("acme", 2, "secret", "$h"));
   clock.Advance(std::chrono::seconds(2));
+  EXPECT_FALSE(cache.Matches("acme", 3, "secret", "$h"));  // unused for 61 s
+  EXPECT_TRUE(cache.Matches("acme", 2, "secret", "$h"));   // used 2 s ago
+  clock.Advance(std::chrono::seconds(61));
   EXPECT_FALSE(cache.Matches("acme", 2, "secret", "$h"));
+}
+
+// Regression: at expiry every call in flight re-verified at once (seconds of
+// PBKDF2 under load); use now renews an entry, within an absolute bound.
+TEST(CredentialCacheTest, UseRenewsAnEntryUpToItsMaximumAge) {
+  core::FakeClock clock;
+  CredentialCache cache(100, std::chrono::seconds(60), clock);
+  cache.Put("acme", 2, "secret", "$h");
+  for (int i = 0; i < 10; ++i) {
+    clock.Advance(std::chrono::seconds(50));
+    EXPECT_TRUE(cache.Matches("acme", 2, "secret", "$h")) << i;
+  }
+  cache.Put("acme", 3, "secret", "$h");
+  // 61 uses 59 s apart: 3,599 s after the verification, the last one within
+  // 60 ttls; the next, at 3,658 s, verifies again.
+  for (int i = 0; i < 61; ++i) {
+    clock.Advance(std::chrono::seconds(59));
+    ASSERT_TRUE(cache.Matches("acme", 3, "secret", "$h")) << i;
+  }
+  clock.Advance(std::chrono::seconds(59));
+  EXPECT_FALSE(cache.Matches("acme", 3, "secret", "$h"));
+}
+
+// Regression: a check against the password's hash dropped the entry of an
+// API key standing for the password, so execute_kw with a key never passed.
+TEST(CredentialCacheTest, MatchesAnyFindsAKeyEntryAmongTheUsersHashes) {
+  core::FakeClock clock;
+  CredentialCache cache(100, std::chrono::seconds(60), clock);
+  cache.Put("acme", 2, "key", "$key-hash");
+  EXPECT_FALSE(cache.MatchesAny("acme", 2, "key", {"$password-hash"}, false));
+  EXPECT_TRUE(cache.MatchesAny("acme", 2, "key", {"$password-hash", "$key-hash"}, true));
+  EXPECT_FALSE(cache.MatchesAny("acme", 2, "key", {"$password-hash"}, true));
+  EXPECT_FALSE(cache.MatchesAny("acme", 2, "key", {"$password-hash", "$key-hash"}, true));  // dropped
 }
 
 TEST(CredentialCacheTest, BoundedOldestFirst) {

@@ -19,14 +19,13 @@ std::string Dump(const Value& value) {
 
 }  // namespace
 
-core::Result<JsonRpcRequest> ParseJsonRpcRequest(std::string_view body, const JsonRpcLimits& limits) {
+core::Result<Value> ParseBoundedJson(std::string_view body, const JsonRpcLimits& limits) {
   if (body.size() > limits.max_body_bytes) {
     return core::Fail(core::ErrorCode::kInvalidArgument, "Invalid JSON data");
   }
   std::size_t values = 0;
-  Value parsed;
   try {
-    parsed = Value::parse(
+    return Value::parse(
         body,
         [&](int depth, Value::parse_event_t event, Value&) {
           if (static_cast<std::size_t>(depth) > limits.max_depth) throw TooLarge{"nested too deeply"};
@@ -41,6 +40,12 @@ core::Result<JsonRpcRequest> ParseJsonRpcRequest(std::string_view body, const Js
   } catch (const Value::exception&) {
     return core::Fail(core::ErrorCode::kInvalidArgument, "Invalid JSON data");
   }
+}
+
+core::Result<JsonRpcRequest> ParseJsonRpcRequest(std::string_view body, const JsonRpcLimits& limits) {
+  auto bounded = ParseBoundedJson(body, limits);
+  if (!bounded) return core::Unexpected(bounded.error());
+  Value parsed = std::move(*bounded);
   if (!parsed.is_object()) return core::Fail(core::ErrorCode::kInvalidArgument, "Invalid JSON-RPC data");
   JsonRpcRequest request;
   if (auto id = parsed.find("id"); id != parsed.end()) request.id = *id;

@@ -31,6 +31,10 @@ struct JsonRpcRequest {
   orm::Value params = orm::Value::object();  // always an object
 };
 
+// Any JSON value, with the limits' bounds: kInvalidArgument "Invalid JSON
+// data" (with what was too large, when a bound was passed) otherwise.
+core::Result<orm::Value> ParseBoundedJson(std::string_view body, const JsonRpcLimits& limits = {});
+
 // Odoo answers a body that is not JSON with HTTP 400 "Invalid JSON data",
 // and one that is not an object with 400 "Invalid JSON-RPC data": the error's
 // message is that text, for the caller to send as such. `params` that is not

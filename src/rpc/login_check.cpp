@@ -1,12 +1,15 @@
 #include "rpc/login_check.hpp"
 
 #include "core/logger.hpp"
+#include "rpc/api_key_lookup.hpp"
+#include "rpc/secret_check.hpp"
 
 namespace citadel::rpc {
 
 void CheckLogin(RpcServices& services, const std::string& db, const std::string& login, std::string password,
-                const std::string& request_id, std::function<void(LoginOutcome)> done) {
+                const std::string& request_id, LoginSecrets accepted, std::function<void(LoginOutcome)> done) {
   std::optional<StoredCredential> user;
+  std::vector<std::string> hashes;
   if (!db.empty() && !login.empty() && !password.empty() && services.tenants.IsLive(db)) {
     auto connection = services.tenants.Acquire(db);
     if (!connection) {
@@ -23,19 +26,34 @@ void CheckLogin(RpcServices& services, const std::string& db, const std::string&
       return done(RpcError::Internal(request_id));
     }
     user = std::move(*found);
+    if (user && !user->hash.empty()) hashes.push_back(user->hash);
+    if (user && accepted == LoginSecrets::kPasswordOrApiKey) {
+      auto keys = FindApiKeyCandidates(**connection, password, "rpc", user->uid);
+      if (!keys) {
+        core::Log().Error("login: reading API keys failed",
+                          {{"request_id", request_id}, {"error", keys.error().message}});
+        return done(RpcError::Internal(request_id));
+      }
+      for (const ApiKeyCandidate& key : *keys) hashes.push_back(key.hash);
+    }
   }
-  const std::string stored = user ? user->hash : std::string();
   CredentialCache& cache = services.credentials;
-  auto on_verified = [done, user, db, password, &cache, request_id](core::VerifyOutcome outcome) {
-    if (user && outcome.matches && !password.empty()) {
-      cache.Put(db, user->uid, password, user->hash);
-      return done(user);
+  auto on_verdict = [done, user, db, password, &cache, request_id](SecretVerdict verdict) {
+    if (verdict.busy) return done(RpcError::Busy());
+    if (user && verdict.matched) {
+      cache.Put(db, user->uid, password, *verdict.matched);
+      StoredCredential matched = *user;
+      matched.hash = *verdict.matched;
+      return done(matched);
     }
     core::Log().Info("login failed", {{"request_id", request_id}});
     done(std::optional<StoredCredential>());
   };
-  if (!services.hashing.Verify(std::move(password), stored, std::move(on_verified))) {
-    done(RpcError::Busy());
+  if (user) {
+    VerifyAgainstAny(services.hashing, std::move(password), std::move(hashes), std::move(on_verdict));
+  } else {
+    // Unknown database or login: one verification against nothing.
+    VerifyAgainstAny(services.hashing, std::move(password), {}, std::move(on_verdict));
   }
 }
 

@@ -25,7 +25,12 @@ namespace citadel::rpc {
 // "no", or an RpcError when the check could not be made (busy, internal).
 using LoginOutcome = std::variant<std::optional<StoredCredential>, RpcError>;
 
+// What may stand for the password: Odoo 18 accepts the user's API keys in
+// non-interactive logins (common.authenticate) and only the password in
+// interactive ones (/web/session/authenticate).
+enum class LoginSecrets { kPasswordOnly, kPasswordOrApiKey };
+
 void CheckLogin(RpcServices& services, const std::string& db, const std::string& login, std::string password,
-                const std::string& request_id, std::function<void(LoginOutcome)> done);
+                const std::string& request_id, LoginSecrets accepted, std::function<void(LoginOutcome)> done);
 
 }  // namespace citadel::rpc

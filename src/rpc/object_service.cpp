@@ -5,11 +5,14 @@
 // Credentials on every call, as Odoo's security.check: the uid's stored hash
 // and active flag are read inside the call's own transaction, and the call
 // runs only if this password was verified against that very hash (the
-// CredentialCache). When it was not, the transaction is rolled back, the
-// password is verified on the hashing pool (a dummy verification when the
-// database or the user does not exist, or is archived, so all failures look
-// alike), and the call starts again on a db worker; a second miss (the hash
-// changed meanwhile) is AccessDenied. An empty password is refused at once.
+// CredentialCache). The "password" may also be one of the user's API keys
+// of scope rpc (or global), as Odoo 18's non-interactive check allows. When
+// neither was verified lately, the transaction is rolled back, the secret is
+// verified on the hashing pool against the password's hash and the keys'
+// (a dummy verification when the database or the user does not exist, or
+// is archived, so all failures look alike), and the call starts again on a
+// db worker; a second miss (a hash changed meanwhile) is AccessDenied. An
+// empty password is refused at once.
 //
 // The argument shapes are checked as Python would bind them (Python's
 // TypeError texts), after the credential check, as in Odoo.
@@ -21,6 +24,8 @@
 #include "orm/transaction_runner.hpp"
 #include "rpc/python_signature.hpp"
 #include "rpc/rpc_services.hpp"
+#include "rpc/api_key_lookup.hpp"
+#include "rpc/secret_check.hpp"
 #include "rpc/user_credentials.hpp"
 
 namespace citadel::rpc {
@@ -30,7 +35,7 @@ using orm::Value;
 
 // The credentials were not in the cache: leave the transaction and verify.
 struct NeedsVerification {
-  std::string stored_hash;  // empty: no such active user (verify a dummy)
+  std::vector<std::string> hashes;  // the password's, then API keys'; none: verify a dummy
 };
 
 struct ObjectCall {
@@ -91,24 +96,44 @@ std::variant<ModelCall, RpcError> BindModelCall(const RpcCall& call) {
 
 void Run(RpcServices& services, std::shared_ptr<ObjectCall> state, RpcDone done);
 
-// On a hashing thread: the verdict, then back to a db worker.
-void Verify(RpcServices& services, std::shared_ptr<ObjectCall> state, std::string stored_hash,
+// Off the db worker: the verdict, then back to a db worker.
+void Verify(RpcServices& services, std::shared_ptr<ObjectCall> state, std::vector<std::string> hashes,
             RpcDone done) {
-  const bool known = !stored_hash.empty();
-  auto on_verified = [&services, state, stored_hash, known, done](core::VerifyOutcome outcome) {
-    if (!known || !outcome.matches) {
+  auto on_verdict = [&services, state, done](SecretVerdict verdict) {
+    if (verdict.busy) return done(RpcError::Busy());
+    if (!verdict.matched) {
       core::Log().Info("RPC credentials refused", {{"request_id", state->call.request_id}});
       return done(RpcError::AccessDenied());
     }
-    services.credentials.Put(state->db, state->uid, state->password, stored_hash);
+    services.credentials.Put(state->db, state->uid, state->password, *verdict.matched);
     state->verified = true;
     if (!services.db_workers.Submit([&services, state, done] { Run(services, state, done); })) {
       done(RpcError::Busy());
     }
   };
-  if (!services.hashing.Verify(state->password, std::move(stored_hash), std::move(on_verified))) {
-    done(RpcError::Busy());
+  VerifyAgainstAny(services.hashing, state->password, std::move(hashes), std::move(on_verdict));
+}
+
+// Inside the call's transaction: the password, or one of the user's API keys
+// (Odoo 18's non-interactive _check_credentials), verified lately against
+// what is stored now; otherwise what to verify.
+std::optional<NeedsVerification> CheckStoredSecrets(RpcServices& services, db::Connection& connection,
+                                                    const ObjectCall& state) {
+  auto user = FindUserById(connection, state.uid);
+  if (!user) throw orm::DatabaseError(user.error());
+  if (!*user || !(*user)->active) return NeedsVerification{};
+  const std::string& hash = (*user)->hash;
+  NeedsVerification needs;
+  if (!hash.empty()) needs.hashes.push_back(hash);
+  // The password first, without dropping an entry verified for an API key.
+  if (!hash.empty() && services.credentials.MatchesAny(state.db, state.uid, state.password, needs.hashes, false)) {
+    return std::nullopt;
   }
+  auto keys = FindApiKeyCandidates(connection, state.password, "rpc", state.uid);
+  if (!keys) throw orm::DatabaseError(keys.error());
+  for (const ApiKeyCandidate& key : *keys) needs.hashes.push_back(key.hash);
+  if (services.credentials.MatchesAny(state.db, state.uid, state.password, needs.hashes, true)) return std::nullopt;
+  return needs;
 }
 
 // The call in its transaction on a pooled connection, returned before the
@@ -127,13 +152,7 @@ RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
   try {
     orm::TransactionRunner runner(**connection, services.registry);
     return runner.Run([&]() -> RpcOutcome {
-      auto user = FindUserById(**connection, state.uid);
-      if (!user) throw orm::DatabaseError(user.error());
-      const bool usable = *user && (*user)->active && !(*user)->hash.empty();
-      if (!usable ||
-          !services.credentials.Matches(state.db, state.uid, state.password, (*user)->hash)) {
-        throw NeedsVerification{usable ? (*user)->hash : std::string()};
-      }
+      if (auto needs = CheckStoredSecrets(services, **connection, state)) throw *needs;
       auto bound = BindModelCall(state.call);
       if (auto* error = std::get_if<RpcError>(&bound)) return *error;
       const ModelCall& model_call = std::get<ModelCall>(bound);
@@ -153,13 +172,13 @@ RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
 void Run(RpcServices& services, std::shared_ptr<ObjectCall> state, RpcDone done) {
   if (!services.tenants.IsLive(state->db)) {
     if (state->verified) return done(RpcError::AccessDenied());  // dropped meanwhile
-    return Verify(services, state, "", std::move(done));
+    return Verify(services, state, {}, std::move(done));
   }
   std::optional<NeedsVerification> detour;
   RpcOutcome outcome = RunInTransaction(services, *state, detour);
   if (!detour) return done(std::move(outcome));
   if (state->verified) return done(RpcError::AccessDenied());  // the hash changed meanwhile
-  Verify(services, state, std::move(detour->stored_hash), std::move(done));
+  Verify(services, state, std::move(detour->hashes), std::move(done));
 }
 
 }  // namespace

@@ -43,6 +43,8 @@ struct RpcServiceOptions {
   // Odoo's list_db: db.list and db.db_exist answer only when true. Off by
   // default: anyone could otherwise probe for customers' names.
   bool list_db = false;
+  // config.hpp's tenant_domain: Host "<tenant>.<tenant_domain>" names a tenant.
+  std::string tenant_domain;
 };
 
 struct RpcServices {

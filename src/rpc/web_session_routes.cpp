@@ -181,7 +181,8 @@ void Authenticate(RpcServices& services, JsonCall call, JsonReplyFn reply) {
       reply({RpcError::Busy(), {}});
     }
   };
-  CheckLogin(services, db, TextOr(p, "login"), TextOr(p, "password"), call.request_id, std::move(on_checked));
+  CheckLogin(services, db, TextOr(p, "login"), TextOr(p, "password"), call.request_id, LoginSecrets::kPasswordOnly,
+             std::move(on_checked));
 }
 
 }  // namespace
