@@ -147,12 +147,7 @@ void Verify(RpcServices& services, std::shared_ptr<Json2Call> call, std::vector<
 // again first.
 RpcOutcome RunInTransaction(RpcServices& services, Json2Call& call, std::optional<NeedsKeyVerification>& detour) {
   auto connection = services.tenants.Acquire(call.db);
-  if (!connection) {
-    core::Log().Error("JSON-2: no connection to the tenant",
-                      {{"request_id", call.request_id}, {"error", connection.error().message}});
-    return connection.error().code == core::ErrorCode::kResourceExhausted ? RpcError::Busy()
-                                                                          : RpcError::Internal(call.request_id);
-  }
+  if (!connection) return ConnectionFailure(connection.error(), call.request_id, "JSON-2");
   try {
     orm::TransactionRunner runner(**connection, services.registry);
     return runner.Run([&]() -> RpcOutcome {

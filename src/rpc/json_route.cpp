@@ -13,14 +13,6 @@ namespace {
 
 constexpr const char* kJsonType = "application/json; charset=utf-8";
 
-http::Response Plain(int status, std::string body) {
-  http::Response response;
-  response.status = status;
-  response.content_type = "text/plain; charset=utf-8";
-  response.body = std::move(body);
-  return response;
-}
-
 bool IsJsonMimetype(std::optional<std::string> content_type) {
   if (!content_type) return false;
   std::string type = content_type->substr(0, content_type->find(';'));
@@ -31,6 +23,14 @@ bool IsJsonMimetype(std::optional<std::string> content_type) {
 }
 
 }  // namespace
+
+http::Response PlainTextResponse(int status, std::string body) {
+  http::Response response;
+  response.status = status;
+  response.content_type = "text/plain; charset=utf-8";
+  response.body = std::move(body);
+  return response;
+}
 
 http::Response JsonRouteAnswer(const orm::Value& id, const RpcOutcome& outcome) {
   http::Response response;
@@ -59,7 +59,7 @@ void AddJsonRoute(http::Router& router, core::BoundedWorkerPool& workers, std::s
       "POST", pattern,
       [&workers, pattern, shared_handler](const http::Request& request, http::Responder respond) {
         if (!IsJsonMimetype(request.Header("Content-Type"))) {
-          return respond(Plain(400, "Request inferred type is compatible with ['http'] but '" + pattern +
+          return respond(PlainTextResponse(400, "Request inferred type is compatible with ['http'] but '" + pattern +
                                         "' is type='json'."));
         }
         JsonCall call;
@@ -70,7 +70,7 @@ void AddJsonRoute(http::Router& router, core::BoundedWorkerPool& workers, std::s
           auto parsed = ParseJsonRpcRequest(body);
           if (!parsed) {
             const std::string& message = parsed.error().message;
-            if (message.starts_with("Invalid JSON")) return respond(Plain(400, message));
+            if (message.starts_with("Invalid JSON")) return respond(PlainTextResponse(400, message));
             return respond(JsonRouteAnswer(orm::Value(), RpcError::TypeError(message)));
           }
           call.params = std::move(parsed->params);

@@ -50,6 +50,9 @@ using JsonHandler = std::function<void(JsonCall, JsonReplyFn)>;
 void AddJsonRoute(http::Router& router, core::BoundedWorkerPool& workers, std::string pattern,
                   JsonHandler handler);
 
+// A text/plain answer (Odoo's for requests it refuses before dispatching).
+http::Response PlainTextResponse(int status, std::string body);
+
 // The HTTP answer for an outcome of a type='json' route.
 http::Response JsonRouteAnswer(const orm::Value& id, const RpcOutcome& outcome);
 

@@ -12,13 +12,7 @@ void CheckLogin(RpcServices& services, const std::string& db, const std::string&
   std::vector<std::string> hashes;
   if (!db.empty() && !login.empty() && !password.empty() && services.tenants.IsLive(db)) {
     auto connection = services.tenants.Acquire(db);
-    if (!connection) {
-      core::Log().Error("login: no connection to the tenant",
-                        {{"request_id", request_id}, {"error", connection.error().message}});
-      return done(connection.error().code == core::ErrorCode::kResourceExhausted
-                      ? RpcError::Busy()
-                      : RpcError::Internal(request_id));
-    }
+    if (!connection) return done(ConnectionFailure(connection.error(), request_id, "login"));
     auto found = FindActiveUserByLogin(**connection, login);
     if (!found) {
       core::Log().Error("login: reading the user failed",

@@ -141,13 +141,7 @@ std::optional<NeedsVerification> CheckStoredSecrets(RpcServices& services, db::C
 RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
                             std::optional<NeedsVerification>& detour) {
   auto connection = services.tenants.Acquire(state.db);
-  if (!connection) {
-    core::Log().Error("execute_kw: no connection to the tenant",
-                      {{"request_id", state.call.request_id}, {"error", connection.error().message}});
-    return connection.error().code == core::ErrorCode::kResourceExhausted
-               ? RpcError::Busy()
-               : RpcError::Internal(state.call.request_id);
-  }
+  if (!connection) return ConnectionFailure(connection.error(), state.call.request_id, "execute_kw");
   const std::string where = state.call.service + "." + state.call.method;
   try {
     orm::TransactionRunner runner(**connection, services.registry);

@@ -54,6 +54,12 @@ RpcError RpcError::Internal(std::string_view request_id) {
   return error;
 }
 
+RpcError ConnectionFailure(const core::Error& error, std::string_view request_id, std::string_view where) {
+  core::Log().Error("no connection to the tenant",
+                    {{"request_id", std::string(request_id)}, {"where", std::string(where)}, {"error", error.message}});
+  return error.code == core::ErrorCode::kResourceExhausted ? RpcError::Busy() : RpcError::Internal(request_id);
+}
+
 RpcError RpcError::SessionExpired() {
   return Raised("odoo.http.SessionExpiredException", "Session expired");
 }

@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/result.hpp"
 #include "orm/value.hpp"
 
 namespace citadel::rpc {
@@ -56,6 +57,10 @@ struct RpcError {
 // (what(), never arguments) with the request id and `where`.
 RpcError RpcErrorFromException(const std::exception_ptr& error, std::string_view request_id,
                                std::string_view where);
+
+// A tenant connection could not be had: Busy when the pools are full,
+// otherwise Internal; logged with the request id and `where`.
+RpcError ConnectionFailure(const core::Error& error, std::string_view request_id, std::string_view where);
 
 struct XmlRpcFaultInt {
   int code = 1;

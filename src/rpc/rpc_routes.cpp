@@ -15,14 +15,6 @@ enum class FaultStyle { kInt, kString };
 
 constexpr const char* kXmlType = "text/xml; charset=utf-8";
 
-http::Response Plain(int status, std::string body) {
-  http::Response response;
-  response.status = status;
-  response.content_type = "text/plain; charset=utf-8";
-  response.body = std::move(body);
-  return response;
-}
-
 http::Response XmlFault(FaultStyle style, const RpcError& error) {
   http::Response response;
   response.content_type = kXmlType;
@@ -60,7 +52,7 @@ void AddXmlRpcRoute(http::Router& router, RpcServices& services, std::string pre
       "POST", prefix + "*",
       [&services, prefix, style](const http::Request& request, http::Responder respond) {
         std::string service = ServiceName(request.path, prefix);
-        if (service.empty()) return respond(Plain(404, "Not Found"));
+        if (service.empty()) return respond(PlainTextResponse(404, "Not Found"));
         auto task = [&services, style, service, body = request.body, request_id = request.request_id,
                      respond] {
           auto parsed = ParseXmlRpcCall(body);

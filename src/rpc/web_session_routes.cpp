@@ -66,12 +66,7 @@ std::variant<platform::WebSession, RpcError> FindSession(RpcServices& services, 
 RpcOutcome RunAsSessionUser(RpcServices& services, const platform::WebSession& session, const JsonCall& call,
                             const std::function<Value(const orm::Environment&)>& work) {
   auto connection = services.tenants.Acquire(session.tenant);
-  if (!connection) {
-    core::Log().Error("web session: no connection to the tenant",
-                      {{"request_id", call.request_id}, {"error", connection.error().message}});
-    return connection.error().code == core::ErrorCode::kResourceExhausted ? RpcError::Busy()
-                                                                          : RpcError::Internal(call.request_id);
-  }
+  if (!connection) return ConnectionFailure(connection.error(), call.request_id, "web session");
   try {
     orm::TransactionRunner runner(**connection, services.registry);
     return runner.Run([&]() -> RpcOutcome {
