@@ -138,7 +138,8 @@ void CallKw(RpcServices& services, JsonCall call, JsonReplyFn reply) {
 // On a db worker after the password matched: the new session and its info.
 void OpenSession(RpcServices& services, const JsonCall& call, const std::string& db, const StoredCredential& user,
                  const JsonReplyFn& reply) {
-  auto created = services.web_sessions->Create(db, user.uid, platform::CredentialFingerprint(user.hash));
+  const platform::WebSession session{db, user.uid, platform::CredentialFingerprint(user.hash)};
+  auto created = services.web_sessions->Create(db, user.uid, session.credential_fingerprint);
   if (!created) {
     if (created.error().code == core::ErrorCode::kNotFound) return reply({RpcError::AccessDenied(), {}});
     core::Log().Error("web session creation failed",
@@ -147,7 +148,6 @@ void OpenSession(RpcServices& services, const JsonCall& call, const std::string&
   }
   // The id the client came with (if any) ends: a planted id is never kept.
   if (call.session_id) (void)services.web_sessions->Destroy(*call.session_id);
-  const platform::WebSession session{db, user.uid, platform::CredentialFingerprint(user.hash)};
   JsonCall as_new = call;
   as_new.session_id = *created;
   RpcOutcome outcome = RunAsSessionUser(services, session, as_new,
