@@ -172,8 +172,10 @@ int RunServe(const ServeCommand& command) {
   rpc::CredentialCache credentials;
   auto tenant_directory = rpc::MakePlatformTenantDirectory(*tenants);
   platform::WebSessionStore web_sessions(*tenants);
+  orm::SecurityCaches security_caches;
   rpc::RpcServices rpc_services{*tenant_directory, (*installed)->registry, db_workers, hashing,
-                                credentials, rpc::RpcServiceOptions{config.list_db, config.tenant_domain}, &web_sessions};
+                                credentials, rpc::RpcServiceOptions{config.list_db, config.tenant_domain}, &web_sessions,
+                                &security_caches};
   rpc::AddRpcRoutes(router, rpc_services);
   rpc::AddWebSessionRoutes(router, rpc_services);
   rpc::AddJson2Routes(router, rpc_services);

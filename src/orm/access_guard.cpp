@@ -6,9 +6,21 @@
 
 #include "orm/crud_sql.hpp"
 #include "orm/errors.hpp"
+#include "orm/security_cache.hpp"
 
 namespace citadel::orm {
 namespace {
+
+// The call's cached security data, when it has some for this very user.
+const UserSecurity* CachedUser(const Environment& env) {
+  const UserSecurity* user = env.security_user();
+  if (env.security_snapshot() == nullptr || user == nullptr || user->uid != env.uid()) return nullptr;
+  return user;
+}
+
+PermissionBits Bit(Operation operation) {
+  return static_cast<PermissionBits>(1u << static_cast<unsigned>(operation));
+}
 
 // Fixed statements, one per operation, because a column name cannot be a
 // parameter and SqlText takes literals only.
@@ -16,19 +28,19 @@ db::SqlText AclQuery(Operation operation) {
   switch (operation) {
     case Operation::kRead:
       return "SELECT coalesce(bool_or(a.perm_read), false) AS allowed FROM ir_model_access a "
-             "JOIN ir_model m ON m.id = a.model_id WHERE m.model = $1 AND (a.group_id IS NULL OR "
+             "JOIN ir_model m ON m.id = a.model_id WHERE m.model = $1 AND a.active AND (a.group_id IS NULL OR "
              "a.group_id IN (SELECT gid FROM res_groups_users_rel WHERE uid = $2))";
     case Operation::kWrite:
       return "SELECT coalesce(bool_or(a.perm_write), false) AS allowed FROM ir_model_access a "
-             "JOIN ir_model m ON m.id = a.model_id WHERE m.model = $1 AND (a.group_id IS NULL OR "
+             "JOIN ir_model m ON m.id = a.model_id WHERE m.model = $1 AND a.active AND (a.group_id IS NULL OR "
              "a.group_id IN (SELECT gid FROM res_groups_users_rel WHERE uid = $2))";
     case Operation::kCreate:
       return "SELECT coalesce(bool_or(a.perm_create), false) AS allowed FROM ir_model_access a "
-             "JOIN ir_model m ON m.id = a.model_id WHERE m.model = $1 AND (a.group_id IS NULL OR "
+             "JOIN ir_model m ON m.id = a.model_id WHERE m.model = $1 AND a.active AND (a.group_id IS NULL OR "
              "a.group_id IN (SELECT gid FROM res_groups_users_rel WHERE uid = $2))";
     case Operation::kUnlink:
       return "SELECT coalesce(bool_or(a.perm_unlink), false) AS allowed FROM ir_model_access a "
-             "JOIN ir_model m ON m.id = a.model_id WHERE m.model = $1 AND (a.group_id IS NULL OR "
+             "JOIN ir_model m ON m.id = a.model_id WHERE m.model = $1 AND a.active AND (a.group_id IS NULL OR "
              "a.group_id IN (SELECT gid FROM res_groups_users_rel WHERE uid = $2))";
   }
   throw std::logic_error("unknown operation");
@@ -141,6 +153,7 @@ Value UserScalar(const Environment& env, db::SqlText sql) {
 }
 
 std::vector<std::int64_t> UserCompanyIds(const Environment& env) {
+  if (const UserSecurity* user = CachedUser(env)) return user->companies;
   db::QueryResult result = RunForUser(
       env, "SELECT cid FROM res_company_users_rel WHERE user_id = $1 ORDER BY cid");
   std::vector<std::int64_t> ids;
@@ -239,6 +252,9 @@ Value NormalizeDomain(const Value& domain) {
 
 bool AccessGuard::HasModelAccess(const Environment& env, const Model& model, Operation operation) {
   if (env.su()) return true;
+  if (const UserSecurity* user = CachedUser(env)) {
+    return env.security_snapshot()->HasAccess(model.name(), Bit(operation), *user);
+  }
   db::QueryResult result = Run(env, AclQuery(operation), model.name(), env.uid());
   return result.Text(0, "allowed") == "t";
 }
@@ -250,20 +266,26 @@ void AccessGuard::CheckModel(const Environment& env, const Model& model, Operati
 std::optional<Domain> AccessGuard::RuleDomain(const Environment& env, const Model& model,
                                               Operation operation) {
   if (env.su()) return std::nullopt;
-  db::QueryResult rules = Run(env, RulesQuery(operation), model.name(), env.uid());
-  if (rules.empty()) return std::nullopt;
   std::vector<Value> global_domains;
   std::vector<Value> group_domains;
-  for (int row = 0; row < rules.rows(); ++row) {
-    const std::string text = rules.Text(row, "domain_force");
-    Value domain = Value::array();
-    if (!text.empty()) {
-      domain = Value::parse(text, nullptr, /*allow_exceptions=*/false);
-      if (domain.is_discarded() || !domain.is_array()) InvalidRule(model, operation);
-    }
-    (rules.Text(row, "global") == "t" ? global_domains : group_domains)
+  auto add = [&](const Value& domain, bool global) {
+    if (domain.is_discarded() || !domain.is_array()) InvalidRule(model, operation);
+    (global ? global_domains : group_domains)
         .push_back(NormalizeDomain(SubstituteRuleVariables(env, model, domain)));
+  };
+  if (const UserSecurity* user = CachedUser(env)) {
+    for (const CachedRule* rule : env.security_snapshot()->Rules(model.name(), Bit(operation), *user)) {
+      add(rule->domain, rule->groups.empty());
+    }
+  } else {
+    db::QueryResult rules = Run(env, RulesQuery(operation), model.name(), env.uid());
+    for (int row = 0; row < rules.rows(); ++row) {
+      const std::string text = rules.Text(row, "domain_force");
+      add(text.empty() ? Value::array() : Value::parse(text, nullptr, /*allow_exceptions=*/false),
+          rules.Text(row, "global") == "t");
+    }
   }
+  if (global_domains.empty() && group_domains.empty()) return std::nullopt;
   if (!group_domains.empty()) global_domains.push_back(Combine("|", group_domains));
   Value combined = Combine("&", global_domains);
   try {
@@ -280,6 +302,7 @@ std::vector<std::int64_t> AccessGuard::AllowedCompanyIds(const Environment& env)
 
 std::int64_t AccessGuard::CurrentCompanyId(const Environment& env) {
   if (auto ids = ContextCompanyIds(env)) return ids->front();
+  if (const UserSecurity* user = CachedUser(env)) return user->company_id;
   Value company = UserScalar(env, "SELECT company_id FROM res_users WHERE id = $1");
   return company.is_number_integer() ? company.get<std::int64_t>() : 0;
 }
@@ -295,7 +318,10 @@ Value AccessGuard::SubstituteRuleVariables(const Environment& env, const Model& 
     if (name == "user.id") {
       value = env.uid();
     } else if (name == "user.partner_id") {
-      value = UserScalar(env, "SELECT partner_id FROM res_users WHERE id = $1");
+      const UserSecurity* user = CachedUser(env);
+      value = user == nullptr ? UserScalar(env, "SELECT partner_id FROM res_users WHERE id = $1")
+              : user->partner_id > 0 ? Value(user->partner_id)
+                                     : Value(false);
     } else if (name == "user.commercial_partner_id") {
       value = UserScalar(env,
                          "SELECT p.commercial_partner_id FROM res_users u JOIN res_partner p ON "
@@ -355,6 +381,14 @@ void AccessGuard::CheckRecords(const Environment& env, const Model& model, Opera
 
 bool AccessGuard::InFieldGroups(const Environment& env, const Field& field) {
   if (env.su() || field.def().groups.empty()) return true;
+  if (const UserSecurity* user = CachedUser(env)) {
+    const SecuritySnapshot& snapshot = *env.security_snapshot();
+    return std::any_of(field.def().groups.begin(), field.def().groups.end(),
+                       [&](const std::string& xml_id) {
+                         const std::int64_t group = snapshot.GroupId(xml_id);
+                         return group > 0 && user->InGroup(group);
+                       });
+  }
   // Groups are external ids; without ir.model.data nobody is in them.
   if (env.registry().FindModel("ir.model.data") == nullptr) return false;
   const auto& groups = field.def().groups;

@@ -43,8 +43,11 @@
 // record names, no values), in Odoo 18's words (ir_model.py ACCESS_ERROR_*,
 // ir_rule.py _make_access_error).
 //
-// Stateless: reads the database through the Environment on each call (no
-// cache yet), so it is as thread-safe as the Environment (one thread).
+// Where the data comes from: the Environment's SecurityCache snapshot when
+// the call carries one (security_cache.hpp: kept across calls, valid for one
+// version of the rights), otherwise fixed queries on each call. Both give the
+// same answers; access_guard_pgtest.cpp runs its cases both ways. Stateless
+// itself, so it is as thread-safe as the Environment (one thread).
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,8 @@
 // AccessGuard against real ir.model.access / ir.rule tables: model rights per
 // group, su, rule combination (global ANDed, group rules ORed), write-only
-// and group-restricted fields, fail-closed rules.
+// and group-restricted fields, fail-closed rules. Each case runs twice: with
+// the guard's own queries, and from the SecurityCache as client calls do
+// (the seeding between checks then also proves the cache is emptied by it).
 #include "orm/access_guard.hpp"
 #include "orm/record_set.hpp"
 
@@ -14,6 +16,16 @@ namespace {
 
 using record_testing::RecordFixture;
 
+// The parameter: whether access checks come from the SecurityCache.
+class AccessGuardPg : public ::testing::TestWithParam<bool> {
+ protected:
+  RecordFixture Make(const std::string& database) {
+    RecordFixture fx = RecordFixture::Make(database + (GetParam() ? "_cached" : ""));
+    if (GetParam()) fx.UseSecurityCache();
+    return fx;
+  }
+};
+
 std::string AccessErrorOf(const std::function<void()>& f) {
   try {
     f();
@@ -23,8 +35,8 @@ std::string AccessErrorOf(const std::function<void()>& f) {
   return "";
 }
 
-TEST(AccessGuardPg, ModelRightsFollowGroupsAndSuBypassesThem) {
-  RecordFixture fx = RecordFixture::Make("guard_acl");
+TEST_P(AccessGuardPg, ModelRightsFollowGroupsAndSuBypassesThem) {
+  RecordFixture fx = Make("guard_acl");
   const std::int64_t readers = fx.AddGroup("Readers");
   fx.AddAccess("res.partner", readers, "r");
   const std::int64_t reader = fx.AddUser("reader", {readers});
@@ -49,8 +61,8 @@ TEST(AccessGuardPg, ModelRightsFollowGroupsAndSuBypassesThem) {
   EXPECT_TRUE(AccessGuard::HasModelAccess(fx.Env(nobody), partner, Operation::kCreate));
 }
 
-TEST(AccessGuardPg, GlobalRulesAreAndedGroupRulesOred) {
-  RecordFixture fx = RecordFixture::Make("guard_rules");
+TEST_P(AccessGuardPg, GlobalRulesAreAndedGroupRulesOred) {
+  RecordFixture fx = Make("guard_rules");
   const std::int64_t a = fx.AddGroup("A");
   const std::int64_t b = fx.AddGroup("B");
   const std::int64_t c = fx.AddGroup("C");
@@ -73,8 +85,8 @@ TEST(AccessGuardPg, GlobalRulesAreAndedGroupRulesOred) {
   EXPECT_FALSE(AccessGuard::RuleDomain(fx.Env(user), partner, Operation::kUnlink));
 }
 
-TEST(AccessGuardPg, CheckRecordsRefusesRowsOutsideTheRulesWithoutNamingThem) {
-  RecordFixture fx = RecordFixture::Make("guard_check_records");
+TEST_P(AccessGuardPg, CheckRecordsRefusesRowsOutsideTheRulesWithoutNamingThem) {
+  RecordFixture fx = Make("guard_check_records");
   const std::int64_t c1 = fx.AddCompany("One");
   const std::int64_t c2 = fx.AddCompany("Two");
   const std::int64_t group = fx.AddGroup("Company users");
@@ -98,16 +110,16 @@ TEST(AccessGuardPg, CheckRecordsRefusesRowsOutsideTheRulesWithoutNamingThem) {
       AccessGuard::CheckRecords(fx.Env(user).Sudo(), partner, Operation::kUnlink, theirs));
 }
 
-TEST(AccessGuardPg, BrokenRuleFailsClosed) {
-  RecordFixture fx = RecordFixture::Make("guard_broken_rule");
+TEST_P(AccessGuardPg, BrokenRuleFailsClosed) {
+  RecordFixture fx = Make("guard_broken_rule");
   const std::int64_t user = fx.AddUser("u", {});
   fx.AddRule("res.partner", "[('name', '=', 'python')]", {}, "r");
   const Model& partner = *fx.registry()->FindModel("res.partner");
   EXPECT_THROW(AccessGuard::RuleDomain(fx.Env(user), partner, Operation::kRead), AccessError);
 }
 
-TEST(AccessGuardPg, WriteOnlyAndGroupFields) {
-  RecordFixture fx = RecordFixture::Make("guard_fields");
+TEST_P(AccessGuardPg, WriteOnlyAndGroupFields) {
+  RecordFixture fx = Make("guard_fields");
   const std::int64_t system = fx.AddGroup("Settings", "base.group_system");
   const std::int64_t admin = fx.AddUser("boss", {system});
   const std::int64_t user = fx.AddUser("u", {});
@@ -125,8 +137,8 @@ TEST(AccessGuardPg, WriteOnlyAndGroupFields) {
 
 // Regression: searching or ordering by a write-only field read a user's
 // password hash one character at a time ("=like" "$pbkdf2-sha512$...a%").
-TEST(AccessGuardPg, SearchingIsReadingWriteOnlyAndGroupFieldsAreRefused) {
-  RecordFixture fx = RecordFixture::Make("guard_search_fields");
+TEST_P(AccessGuardPg, SearchingIsReadingWriteOnlyAndGroupFieldsAreRefused) {
+  RecordFixture fx = Make("guard_search_fields");
   const std::int64_t system = fx.AddGroup("Settings", "base.group_system");
   const std::int64_t admin = fx.AddUser("boss", {system});
   const std::int64_t user = fx.AddUser("u", {});
@@ -157,6 +169,9 @@ TEST(AccessGuardPg, SearchingIsReadingWriteOnlyAndGroupFieldsAreRefused) {
   // Other fields search as before.
   EXPECT_NO_THROW(search(user, "res.users", R"([["login", "=", "u"]])", "login desc"));
 }
+
+INSTANTIATE_TEST_SUITE_P(QueriesAndCache, AccessGuardPg, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) { return param.param ? "Cached" : "Queried"; });
 
 TEST(AccessGuard, NormalizeDomainAddsOdoosImplicitAnds) {
   EXPECT_EQ(NormalizeDomain(Value::array()), Value::parse(R"([[1, "=", 1]])"));

@@ -134,8 +134,9 @@ std::vector<ModelDef> Models() {
   ir_model.fields = {F("model", FieldType::kChar), F("name", FieldType::kChar)};
   ModelDef access = Def("ir.model.access");
   access.fields = {F("name", FieldType::kChar), F("model_id", FieldType::kMany2one, "ir.model"),
-                   F("group_id", FieldType::kMany2one, "res.groups"), Flag("perm_read", false),
-                   Flag("perm_write", false), Flag("perm_create", false), Flag("perm_unlink", false)};
+                   F("group_id", FieldType::kMany2one, "res.groups"), Flag("active", true),
+                   Flag("perm_read", false), Flag("perm_write", false), Flag("perm_create", false),
+                   Flag("perm_unlink", false)};
   ModelDef rule = Def("ir.rule");
   rule.fields = {F("name", FieldType::kChar), F("model_id", FieldType::kMany2one, "ir.model"),
                  M2m("groups", "res.groups", "rule_group_rel", "rule_group_id", "group_id"),
@@ -197,8 +198,8 @@ std::int64_t ComputeFixture::AddUserWithAccess(const std::string& login, const s
   for (std::size_t i = 0; i < models.size(); ++i) {
     auto has = [&](char c) { return flags[i].find(c) != std::string::npos; };
     auto r = connection_.Execute(
-        "INSERT INTO ir_model_access (name, model_id, group_id, perm_read, perm_write, perm_create, perm_unlink) "
-        "SELECT 'access', id, $2::int8, $3, $4, $5, $6 FROM ir_model WHERE model = $1",
+        "INSERT INTO ir_model_access (name, model_id, group_id, perm_read, perm_write, perm_create, perm_unlink, "
+        "active) SELECT 'access', id, $2::int8, $3, $4, $5, $6, true FROM ir_model WHERE model = $1",
         models[i], gid, has('r'), has('w'), has('c'), has('u'));
     if (!r || r->affected_rows() != 1) throw std::runtime_error("access " + models[i]);
   }

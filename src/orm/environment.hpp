@@ -21,6 +21,11 @@
 // contents, is borrowed too and optional: WithFileStore gives it; without
 // one, reading or writing a binary content is a UserError.
 //
+// The call's SecurityCache data (security_cache.hpp) is carried too and
+// optional: WithSecurity gives it, and AccessGuard then answers from memory;
+// without it (module code, tests, a database without the signal) AccessGuard
+// reads the tables itself.
+//
 // Not thread-safe: one Environment belongs to one call on one thread, as its
 // connection does.
 #pragma once
@@ -38,7 +43,9 @@
 
 namespace citadel::orm {
 
-class FileStore;  // orm/file_store.hpp
+class FileStore;         // orm/file_store.hpp
+class SecuritySnapshot;  // orm/security_cache.hpp
+struct UserSecurity;     // orm/security_cache.hpp
 
 // A statement failed in PostgreSQL. Thrown by Environment::Execute so that
 // ORM code reads as business code; TransactionRunner turns it into a retry,
@@ -84,6 +91,19 @@ class Environment {
     copy.file_store_ = &store;
     return copy;
   }
+  // A copy that answers access checks from `snapshot` for `user` (which
+  // must be this uid's; otherwise it is ignored).
+  Environment WithSecurity(std::shared_ptr<const SecuritySnapshot> snapshot,
+                           std::shared_ptr<const UserSecurity> user) const {
+    Environment copy = *this;
+    copy.security_snapshot_ = std::move(snapshot);
+    copy.security_user_ = std::move(user);
+    return copy;
+  }
+  // Both or neither (see WithSecurity).
+  const SecuritySnapshot* security_snapshot() const { return security_snapshot_.get(); }
+  const UserSecurity* security_user() const { return security_user_.get(); }
+
   Environment WithContext(Value context) const {
     Environment copy = *this;
     copy.context_ = context.is_object() ? std::move(context) : Value::object();
@@ -109,6 +129,8 @@ class Environment {
   Value context_;
   bool su_ = false;
   FileStore* file_store_ = nullptr;
+  std::shared_ptr<const SecuritySnapshot> security_snapshot_;
+  std::shared_ptr<const UserSecurity> security_user_;
 };
 
 }  // namespace citadel::orm

@@ -6,6 +6,8 @@ list(APPEND ORM_SOURCES
   transaction_runner.cpp
   crud_sql.cpp
   access_guard.cpp
+  security_signal.cpp
+  security_cache.cpp
   crud_support.cpp
   crud_search.cpp
   crud_read.cpp
@@ -18,5 +20,6 @@ list(APPEND ORM_PG_TESTS
   record_set_test_models.cpp
   transaction_runner_pgtest.cpp
   access_guard_pgtest.cpp
+  security_cache_pgtest.cpp
   record_set_pgtest.cpp
   crud_deleted_records_pgtest.cpp)

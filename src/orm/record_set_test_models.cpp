@@ -41,7 +41,14 @@ std::vector<ModelDef> Models() {
   login.required = true;
   FieldDef password = F("password", FieldType::kChar);
   password.write_only = true;
-  users.fields = {login, password, M2m("groups_id", "res.groups", "res_groups_users_rel", "uid", "gid")};
+  // Odoo's columns that AccessGuard (and its cache's triggers) read.
+  users.fields = {login,
+                  password,
+                  M2m("groups_id", "res.groups", "res_groups_users_rel", "uid", "gid"),
+                  M2m("company_ids", "res.company", "res_company_users_rel", "user_id", "cid"),
+                  F("company_id", FieldType::kMany2one, "res.company"),
+                  F("partner_id", FieldType::kMany2one, "res.partner"),
+                  Flag("active", true)};
   users.rec_name = "login";
   users.sql_constraints = {{"login_key", "UNIQUE (login)", "You can not have two users with the same login!"}};
 
@@ -53,7 +60,8 @@ std::vector<ModelDef> Models() {
 
   ModelDef access = Def("ir.model.access", "Model Access");
   access.fields = {F("name", FieldType::kChar), F("model_id", FieldType::kMany2one, "ir.model"),
-                   F("group_id", FieldType::kMany2one, "res.groups"), Flag("perm_read", false),
+                   F("group_id", FieldType::kMany2one, "res.groups"), Flag("active", true),
+                   Flag("perm_read", false),
                    Flag("perm_write", false), Flag("perm_create", false), Flag("perm_unlink", false)};
 
   ModelDef rule = Def("ir.rule", "Record Rule");
@@ -181,7 +189,7 @@ std::int64_t RecordFixture::AddGroup(const std::string& name, const std::string&
 
 std::int64_t RecordFixture::AddUser(const std::string& login,
                                     const std::vector<std::int64_t>& groups) {
-  auto r = connection_.Execute("INSERT INTO res_users (login) VALUES ($1) RETURNING id", login);
+  auto r = connection_.Execute("INSERT INTO res_users (login, active) VALUES ($1, true) RETURNING id", login);
   if (!r) throw std::runtime_error(r.error().message);
   const std::int64_t id = std::stoll(r->Text(0, "id"));
   for (std::int64_t group : groups) {
@@ -197,7 +205,7 @@ void RecordFixture::AddAccess(const std::string& model, std::int64_t group,
   auto has = [&](char c) { return flags.find(c) != std::string::npos; };
   auto r = connection_.Execute(
       "INSERT INTO ir_model_access (name, model_id, group_id, perm_read, perm_write, perm_create, "
-      "perm_unlink) SELECT 'access', id, NULLIF($2::int8, 0), $3, $4, $5, $6 FROM ir_model WHERE "
+      "perm_unlink, active) SELECT 'access', id, NULLIF($2::int8, 0), $3, $4, $5, $6, true FROM ir_model WHERE "
       "model = $1",
       model, group, has('r'), has('w'), has('c'), has('u'));
   if (!r || r->affected_rows() != 1) throw std::runtime_error("AddAccess " + model);

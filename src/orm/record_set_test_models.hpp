@@ -20,6 +20,7 @@
 #include "db/connection.hpp"
 #include "orm/environment.hpp"
 #include "orm/registry.hpp"
+#include "orm/security_cache.hpp"
 
 namespace citadel::orm::record_testing {
 
@@ -31,9 +32,17 @@ class RecordFixture {
 
   db::Connection& connection() { return connection_; }
   const std::shared_ptr<const Registry>& registry() const { return registry_; }
+  // With UseSecurityCache, each Env reads the security version and answers
+  // access checks from the cache, as a client's call does.
   Environment Env(std::int64_t uid, Value context = Value::object()) {
-    return Environment(registry_, connection_, uid, std::move(context));
+    Environment env(registry_, connection_, uid, std::move(context));
+    if (!security_cache_) return env;
+    CallSecurity security = security_cache_->ForCall(connection_, uid);
+    if (!security.snapshot) throw std::runtime_error("the fixture database has no security signal");
+    return env.WithSecurity(std::move(security.snapshot), std::move(security.user));
   }
+  void UseSecurityCache() { security_cache_ = std::make_shared<SecurityCache>(); }
+  SecurityCache* security_cache() { return security_cache_.get(); }
 
   // Seeding, with plain SQL (not through the guard).
   std::int64_t AddGroup(const std::string& name, const std::string& xml_id = "");
@@ -52,6 +61,7 @@ class RecordFixture {
       : connection_(std::move(connection)), registry_(std::move(registry)) {}
   db::Connection connection_;
   std::shared_ptr<const Registry> registry_;
+  std::shared_ptr<SecurityCache> security_cache_;
 };
 
 }  // namespace citadel::orm::record_testing

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "orm/schema_introspection.hpp"
+#include "orm/security_signal.hpp"
 
 namespace citadel::orm {
 namespace {
@@ -43,7 +44,11 @@ core::Result<SchemaSyncReport> SchemaSync::RunInTransaction(db::Connection& conn
     }
     auto plan = ReadAndPlan(connection, wanted_);
     if (!plan) return core::Unexpected(plan.error());
-    return ApplySchemaPlan(connection, *plan);
+    auto applied = ApplySchemaPlan(connection, *plan);
+    if (!applied) return applied;
+    // After the tables: the triggers that tell SecurityCache the rights changed.
+    if (auto signal = EnsureSecuritySignal(connection); !signal) return core::Unexpected(signal.error());
+    return applied;
   };
   auto report = run();
   if (!report) {

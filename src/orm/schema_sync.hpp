@@ -14,7 +14,9 @@
 //      same database at once run one after the other;
 //   2. reads what the database has (schema_introspection.hpp);
 //   3. plans the changes (schema_plan.hpp, pure);
-//   4. applies them (schema_apply.hpp).
+//   4. applies them (schema_apply.hpp);
+//   5. once base's tables are there, brings the security signal's triggers
+//      up to date (security_signal.hpp).
 // All in one transaction: on any error nothing is left half done. Running it
 // again changes nothing. All SQL is fixed text, registry names and bound
 // values (db::ComposedSql, db::SqlText); no SQL text comes from input.

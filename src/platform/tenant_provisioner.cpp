@@ -81,6 +81,14 @@ core::Result<void> Provision(const db::ClusterAccess& access, db::Connection& ma
   if (!r) return r;
   auto revoked = tenant_db->Execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
   if (!revoked) return core::Unexpected(revoked.error());
+  // The copy has the template's security epoch: a new one, so that no cached
+  // rights of another tenant, or of a dropped namesake, can match this one's
+  // (orm/security_signal.hpp).
+  auto renewed = tenant_db->Execute(
+      "DO $$ BEGIN IF to_regclass('citadel_security_signal') IS NOT NULL THEN UPDATE "
+      "citadel_security_signal SET epoch = gen_random_uuid(), version = version + 1; END IF; "
+      "END $$");
+  if (!renewed) return core::Unexpected(renewed.error());
   return {};
 }
 

@@ -7,6 +7,7 @@
 #include "core/logger.hpp"
 #include "orm/method_dispatch.hpp"
 #include "orm/transaction_runner.hpp"
+#include "rpc/caller_environment.hpp"
 #include "rpc/api_key_lookup.hpp"
 #include "rpc/jsonrpc_codec.hpp"
 #include "rpc/rpc_routes.hpp"
@@ -158,7 +159,7 @@ RpcOutcome RunInTransaction(RpcServices& services, Json2Call& call, std::optiona
         if (services.credentials.Matches(call.db, candidate.uid, call.token, candidate.hash)) uid = candidate.uid;
       }
       if (uid == 0) throw NeedsKeyVerification{std::move(*candidates)};
-      const orm::Environment env(services.registry, **connection, uid);
+      const orm::Environment env = CallerEnvironment(services, **connection, call.db, uid);
       const orm::Model* model = services.registry->FindModel(call.model);
       if (model == nullptr) return RpcError::Raised("builtins.AttributeError", "the model '" + call.model + "' does not exist");
       const bool on_records = orm::TakesRecordIds(*model, call.method);

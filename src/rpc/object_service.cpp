@@ -22,6 +22,7 @@
 #include "orm/environment.hpp"
 #include "orm/method_dispatch.hpp"
 #include "orm/transaction_runner.hpp"
+#include "rpc/caller_environment.hpp"
 #include "rpc/python_signature.hpp"
 #include "rpc/rpc_services.hpp"
 #include "rpc/api_key_lookup.hpp"
@@ -150,7 +151,7 @@ RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
       auto bound = BindModelCall(state.call);
       if (auto* error = std::get_if<RpcError>(&bound)) return *error;
       const ModelCall& model_call = std::get<ModelCall>(bound);
-      const orm::Environment env(services.registry, **connection, state.uid);
+      const orm::Environment env = CallerEnvironment(services, **connection, state.db, state.uid);
       return orm::CallModelMethod(env, model_call.model, model_call.method, model_call.args,
                                   model_call.kwargs);
     });

@@ -28,6 +28,7 @@
 #include "core/bounded_worker_pool.hpp"
 #include "core/password_hashing_service.hpp"
 #include "orm/registry.hpp"
+#include "orm/security_cache.hpp"
 #include "orm/value.hpp"
 #include "rpc/credential_cache.hpp"
 #include "rpc/rpc_error.hpp"
@@ -56,6 +57,9 @@ struct RpcServices {
   RpcServiceOptions options;
   // The web routes' sessions (web_session_routes.hpp); null: no web routes.
   platform::WebSessionStore* web_sessions = nullptr;
+  // Each tenant's rights, kept across calls (orm/security_cache.hpp); null:
+  // every call reads them (AccessGuard's own queries).
+  orm::SecurityCaches* security = nullptr;
 };
 
 struct RpcCall {

@@ -9,6 +9,7 @@
 #include "orm/method_dispatch.hpp"
 #include "orm/transaction_runner.hpp"
 #include "platform/web_session_store.hpp"
+#include "rpc/caller_environment.hpp"
 #include "rpc/json_route.hpp"
 #include "rpc/login_check.hpp"
 #include "rpc/python_signature.hpp"
@@ -76,7 +77,7 @@ RpcOutcome RunAsSessionUser(RpcServices& services, const platform::WebSession& s
           platform::CredentialFingerprint((*user)->hash) != session.credential_fingerprint) {
         throw SessionGone{};
       }
-      const orm::Environment env(services.registry, **connection, session.uid);
+      const orm::Environment env = CallerEnvironment(services, **connection, session.tenant, session.uid);
       return work(env);
     });
   } catch (const SessionGone&) {
