@@ -351,14 +351,34 @@ Value AccessGuard::SubstituteRuleVariables(const Environment& env, const Model& 
   return out;
 }
 
+std::optional<db::ComposedSql> AccessGuard::RecordsAllowedSql(const Environment& env,
+                                                              const Model& model,
+                                                              Operation operation,
+                                                              const db::Identifier& alias) {
+  if (env.su()) return std::nullopt;
+  std::optional<Domain> rule = RuleDomain(env, model, operation);
+  if (!rule) return std::nullopt;
+  // coalesce(...): a rule that is NULL for a row (a comparison with a NULL
+  // column) does not grant it, exactly as a search would not return it.
+  db::ComposedSql sql("coalesce((");
+  sql.Append(CompileDomain(*rule, alias)).Sql("), false)");
+  return sql;
+}
+
+void AccessGuard::RefuseRecords(const Model& model, Operation operation) {
+  throw AccessError(
+      "Uh-oh! Looks like you have stumbled upon some top-secret records.\n\nSorry, you don't "
+      "have '" +
+      std::string(OperationName(operation)) + "' access to:\n- " + Description(model) + " (" +
+      model.name() + ")");
+}
+
 void AccessGuard::CheckRecords(const Environment& env, const Model& model, Operation operation,
                                std::span<const std::int64_t> ids) {
   if (env.su() || ids.empty()) return;
-  std::optional<Domain> rule = RuleDomain(env, model, operation);
-  if (!rule) return;
   const db::Identifier& alias = crud_sql::RootAlias();
-  // NOT coalesce(...): a rule that is NULL for a row (a comparison with a
-  // NULL column) does not grant it, exactly as a read would not return it.
+  std::optional<db::ComposedSql> allowed = RecordsAllowedSql(env, model, operation, alias);
+  if (!allowed) return;
   db::ComposedSql sql("SELECT ");
   sql.Qualified(alias, crud_sql::Name("id"))
       .Sql(" FROM ")
@@ -367,16 +387,10 @@ void AccessGuard::CheckRecords(const Environment& env, const Model& model, Opera
       .Name(alias)
       .Sql(" WHERE ")
       .Append(crud_sql::IdIn(alias, ids))
-      .Sql(" AND NOT coalesce((")
-      .Append(CompileDomain(*rule, alias))
-      .Sql("), false) LIMIT 1");
-  if (!env.Execute(sql).empty()) {
-    throw AccessError(
-        "Uh-oh! Looks like you have stumbled upon some top-secret records.\n\nSorry, you don't "
-        "have '" +
-        std::string(OperationName(operation)) + "' access to:\n- " + Description(model) + " (" +
-        model.name() + ")");
-  }
+      .Sql(" AND NOT ")
+      .Append(*allowed)
+      .Sql(" LIMIT 1");
+  if (!env.Execute(sql).empty()) RefuseRecords(model, operation);
 }
 
 bool AccessGuard::InFieldGroups(const Environment& env, const Field& field) {

@@ -86,6 +86,17 @@ class AccessGuard {
   static void CheckRecords(const Environment& env, const Model& model, Operation operation,
                            std::span<const std::int64_t> ids);
 
+  // The same check inside a query of the caller's: the SQL boolean "this
+  // row (alias `alias`) is within the rules for `operation`", NULL counted
+  // as outside; nullopt when no rule applies (or in su). A row for which it
+  // is false must make the caller throw RefuseRecords. Lets read fetch and
+  // check in one statement, as Odoo 18's read does.
+  static std::optional<db::ComposedSql> RecordsAllowedSql(const Environment& env, const Model& model,
+                                                          Operation operation,
+                                                          const db::Identifier& alias);
+  // The AccessError of CheckRecords (names no record).
+  [[noreturn]] static void RefuseRecords(const Model& model, Operation operation);
+
   // Throws AccessError for a write-only field read (kRead), or a field whose
   // `groups` the user is in none of.
   static void CheckFields(const Environment& env, const Model& model,

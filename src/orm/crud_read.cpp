@@ -7,7 +7,8 @@
 // read (models.py: fetch() reads what its query finds, _read_format() drops a
 // record whose field access raises MissingError): a client's search then read
 // is two transactions, and a record deleted between them must not fail a
-// list. Ids hidden by a read rule stay an AccessError (CheckRecords).
+// list. Ids hidden by a read rule stay an AccessError, checked in the same
+// query (AccessGuard::RecordsAllowedSql).
 #include <map>
 #include <set>
 #include <string>
@@ -149,8 +150,8 @@ Value RecordSet::ReadRows(const std::vector<std::string>& names, bool check_acce
   if (check_access) AccessGuard::CheckModel(env, model, Operation::kRead);
   const std::vector<const Field*> fields = Resolve(env, model, names);
   if (ids_.empty()) return Value::array();
-  if (check_access) AccessGuard::CheckRecords(env, model, Operation::kRead, ids_);
   if (fields.empty()) {  // read(ids, ['id']): Odoo answers every id, deleted or not
+    if (check_access) AccessGuard::CheckRecords(env, model, Operation::kRead, ids_);
     Value out = Value::array();
     for (std::int64_t id : ids_) out.push_back(Value{{"id", id}});
     return out;
@@ -172,9 +173,20 @@ Value RecordSet::ReadRows(const std::vector<std::string>& names, bool check_acce
   }
   for (const Field* field : columns) sql.Sql(", ").Qualified(alias, crud_sql::Name(field->column()));
   if (rec_name != nullptr) sql.Sql(", ").Qualified(alias, crud_sql::Name(rec_name->column()));
+  // The read rules in the same statement (last column): a row outside them
+  // is an AccessError, as CheckRecords would have said in a query of its own.
+  std::optional<db::ComposedSql> allowed;
+  if (check_access) allowed = AccessGuard::RecordsAllowedSql(env, model, Operation::kRead, alias);
+  if (allowed) sql.Sql(", ").Append(*allowed);
   sql.Sql(" FROM ").Name(crud_sql::Name(model.table())).Sql(" AS ").Name(alias).Sql(" WHERE ");
   sql.Append(crud_sql::IdIn(alias, ids_));
   db::QueryResult rows = env.Execute(sql);
+  if (allowed) {
+    const int column = rows.columns() - 1;
+    for (int row = 0; row < rows.rows(); ++row) {
+      if (rows.Get(row, column) != "t") AccessGuard::RefuseRecords(model, Operation::kRead);
+    }
+  }
 
   std::map<std::int64_t, Value> records;
   const std::vector<std::int64_t> found = crud_sql::IdsOf(rows);
