@@ -103,6 +103,21 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
       upgrade_app->add_option("NAME", upgrade.name, "The tenant to upgrade (or --all)");
   upgrade_app->add_flag("--all", upgrade.all, "Upgrade every live tenant")->excludes(upgrade_name);
 
+  auto* security_app = app.add_subcommand(
+      "security", "See and lift the edge's blocks of sources with too many failed sign-ins");
+  security_app->require_subcommand(1);
+  SecurityBlocksCommand blocks;
+  auto* blocks_app = security_app->add_subcommand(
+      "blocks", "List the sources blocked now, across all tenants, with when each block ends");
+  AddCommonOptions(*blocks_app, blocks.common);
+  blocks_app->add_flag("--json", blocks.json, "Print JSON instead of a table");
+  SecurityUnblockCommand unblock;
+  auto* unblock_app = security_app->add_subcommand(
+      "unblock", "Lift the block of one source now (every server within 2 s); its history stays, "
+                 "so a next block lasts longer. Exits 1 if it was not blocked");
+  AddCommonOptions(*unblock_app, unblock.common);
+  unblock_app->add_option("IP", unblock.source, "The blocked address (IPv4 or IPv6)")->required();
+
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   if (!reversed.empty()) reversed.pop_back();  // the program name
   try {
@@ -128,6 +143,8 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   if (list_app->parsed()) return {list, 0};
   if (info_app->parsed()) return {info, 0};
   if (drop_app->parsed()) return {drop, 0};
+  if (blocks_app->parsed()) return {blocks, 0};
+  if (unblock_app->parsed()) return {unblock, 0};
   if (upgrade_app->parsed()) {
     if (upgrade.name.empty() && !upgrade.all) {
       std::cerr << "citadel: tenant upgrade needs a tenant NAME or --all\nRun 'citadel tenant "

@@ -59,8 +59,21 @@ struct TenantUpgradeCommand {
   bool all = false;
 };
 
+// citadel security blocks: the sources blocked at the edge now.
+struct SecurityBlocksCommand {
+  CommonOptions common;
+  bool json = false;
+};
+
+// citadel security unblock IP: lifts one source's block.
+struct SecurityUnblockCommand {
+  CommonOptions common;
+  std::string source;
+};
+
 using Command = std::variant<ServeCommand, TenantCreateCommand, TenantListCommand,
-                             TenantInfoCommand, TenantDropCommand, TenantUpgradeCommand>;
+                             TenantInfoCommand, TenantDropCommand, TenantUpgradeCommand,
+                             SecurityBlocksCommand, SecurityUnblockCommand>;
 
 // Either a command to run, or an exit code to leave with at once (0 after
 // --help or --version, 2 after a usage error, whose message was printed).

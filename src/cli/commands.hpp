@@ -13,6 +13,8 @@ int RunTenantList(const TenantListCommand& command);
 int RunTenantInfo(const TenantInfoCommand& command);
 int RunTenantDrop(const TenantDropCommand& command);
 int RunTenantUpgrade(const TenantUpgradeCommand& command);
+int RunSecurityBlocks(const SecurityBlocksCommand& command);
+int RunSecurityUnblock(const SecurityUnblockCommand& command);
 
 // Prints "citadel: <message>" to stderr and returns the exit status for it.
 int ReportFailure(const core::Error& error);

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
                         [](const TenantInfoCommand& c) { return RunTenantInfo(c); },
                         [](const TenantDropCommand& c) { return RunTenantDrop(c); },
                         [](const TenantUpgradeCommand& c) { return RunTenantUpgrade(c); },
+                        [](const SecurityBlocksCommand& c) { return RunSecurityBlocks(c); },
+                        [](const SecurityUnblockCommand& c) { return RunSecurityUnblock(c); },
                     },
                     *parsed.command);
 }

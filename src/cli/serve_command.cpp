@@ -11,20 +11,24 @@
 #include "cli/cluster_session.hpp"
 #include "cli/commands.hpp"
 #include "cli/demo_tenant.hpp"
+#include "cli/edge_block_refresher.hpp"
 #include "cli/effective_config.hpp"
 #include "cli/installed_modules.hpp"
 #include "cli/server_metrics.hpp"
 #include "cli/signal_waiter.hpp"
 #include "core/bounded_worker_pool.hpp"
 #include "core/clock.hpp"
+#include "core/delay_queue.hpp"
 #include "core/logger.hpp"
 #include "db/connection.hpp"
 #include "http/https_server.hpp"
 #include "http/local_certificate_authority.hpp"
 #include "platform/catalog_schema.hpp"
+#include "platform/login_failure_store.hpp"
 #include "platform/tenant_service.hpp"
 #include "rpc/rpc_routes.hpp"
 #include "rpc/json2_routes.hpp"
+#include "rpc/login_throttle.hpp"
 #include "rpc/web_session_routes.hpp"
 #include "platform/web_session_store.hpp"
 #include "web/health_route.hpp"
@@ -173,9 +177,17 @@ int RunServe(const ServeCommand& command) {
   auto tenant_directory = rpc::MakePlatformTenantDirectory(*tenants);
   platform::WebSessionStore web_sessions(*tenants);
   orm::SecurityCaches security_caches;
+  platform::LoginFailureStore login_failures(
+      *tenants, platform::EdgeBlockPolicy{config.limits.edge_block_failures,
+                                          std::chrono::seconds(config.limits.edge_block_window_seconds),
+                                          std::chrono::seconds(config.limits.edge_block_first_seconds),
+                                          std::chrono::seconds(config.limits.edge_block_max_seconds)});
+  // Declared before the pools' users: a delayed sign-in submits to them.
+  core::DelayQueue sign_in_delays(static_cast<std::size_t>(config.database.worker_queue));
+  rpc::LoginThrottle throttle(login_failures, sign_in_delays);
   rpc::RpcServices rpc_services{*tenant_directory, (*installed)->registry, db_workers, hashing,
                                 credentials, rpc::RpcServiceOptions{config.list_db, config.tenant_domain}, &web_sessions,
-                                &security_caches};
+                                &security_caches, &throttle};
   rpc::AddRpcRoutes(router, rpc_services);
   rpc::AddWebSessionRoutes(router, rpc_services);
   rpc::AddJson2Routes(router, rpc_services);
@@ -183,7 +195,11 @@ int RunServe(const ServeCommand& command) {
   int exit_code = 0;
   {
     PostgresWatcher watcher(access, postgres_up);
-    http::HttpsServer server(config, std::move(router), metrics, *tls);
+    auto blocked_sources = std::make_shared<http::EdgeBlockList>(config.limits.allow);
+    EdgeBlockRefresher edge_blocks(login_failures, blocked_sources);
+    http::HttpsServerOptions server_options;
+    server_options.blocked_sources = blocked_sources;
+    http::HttpsServer server(config, std::move(router), metrics, *tls, server_options);
     if (auto started = server.Start(); !started) {
       exit_code = ReportFailure(started.error());
     } else {

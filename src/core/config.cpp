@@ -158,6 +158,10 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Integer("max_connections_per_ip", l.max_connections_per_ip, 1, 1'000'000);
     r.Number("requests_per_second_per_ip", l.requests_per_second_per_ip, 0.001, 1e9);
     r.Number("request_burst_per_ip", l.request_burst_per_ip, 1, 1e9);
+    r.Integer("edge_block_failures", l.edge_block_failures, 0, 1'000'000);
+    r.Integer("edge_block_window_seconds", l.edge_block_window_seconds, 1, 86'400);
+    r.Integer("edge_block_first_seconds", l.edge_block_first_seconds, 1, 86'400);
+    r.Integer("edge_block_max_seconds", l.edge_block_max_seconds, 1, 30 * 86'400);
     r.Networks("allow", l.allow);
     r.Networks("trusted_proxies", l.trusted_proxies);
     if (const toml::table* routes = r.SubTable("route_body_bytes")) {

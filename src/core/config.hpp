@@ -28,6 +28,12 @@ struct LimitsConfig {
   double request_burst_per_ip = 100;
   std::vector<IpNetwork> allow;            // exempt from the per-IP limits
   std::vector<IpNetwork> trusted_proxies;  // whose X-Forwarded-For is believed
+  // Failed sign-ins from one source across all tenants before the edge
+  // blocks it (0: never), in a window; the block doubles each time, capped.
+  int edge_block_failures = 100;
+  int edge_block_window_seconds = 600;
+  int edge_block_first_seconds = 60;
+  int edge_block_max_seconds = 86'400;
 };
 
 struct DatabaseConfig {

@@ -209,6 +209,12 @@ class EdgeConnection final : public StoppableConnection,
   }
 
   bool RateLimited() {
+    if (state_->blocked_sources) {
+      if (auto retry = state_->blocked_sources->RetryAfter(client_ip_, state_->clock.UnixSeconds())) {
+        Finish(TooManyRequests(*retry), true);
+        return true;
+      }
+    }
     auto decision = state_->rate_limiter.Check(client_ip_);
     if (decision.allowed) return false;
     Finish(TooManyRequests(decision.retry_after_seconds), true);

@@ -63,7 +63,7 @@ std::size_t ConnectionRegistry::size() const {
 }
 
 EdgeState::EdgeState(core::ServerConfig server_config, Router routes,
-                     std::shared_ptr<MetricsRegistry> metrics_registry, const core::Clock& clock,
+                     std::shared_ptr<MetricsRegistry> metrics_registry, const core::Clock& time_source,
                      core::Logger& log, std::size_t max_tracked_clients,
                      std::size_t max_metrics_connections)
     : config(std::move(server_config)),
@@ -71,7 +71,8 @@ EdgeState::EdgeState(core::ServerConfig server_config, Router routes,
       metrics(std::move(metrics_registry)),
       security_headers(SecurityHeaders(config.hsts_max_age_seconds)),
       logger(log),
-      rate_limiter(RateLimits(config.limits, max_tracked_clients), clock),
+      clock(time_source),
+      rate_limiter(RateLimits(config.limits, max_tracked_clients), time_source),
       client_connections(ConnectionLimits(config.limits)),
       metrics_connections(ConnectionLimiter::Options{max_metrics_connections,
                                                      max_metrics_connections, {}}) {}

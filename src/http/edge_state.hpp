@@ -21,6 +21,7 @@
 #include "core/config.hpp"
 #include "core/logger.hpp"
 #include "http/connection_limiter.hpp"
+#include "http/edge_block_list.hpp"
 #include "http/ip_rate_limiter.hpp"
 #include "http/metrics_registry.hpp"
 #include "http/router.hpp"
@@ -63,7 +64,7 @@ struct ResponderGate {
 
 struct EdgeState {
   EdgeState(core::ServerConfig server_config, Router routes,
-            std::shared_ptr<MetricsRegistry> metrics_registry, const core::Clock& clock,
+            std::shared_ptr<MetricsRegistry> metrics_registry, const core::Clock& time_source,
             core::Logger& log, std::size_t max_tracked_clients,
             std::size_t max_metrics_connections);
 
@@ -76,7 +77,10 @@ struct EdgeState {
   const std::shared_ptr<MetricsRegistry> metrics;
   const HeaderList security_headers;
   core::Logger& logger;
+  const core::Clock& clock;
   IpRateLimiter rate_limiter;
+  // Sources blocked after failed sign-ins; null: none. Set before Start.
+  std::shared_ptr<const EdgeBlockList> blocked_sources;
   ConnectionLimiter client_connections;   // the HTTPS and redirect listeners
   ConnectionLimiter metrics_connections;  // the metrics listener, apart: a flood cannot blind it
   ConnectionRegistry connections;

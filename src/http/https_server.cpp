@@ -167,7 +167,9 @@ struct HttpsServer::Impl {
             metrics ? std::move(metrics) : std::make_shared<MetricsRegistry>(),
             options.clock ? *options.clock : core::SystemClock::Instance(),
             options.logger ? *options.logger : core::Log(), options.max_tracked_clients,
-            options.max_metrics_connections)) {}
+            options.max_metrics_connections)) {
+    state->blocked_sources = options.blocked_sources;
+  }
 
   core::Result<std::shared_ptr<net::ssl::context>> LoadTls() {
     auto native = LoadServerTlsContext(file_system, tls.certificate_path, tls.private_key_path,

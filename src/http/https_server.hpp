@@ -40,6 +40,7 @@
 #include "core/file_system.hpp"
 #include "core/logger.hpp"
 #include "core/result.hpp"
+#include "http/edge_block_list.hpp"
 #include "http/metrics_registry.hpp"
 #include "http/router.hpp"
 
@@ -65,6 +66,8 @@ struct HttpsServerOptions {
   // Seams for tests; null means the real thing (files, clock, core::Log()).
   core::FileSystem* file_system = nullptr;
   const core::Clock* clock = nullptr;  // drives the rate limiter
+  // Sources refused with 429 before routing (edge_block_list.hpp); null: none.
+  std::shared_ptr<const EdgeBlockList> blocked_sources;
   core::Logger* logger = nullptr;
 };
 

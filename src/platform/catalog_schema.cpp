@@ -45,6 +45,27 @@ const std::vector<Migration>& Migrations() {
         "  expires_at timestamptz NOT NULL)",
         "CREATE INDEX web_sessions_user ON web_sessions (tenant_id, uid)",
         "CREATE INDEX web_sessions_expiry ON web_sessions (expires_at)"}},
+      {3,
+       {// Failed sign-ins (platform/login_failure_store.hpp), one row per
+        // counter: scope 'source_login', 'source' and 'login' within a
+        // tenant, 'edge' for a source across all tenants (tenant '').
+        "CREATE TABLE login_failures ("
+        "  scope text NOT NULL CHECK (scope IN ('source_login', 'source', 'login', 'edge')),"
+        "  tenant text NOT NULL,"
+        "  source text NOT NULL,"
+        "  login text NOT NULL,"
+        "  failures integer NOT NULL,"
+        "  window_start timestamptz NOT NULL,"
+        "  last_failure timestamptz NOT NULL,"
+        "  PRIMARY KEY (scope, tenant, source, login))",
+        "CREATE INDEX login_failures_last ON login_failures (last_failure)",
+        // Sources refused at the edge, for a period that doubles each time.
+        "CREATE TABLE edge_blocks ("
+        "  source text PRIMARY KEY,"
+        "  blocked_until timestamptz NOT NULL,"
+        "  blocks integer NOT NULL,"
+        "  failures integer NOT NULL,"
+        "  updated_at timestamptz NOT NULL DEFAULT now())"}},
   };
   return migrations;
 }

@@ -24,7 +24,7 @@ std::string TextOr(const Value& v) { return v.is_string() ? v.get<std::string>()
 
 void Authenticate(RpcServices& services, const RpcCall& call, RpcDone done) {
   CheckLogin(services, TextOr(call.params[0]), TextOr(call.params[1]), TextOr(call.params[2]),
-             call.request_id, LoginSecrets::kPasswordOrApiKey, [done](LoginOutcome outcome) {
+             call.client_ip, call.request_id, LoginSecrets::kPasswordOrApiKey, [done](LoginOutcome outcome) {
                if (auto* error = std::get_if<RpcError>(&outcome)) return done(*error);
                const auto& user = std::get<std::optional<StoredCredential>>(outcome);
                done(user ? Value(user->uid) : Value(false));

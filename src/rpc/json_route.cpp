@@ -66,6 +66,7 @@ void AddJsonRoute(http::Router& router, core::BoundedWorkerPool& workers, std::s
         call.path = request.path;
         call.session_id = http::CookieValue(request, "session_id");
         call.request_id = request.request_id;
+        call.client_ip = request.client_ip.ToString();
         auto task = [shared_handler, body = request.body, call = std::move(call), respond]() mutable {
           auto parsed = ParseJsonRpcRequest(body);
           if (!parsed) {

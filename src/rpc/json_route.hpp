@@ -36,6 +36,7 @@ struct JsonCall {
   std::string path;                          // the request's path
   std::optional<std::string> session_id;     // the session_id cookie, if sent
   std::string request_id;
+  std::string client_ip;  // the client's address (sign-in throttling)
 };
 
 struct JsonReply {

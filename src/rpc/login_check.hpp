@@ -30,7 +30,11 @@ using LoginOutcome = std::variant<std::optional<StoredCredential>, RpcError>;
 // interactive ones (/web/session/authenticate).
 enum class LoginSecrets { kPasswordOnly, kPasswordOrApiKey };
 
+// `source` is the client's address (the throttle's key, see
+// login_throttle.hpp): a source in cooldown is answered "no" without the
+// password being checked, and a login under attack is checked after a delay.
 void CheckLogin(RpcServices& services, const std::string& db, const std::string& login, std::string password,
-                const std::string& request_id, LoginSecrets accepted, std::function<void(LoginOutcome)> done);
+                const std::string& source, const std::string& request_id, LoginSecrets accepted,
+                std::function<void(LoginOutcome)> done);
 
 }  // namespace citadel::rpc

@@ -54,14 +54,14 @@ void AddXmlRpcRoute(http::Router& router, RpcServices& services, std::string pre
         std::string service = ServiceName(request.path, prefix);
         if (service.empty()) return respond(PlainTextResponse(404, "Not Found"));
         auto task = [&services, style, service, body = request.body, request_id = request.request_id,
-                     respond] {
+                     client_ip = request.client_ip.ToString(), respond] {
           auto parsed = ParseXmlRpcCall(body);
           if (!parsed) {
             // Odoo: xmlrpc.client.loads raises; the fault is an application error.
             return respond(XmlFault(style, RpcError::Raised("xml.parsers.expat.ExpatError",
                                                             parsed.error().message)));
           }
-          RpcCall call{service, std::move(parsed->method), std::move(parsed->params), request_id};
+          RpcCall call{service, std::move(parsed->method), std::move(parsed->params), request_id, client_ip};
           DispatchRpc(services, std::move(call),
                       [style, respond](RpcOutcome outcome) { respond(XmlAnswer(style, outcome)); });
         };
@@ -71,7 +71,8 @@ void AddXmlRpcRoute(http::Router& router, RpcServices& services, std::string pre
 }
 
 // The /jsonrpc endpoint's own arguments: RPC.jsonrpc(self, service, method, args).
-std::variant<RpcCall, RpcError> JsonRpcCall(const Value& params, const std::string& request_id) {
+std::variant<RpcCall, RpcError> JsonRpcCall(const Value& params, const std::string& request_id,
+                                            const std::string& client_ip) {
   std::vector<std::string> missing;
   for (const char* name : {"service", "method", "args"}) {
     if (!params.contains(name)) missing.emplace_back(name);
@@ -85,12 +86,12 @@ std::variant<RpcCall, RpcError> JsonRpcCall(const Value& params, const std::stri
                                PythonTypeName(args));
   }
   auto text = [](const Value& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
-  return RpcCall{text(params["service"]), text(params["method"]), args, request_id};
+  return RpcCall{text(params["service"]), text(params["method"]), args, request_id, client_ip};
 }
 
 void AddJsonRpcRoute(http::Router& router, RpcServices& services) {
   AddJsonRoute(router, services.db_workers, "/jsonrpc", [&services](JsonCall json, JsonReplyFn reply) {
-    auto call = JsonRpcCall(json.params, json.request_id);
+    auto call = JsonRpcCall(json.params, json.request_id, json.client_ip);
     if (auto* error = std::get_if<RpcError>(&call)) return reply({*error, {}});
     DispatchRpc(services, std::move(std::get<RpcCall>(call)),
                 [reply](RpcOutcome outcome) { reply({std::move(outcome), {}}); });

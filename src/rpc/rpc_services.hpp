@@ -40,6 +40,8 @@ class WebSessionStore;
 
 namespace citadel::rpc {
 
+class LoginThrottle;  // login_throttle.hpp
+
 struct RpcServiceOptions {
   // Odoo's list_db: db.list and db.db_exist answer only when true. Off by
   // default: anyone could otherwise probe for customers' names.
@@ -60,6 +62,8 @@ struct RpcServices {
   // Each tenant's rights, kept across calls (orm/security_cache.hpp); null:
   // every call reads them (AccessGuard's own queries).
   orm::SecurityCaches* security = nullptr;
+  // Sign-in throttling (login_throttle.hpp); null: none (unit tests).
+  LoginThrottle* throttle = nullptr;
 };
 
 struct RpcCall {
@@ -67,6 +71,7 @@ struct RpcCall {
   std::string method;
   orm::Value params = orm::Value::array();  // positional arguments
   std::string request_id;                   // for logs and internal-error texts
+  std::string client_ip;                    // the client's address (sign-in throttling)
 };
 
 using RpcOutcome = std::variant<orm::Value, RpcError>;

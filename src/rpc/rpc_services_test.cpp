@@ -28,7 +28,7 @@ class RpcServicesTest : public ::testing::Test {
  protected:
   RpcOutcome Call(std::string service, std::string method, Value params) {
     std::promise<RpcOutcome> promise;
-    DispatchRpc(services_, RpcCall{std::move(service), std::move(method), std::move(params), "r1"},
+    DispatchRpc(services_, RpcCall{std::move(service), std::move(method), std::move(params), "r1", "127.0.0.1"},
                 [&promise](RpcOutcome outcome) { promise.set_value(std::move(outcome)); });
     return promise.get_future().get();
   }
@@ -118,7 +118,7 @@ TEST_F(RpcServicesTest, AFullHashingPoolAnswersBusy) {
   core::PasswordHashingService full(1000, 1, /*max_queued=*/0);
   RpcServices services{tenants_, nullptr, workers_, full, cache_, {}};
   std::promise<RpcOutcome> promise;
-  DispatchRpc(services, RpcCall{"common", "login", Value::parse(R"(["nowhere", "admin", "pw"])"), "r2"},
+  DispatchRpc(services, RpcCall{"common", "login", Value::parse(R"(["nowhere", "admin", "pw"])"), "r2", "127.0.0.1"},
               [&promise](RpcOutcome outcome) { promise.set_value(std::move(outcome)); });
   const RpcError error = std::get<RpcError>(promise.get_future().get());
   EXPECT_EQ(error.kind, RpcError::Kind::kBusy);

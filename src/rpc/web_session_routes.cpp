@@ -177,7 +177,8 @@ void Authenticate(RpcServices& services, JsonCall call, JsonReplyFn reply) {
       reply({RpcError::Busy(), {}});
     }
   };
-  CheckLogin(services, db, TextOr(p, "login"), TextOr(p, "password"), call.request_id, LoginSecrets::kPasswordOnly,
+  CheckLogin(services, db, TextOr(p, "login"), TextOr(p, "password"), call.client_ip, call.request_id,
+             LoginSecrets::kPasswordOnly,
              std::move(on_checked));
 }
 
