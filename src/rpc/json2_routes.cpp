@@ -10,6 +10,7 @@
 #include "rpc/caller_environment.hpp"
 #include "rpc/api_key_lookup.hpp"
 #include "rpc/jsonrpc_codec.hpp"
+#include "rpc/throttled_check.hpp"
 #include "rpc/rpc_routes.hpp"
 #include "rpc/secret_check.hpp"
 
@@ -107,6 +108,7 @@ struct Json2Call {
   Value ids = Value::array();
   Value kwargs = Value::object();  // the named parameters, and the context
   std::string request_id;
+  std::string client_ip;
   bool verified = false;
 };
 
@@ -120,14 +122,15 @@ struct NeedsKeyVerification {
 void Run(RpcServices& services, std::shared_ptr<Json2Call> call, Reply reply);
 
 void Verify(RpcServices& services, std::shared_ptr<Json2Call> call, std::vector<ApiKeyCandidate> candidates,
-            Reply reply) {
+            RecordVerdict record, Reply reply) {
   std::vector<std::string> hashes;
   for (const auto& candidate : candidates) hashes.push_back(candidate.hash);
   // No candidate: one verification against a dummy key hash, so an unknown
   // key costs what a wrong one does.
   if (hashes.empty()) hashes.push_back(DummyApiKeyHash());
-  auto on_verdict = [&services, call, candidates, reply](SecretVerdict verdict) {
+  auto on_verdict = [&services, call, candidates, record, reply](SecretVerdict verdict) {
     if (verdict.busy) return reply(ErrorResponse(RpcError::Busy()));
+    record(verdict.matched.has_value());
     for (const auto& candidate : candidates) {
       if (verdict.matched && candidate.hash == *verdict.matched) {
         services.credentials.Put(call->db, candidate.uid, call->token, candidate.hash);
@@ -180,16 +183,29 @@ RpcOutcome RunInTransaction(RpcServices& services, Json2Call& call, std::optiona
   }
 }
 
+// A key check under the sign-in throttle (throttled_check.hpp): a key names
+// no login, so only its source counts (and, across tenants, the edge).
+void ThrottledVerify(RpcServices& services, std::shared_ptr<Json2Call> call, std::vector<ApiKeyCandidate> candidates,
+                     bool live, Reply reply) {
+  RunThrottled(
+      services, ThrottledCheck{call->db, live, call->client_ip, "", call->request_id},
+      [&services, call, candidates = std::move(candidates), reply](RecordVerdict record) mutable {
+        Verify(services, call, std::move(candidates), std::move(record), std::move(reply));
+      },
+      [reply] { reply(Unauthorized("Invalid apikey")); },
+      [reply](RpcError error) { reply(ErrorResponse(error)); });
+}
+
 void Run(RpcServices& services, std::shared_ptr<Json2Call> call, Reply reply) {
   if (!services.tenants.IsLive(call->db)) {
     if (call->verified) return reply(Unauthorized("Invalid apikey"));
-    return Verify(services, call, {}, std::move(reply));
+    return ThrottledVerify(services, call, {}, false, std::move(reply));
   }
   std::optional<NeedsKeyVerification> detour;
   RpcOutcome outcome = RunInTransaction(services, *call, detour);
   if (detour) {
     if (call->verified) return reply(Unauthorized("Invalid apikey"));  // revoked meanwhile
-    return Verify(services, call, std::move(detour->candidates), std::move(reply));
+    return ThrottledVerify(services, call, std::move(detour->candidates), true, std::move(reply));
   }
   if (auto* error = std::get_if<RpcError>(&outcome)) return reply(ErrorResponse(*error));
   reply(JsonBody(200, std::get<Value>(outcome)));
@@ -238,6 +254,7 @@ void AddJson2Route(http::Router& router, RpcServices& services) {
         call->model = rest.substr(0, slash);
         call->method = rest.substr(slash + 1);
         call->request_id = request.request_id;
+        call->client_ip = request.client_ip.ToString();
         auto task = [&services, call, body = request.body, respond] { Start(services, call, body, respond); };
         if (!services.db_workers.Submit(std::move(task))) respond(ErrorResponse(RpcError::Busy()));
       },

@@ -1,6 +1,7 @@
 // LoginThrottle: brute-force protection of every sign-in path (common.login
 // and authenticate, /web/session/authenticate, execute_kw whose password is
-// not in the credential cache, JSON-2 keys), where Odoo 18 protects its web
+// not in the credential cache, JSON-2 keys: the last two through
+// throttled_check.hpp), where Odoo 18 protects its web
 // form only. The counters are platform::LoginFailureStore's (catalog), the
 // limits the tenant admin's (ir.config_parameter, read with fixed SQL):
 //

@@ -26,8 +26,8 @@
 #include "rpc/python_signature.hpp"
 #include "rpc/rpc_services.hpp"
 #include "rpc/api_key_lookup.hpp"
-#include "rpc/login_throttle.hpp"
 #include "rpc/secret_check.hpp"
+#include "rpc/throttled_check.hpp"
 #include "rpc/user_credentials.hpp"
 
 namespace citadel::rpc {
@@ -98,28 +98,9 @@ std::variant<ModelCall, RpcError> BindModelCall(const RpcCall& call) {
 
 void Run(RpcServices& services, std::shared_ptr<ObjectCall> state, RpcDone done);
 
-// The sign-in throttle's view of this call: the tenant ("" when not live)
-// and the key that stands for the login (execute_kw names a uid, not a login).
-struct ThrottleKey {
-  std::string tenant;
-  std::string login;
-  LoginThrottlePolicy policy;
-};
-
 // Off the db worker: the verdict, then back to a db worker.
 void Verify(RpcServices& services, std::shared_ptr<ObjectCall> state, std::vector<std::string> hashes,
-            std::optional<ThrottleKey> throttled, RpcDone done) {
-  auto record = [&services, state, throttled](bool succeeded) {
-    if (!throttled) return;
-    auto task = [&services, state, throttled, succeeded] {
-      services.throttle->After(throttled->tenant, state->call.client_ip, throttled->login, throttled->policy,
-                               succeeded, state->call.request_id);
-    };
-    if (!services.db_workers.Submit(task)) {
-      core::Log().Error("RPC: the sign-in counters could not be updated (workers busy)",
-                        {{"request_id", state->call.request_id}});
-    }
-  };
+            RecordVerdict record, RpcDone done) {
   auto on_verdict = [&services, state, done, record](SecretVerdict verdict) {
     if (verdict.busy) return done(RpcError::Busy());
     record(verdict.matched.has_value());
@@ -184,37 +165,18 @@ RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
   }
 }
 
-// On a db worker, before a verification: the throttle's verdict (see
-// login_throttle.hpp), then Verify now, later, or not at all.
+// On a db worker, before a verification: the sign-in throttle
+// (throttled_check.hpp), keyed "#<uid>" as CheckLogin keys a known user.
 void ThrottledVerify(RpcServices& services, std::shared_ptr<ObjectCall> state, std::vector<std::string> hashes,
                      bool live, RpcDone done) {
-  if (services.throttle == nullptr) return Verify(services, state, std::move(hashes), std::nullopt, std::move(done));
-  ThrottleKey key{live ? state->db : std::string(), "#" + std::to_string(state->uid), {}};
-  if (live) {
-    auto connection = services.tenants.Acquire(state->db);
-    if (!connection) return done(ConnectionFailure(connection.error(), state->call.request_id, "execute_kw"));
-    auto policy = ReadLoginThrottlePolicy(**connection);
-    if (!policy) {
-      return done(RpcErrorFromException(std::make_exception_ptr(orm::DatabaseError(policy.error())),
-                                        state->call.request_id, "execute_kw"));
-    }
-    key.policy = *policy;
-  }
-  auto verdict = services.throttle->Before(key.tenant, state->call.client_ip, key.login, key.policy);
-  if (!verdict) {
-    return done(RpcErrorFromException(std::make_exception_ptr(orm::DatabaseError(verdict.error())),
-                                      state->call.request_id, "execute_kw"));
-  }
-  if (verdict->refused) {
-    core::Log().Info("RPC credentials refused: cooldown after failed sign-ins",
-                     {{"request_id", state->call.request_id}});
-    return done(RpcError::AccessDenied());
-  }
-  auto verify = [&services, state, hashes = std::move(hashes), key, done]() mutable {
-    Verify(services, state, std::move(hashes), key, std::move(done));
-  };
-  if (verdict->delay.count() == 0) return verify();
-  if (!services.throttle->delays().Schedule(verdict->delay, std::move(verify))) done(RpcError::Busy());
+  ThrottledCheck what{state->db, live, state->call.client_ip, "#" + std::to_string(state->uid),
+                      state->call.request_id};
+  RunThrottled(
+      services, what,
+      [&services, state, hashes = std::move(hashes), done](RecordVerdict record) mutable {
+        Verify(services, state, std::move(hashes), std::move(record), std::move(done));
+      },
+      [done] { done(RpcError::AccessDenied()); }, [done](RpcError error) { done(std::move(error)); });
 }
 
 // On a db worker: the call, or the detour to Verify.

@@ -5,7 +5,7 @@ from a source address of the test's choosing.
 What users rely on: after the tenant admin's number of failures from one
 source, that source's sign-ins of that login are refused (even with the right
 password) for the cooldown, on XML-RPC authenticate, execute_kw and the web
-sign-in alike; other sources and other logins are not affected; failures of
+sign-in alike; a source trying many wrong API keys on JSON-2 is cooled down too; other sources and other logins are not affected; failures of
 one login spread over many sources never lock its owner out; a source with
 too many failures across tenants is refused at the edge (429, Retry-After)
 until its block ends or the operator lifts it (`citadel security blocks`,
@@ -32,6 +32,7 @@ class SignInThrottleTest(unittest.TestCase):
         cls.set_param("base.login_cooldown_after", "3")
         cls.set_param("base.login_cooldown_duration", "4")
         cls.set_param("citadel.login_attack_threshold", "4")
+        cls.set_param("citadel.login_failures_per_source", "6")
         group_user = cls.admin_call("ir.model.data", "search_read",
                                     [[("module", "=", "base"), ("name", "=", "group_user")]],
                                     fields=["res_id"])[0]["res_id"]
@@ -118,6 +119,25 @@ class SignInThrottleTest(unittest.TestCase):
         alerts = [r for r in self.server.log_records() if r.get("msg", "").startswith("sign-in attack")]
         self.assertTrue(alerts, "an alert is logged")
         self.assertNotIn(self.password, json.dumps(alerts))
+
+    def json2(self, key, source):
+        status, _, data = self.server.https(
+            "POST", "/json/2/res.partner/search_count", b'{"domain": []}',
+            {"Content-Type": "application/json", "Authorization": "bearer " + key,
+             "X-Odoo-Database": self.db}, source=source)
+        return status, json.loads(data)
+
+    def test_b2_wrong_api_keys_cool_their_source_down_on_json2(self):
+        wizard = self.admin_call("res.users.apikeys.description", "create", [{"name": "throttle e2e"}])
+        key = self.admin_call("res.users.apikeys.description", "make_key", [[wizard]])["context"]["default_key"]
+        src = "127.0.0.41"
+        for i in range(6):  # the source's limit (citadel.login_failures_per_source)
+            self.assertEqual(self.json2("0" * 40, src)[0], 401)
+        status, body = self.json2(key, src)
+        self.assertEqual(status, 401, "the right key is not even checked during the cooldown")
+        self.assertEqual(body["message"], "Invalid apikey")
+        status, body = self.json2(key, "127.0.0.42")
+        self.assertEqual(status, 200, body)
 
     def test_c_a_source_failing_across_tenants_is_blocked_at_the_edge(self):
         src = "127.0.0.31"
