@@ -163,11 +163,11 @@ class OdooApiTest(unittest.TestCase):
         call = lambda pw: self.models.execute_kw(self.db, uid, pw, "res.users", "check_access_rights",
                                                  ["read"], {"raise_exception": False})
         self.assertIs(call("old-secret"), True)  # verified once, now cached
-        self.execute("res.users", "write", [uid], {"password": "new-secret"})
+        self.execute("res.users", "write", [uid], {"password": "a new secret phrase"})
         self.assertFault(3, call, "old-secret")
-        self.assertIs(call("new-secret"), True)
+        self.assertIs(call("a new secret phrase"), True)
         self.execute("res.users", "write", [uid], {"active": False})
-        self.assertFault(3, call, "new-secret")
+        self.assertFault(3, call, "a new secret phrase")
 
     def test_private_and_unknown_methods_are_refused(self):
         text = self.assertFault(4, self.execute, "res.partner", "_compute_display_name")

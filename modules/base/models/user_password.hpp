@@ -5,10 +5,12 @@
 // (it is overwritten before commit), and a caller cannot plant a hash of its
 // choosing: whatever is written is hashed, a passlib string included.
 //
+// A non-empty password must meet the tenant's policy first
+// (modules/base/password_policy.hpp): a UserError saying the rule otherwise.
+//
 // Why synchronous here: the ORM has no access to the server's hashing pool;
-// the call already runs on a database worker, never on an I/O thread. The
-// accounts issue moves this onto the bounded hashing pool and applies the
-// password policy.
+// the call already runs on a database worker, never on an I/O thread. Moving
+// this onto the bounded hashing pool is still to do (issue 6).
 #pragma once
 
 #include <cstdint>
