@@ -17,6 +17,7 @@
 #include "modules/contacts/contacts_module.hpp"
 #include "orm/environment.hpp"
 #include "orm/module_installer.hpp"
+#include "orm/record_set.hpp"
 #include "orm/schema_pgtest_support.hpp"
 
 namespace citadel::modules::testing {
@@ -66,6 +67,26 @@ class Rollback {
 
  private:
   db::Connection& connection_;
+};
+
+// A test's own transaction on the shared installation, as its admin (uid 2),
+// rolled back at the end.
+class AdminTransaction {
+ public:
+  AdminTransaction()
+      : installed_(InstalledBaseAndContacts()),
+        connection_(Connect(installed_)),
+        rollback_(connection_),
+        env_(installed_.registry, connection_, 2) {}
+  db::Connection& connection() { return connection_; }
+  const orm::Environment& env() const { return env_; }
+  orm::RecordSet Of(const char* model) const { return orm::RecordSet::Of(env_, model); }
+
+ private:
+  const Installed& installed_;
+  db::Connection connection_;
+  Rollback rollback_;
+  orm::Environment env_;
 };
 
 // The id of an external id ("base.main_company"), or 0.

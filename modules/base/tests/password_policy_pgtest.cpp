@@ -26,11 +26,8 @@ std::string Refusal(orm::RecordSet users, const std::string& login, const std::s
 }
 
 TEST(PasswordPolicy, LengthAndGuessabilityAreTheOnlyRules) {
-  const Installed& installed = InstalledBaseAndContacts();
-  db::Connection connection = Connect(installed);
-  Rollback rollback(connection);
-  orm::Environment admin(installed.registry, connection, 2);
-  orm::RecordSet users = orm::RecordSet::Of(admin, "res.users");
+  AdminTransaction admin;
+  orm::RecordSet users = admin.Of("res.users");
 
   EXPECT_EQ(Refusal(users, "a1", "short7!"), "Passwords must have at least 8 characters, got 7.");
   EXPECT_EQ(Refusal(users, "a2", "ééééééé"), "Passwords must have at least 8 characters, got 7.")
@@ -55,11 +52,9 @@ TEST(PasswordPolicy, LengthAndGuessabilityAreTheOnlyRules) {
 }
 
 TEST(PasswordPolicy, TheAdminSetsTheMinimumLengthAndARefusalChangesNothing) {
-  const Installed& installed = InstalledBaseAndContacts();
-  db::Connection connection = Connect(installed);
-  Rollback rollback(connection);
-  orm::Environment admin(installed.registry, connection, 2);
-  orm::RecordSet users = orm::RecordSet::Of(admin, "res.users");
+  AdminTransaction admin;
+  db::Connection& connection = admin.connection();
+  orm::RecordSet users = admin.Of("res.users");
   const std::int64_t id = users.Create(orm::Value::parse(
       R"({"name": "Pat", "login": "pat", "password": "correct horse battery"})")).at(0);
   auto stored = [&] {
@@ -68,7 +63,7 @@ TEST(PasswordPolicy, TheAdminSetsTheMinimumLengthAndARefusalChangesNothing) {
   };
   const std::string before = stored();
 
-  orm::RecordSet::Of(admin, "ir.config_parameter")
+  admin.Of("ir.config_parameter")
       .Create(orm::Value{{"key", "auth_password_policy.minlength"}, {"value", "12"}});
   EXPECT_EQ(ReadPasswordPolicy(connection).min_length, 12);
   ASSERT_TRUE(connection.Execute("SAVEPOINT refused"));

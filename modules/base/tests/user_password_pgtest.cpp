@@ -17,11 +17,9 @@ std::string StoredPassword(db::Connection& connection, std::int64_t id) {
 }
 
 TEST(UserPassword, StoredAsAPbkdf2HashNeverAsWritten) {
-  const Installed& installed = InstalledBaseAndContacts();
-  db::Connection connection = Connect(installed);
-  Rollback rollback(connection);
-  orm::Environment admin(installed.registry, connection, 2);
-  orm::RecordSet users = orm::RecordSet::Of(admin, "res.users");
+  AdminTransaction admin;
+  db::Connection& connection = admin.connection();
+  orm::RecordSet users = admin.Of("res.users");
   const std::int64_t id =
       users.Create(orm::Value::parse(R"({"name": "Pat", "login": "pat", "password": "correct horse"})")).at(0);
 
