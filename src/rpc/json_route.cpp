@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "http/cookies.hpp"
+#include "http/same_origin.hpp"
 #include "rpc/jsonrpc_codec.hpp"
 #include "rpc/rpc_routes.hpp"
 
@@ -61,6 +62,15 @@ void AddJsonRoute(http::Router& router, core::BoundedWorkerPool& workers, std::s
         if (!IsJsonMimetype(request.Header("Content-Type"))) {
           return respond(PlainTextResponse(400, "Request inferred type is compatible with ['http'] but '" + pattern +
                                         "' is type='json'."));
+        }
+        // CSRF: the session cookie rides along on a forged cross-site POST,
+        // the Origin header tells it apart (http/same_origin.hpp).
+        const auto origin = request.Header("Origin");
+        const auto host = request.Header("Host");
+        if (http::IsForeignOrigin(origin ? std::optional<std::string_view>(*origin) : std::nullopt,
+                                  host ? std::optional<std::string_view>(*host) : std::nullopt)) {
+          return respond(PlainTextResponse(403, "Forbidden: this request comes from another site (its Origin "
+                                                "is not this server's)."));
         }
         JsonCall call;
         call.path = request.path;

@@ -6,7 +6,9 @@
 //   AddJsonRoute(router, workers, "/web/session/destroy",
 //                [](JsonCall call, JsonReplyFn reply) { ... reply({Value(), {}}); });
 //
-// The route checks the declared content type (anything but application/json
+// The route refuses a request whose Origin is another site's with 403
+// (CSRF: the routes authenticate by cookie; http/same_origin.hpp), then
+// checks the declared content type (anything but application/json
 // or application/json-rpc is 400, as Odoo), parses the body with the
 // codec's bounds (400 "Invalid JSON data"), and runs the handler on the db
 // worker pool, never on the I/O thread; a full pool answers 503 "server

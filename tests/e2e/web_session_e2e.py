@@ -39,10 +39,12 @@ class WebSessionTest(unittest.TestCase):
         shutil.rmtree(cls.server.data_dir, ignore_errors=True)
 
     # -- helpers -------------------------------------------------------------
-    def post(self, path, params, sid=None, content_type="application/json"):
+    def post(self, path, params, sid=None, content_type="application/json", origin=None):
         """(status, Set-Cookie header or None, decoded JSON or raw bytes)."""
         body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 3, "params": params}).encode()
         headers = {"Content-Type": content_type}
+        if origin is not None:
+            headers["Origin"] = origin
         if sid is not None:
             headers["Cookie"] = "frontend_lang=en_US; session_id=%s" % sid
         req = urllib.request.Request(self.base + path, data=body, method="POST", headers=headers)
@@ -182,6 +184,28 @@ class WebSessionTest(unittest.TestCase):
         sid, _, _ = self.sign_in(login, "second-secret-2")
         self.execute("res.users", "write", [uid], {"active": False})
         self.assertExpired(self.post("/web/session/get_session_info", {}, sid)[2])
+
+    def test_a_forged_cross_site_post_is_refused_even_with_the_cookie(self):
+        sid, _, _ = self.sign_in()
+        partner = self.execute("res.partner", "create", {"name": "CSRF target"})
+        forged = {"model": "res.partner", "method": "write", "args": [[partner], {"name": "Forged"}], "kwargs": {}}
+        for origin in ("https://evil.example", "null", "http://localhost:%d" % self.server.https_port,
+                       "https://localhost:%d" % (self.server.https_port + 1)):
+            status, cookie, body = self.post("/web/dataset/call_kw", forged, sid, origin=origin)
+            self.assertEqual(status, 403, origin)
+            self.assertIn(b"another site", body)
+        self.assertEqual(self.execute("res.partner", "read", [partner], ["name"])[0]["name"], "CSRF target")
+        status, cookie, _ = self.post("/web/session/authenticate", {"db": self.db, "login": self.login,
+                                                                   "password": self.password},
+                                      origin="https://evil.example")
+        self.assertEqual((status, cookie), (403, None), "no sign-in from another site either")
+        # The site's own pages (same Origin), and scripts (no Origin), go through.
+        same = "https://localhost:%d" % self.server.https_port
+        status, _, answer = self.post("/web/dataset/call_kw", forged, sid, origin=same)
+        self.assertEqual((status, answer.get("result")), (200, True), answer)
+        status, _, answer = self.post("/jsonrpc", {"service": "common", "method": "version", "args": []},
+                                      origin="https://evil.example")
+        self.assertEqual(status, 403, "/jsonrpc is a JSON route too")
 
     def test_json_routes_want_a_json_body(self):
         status, _, body = self.post("/web/session/get_session_info", {}, content_type="text/plain")
