@@ -175,7 +175,10 @@ int RunServe(const ServeCommand& command) {
                                        static_cast<std::size_t>(config.hash_queue));
   rpc::CredentialCache credentials;
   auto tenant_directory = rpc::MakePlatformTenantDirectory(*tenants);
-  platform::WebSessionStore web_sessions(*tenants);
+  platform::WebSessionOptions session_options;
+  session_options.max_inactivity = std::chrono::hours(config.session_idle_hours);
+  session_options.max_age = std::chrono::hours(config.session_max_age_hours);
+  platform::WebSessionStore web_sessions(*tenants, session_options);
   orm::SecurityCaches security_caches;
   platform::LoginFailureStore login_failures(
       *tenants, platform::EdgeBlockPolicy{config.limits.edge_block_failures,

@@ -132,6 +132,8 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Integer("hsts_max_age_seconds", c.hsts_max_age_seconds, 15'552'000, 63'072'000);
     r.Boolean("list_db", c.list_db);
     r.Text("tenant_domain", c.tenant_domain);
+    r.Integer("session_idle_hours", c.session_idle_hours, 1, 24 * 366);
+    r.Integer("session_max_age_hours", c.session_max_age_hours, 1, 24 * 366);
     Merge(errors, r);
   }
   if (const toml::table* t = top.SubTable("database")) {

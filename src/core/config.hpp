@@ -70,6 +70,9 @@ struct ServerConfig {
   // "<tenant>.erp.example.com" is for that tenant where the API lets the
   // tenant be implied (JSON-2 without X-Odoo-Database). Empty: never.
   std::string tenant_domain;
+  // Web sessions end after this long unused, and this long after sign-in.
+  int session_idle_hours = 24 * 7;
+  int session_max_age_hours = 24 * 30;
   DatabaseConfig database;
   LimitsConfig limits;
 };

@@ -37,9 +37,10 @@ core::Result<std::string> WebSessionStore::Create(std::string_view tenant, std::
   const std::string id = core::RandomHex(32);
   auto inserted = (*catalog)->Execute(
       "INSERT INTO web_sessions (id_hash, tenant_id, uid, credential_fingerprint, expires_at) "
-      "SELECT $1, id, $3, $4, now() + make_interval(secs => $5::bigint) "
+      "SELECT $1, id, $3, $4, now() + make_interval(secs => least($5::bigint, $6::bigint)) "
       "FROM tenants WHERE name = $2 AND state = 'active' RETURNING tenant_id",
-      core::Sha256Hex(id), tenant, uid, credential_fingerprint, Seconds(options_.max_inactivity));
+      core::Sha256Hex(id), tenant, uid, credential_fingerprint, Seconds(options_.max_inactivity),
+      Seconds(options_.max_age));
   if (!inserted) return core::Unexpected(inserted.error());
   if (inserted->empty()) return core::Fail(core::ErrorCode::kNotFound, "no such tenant");
   // The user's least recently used sessions beyond the cap end now.
@@ -72,8 +73,9 @@ core::Result<std::optional<WebSession>> WebSessionStore::Find(std::string_view s
   if (found->Text(0, "stale") == "t") {
     auto touched = (*catalog)->Execute(
         "UPDATE web_sessions SET last_seen_at = now(), "
-        "  expires_at = now() + make_interval(secs => $2::bigint) WHERE id_hash = $1",
-        id_hash, Seconds(options_.max_inactivity));
+        "  expires_at = least(now() + make_interval(secs => $2::bigint), "
+        "                     created_at + make_interval(secs => $3::bigint)) WHERE id_hash = $1",
+        id_hash, Seconds(options_.max_inactivity), Seconds(options_.max_age));
     if (!touched) return core::Unexpected(touched.error());
   }
   return std::optional<WebSession>(std::move(session));

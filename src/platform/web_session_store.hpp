@@ -13,7 +13,8 @@
 // new password or an archived user ends every session on every server.
 //
 // Expiry: a session ends after `max_inactivity` without use (Odoo's
-// SESSION_LIFETIME, 7 days). Find() pushes the expiry forward, writing at
+// SESSION_LIFETIME, 7 days), and `max_age` after its sign-in whatever its
+// use (30 days; Odoo has no such bound): a stolen cookie does not live on. Find() pushes the expiry forward, writing at
 // most once per `touch_interval` per session, so reads stay reads. A user
 // keeps at most `max_sessions_per_user` sessions: the least recently used go
 // first. Create() also sweeps expired rows now and then.
@@ -38,6 +39,8 @@ struct WebSessionOptions {
   std::chrono::seconds max_inactivity = std::chrono::hours(24 * 7);
   std::chrono::seconds touch_interval = std::chrono::minutes(5);
   int max_sessions_per_user = 100;
+  // However much it is used, a session ends this long after its sign-in.
+  std::chrono::seconds max_age = std::chrono::hours(24 * 30);
 };
 
 struct WebSession {

@@ -83,7 +83,7 @@ TEST_F(WebSessionStorePg, UnknownOrMalformedIdsFindNothing) {
 }
 
 TEST_F(WebSessionStorePg, ASessionExpiresAfterItsInactivityAndIsPurged) {
-  WebSessionStore store(*tenants_, WebSessionOptions{std::chrono::seconds(1), std::chrono::seconds(0), 100});
+  WebSessionStore store(*tenants_, WebSessionOptions{std::chrono::seconds(1), std::chrono::seconds(0), 100, std::chrono::hours(1)});
   auto id = store.Create(tenant_, 2, "f");
   ASSERT_TRUE(id);
   std::this_thread::sleep_for(std::chrono::milliseconds(1300));
@@ -97,7 +97,7 @@ TEST_F(WebSessionStorePg, ASessionExpiresAfterItsInactivityAndIsPurged) {
 }
 
 TEST_F(WebSessionStorePg, UseKeepsASessionAlive) {
-  WebSessionStore store(*tenants_, WebSessionOptions{std::chrono::seconds(2), std::chrono::seconds(0), 100});
+  WebSessionStore store(*tenants_, WebSessionOptions{std::chrono::seconds(2), std::chrono::seconds(0), 100, std::chrono::hours(1)});
   auto id = store.Create(tenant_, 2, "f");
   ASSERT_TRUE(id);
   for (int i = 0; i < 3; ++i) {
@@ -105,6 +105,22 @@ TEST_F(WebSessionStorePg, UseKeepsASessionAlive) {
     auto found = store.Find(*id);
     ASSERT_TRUE(found && *found) << "used every 0.9 s, it must outlive its 2 s inactivity";
   }
+}
+
+TEST_F(WebSessionStorePg, UseCannotKeepASessionBeyondItsMaximumAge) {
+  WebSessionStore store(*tenants_, WebSessionOptions{std::chrono::seconds(10), std::chrono::seconds(0), 100,
+                                                     std::chrono::seconds(2)});
+  auto id = store.Create(tenant_, 2, "f");
+  ASSERT_TRUE(id);
+  for (int i = 0; i < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    auto found = store.Find(*id);
+    ASSERT_TRUE(found && *found) << "alive within its 2 s";
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  auto found = store.Find(*id);
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(*found) << "2 s after sign-in it is over, used or not";
 }
 
 TEST_F(WebSessionStorePg, DroppingTheTenantEndsItsSessions) {
@@ -122,7 +138,7 @@ TEST_F(WebSessionStorePg, DroppingTheTenantEndsItsSessions) {
 }
 
 TEST_F(WebSessionStorePg, AUserKeepsAtMostTheCapTheOldestGoFirst) {
-  WebSessionStore store(*tenants_, WebSessionOptions{std::chrono::hours(1), std::chrono::minutes(5), 3});
+  WebSessionStore store(*tenants_, WebSessionOptions{std::chrono::hours(1), std::chrono::minutes(5), 3, std::chrono::hours(1)});
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
     ids.push_back(*store.Create(tenant_, 7, "f"));
