@@ -156,12 +156,18 @@ std::shared_ptr<const UserSecurity> LoadUserSecurity(db::Connection& connection,
   return user;
 }
 
-CallSecurity SecurityCache::ForCall(db::Connection& connection, std::int64_t uid) {
+bool SecurityCache::signal_present() const {
+  std::lock_guard lock(mutex_);
+  return signal_present_;
+}
+
+CallSecurity SecurityCache::ForCall(db::Connection& connection, std::int64_t uid,
+                                    std::optional<SecurityVersion> known) {
   bool present;
   std::shared_ptr<const SecuritySnapshot> snapshot;
   {
     std::lock_guard lock(mutex_);
-    present = signal_present_;
+    present = signal_present_ || known.has_value();
     snapshot = snapshot_;
   }
   if (!present) {
@@ -171,7 +177,8 @@ CallSecurity SecurityCache::ForCall(db::Connection& connection, std::int64_t uid
     std::lock_guard lock(mutex_);
     signal_present_ = true;
   }
-  auto version = ReadSecurityVersion(connection);
+  core::Result<SecurityVersion> version =
+      known ? core::Result<SecurityVersion>(*known) : ReadSecurityVersion(connection);
   if (!version) throw DatabaseError(std::move(version.error()));
   if (!snapshot || !(snapshot->version() == *version)) {
     snapshot = LoadSecuritySnapshot(connection, *version);

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -107,7 +108,13 @@ class SecurityCache {
   // snapshot and the user when they are not cached for it). Throws
   // DatabaseError when a query fails. A user that does not exist gets no
   // groups and no companies.
-  CallSecurity ForCall(db::Connection& connection, std::int64_t uid);
+  // `known`: the version, when the caller read it already in this
+  // transaction (rpc reads it with the credentials, in one statement).
+  CallSecurity ForCall(db::Connection& connection, std::int64_t uid,
+                       std::optional<SecurityVersion> known = std::nullopt);
+  // Whether this tenant's database is known to have the signal (then its
+  // version may be read together with other rows).
+  bool signal_present() const;
 
   // How many snapshots ForCall has loaded (tests: the cache is used, and emptied).
   std::uint64_t snapshot_loads() const;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "db/connection.hpp"
@@ -16,7 +17,14 @@
 
 namespace citadel::rpc {
 
+// `version`: the security version when the caller read it already in this
+// transaction (FindUserByIdWithSecurityVersion).
 orm::Environment CallerEnvironment(RpcServices& services, db::Connection& connection,
-                                   const std::string& tenant, std::int64_t uid);
+                                   const std::string& tenant, std::int64_t uid,
+                                   std::optional<orm::SecurityVersion> version = std::nullopt);
+
+// Whether the caller may read the version with its credentials
+// (FindUserByIdWithSecurityVersion): the tenant is known to have the signal.
+bool SecurityVersionReadable(RpcServices& services, const std::string& tenant);
 
 }  // namespace citadel::rpc

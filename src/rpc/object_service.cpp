@@ -120,12 +120,24 @@ void Verify(RpcServices& services, std::shared_ptr<ObjectCall> state, std::vecto
 // Inside the call's transaction: the password, or one of the user's API keys
 // (Odoo 18's non-interactive _check_credentials), verified lately against
 // what is stored now; otherwise what to verify.
+// `version` gets the tenant's security version when it could be read in the
+// same statement (caller_environment.hpp).
 std::optional<NeedsVerification> CheckStoredSecrets(RpcServices& services, db::Connection& connection,
-                                                    const ObjectCall& state) {
-  auto user = FindUserById(connection, state.uid);
-  if (!user) throw orm::DatabaseError(user.error());
-  if (!*user || !(*user)->active) return NeedsVerification{};
-  const std::string& hash = (*user)->hash;
+                                                    const ObjectCall& state,
+                                                    std::optional<orm::SecurityVersion>& version) {
+  std::optional<StoredCredential> user;
+  if (SecurityVersionReadable(services, state.db)) {
+    auto found = FindUserByIdWithSecurityVersion(connection, state.uid);
+    if (!found) throw orm::DatabaseError(found.error());
+    user = std::move(found->user);
+    version = std::move(found->version);
+  } else {
+    auto found = FindUserById(connection, state.uid);
+    if (!found) throw orm::DatabaseError(found.error());
+    user = std::move(*found);
+  }
+  if (!user || !user->active) return NeedsVerification{};
+  const std::string& hash = user->hash;
   NeedsVerification needs;
   if (!hash.empty()) needs.hashes.push_back(hash);
   // The password first, without dropping an entry verified for an API key.
@@ -149,11 +161,12 @@ RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
   try {
     orm::TransactionRunner runner(**connection, services.registry);
     return runner.Run([&]() -> RpcOutcome {
-      if (auto needs = CheckStoredSecrets(services, **connection, state)) throw *needs;
+      std::optional<orm::SecurityVersion> version;
+      if (auto needs = CheckStoredSecrets(services, **connection, state, version)) throw *needs;
       auto bound = BindModelCall(state.call);
       if (auto* error = std::get_if<RpcError>(&bound)) return *error;
       const ModelCall& model_call = std::get<ModelCall>(bound);
-      const orm::Environment env = CallerEnvironment(services, **connection, state.db, state.uid);
+      const orm::Environment env = CallerEnvironment(services, **connection, state.db, state.uid, version);
       return orm::CallModelMethod(env, model_call.model, model_call.method, model_call.args,
                                   model_call.kwargs);
     });

@@ -35,4 +35,19 @@ core::Result<std::optional<StoredCredential>> FindUserById(db::Connection& conne
   return FirstRow(*result);
 }
 
+core::Result<StoredCredentialAndVersion> FindUserByIdWithSecurityVersion(db::Connection& connection,
+                                                                         std::int64_t uid) {
+  // The signal row always comes back (RIGHT JOIN), the user's only if it exists.
+  auto result = connection.Execute(
+      "SELECT u.id, COALESCE(u.password, '') AS password, u.active, s.epoch::text AS epoch, s.version "
+      "FROM res_users u RIGHT JOIN citadel_security_signal s ON u.id = $1",
+      uid);
+  if (!result) return core::Unexpected(result.error());
+  StoredCredentialAndVersion found;
+  if (result->empty()) return found;
+  if (result->Get(0, "id")) found.user = FirstRow(*result);
+  found.version = orm::SecurityVersion{result->Text(0, "epoch"), std::stoll(result->Text(0, "version"))};
+  return found;
+}
+
 }  // namespace citadel::rpc

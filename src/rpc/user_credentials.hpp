@@ -15,6 +15,7 @@
 
 #include "core/result.hpp"
 #include "db/connection.hpp"
+#include "orm/security_signal.hpp"
 
 namespace citadel::rpc {
 
@@ -30,5 +31,15 @@ core::Result<std::optional<StoredCredential>> FindActiveUserByLogin(db::Connecti
 // The user with this id, active or not.
 core::Result<std::optional<StoredCredential>> FindUserById(db::Connection& connection,
                                                            std::int64_t uid);
+
+// The same, and in the same statement the tenant's security version
+// (orm/security_signal.hpp), which the database must have: one round trip
+// fewer for every client call. The version is nullopt when its row is missing.
+struct StoredCredentialAndVersion {
+  std::optional<StoredCredential> user;
+  std::optional<orm::SecurityVersion> version;
+};
+core::Result<StoredCredentialAndVersion> FindUserByIdWithSecurityVersion(db::Connection& connection,
+                                                                         std::int64_t uid);
 
 }  // namespace citadel::rpc

@@ -152,6 +152,27 @@ class OdooApiTest(unittest.TestCase):
                                 "res.partner.category", "create", [{"name": "nope"}])
         self.assertIn("not allowed", text)
 
+    def test_rights_given_or_taken_count_from_the_next_call(self):
+        """Rights are cached across calls (orm/security_cache.hpp): a change
+        made by the admin must still hold at the user's very next call."""
+        login, uid = self.portal_user("portal-secret-2")
+        call = lambda: self.models.execute_kw(self.db, uid, "portal-secret-2", "res.partner.category", "create",
+                                              [{"name": "tag of %s" % login}])
+        self.assertFault(4, call)
+        groups = [r["res_id"] for r in self.execute(
+            "ir.model.data", "search_read",
+            [("module", "=", "base"), ("name", "in", ["group_user", "group_partner_manager"])], fields=["res_id"])]
+        self.execute("res.users", "write", [uid], {"groups_id": [(6, 0, groups)]})
+        self.assertIsInstance(call(), int)
+        access = self.execute("ir.model.access", "search",
+                              [("model_id.model", "=", "res.partner.category"), ("perm_create", "=", True)])
+        self.execute("ir.model.access", "write", access, {"active": False})
+        try:
+            self.assertFault(4, call)
+        finally:
+            self.execute("ir.model.access", "write", access, {"active": True})
+        self.assertIsInstance(call(), int)
+
     def test_wrong_password_is_access_denied_and_a_password_change_counts_at_once(self):
         text = self.assertFault(3, self.models.execute_kw, self.db, self.uid, self.password + "x",
                                 "res.partner", "search", [[]])
