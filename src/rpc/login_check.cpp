@@ -2,6 +2,7 @@
 
 #include "core/logger.hpp"
 #include "rpc/api_key_lookup.hpp"
+#include "rpc/hash_upgrade.hpp"
 #include "rpc/login_throttle.hpp"
 #include "rpc/secret_check.hpp"
 
@@ -14,14 +15,21 @@ void VerifyLogin(RpcServices& services, const std::string& db, std::optional<Sto
                  std::vector<std::string> hashes, std::string password, const std::string& request_id,
                  std::function<void(bool)> record, std::function<void(LoginOutcome)> done) {
   CredentialCache& cache = services.credentials;
-  auto on_verdict = [done, user, db, password, &cache, request_id, record](SecretVerdict verdict) {
+  auto on_verdict = [&services, done, user, db, password, &cache, request_id, record](SecretVerdict verdict) {
     if (verdict.busy) return done(RpcError::Busy());
     if (user && verdict.matched) {
-      cache.Put(db, user->uid, password, *verdict.matched);
-      StoredCredential matched = *user;
-      matched.hash = *verdict.matched;
       record(true);
-      return done(matched);
+      auto signed_in = [done, user, db, password, &cache](std::string hash) {
+        cache.Put(db, user->uid, password, hash);
+        StoredCredential matched = *user;
+        matched.hash = std::move(hash);
+        done(matched);
+      };
+      // The password (not an API key) with too few rounds: rehashed first.
+      if (*verdict.matched == user->hash) {
+        return UpgradeWeakHash(services, db, user->uid, password, *verdict.matched, request_id, signed_in);
+      }
+      return signed_in(*verdict.matched);
     }
     core::Log().Info("login failed", {{"request_id", request_id}});
     record(false);

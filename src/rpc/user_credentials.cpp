@@ -35,6 +35,14 @@ core::Result<std::optional<StoredCredential>> FindUserById(db::Connection& conne
   return FirstRow(*result);
 }
 
+core::Result<bool> ReplaceStoredHash(db::Connection& connection, std::int64_t uid, std::string_view old_hash,
+                                     std::string_view new_hash) {
+  auto result = connection.Execute("UPDATE res_users SET password = $3 WHERE id = $1 AND password = $2", uid,
+                                   old_hash, new_hash);
+  if (!result) return core::Unexpected(result.error());
+  return result->affected_rows() == 1;
+}
+
 core::Result<StoredCredentialAndVersion> FindUserByIdWithSecurityVersion(db::Connection& connection,
                                                                          std::int64_t uid) {
   // The signal row always comes back (RIGHT JOIN), the user's only if it exists.

@@ -32,6 +32,12 @@ core::Result<std::optional<StoredCredential>> FindActiveUserByLogin(db::Connecti
 core::Result<std::optional<StoredCredential>> FindUserById(db::Connection& connection,
                                                            std::int64_t uid);
 
+// Replaces the user's stored hash by `new_hash` if it is still `old_hash`
+// (a password changed meanwhile wins); whether it did. Its own statement:
+// autocommitted when the connection is idle.
+core::Result<bool> ReplaceStoredHash(db::Connection& connection, std::int64_t uid, std::string_view old_hash,
+                                     std::string_view new_hash);
+
 // The same, and in the same statement the tenant's security version
 // (orm/security_signal.hpp), which the database must have: one round trip
 // fewer for every client call. The version is nullopt when its row is missing.

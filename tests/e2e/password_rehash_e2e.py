@@ -1,0 +1,80 @@
+"""A stored password hash with fewer PBKDF2 rounds than the server's is
+rehashed at the next successful sign-in (issue 6), against the real `citadel
+serve`. The server runs at 600,001 rounds; users written through the API are
+hashed by the ORM at 600,000, so each has a weaker hash than the server's.
+
+What users rely on: signing in keeps working through the upgrade, on
+XML-RPC and on the web sign-in (whose new session must survive it), and the
+upgrade happens once."""
+import json
+import unittest
+import shutil
+import ssl
+import urllib.request
+import xmlrpc.client
+
+from citadel_harness import CitadelServer
+
+
+class PasswordRehashTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = CitadelServer(config_text="[server]\npbkdf2_rounds = 600001\n").start()
+        b = cls.server.banner
+        cls.db, cls.login, cls.password = b["tenant"], b["login"], b["password"]
+        cls.base = "https://localhost:%d" % cls.server.https_port
+        cls.ctx = ssl.create_default_context(cafile=cls.server.ca_path)
+        cls.common = xmlrpc.client.ServerProxy(cls.base + "/xmlrpc/2/common", context=cls.ctx, allow_none=True)
+        cls.models = xmlrpc.client.ServerProxy(cls.base + "/xmlrpc/2/object", context=cls.ctx, allow_none=True)
+        cls.uid = cls.common.authenticate(cls.db, cls.login, cls.password, {})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.server.data_dir, ignore_errors=True)
+
+    def new_user(self, login, password):
+        group = self.models.execute_kw(self.db, self.uid, self.password, "ir.model.data", "search_read",
+                                       [[("module", "=", "base"), ("name", "=", "group_user")]],
+                                       {"fields": ["res_id"]})[0]["res_id"]
+        return self.models.execute_kw(self.db, self.uid, self.password, "res.users", "create",
+                                      [{"name": login.title(), "login": login, "password": password,
+                                        "groups_id": [(6, 0, [group])]}])
+
+    def upgrades_of(self, uid):
+        return [r for r in self.server.log_records()
+                if r.get("msg") == "password hash upgraded to the configured rounds" and r.get("uid") == str(uid)]
+
+    def test_an_xmlrpc_sign_in_upgrades_the_hash_once(self):
+        uid = self.new_user("rehash-bob", "staple battery horse correct")
+        self.assertEqual(self.upgrades_of(uid), [])
+        self.assertEqual(self.common.authenticate(self.db, "rehash-bob", "staple battery horse correct", {}), uid)
+        self.assertEqual(len(self.upgrades_of(uid)), 1)
+        self.assertEqual(self.upgrades_of(uid)[0]["rounds"], "600001")
+        self.assertEqual(self.common.authenticate(self.db, "rehash-bob", "staple battery horse correct", {}), uid)
+        self.assertIs(self.common.authenticate(self.db, "rehash-bob", "wrong", {}), False)
+        self.assertEqual(len(self.upgrades_of(uid)), 1, "once")
+        self.assertEqual(self.models.execute_kw(self.db, uid, "staple battery horse correct", "res.partner",
+                                                "search_count", [[]]) >= 0, True)
+        self.assertEqual(self.upgrades_of(self.uid), [], "the admin's hash has the server's rounds already")
+
+    def test_a_web_session_opened_by_the_upgrading_sign_in_stays_valid(self):
+        uid = self.new_user("rehash-carol", "purple river under glass")
+        body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+            "db": self.db, "login": "rehash-carol", "password": "purple river under glass"}}).encode()
+        req = urllib.request.Request(self.base + "/web/session/authenticate", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, context=self.ctx, timeout=60) as resp:
+            cookie = resp.headers["Set-Cookie"].split(";")[0]
+            self.assertEqual(json.loads(resp.read())["result"]["uid"], uid)
+        self.assertEqual(len(self.upgrades_of(uid)), 1)
+        body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 2, "params": {}}).encode()
+        req = urllib.request.Request(self.base + "/web/session/get_session_info", data=body, method="POST",
+                                     headers={"Content-Type": "application/json", "Cookie": cookie})
+        with urllib.request.urlopen(req, context=self.ctx, timeout=60) as resp:
+            answer = json.loads(resp.read())
+        self.assertEqual(answer.get("result", {}).get("uid"), uid, answer)
+
+
+if __name__ == "__main__":
+    unittest.main()
