@@ -15,6 +15,9 @@ import tempfile
 import threading
 import time
 import http.client
+import shutil
+import unittest
+import xmlrpc.client
 
 CITADEL = os.environ.get("CITADEL_BIN", os.path.join(os.path.dirname(__file__), "../../build/citadel"))
 
@@ -191,3 +194,31 @@ def wait_until(predicate, timeout=30, interval=0.1):
             return True
         time.sleep(interval)
     return False
+
+
+class ApiServerTest(unittest.TestCase):
+    """A test class with one `citadel serve` for all its tests, signed in over
+    XML-RPC as the demo tenant's admin: server, db, login, password, base (the
+    HTTPS URL), ctx (trusting the local CA), common and models (XML-RPC
+    proxies), uid. Subclasses set CONFIG_TEXT (a TOML config, or None)."""
+    CONFIG_TEXT = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = CitadelServer(config_text=cls.CONFIG_TEXT).start()
+        b = cls.server.banner
+        cls.db, cls.login, cls.password = b["tenant"], b["login"], b["password"]
+        cls.base = "https://localhost:%d" % cls.server.https_port
+        cls.ctx = ssl.create_default_context(cafile=cls.server.ca_path)
+        cls.common = cls.proxy("/xmlrpc/2/common")
+        cls.models = cls.proxy("/xmlrpc/2/object")
+        cls.uid = cls.common.authenticate(cls.db, cls.login, cls.password, {})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.server.data_dir, ignore_errors=True)
+
+    @classmethod
+    def proxy(cls, path):
+        return xmlrpc.client.ServerProxy(cls.base + path, context=cls.ctx, allow_none=True)

@@ -9,35 +9,22 @@ the one dispatcher refuses private and unknown methods here as elsewhere; no
 key reaches the log."""
 import json
 import re
-import shutil
-import ssl
 import time
 import unittest
 import urllib.error
 import urllib.request
 import xmlrpc.client
 
-from citadel_harness import CitadelServer
+from citadel_harness import ApiServerTest
 
 
-class Json2ApiTest(unittest.TestCase):
+class Json2ApiTest(ApiServerTest):
+    CONFIG_TEXT = '[server]\ntenant_domain = "Erp.Example.Test"\n[limits]\nallow = ["127.0.0.0/8"]\n'
+
     @classmethod
     def setUpClass(cls):
-        cls.server = CitadelServer(config_text='[server]\ntenant_domain = "Erp.Example.Test"\n'
-                                               '[limits]\nallow = ["127.0.0.0/8"]\n').start()
-        b = cls.server.banner
-        cls.db, cls.login, cls.password = b["tenant"], b["login"], b["password"]
-        cls.base = "https://localhost:%d" % cls.server.https_port
-        cls.ctx = ssl.create_default_context(cafile=cls.server.ca_path)
-        cls.common = xmlrpc.client.ServerProxy(cls.base + "/xmlrpc/2/common", context=cls.ctx, allow_none=True)
-        cls.models = xmlrpc.client.ServerProxy(cls.base + "/xmlrpc/2/object", context=cls.ctx, allow_none=True)
-        cls.uid = cls.common.authenticate(cls.db, cls.login, cls.password, {})
+        super().setUpClass()
         cls.key = cls.make_key(cls.uid, cls.password, "json2 e2e")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        shutil.rmtree(cls.server.data_dir, ignore_errors=True)
 
     @classmethod
     def make_key(cls, uid, password, name):

@@ -7,7 +7,6 @@ fault codes) and /jsonrpc: authentication that never tells which part was wrong,
 execute_kw/execute on res.partner and res.partner.category, Odoo's fault codes
 and JSON-RPC error shape, the closed db service, and hostile bodies."""
 import json
-import shutil
 import ssl
 import time
 import unittest
@@ -15,33 +14,15 @@ import urllib.error
 import urllib.request
 import xmlrpc.client
 
-from citadel_harness import CitadelServer
+from citadel_harness import ApiServerTest
 
 ODOO_VERSION = {"server_version": "18.0", "server_version_info": [18, 0, 0, "final", 0, ""],
                 "server_serie": "18.0", "protocol_version": 1}
 
 
-class OdooApiTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        # The per-IP rate limit is the edge's business, not this test's.
-        cls.server = CitadelServer(config_text='[limits]\nallow = ["127.0.0.0/8"]\n').start()
-        b = cls.server.banner
-        cls.db, cls.login, cls.password = b["tenant"], b["login"], b["password"]
-        cls.base = "https://localhost:%d" % cls.server.https_port
-        cls.ctx = ssl.create_default_context(cafile=cls.server.ca_path)
-        cls.common = cls.proxy("/xmlrpc/2/common")
-        cls.models = cls.proxy("/xmlrpc/2/object")
-        cls.uid = cls.common.authenticate(cls.db, cls.login, cls.password, {})
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        shutil.rmtree(cls.server.data_dir, ignore_errors=True)
-
-    @classmethod
-    def proxy(cls, path):
-        return xmlrpc.client.ServerProxy(cls.base + path, context=cls.ctx, allow_none=True)
+class OdooApiTest(ApiServerTest):
+    # The per-IP rate limit is the edge's business, not this test's.
+    CONFIG_TEXT = '[limits]\nallow = ["127.0.0.0/8"]\n'
 
     def execute(self, model, method, *args, **kw):
         return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kw)

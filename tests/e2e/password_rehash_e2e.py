@@ -8,30 +8,13 @@ XML-RPC and on the web sign-in (whose new session must survive it), and the
 upgrade happens once."""
 import json
 import unittest
-import shutil
-import ssl
 import urllib.request
-import xmlrpc.client
 
-from citadel_harness import CitadelServer
+from citadel_harness import ApiServerTest
 
 
-class PasswordRehashTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = CitadelServer(config_text="[server]\npbkdf2_rounds = 600001\n").start()
-        b = cls.server.banner
-        cls.db, cls.login, cls.password = b["tenant"], b["login"], b["password"]
-        cls.base = "https://localhost:%d" % cls.server.https_port
-        cls.ctx = ssl.create_default_context(cafile=cls.server.ca_path)
-        cls.common = xmlrpc.client.ServerProxy(cls.base + "/xmlrpc/2/common", context=cls.ctx, allow_none=True)
-        cls.models = xmlrpc.client.ServerProxy(cls.base + "/xmlrpc/2/object", context=cls.ctx, allow_none=True)
-        cls.uid = cls.common.authenticate(cls.db, cls.login, cls.password, {})
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        shutil.rmtree(cls.server.data_dir, ignore_errors=True)
+class PasswordRehashTest(ApiServerTest):
+    CONFIG_TEXT = "[server]\npbkdf2_rounds = 600001\n"
 
     def new_user(self, login, password):
         group = self.models.execute_kw(self.db, self.uid, self.password, "ir.model.data", "search_read",

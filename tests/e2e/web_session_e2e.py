@@ -10,33 +10,16 @@ or signing out ends the session at once; the dispatcher refuses private and
 unknown methods as it does on XML-RPC; no session id reaches the log."""
 import json
 import re
-import shutil
-import ssl
 import time
 import unittest
 import urllib.error
 import urllib.request
-import xmlrpc.client
 
-from citadel_harness import CitadelServer
+from citadel_harness import ApiServerTest
 
 
-class WebSessionTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = CitadelServer(config_text='[limits]\nallow = ["127.0.0.0/8"]\n').start()
-        b = cls.server.banner
-        cls.db, cls.login, cls.password = b["tenant"], b["login"], b["password"]
-        cls.base = "https://localhost:%d" % cls.server.https_port
-        cls.ctx = ssl.create_default_context(cafile=cls.server.ca_path)
-        common = xmlrpc.client.ServerProxy(cls.base + "/xmlrpc/2/common", context=cls.ctx, allow_none=True)
-        cls.models = xmlrpc.client.ServerProxy(cls.base + "/xmlrpc/2/object", context=cls.ctx, allow_none=True)
-        cls.uid = common.authenticate(cls.db, cls.login, cls.password, {})
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-        shutil.rmtree(cls.server.data_dir, ignore_errors=True)
+class WebSessionTest(ApiServerTest):
+    CONFIG_TEXT = '[limits]\nallow = ["127.0.0.0/8"]\n'
 
     # -- helpers -------------------------------------------------------------
     def post(self, path, params, sid=None, content_type="application/json", origin=None):
