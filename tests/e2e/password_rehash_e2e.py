@@ -10,7 +10,7 @@ import json
 import unittest
 import urllib.request
 
-from citadel_harness import ApiServerTest
+from citadel_harness import ApiServerTest, wait_until
 
 
 class PasswordRehashTest(ApiServerTest):
@@ -32,7 +32,8 @@ class PasswordRehashTest(ApiServerTest):
         uid = self.new_user("rehash-bob", "staple battery horse correct")
         self.assertEqual(self.upgrades_of(uid), [])
         self.assertEqual(self.common.authenticate(self.db, "rehash-bob", "staple battery horse correct", {}), uid)
-        self.assertEqual(len(self.upgrades_of(uid)), 1)
+        # The server's log is read by a harness thread: give it a moment.
+        self.assertTrue(wait_until(lambda: len(self.upgrades_of(uid)) == 1, timeout=10))
         self.assertEqual(self.upgrades_of(uid)[0]["rounds"], "600001")
         self.assertEqual(self.common.authenticate(self.db, "rehash-bob", "staple battery horse correct", {}), uid)
         self.assertIs(self.common.authenticate(self.db, "rehash-bob", "wrong", {}), False)
@@ -50,7 +51,7 @@ class PasswordRehashTest(ApiServerTest):
         with urllib.request.urlopen(req, context=self.ctx, timeout=60) as resp:
             cookie = resp.headers["Set-Cookie"].split(";")[0]
             self.assertEqual(json.loads(resp.read())["result"]["uid"], uid)
-        self.assertEqual(len(self.upgrades_of(uid)), 1)
+        self.assertTrue(wait_until(lambda: len(self.upgrades_of(uid)) == 1, timeout=10))
         body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 2, "params": {}}).encode()
         req = urllib.request.Request(self.base + "/web/session/get_session_info", data=body, method="POST",
                                      headers={"Content-Type": "application/json", "Cookie": cookie})
