@@ -51,6 +51,16 @@ std::string TimeText(const toml::time& t) {
 core::Result<Value> ToValue(const toml::node& node, const std::string& where, const std::string& module,
                             int depth);
 
+// `id` qualified with the module, when both it and the result are valid
+// external ids (a name near the length limit may not survive the prefix;
+// found by the data_toml fuzzer).
+std::optional<std::string> QualifiedXmlId(const std::optional<std::string>& id, const std::string& module) {
+  if (!id || !IsXmlId(*id)) return std::nullopt;
+  std::string qualified = QualifyXmlId(*id, module);
+  if (!IsXmlId(qualified)) return std::nullopt;
+  return qualified;
+}
+
 // {ref = "x"} or {refs = ["x", ...]}: the only tables a value may be.
 core::Result<Value> RefValue(const toml::table& table, const std::string& where,
                              const std::string& module) {
@@ -60,18 +70,18 @@ core::Result<Value> RefValue(const toml::table& table, const std::string& where,
   const auto first = table.begin();
   const auto& [key, node] = *first;
   if (key.str() == "ref") {
-    auto ref = node.value<std::string>();
-    if (!ref || !IsXmlId(*ref)) return Bad(where, "ref must be an external id");
-    return Value{{"ref", QualifyXmlId(*ref, module)}};
+    auto ref = QualifiedXmlId(node.value<std::string>(), module);
+    if (!ref) return Bad(where, "ref must be an external id");
+    return Value{{"ref", *ref}};
   }
   if (key.str() == "refs") {
     const toml::array* list = node.as_array();
     if (list == nullptr) return Bad(where, "refs must be an array of external ids");
     Value refs = Value::array();
     for (const auto& item : *list) {
-      auto ref = item.value<std::string>();
-      if (!ref || !IsXmlId(*ref)) return Bad(where, "refs must be an array of external ids");
-      refs.push_back(QualifyXmlId(*ref, module));
+      auto ref = QualifiedXmlId(item.value<std::string>(), module);
+      if (!ref) return Bad(where, "refs must be an array of external ids");
+      refs.push_back(*ref);
     }
     return Value{{"refs", std::move(refs)}};
   }
@@ -141,8 +151,9 @@ core::Result<std::string> XmlIdOf(const toml::table& t, const std::string& modul
                                   const std::string& where) {
   auto id = RequiredString(t, "id", where);
   if (!id) return id;
-  if (!IsXmlId(*id)) return Bad(where, "id is not a valid external id");
-  return QualifyXmlId(*id, module);
+  auto qualified = QualifiedXmlId(*id, module);
+  if (!qualified) return Bad(where, "id is not a valid external id (or too long with its module)");
+  return *qualified;
 }
 
 core::Result<DataRecord> ParseRecord(const toml::table& t, const std::string& module,
@@ -197,9 +208,9 @@ core::Result<RuleRecord> ParseRule(const toml::table& t, const std::string& modu
     const toml::array* list = groups->as_array();
     if (list == nullptr) return Bad(where, "groups must be an array of external ids");
     for (const auto& item : *list) {
-      auto group = item.value<std::string>();
-      if (!group || !IsXmlId(*group)) return Bad(where, "groups must be an array of external ids");
-      rule.groups.push_back(QualifyXmlId(*group, module));
+      auto group = QualifiedXmlId(item.value<std::string>(), module);
+      if (!group) return Bad(where, "groups must be an array of external ids");
+      rule.groups.push_back(*group);
     }
   }
   rule.domain = "[]";

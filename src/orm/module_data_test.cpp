@@ -87,6 +87,18 @@ model = "res.partner"
   EXPECT_EQ(file.rules[1].domain, "[]");
 }
 
+// Found by the data_toml fuzzer: an id valid alone, too long once the
+// module's name is put in front of it, was accepted and left invalid.
+TEST(ModuleDataTest, AnIdTooLongWithItsModuleIsRefused) {
+  std::string id(120, 'j');
+  while (IsXmlId(id + "j")) id += "j";  // the longest valid bare name
+  EXPECT_NE(ErrorOf("[[record]]\nid = \"" + id + "\"\nmodel = \"res.partner\"\n").find("too long"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("[[record]]\nid = \"x\"\nmodel = \"res.partner\"\n[record.values]\nparent_id = { ref = \"" +
+                    id + "\" }\n").find("ref must be an external id"),
+            std::string::npos);
+}
+
 TEST(ModuleDataTest, EmptyFileLoadsNothing) {
   DataFile file = MustParse("");
   EXPECT_TRUE(file.records.empty());
