@@ -206,6 +206,8 @@ class ApiServerTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = CitadelServer(config_text=cls.CONFIG_TEXT).start()
+        # Runs even when the rest of setUpClass fails (tearDownClass would not).
+        cls.addClassCleanup(cls.stop_server)
         b = cls.server.banner
         cls.db, cls.login, cls.password = b["tenant"], b["login"], b["password"]
         cls.base = "https://localhost:%d" % cls.server.https_port
@@ -215,7 +217,7 @@ class ApiServerTest(unittest.TestCase):
         cls.uid = cls.common.authenticate(cls.db, cls.login, cls.password, {})
 
     @classmethod
-    def tearDownClass(cls):
+    def stop_server(cls):
         cls.server.stop()
         shutil.rmtree(cls.server.data_dir, ignore_errors=True)
 

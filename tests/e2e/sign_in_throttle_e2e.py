@@ -26,6 +26,7 @@ class SignInThrottleTest(unittest.TestCase):
         # high enough that only the edge test reaches it (from its own source).
         cls.server = CitadelServer(config_text="[limits]\nedge_block_failures = 8\n"
                                                "edge_block_first_seconds = 120\n").start()
+        cls.addClassCleanup(cls.stop_server)
         b = cls.server.banner
         cls.db, cls.login, cls.password = b["tenant"], b["login"], b["password"]
         cls.admin_uid = cls.authenticate(cls.login, cls.password, source="127.0.0.1")
@@ -42,7 +43,7 @@ class SignInThrottleTest(unittest.TestCase):
                                                           "groups_id": [(6, 0, [group_user])]}])
 
     @classmethod
-    def tearDownClass(cls):
+    def stop_server(cls):
         cls.server.stop()
         shutil.rmtree(cls.server.data_dir, ignore_errors=True)
 
