@@ -24,6 +24,15 @@ install_packages() {
     echo "create_main_cluster = false" | "${sudo[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
   fi
 
+  # openssh-server is installed only so the tests can start their own sshd
+  # on a loopback port as an SFTP backup site; on a machine that had no SSH
+  # server, the system's sshd on port 22 must not start with it.
+  # sshd_not_to_be_run is Debian's switch (ssh.service is conditioned on it).
+  if [[ " ${missing[*]} " == *" openssh-server "* && ! -e /etc/ssh/sshd_config ]]; then
+    "${sudo[@]}" mkdir -p /etc/ssh
+    "${sudo[@]}" touch /etc/ssh/sshd_not_to_be_run
+  fi
+
   export DEBIAN_FRONTEND=noninteractive
   # One update per run, and only when something is missing.
   "${sudo[@]}" apt-get update -qq </dev/null >&2

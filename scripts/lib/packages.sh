@@ -7,7 +7,7 @@ CITADEL_RUN_PACKAGES=(
   libboost1.81-dev libssl-dev openssl ca-certificates
   libpq-dev postgresql-15 postgresql-contrib
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
-  libxml2-dev libzxcvbn-dev
+  libxml2-dev libzxcvbn-dev libzstd-dev libssh-dev
   iso-codes
 )
 
@@ -15,7 +15,7 @@ CITADEL_RUN_PACKAGES=(
 CITADEL_TEST_PACKAGES=(
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev
-  python3 curl procps iproute2 testssl.sh
+  python3 curl procps iproute2 testssl.sh openssh-server openssh-client
   nodejs
 )
 # Debian's npm, unless this Node.js brings its own: NodeSource's nodejs package
