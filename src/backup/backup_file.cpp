@@ -26,27 +26,6 @@ std::string StreamContext(const BackupEnvelope& envelope) {
   return std::string(kEnvelopeFormat) + "|" + envelope.tenant + "|" + envelope.backup_id;
 }
 
-// StreamSealer and StreamOpener as pipeline stages.
-class SealingSink final : public ByteSink {
- public:
-  SealingSink(std::string_view key, std::string_view context, ByteSink& out) : sealer_(key, context, out) {}
-  core::Result<void> Write(std::string_view bytes) override { return sealer_.Write(bytes); }
-  core::Result<void> Close() override { return sealer_.Close(); }
-
- private:
-  StreamSealer sealer_;
-};
-
-class OpeningSink final : public ByteSink {
- public:
-  OpeningSink(std::string_view key, std::string_view context, ByteSink& out) : opener_(key, context, out) {}
-  core::Result<void> Write(std::string_view bytes) override { return opener_.Write(bytes); }
-  core::Result<void> Close() override { return opener_.Close(); }
-
- private:
-  StreamOpener opener_;
-};
-
 // Counts what passes, for progress.
 class CountingSink final : public ByteSink {
  public:
@@ -127,7 +106,7 @@ struct BackupFileWriter::Pipeline {
   BackupEnvelope envelope;
   std::string data_key;
   ByteSink* out = nullptr;
-  std::unique_ptr<SealingSink> sealer;
+  std::unique_ptr<StreamSealer> sealer;
   std::unique_ptr<ZstdCompressSink> zstd;
   std::unique_ptr<CountingSink> counter;
   std::unique_ptr<ArchiveWriter> archive;
@@ -142,7 +121,7 @@ BackupFileWriter::BackupFileWriter(const TenantKey& tenant_key, std::string back
   p.envelope = BackupEnvelope{std::move(backup_id), tenant_key.tenant, tenant_key.key_id, {}, std::move(created_at)};
   p.data_key = NewDataKey();
   p.envelope.wrapped_data_key = WrapKey(tenant_key.bytes, p.data_key, DataKeyContext(p.envelope));
-  p.sealer = std::make_unique<SealingSink>(p.data_key, StreamContext(p.envelope), out);
+  p.sealer = std::make_unique<StreamSealer>(p.data_key, StreamContext(p.envelope), out);
   p.zstd = std::make_unique<ZstdCompressSink>(*p.sealer);
   p.counter = std::make_unique<CountingSink>(*p.zstd);
   p.archive = std::make_unique<ArchiveWriter>(*p.counter);
@@ -166,7 +145,7 @@ struct BackupFileReader::Pipeline {
   std::string data_key;
   std::unique_ptr<ArchiveReader> archive;
   std::unique_ptr<ZstdDecompressSink> zstd;
-  std::unique_ptr<OpeningSink> opener;
+  std::unique_ptr<StreamOpener> opener;
   ~Pipeline() { OPENSSL_cleanse(data_key.data(), data_key.size()); }
 };
 
@@ -204,7 +183,7 @@ core::Result<void> BackupFileReader::Write(std::string_view bytes) {
   p.data_key = std::move(*data_key);
   p.archive = std::make_unique<ArchiveReader>(*p.visitor);
   p.zstd = std::make_unique<ZstdDecompressSink>(*p.archive);
-  p.opener = std::make_unique<OpeningSink>(p.data_key, StreamContext(*p.envelope), *p.zstd);
+  p.opener = std::make_unique<StreamOpener>(p.data_key, StreamContext(*p.envelope), *p.zstd);
   std::string rest = p.head.substr(consumed);
   p.head.clear();
   if (rest.empty()) return {};

@@ -86,9 +86,9 @@ core::Result<pid_t> SpawnChild(const ChildSpec& spec) {
     const int null_in = ::open("/dev/null", O_RDONLY);
     const int out = ::open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (out < 0 || null_in < 0) ChildFail(fd, 2);
-    ::dup2(null_in, 0);
-    ::dup2(out, 1);
-    ::dup2(out, 2);
+    ::dup2(spec.stdin_fd >= 0 ? spec.stdin_fd : null_in, 0);
+    ::dup2(spec.stdout_fd >= 0 ? spec.stdout_fd : out, 1);
+    ::dup2(spec.stderr_fd >= 0 ? spec.stderr_fd : out, 2);
     if (!spec.working_dir.empty() && ::chdir(spec.working_dir.c_str()) != 0) ChildFail(fd, 3);
     // Every inherited descriptor (Citadel's sockets, files) closes at exec.
     ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);

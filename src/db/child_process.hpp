@@ -29,6 +29,12 @@ struct ChildSpec {
   std::string output_path;            // stdout+stderr appended here; empty: /dev/null
   std::string working_dir;            // empty: unchanged
   bool new_process_group = false;     // so a terminal's Ctrl-C reaches only Citadel
+  // Descriptors of ours that become the child's stdin / stdout / stderr
+  // (pipes of a streaming pg_dump or pg_restore); -1: /dev/null for stdin,
+  // `output_path` for stdout and stderr.
+  int stdin_fd = -1;
+  int stdout_fd = -1;
+  int stderr_fd = -1;
 };
 
 // Starts the program; returns its pid. The caller must reap it (waitpid).
