@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "backup/sftp_connection.hpp"
@@ -97,18 +98,27 @@ class SftpUpload final : public SiteUpload {
         final_path_(std::move(final_path)), partial_path_(final_path_ + ".partial"), relative_(std::move(relative)) {}
   ~SftpUpload() override { Abort(); }
 
+  // Bytes are gathered into requests of the server's size: each SFTP write
+  // waits for its reply, so small pieces from the pipeline would each cost
+  // a round trip to the other data center.
   core::Result<void> Write(std::string_view bytes) override {
     if (file_ == nullptr) return Fail(ErrorCode::kInternal, "upload already finished");
-    SftpConnection::Call call(*connection_);
-    while (!bytes.empty()) {
-      std::size_t n = std::min(bytes.size(), connection_->transfer_chunk());
-      if (sftp_write(file_, bytes.data(), n) != static_cast<ssize_t>(n)) {
-        return core::Unexpected(WriteFailure(*connection_, call, "cannot write " + partial_path_, ParentOf(partial_path_)));
-      }
-      digest_.Update(bytes.substr(0, n));
-      bytes.remove_prefix(n);
-      call.Renew();
+    if (failure_) return core::Unexpected(*failure_);
+    digest_.Update(bytes);
+    std::size_t chunk = connection_->transfer_chunk();
+    if (pending_.size() + bytes.size() < chunk) {
+      pending_.append(bytes);
+      return {};
     }
+    SftpConnection::Call call(*connection_);
+    std::size_t fill = chunk - pending_.size();
+    pending_.append(bytes.substr(0, fill));
+    bytes.remove_prefix(fill);
+    if (auto sent = Send(call, pending_); !sent) return sent;
+    for (; bytes.size() >= chunk; bytes.remove_prefix(chunk)) {
+      if (auto sent = Send(call, bytes.substr(0, chunk)); !sent) return sent;
+    }
+    pending_.assign(bytes);
     return {};
   }
 
@@ -120,6 +130,11 @@ class SftpUpload final : public SiteUpload {
 
   core::Result<SiteCopy> Commit() override {
     if (file_ == nullptr) return Fail(ErrorCode::kInternal, "upload already finished");
+    if (failure_) return core::Unexpected(*failure_);
+    if (!pending_.empty()) {
+      SftpConnection::Call call(*connection_);
+      if (auto sent = Send(call, pending_); !sent) return core::Unexpected(sent.error());
+    }
     if (auto closed = SyncAndClose(); !closed) return core::Unexpected(closed.error());
     std::string written = digest_.HexDigest();
     auto reread = DigestOfPartial();
@@ -166,6 +181,17 @@ class SftpUpload final : public SiteUpload {
   }
 
  private:
+  // One write request; a failure ends the upload (and is kept, so a later
+  // Write or Commit reports it rather than a file with a hole).
+  core::Result<void> Send(SftpConnection::Call& call, std::string_view data) {
+    if (sftp_write(file_, data.data(), data.size()) != static_cast<ssize_t>(data.size())) {
+      failure_ = WriteFailure(*connection_, call, "cannot write " + partial_path_, ParentOf(partial_path_));
+      return core::Unexpected(*failure_);
+    }
+    call.Renew();
+    return {};
+  }
+
   core::Result<void> SyncAndClose() {
     SftpConnection::Call call(*connection_);
     if (connection_->can_fsync() && sftp_fsync(file_) != 0) {
@@ -208,7 +234,9 @@ class SftpUpload final : public SiteUpload {
   std::string final_path_;
   std::string partial_path_;
   std::string relative_;
-  core::Sha256Stream digest_;
+  core::Sha256Stream digest_;  // of every byte given to Write
+  std::string pending_;        // given, not yet sent
+  std::optional<core::Error> failure_;
   bool published_ = false;
   bool removed_ = false;
 };

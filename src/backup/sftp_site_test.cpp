@@ -150,6 +150,17 @@ TEST_F(SftpSiteTest, RoundTripOfAFiveMebibyteFileWrittenInOddPieces) {
   EXPECT_EQ(site.Remove("t1/backups/b.cbk").error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(SftpSiteTest, FilesAreOnlyReadableByTheSiteUser) {
+  ASSERT_NO_FATAL_FAILURE(Serve());
+  SftpSite site = Site();
+  ASSERT_TRUE(Upload(site, "t/secret", "x").has_value());
+  struct stat info {};
+  ASSERT_EQ(::stat((server_->site_root() + "/t/secret").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat((server_->site_root() + "/t").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0700u);
+}
+
 TEST_F(SftpSiteTest, ReadsFromAnOffset) {
   ASSERT_NO_FATAL_FAILURE(Serve());
   SftpSite site = Site();

@@ -66,6 +66,51 @@ const std::vector<Migration>& Migrations() {
         "  blocks integer NOT NULL,"
         "  failures integer NOT NULL,"
         "  updated_at timestamptz NOT NULL DEFAULT now())"}},
+      {4,
+       {// Backup sites (platform/backup_catalog.hpp): where tenant backups go.
+        "CREATE TABLE backup_sites ("
+        "  name text PRIMARY KEY CHECK (name ~ '^[a-z0-9][a-z0-9_-]{0,39}$'),"
+        "  kind text NOT NULL CHECK (kind IN ('local', 'sftp')),"
+        "  region text NOT NULL CHECK (length(region) BETWEEN 1 AND 64),"
+        "  location text NOT NULL,"
+        "  host_key text NOT NULL DEFAULT '',"
+        "  private_key_path text NOT NULL DEFAULT '',"
+        "  added_at timestamptz NOT NULL DEFAULT now())",
+        // The placement policy (one row); lowering it is recorded with who
+        // and why, and shown by `citadel status` and the metrics.
+        "CREATE TABLE backup_policy ("
+        "  one boolean PRIMARY KEY DEFAULT true CHECK (one),"
+        "  min_sites integer NOT NULL DEFAULT 3 CHECK (min_sites >= 1),"
+        "  min_regions integer NOT NULL DEFAULT 2 CHECK (min_regions >= 1),"
+        "  lowered_reason text NOT NULL DEFAULT '',"
+        "  updated_at timestamptz NOT NULL DEFAULT now())",
+        "INSERT INTO backup_policy DEFAULT VALUES",
+        // One row per backup; the file's name on every site is
+        // <tenant db>/<id>.cbk. tenant_db stays when the tenant is dropped.
+        "CREATE TABLE backups ("
+        "  id text PRIMARY KEY CHECK (id ~ '^[a-z0-9-]{1,64}$'),"
+        "  tenant_id bigint NOT NULL REFERENCES tenants (id),"
+        "  tenant_db text NOT NULL,"
+        "  kind text NOT NULL CHECK (kind IN ('scheduled', 'manual', 'safety', 'final')),"
+        "  state text NOT NULL CHECK (state IN ('running', 'complete', 'failed', 'pruned')),"
+        "  started_at timestamptz NOT NULL DEFAULT now(),"
+        "  finished_at timestamptz,"
+        "  size bigint,"
+        "  sha256 text,"
+        "  manifest jsonb,"
+        "  verified_at timestamptz,"
+        "  verify_error text,"
+        "  error text)",
+        "CREATE INDEX backups_tenant ON backups (tenant_id, started_at DESC)",
+        "CREATE TABLE backup_copies ("
+        "  backup_id text NOT NULL REFERENCES backups (id) ON DELETE CASCADE,"
+        "  site text NOT NULL,"
+        "  path text NOT NULL,"
+        "  size bigint NOT NULL,"
+        "  sha256 text NOT NULL,"
+        "  stored_at timestamptz NOT NULL DEFAULT now(),"
+        "  verified_at timestamptz,"
+        "  PRIMARY KEY (backup_id, site))"}},
   };
   return migrations;
 }

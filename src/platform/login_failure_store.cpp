@@ -5,8 +5,6 @@
 namespace citadel::platform {
 namespace {
 
-std::string Seconds(std::chrono::seconds s) { return std::to_string(s.count()); }
-
 void Assign(LoginFailureCounts& counts, const db::QueryResult& rows) {
   for (int row = 0; row < rows.rows(); ++row) {
     FailureCount count{std::stoi(rows.Text(row, "failures", "0")),
@@ -35,7 +33,7 @@ core::Result<LoginFailureCounts> LoginFailureStore::Read(std::string_view tenant
       "$4::bigint) AND ((scope = 'source_login' AND source = $2 AND login = $3) OR (scope = "
       "'source' AND source = $2 AND login = '') OR (scope = 'login' AND source = '' AND login = "
       "$3))",
-      tenant, source, login, Seconds(window));
+      tenant, source, login, window.count());
   if (!rows) return core::Unexpected(rows.error());
   LoginFailureCounts counts;
   Assign(counts, *rows);
@@ -62,7 +60,7 @@ core::Result<RecordedFailure> LoginFailureStore::RecordFailure(std::string_view 
       "f.window_start > now() - make_interval(secs => CASE WHEN f.scope = 'edge' THEN $5::bigint "
       "ELSE $4::bigint END) THEN f.window_start ELSE now() END, last_failure = now() RETURNING "
       "scope, failures, 0::bigint AS since",
-      tenant, source, login, Seconds(window), Seconds(edge_.window));
+      tenant, source, login, window.count(), edge_.window.count());
   if (!rows) return core::Unexpected(rows.error());
   RecordedFailure recorded;
   Assign(recorded.counts, *rows);
@@ -79,7 +77,7 @@ core::Result<RecordedFailure> LoginFailureStore::RecordFailure(std::string_view 
         "UPDATE SET blocked_until = now() + make_interval(secs => least($3::bigint, $2::bigint * "
         "power(2, least(b.blocks, 20))::bigint)), blocks = b.blocks + 1, failures = $4, "
         "updated_at = now()",
-        source, Seconds(edge_.first_block), Seconds(edge_.max_block), edge_failures);
+        source, edge_.first_block.count(), edge_.max_block.count(), edge_failures);
     if (!blocked) return core::Unexpected(blocked.error());
     auto reset = (*catalog)->Execute(
         "DELETE FROM login_failures WHERE scope = 'edge' AND tenant = '' AND source = $1 AND "
@@ -141,7 +139,7 @@ core::Result<std::int64_t> LoginFailureStore::PurgeOlderThan(std::chrono::second
   if (!catalog) return core::Unexpected(catalog.error());
   auto deleted = (*catalog)->Execute(
       "DELETE FROM login_failures WHERE last_failure < now() - make_interval(secs => $1::bigint)",
-      Seconds(age));
+      age.count());
   if (!deleted) return core::Unexpected(deleted.error());
   return deleted->affected_rows();
 }

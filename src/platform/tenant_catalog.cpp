@@ -99,6 +99,9 @@ core::Result<std::vector<TenantRecord>> List(db::Connection& catalog, bool inclu
   return out;
 }
 
+// Not beyond this file (the unity build compiles several files as one).
+#undef CITADEL_TENANT_COLUMNS
+
 core::Result<std::string> AdminPasswordHash(db::Connection& catalog, std::string_view name) {
   auto r = catalog.Execute(
       "SELECT admin_password_hash FROM tenants WHERE name = $1 AND state <> 'dropped'", name);

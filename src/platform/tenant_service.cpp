@@ -231,6 +231,10 @@ core::Result<db::PooledConnection> TenantService::AcquireCatalog() {
   return admin_pools_->Acquire(kCatalogDatabase);
 }
 
+core::Result<db::PooledConnection> TenantService::AcquireMaintenance() {
+  return admin_pools_->Acquire(access_->MaintenanceDatabase());
+}
+
 core::Result<void> TenantService::CatalogHealthy() {
   auto catalog = admin_pools_->Acquire(kCatalogDatabase);
   if (!catalog) return core::Unexpected(catalog.error());

@@ -114,6 +114,12 @@ class TenantService {
   // for the platform's other catalog tables (web_session_store.hpp).
   core::Result<db::PooledConnection> AcquireCatalog();
 
+  // A pooled connection to the maintenance database as the provisioning
+  // role, for cluster-wide DDL of the platform (a backup's scratch database).
+  core::Result<db::PooledConnection> AcquireMaintenance();
+  // A DSN for `dbname` as the provisioning role. May hold a password.
+  std::string ProvisioningDsn(std::string_view dbname) const { return access_->ProvisioningDsn(dbname); }
+
   // The catalog answers a trivial query (for /web/health).
   core::Result<void> CatalogHealthy();
 

@@ -20,8 +20,6 @@ bool IsSessionIdShape(std::string_view id) {
   return true;
 }
 
-std::string Seconds(std::chrono::seconds s) { return std::to_string(s.count()); }
-
 }  // namespace
 
 std::string CredentialFingerprint(std::string_view stored_hash) { return core::Sha256Hex(stored_hash); }
@@ -39,8 +37,8 @@ core::Result<std::string> WebSessionStore::Create(std::string_view tenant, std::
       "INSERT INTO web_sessions (id_hash, tenant_id, uid, credential_fingerprint, expires_at) "
       "SELECT $1, id, $3, $4, now() + make_interval(secs => least($5::bigint, $6::bigint)) "
       "FROM tenants WHERE name = $2 AND state = 'active' RETURNING tenant_id",
-      core::Sha256Hex(id), tenant, uid, credential_fingerprint, Seconds(options_.max_inactivity),
-      Seconds(options_.max_age));
+      core::Sha256Hex(id), tenant, uid, credential_fingerprint, options_.max_inactivity.count(),
+      options_.max_age.count());
   if (!inserted) return core::Unexpected(inserted.error());
   if (inserted->empty()) return core::Fail(core::ErrorCode::kNotFound, "no such tenant");
   // The user's least recently used sessions beyond the cap end now.
@@ -63,7 +61,7 @@ core::Result<std::optional<WebSession>> WebSessionStore::Find(std::string_view s
       "       s.last_seen_at < now() - make_interval(secs => $2::bigint) AS stale "
       "FROM web_sessions s JOIN tenants t ON t.id = s.tenant_id AND t.state = 'active' "
       "WHERE s.id_hash = $1 AND s.expires_at > now()",
-      id_hash, Seconds(options_.touch_interval));
+      id_hash, options_.touch_interval.count());
   if (!found) return core::Unexpected(found.error());
   if (found->empty()) return std::optional<WebSession>();
   WebSession session;
@@ -75,7 +73,7 @@ core::Result<std::optional<WebSession>> WebSessionStore::Find(std::string_view s
         "UPDATE web_sessions SET last_seen_at = now(), "
         "  expires_at = least(now() + make_interval(secs => $2::bigint), "
         "                     created_at + make_interval(secs => $3::bigint)) WHERE id_hash = $1",
-        id_hash, Seconds(options_.max_inactivity), Seconds(options_.max_age));
+        id_hash, options_.max_inactivity.count(), options_.max_age.count());
     if (!touched) return core::Unexpected(touched.error());
   }
   return std::optional<WebSession>(std::move(session));

@@ -1,0 +1,95 @@
+// BackupCatalog: the catalog's record of backup sites, the placement policy,
+// and each backup with its copies (catalog migration 4). The record is an
+// index, not the truth: a backup file is self-describing (its envelope names
+// the tenant and the backup), so a lost catalog is rebuilt from the sites.
+//
+// Every call is one autocommitted statement (or one transaction) on a
+// catalog connection of its own. Blocks on PostgreSQL. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "platform/tenant_service.hpp"
+
+namespace citadel::platform {
+
+struct SiteRow {
+  std::string name;    // [a-z0-9][a-z0-9_-]{0,39}
+  std::string kind;    // local | sftp
+  std::string region;  // a label: sites in one region share a failure domain
+  std::string location;          // local: absolute directory; sftp: user@host:port/root
+  std::string host_key;          // sftp: the pinned server key ("ssh-ed25519 AAAA...")
+  std::string private_key_path;  // sftp: the client key Citadel signs in with
+  std::string added_at;
+};
+
+struct SitePolicy {
+  int min_sites = 3;
+  int min_regions = 2;
+  std::string lowered_reason;  // empty unless the operator lowered the default
+};
+
+struct CopyRow {
+  std::string backup_id;
+  std::string site;
+  std::string path;
+  std::uint64_t size = 0;
+  std::string sha256;
+  std::string stored_at;
+  std::optional<std::string> verified_at;
+};
+
+struct BackupRow {
+  std::string id;
+  std::int64_t tenant_id = 0;
+  std::string tenant_db;
+  std::string kind;   // scheduled | manual | safety | final
+  std::string state;  // running | complete | failed | pruned
+  std::string started_at;
+  std::optional<std::string> finished_at;
+  std::optional<std::uint64_t> size;
+  std::string manifest;  // JSON text, empty while running
+  std::optional<std::string> verified_at;
+  std::string verify_error;
+  std::string error;
+  std::vector<CopyRow> copies;
+};
+
+class BackupCatalog {
+ public:
+  explicit BackupCatalog(TenantService& tenants) : tenants_(tenants) {}
+
+  core::Result<void> AddSite(const SiteRow& site);
+  core::Result<std::vector<SiteRow>> ListSites();
+  core::Result<SiteRow> GetSite(const std::string& name);
+  // kFailedPrecondition-like kInvalidArgument if copies are recorded on it,
+  // unless `forget_copies` (the copies are then dropped from the record).
+  core::Result<void> RemoveSite(const std::string& name, bool forget_copies);
+
+  core::Result<SitePolicy> Policy();
+  core::Result<void> SetPolicy(const SitePolicy& policy);
+
+  core::Result<void> BeginBackup(const std::string& id, std::int64_t tenant_id, const std::string& tenant_db,
+                                 const std::string& kind);
+  core::Result<void> CompleteBackup(const std::string& id, std::uint64_t size, const std::string& sha256,
+                                    const std::string& manifest_json, const std::vector<CopyRow>& copies);
+  core::Result<void> FailBackup(const std::string& id, const std::string& error);
+  core::Result<void> RecordVerification(const std::string& id, const std::string& error);
+  core::Result<void> MarkPruned(const std::string& id);
+  core::Result<void> ForgetCopy(const std::string& id, const std::string& site);
+
+  // Newest first; with the copies.
+  core::Result<std::vector<BackupRow>> ListBackups(std::int64_t tenant_id);
+  core::Result<BackupRow> GetBackup(const std::string& id);
+  // Backups left 'running' by a server that died: failed, with a reason.
+  core::Result<int> FailAbandoned(const std::string& reason);
+
+ private:
+  TenantService& tenants_;
+};
+
+}  // namespace citadel::platform

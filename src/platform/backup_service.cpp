@@ -1,0 +1,458 @@
+#include "platform/backup_service.hpp"
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "backup/backup_file.hpp"
+#include "backup/fan_out_upload.hpp"
+#include "core/random.hpp"
+#include "core/sha256.hpp"
+#include "db/utility_statement.hpp"
+#include "platform/pg_tool_process.hpp"
+#include "platform/table_census.hpp"
+
+namespace citadel::platform {
+namespace {
+
+using core::ErrorCode;
+using core::Fail;
+
+constexpr std::size_t kStreamChunk = 1 << 20;
+constexpr const char* kDumpPart = "database.dump";
+constexpr const char* kManifestPart = "manifest.json";
+constexpr const char* kManifestFormat = "citadel-backup-manifest/1";
+
+std::string Rfc3339(std::chrono::system_clock::time_point when) {
+  std::time_t t = std::chrono::system_clock::to_time_t(when);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+// Reports progress at most every 500 ms, and at the end of a stage.
+class ProgressMeter {
+ public:
+  ProgressMeter(const ProgressReporter& report, std::string stage)
+      : report_(report), stage_(std::move(stage)), started_(std::chrono::steady_clock::now()) {}
+  void Add(std::uint64_t bytes, bool final = false) {
+    bytes_ += bytes;
+    auto now = std::chrono::steady_clock::now();
+    if (!report_ || (!final && now - last_ < std::chrono::milliseconds(500))) return;
+    last_ = now;
+    report_(BackupProgress{stage_, bytes_, std::chrono::duration_cast<std::chrono::milliseconds>(now - started_)});
+  }
+  std::uint64_t bytes() const { return bytes_; }
+
+ private:
+  const ProgressReporter& report_;
+  std::string stage_;
+  std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point last_{};
+  std::uint64_t bytes_ = 0;
+};
+
+core::Result<std::string> SingleText(db::Connection& connection, db::SqlText sql, std::string_view column) {
+  auto rows = connection.Execute(sql);
+  if (!rows) return core::Unexpected(rows.error());
+  return rows->Text(0, column);
+}
+
+core::Result<nlohmann::json> InstalledModules(db::Connection& connection) {
+  auto present = SingleText(connection, "SELECT to_regclass('ir_module_module') IS NOT NULL AS present", "present");
+  if (!present) return core::Unexpected(present.error());
+  nlohmann::json modules = nlohmann::json::object();
+  if (*present != "t") return modules;
+  auto rows = connection.Execute(
+      "SELECT name, coalesce(latest_version, '') AS version FROM ir_module_module ORDER BY name");
+  if (!rows) return core::Unexpected(rows.error());
+  for (int row = 0; row < rows->rows(); ++row) modules[rows->Text(row, "name")] = rows->Text(row, "version");
+  return modules;
+}
+
+// Writes the tenant's file store, file by file, as parts "filestore/<path>".
+core::Result<nlohmann::json> WriteFileStore(const std::string& root, backup::ArchiveWriter& archive,
+                                            ProgressMeter& meter) {
+  nlohmann::json parts = nlohmann::json::array();
+  std::error_code ec;
+  if (root.empty() || !std::filesystem::is_directory(root, ec)) return parts;
+  std::vector<std::filesystem::path> files;
+  for (auto it = std::filesystem::recursive_directory_iterator(root, ec); !ec && it != std::filesystem::end(it);
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) files.push_back(it->path());
+  }
+  if (ec) return Fail(ErrorCode::kIo, "cannot list the file store " + root + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  std::string buffer(kStreamChunk, '\0');
+  for (const auto& file : files) {
+    std::string name = "filestore/" + std::filesystem::relative(file, root).generic_string();
+    if (auto begun = archive.BeginPart(name); !begun) return core::Unexpected(begun.error());
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Fail(ErrorCode::kIo, "cannot read " + file.string());
+    while (in) {
+      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      auto n = static_cast<std::size_t>(in.gcount());
+      if (n == 0) break;
+      if (auto written = archive.WritePart(std::string_view(buffer.data(), n)); !written) {
+        return core::Unexpected(written.error());
+      }
+      meter.Add(n);
+    }
+    auto summary = archive.EndPart();
+    if (!summary) return core::Unexpected(summary.error());
+    parts.push_back({{"name", summary->name}, {"size", summary->size}, {"sha256", summary->sha256_hex}});
+  }
+  return parts;
+}
+
+core::Result<backup::TenantKey> KeyForBackup(backup::TenantKeyStore& keys, BackupCatalog& catalog,
+                                             const TenantRecord& tenant) {
+  auto key = keys.Get(tenant.db_name);
+  if (key || key.error().code != ErrorCode::kNotFound) return key;
+  // No key anywhere: only a tenant that never had a backup gets a new one.
+  auto existing = catalog.ListBackups(tenant.id);
+  if (!existing) return core::Unexpected(existing.error());
+  for (const auto& row : *existing) {
+    if (row.state == "complete") {
+      return Fail(ErrorCode::kNotFound, "the key of tenant " + tenant.name + " (" + tenant.db_name +
+                                            ") is missing here and on every site, but it has backups: refusing to "
+                                            "make a new key (its backups would become unreadable)");
+    }
+  }
+  return keys.Create(tenant.db_name);
+}
+
+// Ends a transaction whatever state it is in; errors do not matter here.
+void EndTransaction(db::Connection& connection) { (void)connection.Execute("ROLLBACK"); }
+
+}  // namespace
+
+std::string NewBackupId(std::chrono::system_clock::time_point now) {
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%dt%H%M%Sz", &tm);
+  return std::string(text) + "-" + core::RandomHex(3);
+}
+
+core::Result<SitesAndKeys> OpenSitesAndKeys(BackupCatalog& catalog, const BackupServiceOptions& options,
+                                            const backup::MasterKey& master) {
+  auto sites = OpenAllSites(catalog);
+  if (!sites) return core::Unexpected(sites.error());
+  SitesAndKeys opened;
+  opened.sites = std::move(*sites);
+  opened.keys = std::make_unique<backup::TenantKeyStore>(options.key_directory, master, opened.sites.named);
+  return opened;
+}
+
+core::Result<std::unique_ptr<BackupService>> BackupService::Open(TenantService& tenants,
+                                                                 BackupServiceOptions options) {
+  auto master = backup::LoadMasterKey(options.master_key_path);
+  if (!master && master.error().code == ErrorCode::kNotFound && options.create_master_key) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(options.master_key_path).parent_path(), ec);
+    master = backup::CreateMasterKeyFile(options.master_key_path);
+  }
+  if (!master) return core::Unexpected(master.error());
+  return std::unique_ptr<BackupService>(new BackupService(tenants, std::move(options), std::move(*master)));
+}
+
+BackupService::BackupService(TenantService& tenants, BackupServiceOptions options, backup::MasterKey master)
+    : tenants_(tenants), options_(std::move(options)), master_(std::move(master)), catalog_(tenants) {}
+
+core::Result<std::vector<BackupRow>> BackupService::List(const std::string& tenant_name) {
+  auto tenant = tenants_.Get(tenant_name);
+  if (!tenant) return core::Unexpected(tenant.error());
+  return catalog_.ListBackups(tenant->id);
+}
+
+core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, const std::string& kind,
+                                              const ProgressReporter& progress) {
+  auto tenant = tenants_.Get(tenant_name);
+  if (!tenant) return core::Unexpected(tenant.error());
+  auto opened = OpenSitesAndKeys(catalog_, options_, master_);
+  if (!opened) return core::Unexpected(opened.error());
+  if (opened->sites.named.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "no backup site is configured: add one with `citadel site add`");
+  }
+  auto policy = catalog_.Policy();
+  if (!policy) return core::Unexpected(policy.error());
+  if (auto problem = SitePolicyProblem(opened->sites.rows, *policy); !problem.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, problem);
+  }
+  auto key = KeyForBackup(*opened->keys, catalog_, *tenant);
+  if (!key) return core::Unexpected(key.error());
+  auto dsn = tenants_.TenantDsn(tenant_name);
+  if (!dsn) return core::Unexpected(dsn.error());
+
+  auto now = std::chrono::system_clock::now();
+  std::string id = NewBackupId(now);
+  if (auto begun = catalog_.BeginBackup(id, tenant->id, tenant->db_name, kind); !begun) {
+    return core::Unexpected(begun.error());
+  }
+  auto fail = [&](const core::Error& error) -> core::Result<BackupRow> {
+    (void)catalog_.FailBackup(id, error.message);
+    return core::Unexpected(error);
+  };
+
+  auto connection = db::Connection::Open(*dsn);
+  if (!connection) return fail(connection.error());
+  auto snapshot = [&]() -> core::Result<std::string> {
+    auto begun = connection->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    if (!begun) return core::Unexpected(begun.error());
+    if (auto prepared = PrepareCensusSession(*connection); !prepared) return core::Unexpected(prepared.error());
+    return SingleText(*connection, "SELECT pg_export_snapshot() AS snapshot", "snapshot");
+  }();
+  if (!snapshot) return fail(snapshot.error());
+
+  std::string path = tenant->db_name + "/" + id + ".cbk";
+  backup::FanOutUpload upload(opened->sites.named, path);
+  backup::BackupFileWriter writer(*key, id, Rfc3339(now), upload);
+  auto written = [&]() -> core::Result<nlohmann::json> {
+    if (auto started = writer.Start(); !started) return core::Unexpected(started.error());
+    auto& archive = writer.archive();
+    nlohmann::json parts = nlohmann::json::array();
+
+    // The dump, straight from pg_dump's stdout into the archive.
+    auto dump = PgToolProcess::Start(options_.pg_bin_dir + "/pg_dump", *dsn,
+                                     {"--format=custom", "--compress=0", "--snapshot=" + *snapshot, "--no-sync"},
+                                     PgToolProcess::Stream::kReadStdout);
+    if (!dump) return core::Unexpected(dump.error());
+    if (auto begun = archive.BeginPart(kDumpPart); !begun) return core::Unexpected(begun.error());
+    ProgressMeter dump_meter(progress, "dump");
+    while (true) {
+      auto chunk = dump->Read(kStreamChunk);
+      if (!chunk) return core::Unexpected(chunk.error());
+      if (chunk->empty()) break;
+      if (auto part = archive.WritePart(*chunk); !part) return core::Unexpected(part.error());
+      dump_meter.Add(chunk->size());
+    }
+    dump_meter.Add(0, true);
+    if (auto finished = dump->Finish(options_.tool_timeout); !finished) return core::Unexpected(finished.error());
+    auto dump_summary = archive.EndPart();
+    if (!dump_summary) return core::Unexpected(dump_summary.error());
+    parts.push_back({{"name", dump_summary->name}, {"size", dump_summary->size}, {"sha256", dump_summary->sha256_hex}});
+
+    ProgressMeter files_meter(progress, "file store");
+    auto file_parts = WriteFileStore(options_.file_store_root.empty() ? "" : options_.file_store_root + "/" +
+                                                                                 tenant->db_name,
+                                     archive, files_meter);
+    if (!file_parts) return core::Unexpected(file_parts.error());
+    for (auto& part : *file_parts) parts.push_back(std::move(part));
+
+    // The census, in the snapshot the dump was taken from.
+    auto census = TakeTableCensus(*connection);
+    if (!census) return core::Unexpected(census.error());
+    auto modules = InstalledModules(*connection);
+    if (!modules) return core::Unexpected(modules.error());
+    auto server_version = SingleText(*connection, "SHOW server_version", "server_version");
+    if (!server_version) return core::Unexpected(server_version.error());
+    nlohmann::json manifest = {
+        {"format", kManifestFormat},
+        {"backup_id", id},
+        {"kind", kind},
+        {"tenant", {{"id", tenant->id}, {"name", tenant->name}, {"database", tenant->db_name}}},
+        {"created_at", Rfc3339(now)},
+        {"postgresql", {{"server_version", *server_version}, {"dump_format", "custom"}}},
+        {"modules", *modules},
+        {"parts", parts},
+        {"tables", CensusToJson(*census)},
+    };
+    std::string text = manifest.dump(1);
+    if (auto begun = archive.BeginPart(kManifestPart); !begun) return core::Unexpected(begun.error());
+    if (auto part = archive.WritePart(text); !part) return core::Unexpected(part.error());
+    if (auto ended = archive.EndPart(); !ended) return core::Unexpected(ended.error());
+    if (auto finished = writer.Finish(); !finished) return core::Unexpected(finished.error());
+    return manifest;
+  }();
+  EndTransaction(*connection);
+  if (!written) {
+    upload.Abort();
+    return fail(written.error());
+  }
+
+  std::vector<CopyRow> copies;
+  std::string failures;
+  for (const auto& outcome : upload.outcomes()) {
+    if (outcome.copy) {
+      copies.push_back(CopyRow{id, outcome.site, outcome.copy->path, outcome.copy->size, outcome.copy->sha256_hex,
+                               {}, std::nullopt});
+    } else {
+      failures += outcome.site + ": " + outcome.error + "; ";
+    }
+  }
+  if (copies.empty()) return fail(core::Error{ErrorCode::kUnavailable, "no site holds a copy: " + failures});
+  if (auto completed = catalog_.CompleteBackup(id, copies.front().size, copies.front().sha256, written->dump(), copies);
+      !completed) {
+    return fail(completed.error());
+  }
+  auto row = catalog_.GetBackup(id);
+  if (row && !failures.empty()) row->error = "copies missing: " + failures;
+  return row;
+}
+
+namespace {
+
+// Routes the parts of a backup being verified: the dump to pg_restore, the
+// manifest kept, the file store's files only checked (the reader checks
+// every part's size and SHA-256 against the archive's records).
+class VerifyVisitor final : public backup::ArchiveVisitor {
+ public:
+  explicit VerifyVisitor(PgToolProcess& restore) : restore_sink_(restore) {}
+  core::Result<backup::ByteSink*> BeginPart(const std::string& name) override {
+    if (name == kDumpPart) return &restore_sink_;
+    if (name == kManifestPart) return &manifest_;
+    return static_cast<backup::ByteSink*>(nullptr);
+  }
+  core::Result<void> EndPart(const backup::ArchivePartSummary& part) override {
+    parts_.push_back(part);
+    return {};
+  }
+  core::Result<void> EndArchive() override { return {}; }
+  const std::string& manifest() const { return manifest_.data(); }
+  const std::vector<backup::ArchivePartSummary>& parts() const { return parts_; }
+
+ private:
+  class RestoreSink final : public backup::ByteSink {
+   public:
+    explicit RestoreSink(PgToolProcess& restore) : restore_(restore) {}
+    core::Result<void> Write(std::string_view bytes) override { return restore_.Write(bytes); }
+    core::Result<void> Close() override { return {}; }
+
+   private:
+    PgToolProcess& restore_;
+  };
+  RestoreSink restore_sink_;
+  backup::StringSink manifest_;
+  std::vector<backup::ArchivePartSummary> parts_;
+};
+
+core::Result<void> RunUtility(db::Connection& connection, db::UtilityStatementBuilder& builder) {
+  auto statement = builder.Build();
+  if (!statement) return core::Unexpected(statement.error());
+  auto ran = connection.ExecuteUtility(*statement);
+  if (!ran) return core::Unexpected(ran.error());
+  return {};
+}
+
+}  // namespace
+
+core::Result<VerifyOutcome> BackupService::Verify(const std::string& backup_id, const ProgressReporter& progress) {
+  auto row = catalog_.GetBackup(backup_id);
+  if (!row) return core::Unexpected(row.error());
+  if (row->state != "complete") {
+    return Fail(ErrorCode::kInvalidArgument, "backup " + backup_id + " is " + row->state + ", not complete");
+  }
+  auto opened = OpenSitesAndKeys(catalog_, options_, master_);
+  if (!opened) return core::Unexpected(opened.error());
+  auto key = opened->keys->Get(row->tenant_db);
+  if (!key) return core::Unexpected(key.error());
+
+  // The first copy whose site can be opened is restored.
+  backup::BackupSite* site = nullptr;
+  const CopyRow* copy = nullptr;
+  std::unique_ptr<backup::SiteReader> reader;
+  std::string unreachable;
+  for (const auto& candidate : row->copies) {
+    for (const auto& named : opened->sites.named) {
+      if (named.name != candidate.site) continue;
+      auto opened_reader = named.site->OpenRead(candidate.path, 0);
+      if (!opened_reader) {
+        unreachable += candidate.site + ": " + opened_reader.error().message + "; ";
+        continue;
+      }
+      site = named.site;
+      copy = &candidate;
+      reader = std::move(*opened_reader);
+      break;
+    }
+    if (reader) break;
+  }
+  if (!reader || site == nullptr) {
+    return Fail(ErrorCode::kUnavailable, "no copy of backup " + backup_id + " can be read: " + unreachable);
+  }
+
+  auto maintenance = tenants_.AcquireMaintenance();
+  if (!maintenance) return core::Unexpected(maintenance.error());
+  auto scratch = db::Identifier::Make("citadel_verify_" + core::RandomLowerAlnum(12));
+  if (!scratch) return core::Unexpected(scratch.error());
+  {
+    db::UtilityStatementBuilder create(**maintenance);
+    create.Sql("CREATE DATABASE ").Name(*scratch).Sql(" TEMPLATE template0 ENCODING 'UTF8'");
+    if (auto made = RunUtility(**maintenance, create); !made) return core::Unexpected(made.error());
+  }
+  auto drop_scratch = [&] {
+    db::UtilityStatementBuilder drop(**maintenance);
+    drop.Sql("DROP DATABASE IF EXISTS ").Name(*scratch).Sql(" WITH (FORCE)");
+    (void)RunUtility(**maintenance, drop);
+  };
+
+  VerifyOutcome outcome{backup_id, copy->site, {}, 0};
+  auto verified = [&]() -> core::Result<void> {
+    auto restore = PgToolProcess::Start(options_.pg_bin_dir + "/pg_restore",
+                                        tenants_.ProvisioningDsn(scratch->str()),
+                                        {"--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"},
+                                        PgToolProcess::Stream::kWriteStdin);
+    if (!restore) return core::Unexpected(restore.error());
+    VerifyVisitor visitor(*restore);
+    backup::BackupFileReader file(
+        [&](const backup::BackupEnvelope& envelope) -> core::Result<backup::TenantKey> {
+          if (envelope.tenant != row->tenant_db || envelope.backup_id != backup_id) {
+            return Fail(ErrorCode::kPermissionDenied, "the file at " + copy->path + " is backup " +
+                                                          envelope.backup_id + " of " + envelope.tenant + ", not " +
+                                                          backup_id + " of " + row->tenant_db);
+          }
+          return *key;
+        },
+        visitor);
+    core::Sha256Stream digest;
+    ProgressMeter meter(progress, "verify");
+    while (true) {
+      auto chunk = reader->Read(kStreamChunk);
+      if (!chunk) return core::Unexpected(chunk.error());
+      if (chunk->empty()) break;
+      digest.Update(*chunk);
+      meter.Add(chunk->size());
+      if (auto written = file.Write(*chunk); !written) return core::Unexpected(written.error());
+    }
+    meter.Add(0, true);
+    outcome.bytes_read = digest.bytes();
+    if (auto closed = file.Close(); !closed) return core::Unexpected(closed.error());
+    if (digest.HexDigest() != copy->sha256) {
+      return Fail(ErrorCode::kIo, "the copy on " + copy->site + " differs from the one recorded (SHA-256)");
+    }
+    if (auto finished = restore->Finish(options_.tool_timeout); !finished) return core::Unexpected(finished.error());
+
+    auto manifest = nlohmann::json::parse(visitor.manifest(), nullptr, false);
+    if (!manifest.is_object() || manifest.value("format", "") != kManifestFormat || !manifest.contains("tables")) {
+      return Fail(ErrorCode::kInvalidArgument, "the backup's manifest is missing or malformed");
+    }
+    auto expected = CensusFromJson(manifest["tables"]);
+    if (!expected) return core::Unexpected(expected.error());
+    auto restored = db::Connection::Open(tenants_.ProvisioningDsn(scratch->str()));
+    if (!restored) return core::Unexpected(restored.error());
+    if (auto begun = restored->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !begun) {
+      return core::Unexpected(begun.error());
+    }
+    if (auto prepared = PrepareCensusSession(*restored); !prepared) return core::Unexpected(prepared.error());
+    auto actual = TakeTableCensus(*restored);
+    EndTransaction(*restored);
+    if (!actual) return core::Unexpected(actual.error());
+    outcome.differences = DescribeCensusDifferences(*expected, *actual);
+    return {};
+  }();
+  drop_scratch();
+  if (!verified) {
+    (void)catalog_.RecordVerification(backup_id, verified.error().message);
+    return core::Unexpected(verified.error());
+  }
+  (void)catalog_.RecordVerification(backup_id, outcome.differences.empty() ? "" : outcome.differences);
+  return outcome;
+}
+
+}  // namespace citadel::platform

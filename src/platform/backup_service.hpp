@@ -1,0 +1,94 @@
+// BackupService: a tenant's backups, end to end.
+//
+// Create: in one REPEATABLE READ snapshot of the tenant's database (as the
+// tenant's own role: a backup needs no more rights than the tenant has),
+// pg_dump --snapshot streams the dump into the backup file (backup_file.hpp:
+// archive -> zstd -> AES-256-GCM) written to every site at once; the table
+// census (table_census.hpp) and the tenant's file store follow in the same
+// archive, and the manifest last. Each site re-reads its copy before it is
+// published; the catalog records the backup and its copies in one
+// transaction. Nothing is held whole in memory or written in clear to disk.
+//
+// Verify: one copy is streamed back, decrypted and restored with pg_restore
+// into a scratch database, whose census must equal the manifest's; the
+// scratch database is dropped whatever happens.
+//
+// The tenant key is made at the tenant's first backup; a tenant that already
+// has backups but whose key cannot be found is an error, never a new key
+// (that would orphan its backups).
+//
+// Blocks for the whole operation: run it on a worker. One operation per
+// tenant at a time is the caller's business (the scheduler serialises).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "backup/tenant_key_store.hpp"
+#include "platform/backup_catalog.hpp"
+#include "platform/backup_sites.hpp"
+#include "platform/tenant_service.hpp"
+
+namespace citadel::platform {
+
+struct BackupProgress {
+  std::string stage;        // "dump", "file store", "verify", ...
+  std::uint64_t bytes = 0;  // of the stage's stream so far
+  std::chrono::milliseconds elapsed{0};
+};
+using ProgressReporter = std::function<void(const BackupProgress&)>;
+
+struct BackupServiceOptions {
+  std::string pg_bin_dir = "/usr/lib/postgresql/15/bin";
+  std::string key_directory;     // tenant key records (tenant_key_store.hpp)
+  std::string master_key_path;   // or CITADEL_MASTER_KEY
+  bool create_master_key = false;  // make one at first use (the embedded default)
+  std::string file_store_root;   // <root>/<tenant database>/ holds a tenant's files; empty: none
+  std::chrono::milliseconds tool_timeout = std::chrono::hours(12);
+};
+
+struct VerifyOutcome {
+  std::string backup_id;
+  std::string site;           // the copy that was restored
+  std::string differences;    // empty when the restore matched the manifest
+  std::uint64_t bytes_read = 0;
+  bool ok() const { return differences.empty(); }
+};
+
+class BackupService {
+ public:
+  // Loads (or, if allowed, creates) the master key. `tenants` must outlive it.
+  static core::Result<std::unique_ptr<BackupService>> Open(TenantService& tenants, BackupServiceOptions options);
+
+  core::Result<BackupRow> Create(const std::string& tenant_name, const std::string& kind,
+                                 const ProgressReporter& progress = {});
+  core::Result<std::vector<BackupRow>> List(const std::string& tenant_name);
+  core::Result<VerifyOutcome> Verify(const std::string& backup_id, const ProgressReporter& progress = {});
+
+  BackupCatalog& catalog() { return catalog_; }
+  const backup::MasterKey& master() const { return master_; }
+  const BackupServiceOptions& options() const { return options_; }
+
+ private:
+  BackupService(TenantService& tenants, BackupServiceOptions options, backup::MasterKey master);
+  TenantService& tenants_;
+  BackupServiceOptions options_;
+  backup::MasterKey master_;
+  BackupCatalog catalog_;
+};
+
+// The sites of the catalog, open, with the key store over them.
+struct SitesAndKeys {
+  OpenedSites sites;
+  std::unique_ptr<backup::TenantKeyStore> keys;
+};
+core::Result<SitesAndKeys> OpenSitesAndKeys(BackupCatalog& catalog, const BackupServiceOptions& options,
+                                            const backup::MasterKey& master);
+
+// A new backup id: the UTC time and a random suffix, e.g.
+// "20261203t061502z-3fa9c1" (sorts by time; [a-z0-9-] for file names).
+std::string NewBackupId(std::chrono::system_clock::time_point now);
+
+}  // namespace citadel::platform
