@@ -21,7 +21,7 @@ using core::Fail;
 class SocketDeadline {
  public:
   explicit SocketDeadline(std::chrono::milliseconds timeout)
-      : timeout_(timeout), thread_([this](std::stop_token stop) { Run(stop); }) {}
+      : timeout_(timeout), thread_([this](const std::stop_token& stop) { Run(stop); }) {}
 
   void Watch(int fd) {
     std::lock_guard lock(mutex_);
@@ -37,13 +37,13 @@ class SocketDeadline {
     deadline_.reset();
     wake_.notify_one();
   }
-  bool fired() const {
+  bool Fired() const {
     std::lock_guard lock(mutex_);
     return fired_;
   }
 
  private:
-  void Run(std::stop_token stop) {
+  void Run(const std::stop_token& stop) {
     std::unique_lock lock(mutex_);
     while (!stop.stop_requested()) {
       if (!deadline_) {
@@ -72,7 +72,8 @@ namespace {
 
 // Host key algorithms asked for when no usable key is pinned, strongest first.
 constexpr const char* kAnyHostKeyAlgorithm =
-    "ssh-ed25519,ecdsa-sha2-nistp521,ecdsa-sha2-nistp384,ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256";
+    "ssh-ed25519,ecdsa-sha2-nistp521,ecdsa-sha2-nistp384,ecdsa-sha2-nistp256,"
+    "rsa-sha2-512,rsa-sha2-256";
 
 struct KeyFree {
   void operator()(ssh_key key) const { ssh_key_free(key); }
@@ -92,7 +93,8 @@ std::string TypeName(const ssh_key key) { return ssh_key_type_to_char(ssh_key_ty
 // "ssh-ed25519 AAAA...": the form an operator pins.
 std::string PublicKeyLine(const ssh_key key) {
   char* base64 = nullptr;
-  if (ssh_pki_export_pubkey_base64(key, &base64) != SSH_OK) return TypeName(key) + " (cannot be shown)";
+  if (ssh_pki_export_pubkey_base64(key, &base64) != SSH_OK)
+    return TypeName(key) + " (cannot be shown)";
   std::string line = TypeName(key) + " " + base64;
   ssh_string_free_char(base64);
   return line;
@@ -102,7 +104,8 @@ std::string PublicKeyLine(const ssh_key key) {
 std::string Fingerprint(const ssh_key key) {
   unsigned char* hash = nullptr;
   std::size_t length = 0;
-  if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) != 0) return "SHA256:?";
+  if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) != 0)
+    return "SHA256:?";
   char* text = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, length);
   ssh_clean_pubkey_hash(&hash);
   std::string fingerprint = text != nullptr ? text : "SHA256:?";
@@ -123,11 +126,13 @@ PinnedKey ParsePinnedKey(const std::string& text) {
   std::vector<std::string> tokens;
   for (std::string token; stream >> token && tokens.size() < 3;) tokens.push_back(token);
   if (tokens.empty()) return {nullptr, "no host key is pinned for this site"};
-  if (tokens.front().front() == '@') return {nullptr, "the pinned host key has a known_hosts marker"};
+  if (tokens.front().front() == '@')
+    return {nullptr, "the pinned host key has a known_hosts marker"};
   for (std::size_t i = 0; i < 2 && i + 1 < tokens.size(); ++i) {
     enum ssh_keytypes_e type = ssh_key_type_from_name(tokens[i].c_str());
     if (type == SSH_KEYTYPE_UNKNOWN) continue;
-    if (tokens[i].find("-cert-") != std::string::npos) return {nullptr, "the pinned host key is a certificate"};
+    if (tokens[i].find("-cert-") != std::string::npos)
+      return {nullptr, "the pinned host key is a certificate"};
     ssh_key key = nullptr;
     if (ssh_pki_import_pubkey_base64(tokens[i + 1].c_str(), type, &key) != SSH_OK) {
       return {nullptr, "the pinned host key's base64 is not a " + tokens[i] + " key"};
@@ -152,7 +157,8 @@ std::string Label(const std::string& user, const std::string& host, int port) {
 // A session that reads nothing from the user's environment: no ssh config,
 // no known_hosts files, no default identities.
 core::Result<SessionPtr> NewSession(const std::string& host, int port, const std::string& user,
-                                    const std::string& host_key_algorithms, std::chrono::milliseconds timeout) {
+                                    const std::string& host_key_algorithms,
+                                    std::chrono::milliseconds timeout) {
   SessionPtr session(ssh_new());
   if (!session) return Fail(ErrorCode::kInternal, "libssh cannot create a session");
   bool process_config = false;
@@ -162,65 +168,86 @@ core::Result<SessionPtr> NewSession(const std::string& host, int port, const std
   int verbosity = SSH_LOG_NOLOG;
   int no_delay = 1;  // every SFTP request waits for its reply: Nagle would add 40 ms to each
   const char* no_file = "/dev/null";
-  bool ok = ssh_options_set(session.get(), SSH_OPTIONS_PROCESS_CONFIG, &process_config) == 0 &&
-            ssh_options_set(session.get(), SSH_OPTIONS_LOG_VERBOSITY, &verbosity) == 0 &&
-            ssh_options_set(session.get(), SSH_OPTIONS_HOST, host.c_str()) == 0 &&
-            ssh_options_set(session.get(), SSH_OPTIONS_PORT, &port_number) == 0 &&
-            ssh_options_set(session.get(), SSH_OPTIONS_KNOWNHOSTS, no_file) == 0 &&
-            ssh_options_set(session.get(), SSH_OPTIONS_GLOBAL_KNOWNHOSTS, no_file) == 0 &&
-            ssh_options_set(session.get(), SSH_OPTIONS_HOSTKEYS, host_key_algorithms.c_str()) == 0 &&
-            ssh_options_set(session.get(), SSH_OPTIONS_NODELAY, &no_delay) == 0 &&
-            ssh_options_set(session.get(), SSH_OPTIONS_TIMEOUT, &seconds) == 0 &&
-            ssh_options_set(session.get(), SSH_OPTIONS_TIMEOUT_USEC, &microseconds) == 0 &&
-            (user.empty() || ssh_options_set(session.get(), SSH_OPTIONS_USER, user.c_str()) == 0);
+  bool ok =
+      ssh_options_set(session.get(), SSH_OPTIONS_PROCESS_CONFIG, &process_config) == 0 &&
+      ssh_options_set(session.get(), SSH_OPTIONS_LOG_VERBOSITY, &verbosity) == 0 &&
+      ssh_options_set(session.get(), SSH_OPTIONS_HOST, host.c_str()) == 0 &&
+      ssh_options_set(session.get(), SSH_OPTIONS_PORT, &port_number) == 0 &&
+      ssh_options_set(session.get(), SSH_OPTIONS_KNOWNHOSTS, no_file) == 0 &&
+      ssh_options_set(session.get(), SSH_OPTIONS_GLOBAL_KNOWNHOSTS, no_file) == 0 &&
+      ssh_options_set(session.get(), SSH_OPTIONS_HOSTKEYS, host_key_algorithms.c_str()) == 0 &&
+      ssh_options_set(session.get(), SSH_OPTIONS_NODELAY, &no_delay) == 0 &&
+      ssh_options_set(session.get(), SSH_OPTIONS_TIMEOUT, &seconds) == 0 &&
+      ssh_options_set(session.get(), SSH_OPTIONS_TIMEOUT_USEC, &microseconds) == 0 &&
+      (user.empty() || ssh_options_set(session.get(), SSH_OPTIONS_USER, user.c_str()) == 0);
   if (!ok) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "cannot set up SSH to " + Label(user, host, port) + ": " + ssh_get_error(session.get()));
+    return Fail(ErrorCode::kInvalidArgument, "cannot set up SSH to " + Label(user, host, port) +
+                                                 ": " + ssh_get_error(session.get()));
   }
   return session;
 }
 
 core::Result<void> CheckOptions(const SftpSiteOptions& options) {
-  auto refuse = [](const std::string& why) { return Fail(ErrorCode::kInvalidArgument, "SFTP site: " + why); };
+  auto refuse = [](const std::string& why) {
+    return Fail(ErrorCode::kInvalidArgument, "SFTP site: " + why);
+  };
   if (options.host.empty()) return refuse("no host");
   if (options.port < 1 || options.port > 65535) return refuse("port out of range");
   if (options.user.empty()) return refuse("no user");
   if (options.private_key_path.empty()) return refuse("no private key file");
-  if (options.root.empty() || options.root.front() != '/') return refuse("the root must be an absolute directory");
-  if (options.timeout <= std::chrono::milliseconds(0)) return refuse("the timeout must be positive");
+  if (options.root.empty() || options.root.front() != '/')
+    return refuse("the root must be an absolute directory");
+  if (options.timeout <= std::chrono::milliseconds(0))
+    return refuse("the timeout must be positive");
   return {};
 }
 
 std::string StatusText(int status) {
   switch (status) {
-    case SSH_FX_EOF: return "unexpected end of file";
-    case SSH_FX_NO_SUCH_FILE: return "no such file or directory";
-    case SSH_FX_PERMISSION_DENIED: return "permission denied";
-    case SSH_FX_FAILURE: return "the server reported a failure without saying why";
-    case SSH_FX_BAD_MESSAGE: return "the server did not understand the request";
-    case SSH_FX_OP_UNSUPPORTED: return "the server does not support this operation";
-    case SSH_FX_NO_SUCH_PATH: return "no such path";
-    case SSH_FX_FILE_ALREADY_EXISTS: return "already exists";
-    case SSH_FX_WRITE_PROTECT: return "write-protected";
-    default: return "SFTP status " + std::to_string(status);
+    case SSH_FX_EOF:
+      return "unexpected end of file";
+    case SSH_FX_NO_SUCH_FILE:
+      return "no such file or directory";
+    case SSH_FX_PERMISSION_DENIED:
+      return "permission denied";
+    case SSH_FX_FAILURE:
+      return "the server reported a failure without saying why";
+    case SSH_FX_BAD_MESSAGE:
+      return "the server did not understand the request";
+    case SSH_FX_OP_UNSUPPORTED:
+      return "the server does not support this operation";
+    case SSH_FX_NO_SUCH_PATH:
+      return "no such path";
+    case SSH_FX_FILE_ALREADY_EXISTS:
+      return "already exists";
+    case SSH_FX_WRITE_PROTECT:
+      return "write-protected";
+    default:
+      return "SFTP status " + std::to_string(status);
   }
 }
 
 ErrorCode StatusCode(int status) {
   switch (status) {
     case SSH_FX_NO_SUCH_FILE:
-    case SSH_FX_NO_SUCH_PATH: return ErrorCode::kNotFound;
-    case SSH_FX_FILE_ALREADY_EXISTS: return ErrorCode::kAlreadyExists;
+    case SSH_FX_NO_SUCH_PATH:
+      return ErrorCode::kNotFound;
+    case SSH_FX_FILE_ALREADY_EXISTS:
+      return ErrorCode::kAlreadyExists;
     case SSH_FX_PERMISSION_DENIED:
-    case SSH_FX_WRITE_PROTECT: return ErrorCode::kPermissionDenied;
-    default: return ErrorCode::kIo;
+    case SSH_FX_WRITE_PROTECT:
+      return ErrorCode::kPermissionDenied;
+    default:
+      return ErrorCode::kIo;
   }
 }
 
 }  // namespace
 
 SftpConnection::SftpConnection(std::string label, std::chrono::milliseconds timeout)
-    : label_(std::move(label)), timeout_(timeout), deadline_(std::make_unique<SocketDeadline>(timeout)) {}
+    : label_(std::move(label)),
+      timeout_(timeout),
+      deadline_(std::make_unique<SocketDeadline>(timeout)) {}
 
 SftpConnection::~SftpConnection() {
   // Saying goodbye to a hung server must not hang either.
@@ -234,24 +261,36 @@ core::Result<std::shared_ptr<SftpConnection>> SftpConnection::Open(const SftpSit
   if (auto valid = CheckOptions(options); !valid) return core::Unexpected(valid.error());
   std::shared_ptr<SftpConnection> connection(
       new SftpConnection(Label(options.user, options.host, options.port), options.timeout));
-  if (auto connected = connection->Connect(options); !connected) return core::Unexpected(connected.error());
+  if (auto connected = connection->Connect(options); !connected)
+    return core::Unexpected(connected.error());
   return connection;
 }
 
 core::Result<void> SftpConnection::Connect(const SftpSiteOptions& options) {
   ssh_key client_key = nullptr;
-  if (ssh_pki_import_privkey_file(options.private_key_path.c_str(), nullptr, nullptr, nullptr, &client_key) !=
-      SSH_OK) {
-    return Fail(ErrorCode::kUnavailable, "cannot log in to " + label_ + ": the private key file " +
-                                             options.private_key_path +
-                                             " is missing, unreadable, or protected by a passphrase");
+  if (ssh_pki_import_privkey_file(options.private_key_path.c_str(), nullptr, nullptr, nullptr,
+                                  &client_key) != SSH_OK) {
+    return Fail(ErrorCode::kUnavailable,
+                "cannot log in to " + label_ + ": the private key file " +
+                    options.private_key_path +
+                    " is missing, unreadable, or protected by a passphrase");
   }
   KeyPtr identity(client_key);
   PinnedKey pinned = ParsePinnedKey(options.pinned_host_key);
-  auto session = NewSession(options.host, options.port, options.user, AlgorithmsFor(pinned), options.timeout);
+  auto session =
+      NewSession(options.host, options.port, options.user, AlgorithmsFor(pinned), options.timeout);
   if (!session) return core::Unexpected(session.error());
   if (ssh_connect(session->get()) != SSH_OK) {
-    return Fail(ErrorCode::kUnavailable, "cannot connect to " + label_ + ": " + ssh_get_error(session->get()));
+    std::string why = ssh_get_error(session->get());
+    if (pinned.key && why.find("host key algo") != std::string::npos) {
+      // It has no key of the pinned type at all: show what it has instead.
+      auto other = FetchPresentedHostKey(options.host, options.port, options.timeout);
+      return Fail(ErrorCode::kUnavailable,
+                  "refusing " + label_ + ": it has no host key of the pinned type " +
+                      TypeName(pinned.key.get()) + "; it presents " +
+                      (other ? *other : "nothing usable (" + other.error().message + ")"));
+    }
+    return Fail(ErrorCode::kUnavailable, "cannot connect to " + label_ + ": " + why);
   }
   session_ = session->release();
   deadline_->Watch(ssh_get_fd(session_));
@@ -269,31 +308,38 @@ core::Result<void> SftpConnection::Connect(const SftpSiteOptions& options) {
                                              "; verify it out of band before pinning it");
   }
   if (ssh_key_cmp(presented, pinned.key.get(), SSH_KEY_CMP_PUBLIC) != 0) {
-    return Fail(ErrorCode::kUnavailable, "refusing " + label_ + ": it presented the host key " + shown +
-                                             ", not the pinned " + Fingerprint(pinned.key.get()) +
-                                             "; if the server's key was changed on purpose, pin the new one");
+    return Fail(ErrorCode::kUnavailable,
+                "refusing " + label_ + ": it presented the host key " + shown +
+                    ", not the pinned " + Fingerprint(pinned.key.get()) +
+                    "; if the server's key was changed on purpose, pin the new one");
   }
 
-  if (ssh_userauth_publickey(session_, nullptr, identity.get()) != SSH_AUTH_SUCCESS) {
-    if (deadline_->fired()) return core::Unexpected(call.Failure("cannot log in"));
-    return Fail(ErrorCode::kUnavailable, "cannot log in to " + label_ + ": the server refused the key " +
-                                             options.private_key_path + " (" + Fingerprint(identity.get()) +
-                                             ") for this user");
+  // Before the SFTP channel exists every failure is one of the connection.
+  auto lost = [&](const std::string& what) {
+    if (deadline_->Fired()) return core::Unexpected(call.Failure(what));
+    return Fail(ErrorCode::kUnavailable, what + " to " + label_ + ": " + ssh_get_error(session_));
+  };
+  int login = ssh_userauth_publickey(session_, nullptr, identity.get());
+  if (login != SSH_AUTH_SUCCESS) {
+    if (login == SSH_AUTH_ERROR) return lost("cannot log in");
+    return Fail(ErrorCode::kUnavailable, "cannot log in to " + label_ +
+                                             ": the server refused the key " +
+                                             options.private_key_path + " (" +
+                                             Fingerprint(identity.get()) + ") for this user");
   }
   sftp_ = sftp_new(session_);
-  if (sftp_ == nullptr || sftp_init(sftp_) != SSH_OK) {
-    if (deadline_->fired()) return core::Unexpected(call.Failure("cannot start SFTP"));
-    return Fail(ErrorCode::kUnavailable, "no SFTP service on " + label_ + ": " + ssh_get_error(session_));
-  }
+  if (sftp_ == nullptr || sftp_init(sftp_) != SSH_OK) return lost("cannot start SFTP with");
   can_fsync_ = sftp_extension_supported(sftp_, "fsync@openssh.com", "1") != 0;
   can_statvfs_ = sftp_extension_supported(sftp_, "statvfs@openssh.com", "2") != 0;
   // libssh 0.10 cannot ask for the limits, but a server that offers them is
   // OpenSSH 8.7 or newer, which takes requests of up to 255 KiB.
-  if (sftp_extension_supported(sftp_, "limits@openssh.com", "1") != 0) transfer_chunk_ = 224 * 1024;
+  if (sftp_extension_supported(sftp_, "limits@openssh.com", "1") != 0)
+    transfer_chunk_ = std::size_t{224} * 1024;
   return {};
 }
 
-SftpConnection::Call::Call(SftpConnection& connection) : connection_(connection), lock_(connection.mutex_) {
+SftpConnection::Call::Call(SftpConnection& connection)
+    : connection_(connection), lock_(connection.mutex_) {
   connection_.deadline_->Arm();
 }
 
@@ -307,25 +353,27 @@ int SftpConnection::Call::status() const {
 
 core::Error SftpConnection::Call::Failure(const std::string& what) const {
   const std::string& label = connection_.label_;
-  if (connection_.deadline_->fired()) {
+  if (connection_.deadline_->Fired()) {
     connection_.broken_ = true;
     return {ErrorCode::kTimeout, what + ": " + label + " did not answer within " +
                                      std::to_string(connection_.timeout_.count()) + " ms"};
   }
   ssh_session session = connection_.session_;
   int state = ssh_get_status(session);
-  bool lost = connection_.broken_ || ssh_is_connected(session) == 0 || (state & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0 ||
+  bool lost = connection_.broken_ || ssh_is_connected(session) == 0 ||
+              (state & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0 ||
               ssh_get_error_code(session) == SSH_FATAL || status() == SSH_FX_CONNECTION_LOST ||
               status() == SSH_FX_NO_CONNECTION;
   if (lost) {
     connection_.broken_ = true;
-    return {ErrorCode::kUnavailable, what + ": the connection to " + label + " was lost (" +
-                                         ssh_get_error(session) + ")"};
+    return {ErrorCode::kUnavailable,
+            what + ": the connection to " + label + " was lost (" + ssh_get_error(session) + ")"};
   }
   return {StatusCode(status()), what + " on " + label + ": " + StatusText(status())};
 }
 
 bool SftpConnection::StillOpen() {
+  if (deadline_->Fired()) broken_ = true;  // its socket was shut down
   if (broken_) return false;
   Call call(*this);
   // Handles what arrived while idle; a closed socket or channel shows here.
@@ -350,7 +398,8 @@ core::Result<std::string> FetchPresentedHostKey(const std::string& host, int por
   if (!session) return core::Unexpected(session.error());
   std::string label = Label("", host, port);
   if (ssh_connect(session->get()) != SSH_OK) {
-    return Fail(ErrorCode::kUnavailable, "cannot connect to " + label + ": " + ssh_get_error(session->get()));
+    return Fail(ErrorCode::kUnavailable,
+                "cannot connect to " + label + ": " + ssh_get_error(session->get()));
   }
   ssh_key presented = nullptr;
   if (ssh_get_server_publickey(session->get(), &presented) != SSH_OK) {

@@ -42,18 +42,20 @@ std::optional<std::uint64_t> FreeBytes(SftpConnection& connection, SftpConnectio
 // A failed write, open, sync or close, told apart as well as SFTP allows:
 // the server says "failure" for a full disk, a quota, a file size limit and
 // an I/O error alike, so its free space decides.
-core::Error WriteFailure(SftpConnection& connection, SftpConnection::Call& call, const std::string& what,
-                         const std::string& directory) {
+core::Error WriteFailure(SftpConnection& connection, SftpConnection::Call& call,
+                         const std::string& what, const std::string& directory) {
   core::Error error = call.Failure(what);
   if (error.code != ErrorCode::kIo || call.status() != SSH_FX_FAILURE) return error;
   auto free_bytes = FreeBytes(connection, call, directory);
   if (!free_bytes) {
     error.message += " (the site may be full)";
   } else if (*free_bytes < kNearlyFullBytes) {
-    error = {ErrorCode::kResourceExhausted,
-             what + " on " + connection.label() + ": the site is full (" + std::to_string(*free_bytes) + " bytes free)"};
+    error = {ErrorCode::kResourceExhausted, what + " on " + connection.label() +
+                                                ": the site is full (" +
+                                                std::to_string(*free_bytes) + " bytes free)"};
   } else {
-    error.message += " (" + std::to_string(*free_bytes) + " bytes free, so a quota, a file size limit or an I/O error)";
+    error.message += " (" + std::to_string(*free_bytes) +
+                     " bytes free, so a quota, a file size limit or an I/O error)";
   }
   return error;
 }
@@ -69,14 +71,17 @@ core::Result<bool> Exists(SftpConnection::Call& call, const std::string& path) {
 // Creates the directories from `root` down to `directory`; the root itself
 // must exist, so an unmounted backup disk on the server is an error rather
 // than a silently filled system disk.
-core::Result<void> MakeDirectories(SftpConnection::Call& call, const std::string& root, const std::string& directory) {
+core::Result<void> MakeDirectories(SftpConnection::Call& call, const std::string& root,
+                                   const std::string& directory) {
   AttributesPtr root_attributes(sftp_stat(call.sftp(), root.c_str()));
   if (!root_attributes) {
     core::Error error = call.Failure("cannot stat the site root " + root);
-    if (error.code == ErrorCode::kNotFound) error.message = "the site root " + root + " does not exist on the server";
+    if (error.code == ErrorCode::kNotFound)
+      error.message = "the site root " + root + " does not exist on the server";
     return core::Unexpected(error);
   }
-  for (std::size_t at = root.size() + 1; at <= directory.size() && directory.size() > root.size();) {
+  for (std::size_t at = root.size() + 1;
+       at <= directory.size() && directory.size() > root.size();) {
     std::size_t end = std::min(directory.find('/', at), directory.size());
     std::string step = directory.substr(0, end);
     auto exists = Exists(call, step);
@@ -92,10 +97,14 @@ core::Result<void> MakeDirectories(SftpConnection::Call& call, const std::string
 
 class SftpUpload final : public SiteUpload {
  public:
-  SftpUpload(std::shared_ptr<SftpConnector> connector, std::shared_ptr<SftpConnection> connection, sftp_file file,
-             std::string final_path, std::string relative)
-      : connector_(std::move(connector)), connection_(std::move(connection)), file_(file),
-        final_path_(std::move(final_path)), partial_path_(final_path_ + ".partial"), relative_(std::move(relative)) {}
+  SftpUpload(std::shared_ptr<SftpConnector> connector, std::shared_ptr<SftpConnection> connection,
+             sftp_file file, std::string final_path, std::string relative)
+      : connector_(std::move(connector)),
+        connection_(std::move(connection)),
+        file_(file),
+        final_path_(std::move(final_path)),
+        partial_path_(final_path_ + ".partial"),
+        relative_(std::move(relative)) {}
   ~SftpUpload() override { Abort(); }
 
   // Bytes are gathered into requests of the server's size: each SFTP write
@@ -140,7 +149,8 @@ class SftpUpload final : public SiteUpload {
     auto reread = DigestOfPartial();
     if (!reread) return core::Unexpected(reread.error());
     if (*reread != written) {
-      return Fail(ErrorCode::kIo, "the copy read back from " + partial_path_ + " on " + connection_->label() +
+      return Fail(ErrorCode::kIo, "the copy read back from " + partial_path_ + " on " +
+                                      connection_->label() +
                                       " differs from what was written (the site altered it)");
     }
     SftpConnection::Call call(*connection_);
@@ -185,7 +195,8 @@ class SftpUpload final : public SiteUpload {
   // Write or Commit reports it rather than a file with a hole).
   core::Result<void> Send(SftpConnection::Call& call, std::string_view data) {
     if (sftp_write(file_, data.data(), data.size()) != static_cast<ssize_t>(data.size())) {
-      failure_ = WriteFailure(*connection_, call, "cannot write " + partial_path_, ParentOf(partial_path_));
+      failure_ = WriteFailure(*connection_, call, "cannot write " + partial_path_,
+                              ParentOf(partial_path_));
       return core::Unexpected(*failure_);
     }
     call.Renew();
@@ -195,12 +206,14 @@ class SftpUpload final : public SiteUpload {
   core::Result<void> SyncAndClose() {
     SftpConnection::Call call(*connection_);
     if (connection_->can_fsync() && sftp_fsync(file_) != 0) {
-      return core::Unexpected(WriteFailure(*connection_, call, "cannot sync " + partial_path_, ParentOf(partial_path_)));
+      return core::Unexpected(WriteFailure(*connection_, call, "cannot sync " + partial_path_,
+                                           ParentOf(partial_path_)));
     }
     int closed = sftp_close(file_);
     file_ = nullptr;
     if (closed != 0) {
-      return core::Unexpected(WriteFailure(*connection_, call, "cannot close " + partial_path_, ParentOf(partial_path_)));
+      return core::Unexpected(WriteFailure(*connection_, call, "cannot close " + partial_path_,
+                                           ParentOf(partial_path_)));
     }
     return {};
   }
@@ -274,7 +287,8 @@ std::string TrimmedRoot(std::string root) {
 }  // namespace
 
 SftpSite::SftpSite(SftpSiteOptions options)
-    : root_(TrimmedRoot(options.root)), connector_(std::make_shared<SftpConnector>(std::move(options))) {}
+    : root_(TrimmedRoot(options.root)),
+      connector_(std::make_shared<SftpConnector>(std::move(options))) {}
 
 SftpSite::~SftpSite() = default;
 
@@ -289,7 +303,8 @@ core::Result<std::unique_ptr<SiteUpload>> SftpSite::BeginUpload(std::string_view
   auto connection = connector_->Get();
   if (!connection) return core::Unexpected(connection.error());
   SftpConnection::Call call(**connection);
-  if (auto made = MakeDirectories(call, root_, ParentOf(*final_path)); !made) return core::Unexpected(made.error());
+  if (auto made = MakeDirectories(call, root_, ParentOf(*final_path)); !made)
+    return core::Unexpected(made.error());
   auto exists = Exists(call, *final_path);
   if (!exists) return core::Unexpected(exists.error());
   if (*exists) return Fail(ErrorCode::kAlreadyExists, "already on the site: " + std::string(path));
@@ -297,13 +312,15 @@ core::Result<std::unique_ptr<SiteUpload>> SftpSite::BeginUpload(std::string_view
   // O_TRUNC: a ".partial" left by a crash is garbage, never a resumable copy.
   sftp_file file = sftp_open(call.sftp(), partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (file == nullptr) {
-    return core::Unexpected(WriteFailure(**connection, call, "cannot create " + partial, ParentOf(partial)));
+    return core::Unexpected(
+        WriteFailure(**connection, call, "cannot create " + partial, ParentOf(partial)));
   }
-  return std::unique_ptr<SiteUpload>(
-      std::make_unique<SftpUpload>(connector_, *connection, file, std::move(*final_path), std::string(path)));
+  return std::unique_ptr<SiteUpload>(std::make_unique<SftpUpload>(
+      connector_, *connection, file, std::move(*final_path), std::string(path)));
 }
 
-core::Result<std::unique_ptr<SiteReader>> SftpSite::OpenRead(std::string_view path, std::uint64_t offset) {
+core::Result<std::unique_ptr<SiteReader>> SftpSite::OpenRead(std::string_view path,
+                                                             std::uint64_t offset) {
   auto full = Resolve(path);
   if (!full) return core::Unexpected(full.error());
   auto connection = connector_->Get();
@@ -312,7 +329,8 @@ core::Result<std::unique_ptr<SiteReader>> SftpSite::OpenRead(std::string_view pa
   sftp_file file = sftp_open(call.sftp(), full->c_str(), O_RDONLY, 0);
   if (file == nullptr) return core::Unexpected(call.Failure("cannot open " + *full));
   sftp_seek64(file, offset);
-  return std::unique_ptr<SiteReader>(std::make_unique<SftpReader>(*connection, file, std::move(*full)));
+  return std::unique_ptr<SiteReader>(
+      std::make_unique<SftpReader>(*connection, file, std::move(*full)));
 }
 
 core::Result<std::vector<SiteEntry>> SftpSite::List(std::string_view directory) {
@@ -332,7 +350,8 @@ core::Result<std::vector<SiteEntry>> SftpSite::List(std::string_view directory) 
     std::string name = attributes->name != nullptr ? attributes->name : "";
     if (name.empty() || name == "." || name == "..") continue;
     bool is_directory = attributes->type == SSH_FILEXFER_TYPE_DIRECTORY;
-    entries.push_back(SiteEntry{std::move(name), is_directory, is_directory ? 0 : attributes->size});
+    entries.push_back(
+        SiteEntry{std::move(name), is_directory, is_directory ? 0 : attributes->size});
     call.Renew();
   }
   bool complete = sftp_dir_eof(dir) != 0;
@@ -360,7 +379,8 @@ core::Result<void> SftpSite::Remove(std::string_view path) {
   auto connection = connector_->Get();
   if (!connection) return core::Unexpected(connection.error());
   SftpConnection::Call call(**connection);
-  if (sftp_unlink(call.sftp(), full->c_str()) != 0) return core::Unexpected(call.Failure("cannot remove " + *full));
+  if (sftp_unlink(call.sftp(), full->c_str()) != 0)
+    return core::Unexpected(call.Failure("cannot remove " + *full));
   return {};
 }
 
@@ -384,7 +404,8 @@ SiteHealth SftpSite::Check() {
     return health;
   }
   auto written = (*upload)->Write("citadel site check\n");
-  auto committed = written ? (*upload)->Commit() : core::Result<SiteCopy>(core::Unexpected(written.error()));
+  auto committed =
+      written ? (*upload)->Commit() : core::Result<SiteCopy>(core::Unexpected(written.error()));
   if (!committed) {
     health.detail = committed.error().message;
     return health;
@@ -394,7 +415,8 @@ SiteHealth SftpSite::Check() {
     return health;
   }
   health.writable = true;
-  health.round_trip = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  health.round_trip = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
   return health;
 }
 

@@ -6,15 +6,18 @@
 //
 // The connection is opened on first use and opened again on the next call
 // after it failed, so a site that was down works again without a restart;
-// retrying a failed copy (with back-off) is the caller's job. Every call is
-// bounded by `timeout` even when the server hangs (sftp_connection.hpp).
+// retrying a failed copy (with back-off) is the caller's job. No request
+// waits for the server longer than `timeout`, even when it hangs
+// (sftp_connection.hpp). Writes are gathered into requests of up to 224 KiB,
+// each waiting for its reply (libssh 0.10 has no pipelined writes), so
+// throughput is about that much per round trip.
 //
 // Errors: kUnavailable when the server cannot be reached, presents another
 // host key, or refuses the login (the message shows the key it presented, so
 // an operator can compare it out of band); kTimeout when it stops answering;
 // kNotFound, kAlreadyExists, kPermissionDenied as the server says;
 // kResourceExhausted when a write fails and the server's free space
-// (statvfs@openssh.com) is nearly gone — SFTP reports a full disk only as a
+// (statvfs@openssh.com) is nearly gone; SFTP reports a full disk only as a
 // generic failure, so without that extension it is kIo ("the site may be
 // full"); kIo otherwise. Messages never hold key material.
 //
@@ -45,7 +48,7 @@ struct SftpSiteOptions {
   // ignored). Required: without it every connection is refused, and the
   // message shows the key the server presented.
   std::string pinned_host_key;
-  std::string root;  // an absolute directory on the server; it must exist
+  std::string root;                          // an absolute directory on the server; it must exist
   std::chrono::milliseconds timeout{10000};  // for each network operation
 };
 

@@ -68,20 +68,24 @@ core::Result<void> WriteInOddPieces(SiteUpload& upload, const std::string& conte
   std::size_t at = 0;
   for (std::size_t i = 0; at < content.size(); ++i) {
     std::size_t n = std::min(kSizes[i % std::size(kSizes)], content.size() - at);
-    if (auto written = upload.Write(std::string_view(content).substr(at, n)); !written) return written;
+    if (auto written = upload.Write(std::string_view(content).substr(at, n)); !written)
+      return written;
     at += n;
   }
   return {};
 }
 
-core::Result<SiteCopy> Upload(BackupSite& site, const std::string& path, const std::string& content) {
+core::Result<SiteCopy> Upload(BackupSite& site, const std::string& path,
+                              const std::string& content) {
   auto upload = site.BeginUpload(path);
   if (!upload) return core::Unexpected(upload.error());
-  if (auto written = WriteInOddPieces(**upload, content); !written) return core::Unexpected(written.error());
+  if (auto written = WriteInOddPieces(**upload, content); !written)
+    return core::Unexpected(written.error());
   return (*upload)->Commit();
 }
 
-core::Result<std::string> ReadAll(BackupSite& site, const std::string& path, std::uint64_t offset = 0) {
+core::Result<std::string> ReadAll(BackupSite& site, const std::string& path,
+                                  std::uint64_t offset = 0) {
   auto reader = site.OpenRead(path, offset);
   if (!reader) return core::Unexpected(reader.error());
   std::string content;
@@ -91,6 +95,12 @@ core::Result<std::string> ReadAll(BackupSite& site, const std::string& path, std
     if (piece->empty()) return content;
     content += *piece;
   }
+}
+
+// The content, or the error's message: comparisons then show why.
+std::string ReadText(BackupSite& site, const std::string& path, std::uint64_t offset = 0) {
+  auto content = ReadAll(site, path, offset);
+  return content ? *content : "error: " + content.error().message;
 }
 
 std::set<std::string> Names(BackupSite& site, const std::string& directory) {
@@ -165,9 +175,9 @@ TEST_F(SftpSiteTest, ReadsFromAnOffset) {
   ASSERT_NO_FATAL_FAILURE(Serve());
   SftpSite site = Site();
   ASSERT_TRUE(Upload(site, "digits", "0123456789").has_value());
-  EXPECT_EQ(ReadAll(site, "digits", 4).value_or("?"), "456789");
-  EXPECT_EQ(ReadAll(site, "digits", 10).value_or("?"), "");
-  EXPECT_EQ(ReadAll(site, "digits", 1000).value_or("?"), "");
+  EXPECT_EQ(ReadText(site, "digits", 4), "456789");
+  EXPECT_EQ(ReadText(site, "digits", 10), "");
+  EXPECT_EQ(ReadText(site, "digits", 1000), "");
 }
 
 TEST_F(SftpSiteTest, CommitRefusesAFinalNameThatAppearedMeanwhile) {
@@ -183,7 +193,7 @@ TEST_F(SftpSiteTest, CommitRefusesAFinalNameThatAppearedMeanwhile) {
     ASSERT_FALSE(committed.has_value());
     EXPECT_EQ(committed.error().code, ErrorCode::kAlreadyExists);
   }
-  EXPECT_EQ(ReadAll(site, "x/same").value_or("?"), "first");
+  EXPECT_EQ(ReadText(site, "x/same"), "first");
   EXPECT_EQ(Names(site, "x"), std::set<std::string>{"same"});
   EXPECT_EQ(site.BeginUpload("x/same").error().code, ErrorCode::kAlreadyExists);
 }
@@ -208,7 +218,8 @@ TEST_F(SftpSiteTest, AbortAndDroppingAnUploadLeaveNoPartialFile) {
 }
 
 TEST_F(SftpSiteTest, PathsOutsideTheRootAreRefusedBeforeConnecting) {
-  SftpSite site(SftpSiteOptions{"127.0.0.1", 1, "nobody", "/nonexistent", "", "/srv", std::chrono::milliseconds(100)});
+  SftpSite site(SftpSiteOptions{"127.0.0.1", 1, "nobody", "/nonexistent", "", "/srv",
+                                std::chrono::milliseconds(100)});
   for (const char* path : {"../x", "/abs", "a//b", "a/../../b", ""}) {
     EXPECT_EQ(site.BeginUpload(path).error().code, ErrorCode::kInvalidArgument) << path;
     EXPECT_EQ(site.OpenRead(path, 0).error().code, ErrorCode::kInvalidArgument) << path;
@@ -240,11 +251,27 @@ TEST_F(SftpSiteTest, AnotherHostKeyIsRefusedAndTheMessageShowsThePresentedOne) {
   }
 }
 
+TEST_F(SftpSiteTest, APinOfAnotherKeyTypeShowsTheKeyTheServerHas) {
+  ASSERT_NO_FATAL_FAILURE(Serve());
+  auto ecdsa = server_->MakeUnknownClientKey("ecdsa");
+  ASSERT_TRUE(ecdsa.has_value());
+  std::ifstream ecdsa_public(*ecdsa + ".pub");
+  SftpSiteOptions options = server_->SiteOptions();
+  std::getline(ecdsa_public, options.pinned_host_key);
+  SftpSite site(options);
+  auto stat = site.Stat("anything");
+  ASSERT_FALSE(stat.has_value());
+  EXPECT_EQ(stat.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(stat.error().message.find(server_->host_public_key()), std::string::npos)
+      << stat.error().message;
+}
+
 TEST_F(SftpSiteTest, KnownHostsAndKeyscanLinesArePinsToo) {
   ASSERT_NO_FATAL_FAILURE(Serve());
   std::string port = std::to_string(server_->port());
-  for (const std::string& pin : {"[127.0.0.1]:" + port + " " + server_->host_public_key() + " comment",
-                                 "127.0.0.1 " + server_->host_public_key(), "  " + server_->host_public_key() + "\n"}) {
+  for (const std::string& pin :
+       {"[127.0.0.1]:" + port + " " + server_->host_public_key() + " comment",
+        "127.0.0.1 " + server_->host_public_key(), "  " + server_->host_public_key() + "\n"}) {
     SftpSiteOptions options = server_->SiteOptions();
     options.pinned_host_key = pin;
     SftpSite site(options);
@@ -297,7 +324,7 @@ TEST_F(SftpSiteTest, ServerStoppedMidUploadFailsTheCopyAndSpoilsNothing) {
   EXPECT_EQ(site.Stat("keep").error().code, ErrorCode::kUnavailable);
   ASSERT_TRUE(server_->Restart().has_value()) << server_->Log();
   EXPECT_EQ(site.Stat("big").error().code, ErrorCode::kNotFound);
-  EXPECT_TRUE(ReadAll(site, "keep").value_or("?") == kept);
+  EXPECT_TRUE(ReadText(site, "keep") == kept);
   // The retry overwrites whatever ".partial" the failed copy left behind.
   std::string content = PatternBytes(2 << 20, 3);
   auto copy = Upload(site, "big", content);
@@ -363,14 +390,15 @@ TEST_F(SftpSiteTest, WriteRefusedMidStreamFailsTheCopyAndKeepsTheOthers) {
   EXPECT_NE(copy.error().message.find("bytes free"), std::string::npos) << copy.error().message;
   EXPECT_EQ(site.Stat("big").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(Names(site, ""), std::set<std::string>{"keep"});
-  EXPECT_TRUE(ReadAll(site, "keep").value_or("?") == kept);
+  EXPECT_TRUE(ReadText(site, "keep") == kept);
 }
 
 TEST_F(SftpSiteTest, FullDiskIsResourceExhausted) {
   SshdTestServerOptions small_disk;
   small_disk.filesystem_bytes = 2 << 20;
   auto started = SshdTestServer::Start(small_disk);
-  if (!started && started.error().code == ErrorCode::kPermissionDenied) GTEST_SKIP() << started.error().message;
+  if (!started && started.error().code == ErrorCode::kPermissionDenied)
+    GTEST_SKIP() << started.error().message;
   ASSERT_TRUE(started.has_value()) << started.error().message;
   server_ = std::move(*started);
   SftpSite site = Site();
@@ -380,7 +408,7 @@ TEST_F(SftpSiteTest, FullDiskIsResourceExhausted) {
   ASSERT_FALSE(copy.has_value());
   EXPECT_EQ(copy.error().code, ErrorCode::kResourceExhausted) << copy.error().message;
   EXPECT_EQ(Names(site, ""), std::set<std::string>{"keep"});
-  EXPECT_TRUE(ReadAll(site, "keep").value_or("?") == kept);
+  EXPECT_TRUE(ReadText(site, "keep") == kept);
   SiteHealth health = site.Check();
   EXPECT_TRUE(health.writable) << health.detail;
   ASSERT_TRUE(health.free_bytes.has_value());
@@ -410,7 +438,8 @@ TEST_F(SftpSiteTest, AMissingRootIsNotCreated) {
   auto upload = site.BeginUpload("a/b");
   ASSERT_FALSE(upload.has_value());
   EXPECT_EQ(upload.error().code, ErrorCode::kNotFound);
-  EXPECT_NE(upload.error().message.find("does not exist"), std::string::npos) << upload.error().message;
+  EXPECT_NE(upload.error().message.find("does not exist"), std::string::npos)
+      << upload.error().message;
   EXPECT_EQ(site.List("").error().code, ErrorCode::kNotFound);
 }
 
@@ -419,7 +448,7 @@ TEST_F(SftpSiteTest, WorksAgainAfterTheServerCameBack) {
   SftpSite site = Site();
   ASSERT_TRUE(Upload(site, "one", "1").has_value());
   ASSERT_TRUE(server_->Restart().has_value()) << server_->Log();
-  EXPECT_EQ(ReadAll(site, "one").value_or("?"), "1");
+  EXPECT_EQ(ReadText(site, "one"), "1");
   ASSERT_TRUE(Upload(site, "two", "2").has_value());
 }
 

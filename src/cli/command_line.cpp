@@ -118,6 +118,86 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   AddCommonOptions(*unblock_app, unblock.common);
   unblock_app->add_option("IP", unblock.source, "The blocked address (IPv4 or IPv6)")->required();
 
+  auto* site_app = app.add_subcommand(
+      "site", "Configure where tenant backups are kept: local directories and SFTP servers, "
+              "each with a region (default policy: at least 3 sites in 2 regions)");
+  site_app->require_subcommand(1);
+  SiteAddCommand site_add;
+  auto* site_add_app = site_app->add_subcommand(
+      "add", "Add a backup site; it is checked (written, read back, removed) before it is stored");
+  AddCommonOptions(*site_add_app, site_add.common);
+  site_add_app->add_option("NAME", site_add.name, "Site name: 1 to 40 of [a-z0-9_-]")->required();
+  site_add_app->add_option("--region", site_add.region, "Region label, e.g. eu-west (sites in one region "
+                                                        "share a failure domain)")->required();
+  auto* dir_option = site_add_app->add_option("--dir", site_add.dir, "A local directory (absolute path)");
+  auto* sftp_option = site_add_app->add_option("--sftp", site_add.sftp, "An SFTP server: USER@HOST[:PORT]/ROOT");
+  dir_option->excludes(sftp_option);
+  site_add_app->add_option("--host-key", site_add.host_key,
+                           "SFTP: the server's public host key to pin, as in known_hosts "
+                           "('ssh-ed25519 AAAA...'); get it from the server's administrator");
+  site_add_app->add_option("--private-key", site_add.private_key, "SFTP: the client key file (absolute path)");
+  SiteListCommand site_list;
+  auto* site_list_app = site_app->add_subcommand("list", "List the backup sites and the placement policy");
+  AddCommonOptions(*site_list_app, site_list.common);
+  site_list_app->add_flag("--json", site_list.json, "Print JSON instead of a table");
+  SiteCheckCommand site_check;
+  auto* site_check_app = site_app->add_subcommand(
+      "check", "Check that sites are reachable and writable (a probe file is written, read back and "
+               "removed), with free space and round trip. Exits 1 if any is not");
+  AddCommonOptions(*site_check_app, site_check.common);
+  site_check_app->add_option("NAME", site_check.name, "One site (default: all)");
+  site_check_app->add_flag("--json", site_check.json, "Print JSON instead of a table");
+  SiteRemoveCommand site_remove;
+  auto* site_remove_app = site_app->add_subcommand(
+      "remove", "Remove a backup site from the configuration (its files are left where they are)");
+  AddCommonOptions(*site_remove_app, site_remove.common);
+  site_remove_app->add_option("NAME", site_remove.name, "The site")->required();
+  site_remove_app->add_flag("--forget-copies", site_remove.forget_copies,
+                            "Remove it even though the catalog records backup copies on it");
+  SitePolicyCommand site_policy;
+  auto* site_policy_app = site_app->add_subcommand(
+      "policy", "Show or set how many sites and regions every backup needs");
+  AddCommonOptions(*site_policy_app, site_policy.common);
+  site_policy_app->add_option("--min-sites", site_policy.min_sites, "Sites every backup is copied to")
+      ->check(CLI::Range(1, 20));
+  site_policy_app->add_option("--min-regions", site_policy.min_regions, "Distinct regions among them")
+      ->check(CLI::Range(1, 20));
+  site_policy_app->add_option("--reason", site_policy.reason,
+                              "Why the default (3 sites, 2 regions) is lowered; shown by `citadel status`");
+  site_policy_app->add_flag("--json", site_policy.json, "Print JSON");
+
+  auto* backup_app = app.add_subcommand(
+      "backup", "Encrypted backups of tenants: create, list and verify (restore into a scratch "
+                "database and compare with the manifest)");
+  backup_app->require_subcommand(1);
+  BackupCreateCommand backup_create;
+  auto* backup_create_app = backup_app->add_subcommand(
+      "create", "Back a tenant up now, to every site; progress on stderr");
+  AddCommonOptions(*backup_create_app, backup_create.common);
+  AddTenantName(*backup_create_app, backup_create.tenant);
+  backup_create_app->add_flag("--json", backup_create.json, "Print the backup as JSON");
+  BackupListCommand backup_list;
+  auto* backup_list_app = backup_app->add_subcommand("list", "List a tenant's backups, newest first");
+  AddCommonOptions(*backup_list_app, backup_list.common);
+  AddTenantName(*backup_list_app, backup_list.tenant);
+  backup_list_app->add_flag("--json", backup_list.json, "Print JSON instead of a table");
+  BackupVerifyCommand backup_verify;
+  auto* backup_verify_app = backup_app->add_subcommand(
+      "verify", "Restore a backup into a scratch database and compare every table's row count and "
+                "checksum with its manifest. Exits 1 if they differ");
+  AddCommonOptions(*backup_verify_app, backup_verify.common);
+  backup_verify_app->add_option("BACKUP_ID", backup_verify.backup_id, "As `citadel backup list` shows it")
+      ->required();
+  backup_verify_app->add_flag("--json", backup_verify.json, "Print the outcome as JSON");
+
+  auto* keys_app = app.add_subcommand("keys", "The master key that protects every tenant key");
+  keys_app->require_subcommand(1);
+  KeysInitCommand keys_init;
+  auto* keys_init_app = keys_app->add_subcommand(
+      "init", "Create the master key file (<data dir>/master.key, mode 0600); never replaces one. "
+              "Keep a copy off this machine: without it no backup can be read");
+  AddCommonOptions(*keys_init_app, keys_init.common);
+
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   if (!reversed.empty()) reversed.pop_back();  // the program name
   try {
@@ -145,6 +225,15 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   if (drop_app->parsed()) return {drop, 0};
   if (blocks_app->parsed()) return {blocks, 0};
   if (unblock_app->parsed()) return {unblock, 0};
+  if (site_add_app->parsed()) return {site_add, 0};
+  if (site_list_app->parsed()) return {site_list, 0};
+  if (site_check_app->parsed()) return {site_check, 0};
+  if (site_remove_app->parsed()) return {site_remove, 0};
+  if (site_policy_app->parsed()) return {site_policy, 0};
+  if (backup_create_app->parsed()) return {backup_create, 0};
+  if (backup_list_app->parsed()) return {backup_list, 0};
+  if (backup_verify_app->parsed()) return {backup_verify, 0};
+  if (keys_init_app->parsed()) return {keys_init, 0};
   if (upgrade_app->parsed()) {
     if (upgrade.name.empty() && !upgrade.all) {
       std::cerr << "citadel: tenant upgrade needs a tenant NAME or --all\nRun 'citadel tenant "

@@ -71,9 +71,71 @@ struct SecurityUnblockCommand {
   std::string source;
 };
 
+// citadel site add NAME --region R (--dir PATH | --sftp USER@HOST[:PORT]/ROOT
+// --host-key KEY --private-key PATH): a place backups are kept.
+struct SiteAddCommand {
+  CommonOptions common;
+  std::string name;
+  std::string region;
+  std::string dir;
+  std::string sftp;
+  std::string host_key;
+  std::string private_key;
+};
+
+// citadel site list | check [NAME] | remove NAME | policy.
+struct SiteListCommand {
+  CommonOptions common;
+  bool json = false;
+};
+struct SiteCheckCommand {
+  CommonOptions common;
+  std::string name;  // empty: every site
+  bool json = false;
+};
+struct SiteRemoveCommand {
+  CommonOptions common;
+  std::string name;
+  bool forget_copies = false;
+};
+// Without options, shows the policy; with them, sets it (a value below the
+// default needs --reason, which is recorded and shown).
+struct SitePolicyCommand {
+  CommonOptions common;
+  std::optional<int> min_sites;
+  std::optional<int> min_regions;
+  std::string reason;
+  bool json = false;
+};
+
+// citadel backup create|list TENANT, citadel backup verify BACKUP_ID.
+struct BackupCreateCommand {
+  CommonOptions common;
+  std::string tenant;
+  bool json = false;
+};
+struct BackupListCommand {
+  CommonOptions common;
+  std::string tenant;
+  bool json = false;
+};
+struct BackupVerifyCommand {
+  CommonOptions common;
+  std::string backup_id;
+  bool json = false;
+};
+
+// citadel keys init: creates the master key file (never replaces one).
+struct KeysInitCommand {
+  CommonOptions common;
+};
+
 using Command = std::variant<ServeCommand, TenantCreateCommand, TenantListCommand,
                              TenantInfoCommand, TenantDropCommand, TenantUpgradeCommand,
-                             SecurityBlocksCommand, SecurityUnblockCommand>;
+                             SecurityBlocksCommand, SecurityUnblockCommand, SiteAddCommand,
+                             SiteListCommand, SiteCheckCommand, SiteRemoveCommand,
+                             SitePolicyCommand, BackupCreateCommand, BackupListCommand,
+                             BackupVerifyCommand, KeysInitCommand>;
 
 // Either a command to run, or an exit code to leave with at once (0 after
 // --help or --version, 2 after a usage error, whose message was printed).

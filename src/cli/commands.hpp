@@ -15,6 +15,15 @@ int RunTenantDrop(const TenantDropCommand& command);
 int RunTenantUpgrade(const TenantUpgradeCommand& command);
 int RunSecurityBlocks(const SecurityBlocksCommand& command);
 int RunSecurityUnblock(const SecurityUnblockCommand& command);
+int RunSiteAdd(const SiteAddCommand& command);
+int RunSiteList(const SiteListCommand& command);
+int RunSiteCheck(const SiteCheckCommand& command);
+int RunSiteRemove(const SiteRemoveCommand& command);
+int RunSitePolicy(const SitePolicyCommand& command);
+int RunBackupCreate(const BackupCreateCommand& command);
+int RunBackupList(const BackupListCommand& command);
+int RunBackupVerify(const BackupVerifyCommand& command);
+int RunKeysInit(const KeysInitCommand& command);
 
 // Prints "citadel: <message>" to stderr and returns the exit status for it.
 int ReportFailure(const core::Error& error);

@@ -29,6 +29,15 @@ int main(int argc, char** argv) {
                         [](const TenantUpgradeCommand& c) { return RunTenantUpgrade(c); },
                         [](const SecurityBlocksCommand& c) { return RunSecurityBlocks(c); },
                         [](const SecurityUnblockCommand& c) { return RunSecurityUnblock(c); },
+                        [](const SiteAddCommand& c) { return RunSiteAdd(c); },
+                        [](const SiteListCommand& c) { return RunSiteList(c); },
+                        [](const SiteCheckCommand& c) { return RunSiteCheck(c); },
+                        [](const SiteRemoveCommand& c) { return RunSiteRemove(c); },
+                        [](const SitePolicyCommand& c) { return RunSitePolicy(c); },
+                        [](const BackupCreateCommand& c) { return RunBackupCreate(c); },
+                        [](const BackupListCommand& c) { return RunBackupList(c); },
+                        [](const BackupVerifyCommand& c) { return RunBackupVerify(c); },
+                        [](const KeysInitCommand& c) { return RunKeysInit(c); },
                     },
                     *parsed.command);
 }

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "backup/local_directory_site.hpp"
+#include "backup/sftp_site.hpp"
 
 namespace citadel::platform {
 
@@ -22,6 +23,45 @@ bool IsSiteName(const std::string& name) {
 }
 
 }  // namespace
+
+core::Result<SftpLocation> ParseSftpLocation(const std::string& location) {
+  auto refuse = [&](const std::string& why) {
+    return Fail(ErrorCode::kInvalidArgument, "an SFTP location is USER@HOST[:PORT]/ROOT (e.g. "
+                                             "backup@10.0.0.5:22/srv/citadel): " + why);
+  };
+  auto at = location.find('@');
+  if (at == std::string::npos || at == 0) return refuse("no USER@");
+  auto slash = location.find('/', at);
+  if (slash == std::string::npos) return refuse("no /ROOT after the host");
+  SftpLocation parsed;
+  parsed.user = location.substr(0, at);
+  std::string host_port = location.substr(at + 1, slash - at - 1);
+  parsed.root = location.substr(slash);
+  auto colon = host_port.rfind(':');
+  auto bracket = host_port.find(']');
+  if (bracket == std::string::npos && colon != std::string::npos && host_port.find(':') != colon) {
+    return refuse("write an IPv6 address in brackets, [::1]:22");
+  }
+  if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket)) {
+    std::string port = host_port.substr(colon + 1);
+    host_port.resize(colon);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
+      return refuse("the port is not a number");
+    }
+    parsed.port = std::stoi(port);
+    if (parsed.port < 1 || parsed.port > 65535) return refuse("the port is out of range");
+  }
+  if (host_port.size() > 2 && host_port.front() == '[' && host_port.back() == ']') {
+    host_port = host_port.substr(1, host_port.size() - 2);
+  }
+  if (host_port.empty()) return refuse("no host");
+  parsed.host = host_port;
+  for (char c : parsed.user + parsed.host) {
+    if (c <= ' ' || c == '/' || c == '\\' || c == 0x7f) return refuse("the user or host has a forbidden character");
+  }
+  if (parsed.root.size() > 1 && parsed.root.back() == '/') parsed.root.pop_back();
+  return parsed;
+}
 
 core::Result<void> CheckSiteRow(const SiteRow& row) {
   if (!IsSiteName(row.name)) {
@@ -46,6 +86,8 @@ core::Result<void> CheckSiteRow(const SiteRow& row) {
     if (row.private_key_path.empty() || row.private_key_path.front() != '/') {
       return Fail(ErrorCode::kInvalidArgument, "an SFTP site needs --private-key, an absolute path");
     }
+    auto location = ParseSftpLocation(row.location);
+    if (!location) return core::Unexpected(location.error());
     return {};
   }
   return Fail(ErrorCode::kInvalidArgument, "a site's kind is 'local' or 'sftp'");
@@ -53,8 +95,19 @@ core::Result<void> CheckSiteRow(const SiteRow& row) {
 
 core::Result<std::unique_ptr<backup::BackupSite>> OpenSite(const SiteRow& row) {
   if (row.kind == "local") return std::unique_ptr<backup::BackupSite>(std::make_unique<backup::LocalDirectorySite>(row.location));
-  return Fail(ErrorCode::kInvalidArgument, "site " + row.name + " is of kind " + row.kind +
-                                               ", which this server cannot open yet");
+  if (row.kind == "sftp") {
+    auto location = ParseSftpLocation(row.location);
+    if (!location) return core::Unexpected(location.error());
+    backup::SftpSiteOptions options;
+    options.host = location->host;
+    options.port = location->port;
+    options.user = location->user;
+    options.root = location->root;
+    options.private_key_path = row.private_key_path;
+    options.pinned_host_key = row.host_key;
+    return std::unique_ptr<backup::BackupSite>(std::make_unique<backup::SftpSite>(std::move(options)));
+  }
+  return Fail(ErrorCode::kInvalidArgument, "site " + row.name + " is of unknown kind " + row.kind);
 }
 
 core::Result<OpenedSites> OpenAllSites(BackupCatalog& catalog) {

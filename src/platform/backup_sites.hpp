@@ -26,6 +26,16 @@ core::Result<OpenedSites> OpenAllSites(BackupCatalog& catalog);
 // it, for the operator.
 std::string SitePolicyProblem(const std::vector<SiteRow>& sites, const SitePolicy& policy);
 
+// "USER@HOST[:PORT]/ROOT" (ROOT absolute, e.g. backup@10.0.0.5:2222/srv/citadel)
+// into its parts; the message says what is wrong.
+struct SftpLocation {
+  std::string user;
+  std::string host;
+  int port = 22;
+  std::string root;
+};
+core::Result<SftpLocation> ParseSftpLocation(const std::string& location);
+
 // Checks a site row an operator gives (name, kind, region, location) before
 // it is stored; the message says what is wrong.
 core::Result<void> CheckSiteRow(const SiteRow& row);

@@ -77,8 +77,10 @@ bool Accepts(int port) {
   return connected;
 }
 
-core::Result<void> MakeKeyPair(const std::string& path, const std::string& log_path) {
-  TestProcessSpec keygen{{kSshKeygen, "-q", "-t", "ed25519", "-N", "", "-C", "citadel-test", "-f", path}, log_path, {}};
+core::Result<void> MakeKeyPair(const std::string& path, const std::string& log_path,
+                               const std::string& type = "ed25519") {
+  TestProcessSpec keygen{
+      {kSshKeygen, "-q", "-t", type, "-N", "", "-C", "citadel-test", "-f", path}, log_path, {}};
   return RunTestProcess(keygen, std::chrono::seconds(30));
 }
 
@@ -123,7 +125,8 @@ core::Result<void> SshdTestServer::Prepare() {
   user_ = account->pw_name;
   std::string pattern = std::filesystem::temp_directory_path().string() + "/citadel-sshd-XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) {
-    return Fail(ErrorCode::kIo, "cannot create a temporary directory: " + std::string(std::strerror(errno)));
+    return Fail(ErrorCode::kIo,
+                "cannot create a temporary directory: " + std::string(std::strerror(errno)));
   }
   directory_ = pattern;
   if (auto made = EnsurePrivilegeSeparationDirectory(); !made) return made;
@@ -132,16 +135,21 @@ core::Result<void> SshdTestServer::Prepare() {
   private_key_path_ = directory_ + "/client_ed25519_key";
   if (auto made = MakeKeyPair(private_key_path_, log); !made) return made;
   host_public_key_ = KeyLine(directory_ + "/host_ed25519_key.pub");
-  if (auto written = WriteFile(directory_ + "/authorized_keys", ReadFile(private_key_path_ + ".pub")); !written) {
+  if (auto written =
+          WriteFile(directory_ + "/authorized_keys", ReadFile(private_key_path_ + ".pub"));
+      !written) {
     return written;
   }
   site_root_ = directory_ + "/site";
-  if (::mkdir(site_root_.c_str(), 0700) != 0) return Fail(ErrorCode::kIo, "cannot create " + site_root_);
+  if (::mkdir(site_root_.c_str(), 0700) != 0)
+    return Fail(ErrorCode::kIo, "cannot create " + site_root_);
   if (options_.filesystem_bytes) {
     std::string data = "size=" + std::to_string(*options_.filesystem_bytes) + ",mode=0700";
-    if (::geteuid() != 0 || ::mount("tmpfs", site_root_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, data.c_str()) != 0) {
-      return Fail(ErrorCode::kPermissionDenied, "cannot mount a small tmpfs (needs root with CAP_SYS_ADMIN): " +
-                                                    std::string(std::strerror(errno)));
+    if (::geteuid() != 0 ||
+        ::mount("tmpfs", site_root_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, data.c_str()) != 0) {
+      return Fail(ErrorCode::kPermissionDenied,
+                  "cannot mount a small tmpfs (needs root with CAP_SYS_ADMIN): " +
+                      std::string(std::strerror(errno)));
     }
     mounted_ = true;
   }
@@ -190,7 +198,8 @@ core::Result<void> SshdTestServer::Launch() {
     }
     if (auto written = WriteConfig(); !written) return written;
     std::size_t log_start = ReadFile(log_path).size();
-    TestProcessSpec spec{{kSshd, "-D", "-e", "-f", directory_ + "/sshd_config"}, log_path, options_.max_file_bytes};
+    TestProcessSpec spec{
+        {kSshd, "-D", "-e", "-f", directory_ + "/sshd_config"}, log_path, options_.max_file_bytes};
     auto pid = StartTestProcess(spec);
     if (!pid) return core::Unexpected(pid.error());
     pid_ = *pid;
@@ -202,7 +211,8 @@ core::Result<void> SshdTestServer::Launch() {
         pid_ = -1;
         break;
       }
-      if (ReadFile(log_path).find(listening, log_start) != std::string::npos && Accepts(port_)) return {};
+      if (ReadFile(log_path).find(listening, log_start) != std::string::npos && Accepts(port_))
+        return {};
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (pid_ > 0) {
@@ -214,7 +224,7 @@ core::Result<void> SshdTestServer::Launch() {
   return Fail(ErrorCode::kUnavailable, "sshd exited at start; its log:\n" + Log());
 }
 
-SftpSiteOptions SshdTestServer::SiteOptions(std::optional<std::string> root,
+SftpSiteOptions SshdTestServer::SiteOptions(const std::optional<std::string>& root,
                                             std::chrono::milliseconds timeout) const {
   SftpSiteOptions options;
   options.host = host_;
@@ -227,9 +237,10 @@ SftpSiteOptions SshdTestServer::SiteOptions(std::optional<std::string> root,
   return options;
 }
 
-core::Result<std::string> SshdTestServer::MakeUnknownClientKey() {
-  std::string path = directory_ + "/unknown_" + std::to_string(++extra_keys_) + "_ed25519_key";
-  if (auto made = MakeKeyPair(path, directory_ + "/keygen.log"); !made) return core::Unexpected(made.error());
+core::Result<std::string> SshdTestServer::MakeUnknownClientKey(const std::string& type) {
+  std::string path = directory_ + "/unknown_" + std::to_string(++extra_keys_) + "_" + type + "_key";
+  if (auto made = MakeKeyPair(path, directory_ + "/keygen.log", type); !made)
+    return core::Unexpected(made.error());
   return path;
 }
 

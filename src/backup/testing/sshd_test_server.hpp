@@ -67,11 +67,13 @@ class SshdTestServer {
   const std::string& site_root() const { return site_root_; }
   // Options for an SftpSite on this server, rooted at `root` (default:
   // site_root()), with `timeout` for each operation.
-  SftpSiteOptions SiteOptions(std::optional<std::string> root = std::nullopt,
-                              std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) const;
+  SftpSiteOptions SiteOptions(
+      const std::optional<std::string>& root = std::nullopt,
+      std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) const;
 
-  // A new client key pair the server does not accept; returns its private key path.
-  core::Result<std::string> MakeUnknownClientKey();
+  // A new key pair of `type` (as ssh-keygen -t) the server does not accept;
+  // returns its private key path (the public key is beside it, ".pub").
+  core::Result<std::string> MakeUnknownClientKey(const std::string& type = "ed25519");
 
   core::Result<void> Stop();
   core::Result<void> Restart();

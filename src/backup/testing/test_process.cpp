@@ -83,8 +83,8 @@ core::Result<void> RunTestProcess(const TestProcessSpec& spec, std::chrono::mill
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return Fail(ErrorCode::kIo, spec.argv.front() + " failed (wait status " + std::to_string(status) +
-                                    "); see " + spec.log_path);
+    return Fail(ErrorCode::kIo, spec.argv.front() + " failed (wait status " +
+                                    std::to_string(status) + "); see " + spec.log_path);
   }
   return {};
 }
@@ -95,9 +95,9 @@ namespace {
 char ProcessState(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   std::string line;
-  if (!std::getline(stat, line)) return 0;
+  if (!std::getline(stat, line)) return '\0';
   std::size_t close = line.rfind(')');
-  return close == std::string::npos || close + 2 >= line.size() ? 0 : line[close + 2];
+  return close == std::string::npos || close + 2 >= line.size() ? '\0' : line[close + 2];
 }
 
 }  // namespace
@@ -107,7 +107,7 @@ bool WaitUntilEnded(const std::vector<pid_t>& pids, std::chrono::milliseconds ti
   for (pid_t pid : pids) {
     while (true) {
       char state = ProcessState(pid);
-      if (state == 0 || state == 'Z' || state == 'X') break;
+      if (state == '\0' || state == 'Z' || state == 'X') break;
       if (std::chrono::steady_clock::now() > deadline) return false;
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }

@@ -1,0 +1,75 @@
+#include "cli/backup_session.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "cli/effective_config.hpp"
+#include "core/file_system.hpp"
+
+namespace citadel::cli {
+
+platform::BackupServiceOptions BackupOptions(const core::ServerConfig& config) {
+  platform::BackupServiceOptions options;
+  options.pg_bin_dir = config.database.pg_bin_dir;
+  options.key_directory = config.data_dir + "/keys";
+  options.master_key_path = config.data_dir + "/master.key";
+  // The embedded default makes its master key at first use, as it makes its
+  // CA; `citadel keys init` does it explicitly.
+  options.create_master_key = true;
+  options.file_store_root = config.data_dir + "/filestore";
+  return options;
+}
+
+core::Result<std::unique_ptr<BackupSession>> OpenBackups(const CommonOptions& common) {
+  auto config = LoadEffectiveConfig(common, core::RealFileSystem::Instance());
+  if (!config) return core::Unexpected(config.error());
+  auto session = std::make_unique<BackupSession>();
+  auto tenants = OpenTenants(common);
+  if (!tenants) return core::Unexpected(tenants.error());
+  session->tenants = std::move(*tenants);
+  auto backups = platform::BackupService::Open(*session->tenants->tenants, BackupOptions(*config));
+  if (!backups) return core::Unexpected(backups.error());
+  session->backups = std::move(*backups);
+  return session;
+}
+
+std::string HumanBytes(std::uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  char text[32];
+  if (unit == 0) {
+    std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(bytes));
+  } else {
+    std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
+  }
+  return text;
+}
+
+platform::ProgressReporter StderrProgress() {
+  bool terminal = ::isatty(STDERR_FILENO) != 0;
+  auto last_line = std::make_shared<std::chrono::steady_clock::time_point>();
+  return [terminal, last_line](const platform::BackupProgress& progress) {
+    double seconds = static_cast<double>(progress.elapsed.count()) / 1000.0;
+    double rate = seconds > 0 ? static_cast<double>(progress.bytes) / seconds : 0;
+    std::string line = progress.stage + ": " + HumanBytes(progress.bytes) + ", " +
+                       HumanBytes(static_cast<std::uint64_t>(rate)) + "/s";
+    if (terminal) {
+      std::fprintf(stderr, "\r%-60s", line.c_str());
+      std::fflush(stderr);
+      return;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now - *last_line < std::chrono::seconds(5)) return;
+    *last_line = now;
+    std::fprintf(stderr, "%s\n", line.c_str());
+  };
+}
+
+}  // namespace citadel::cli

@@ -1,0 +1,34 @@
+// What every `citadel site|backup|keys ...` command opens: the tenants (as
+// `citadel tenant` does) and the BackupService over them, configured from
+// the data directory: tenant keys in <data dir>/keys, the master key in
+// <data dir>/master.key (or CITADEL_MASTER_KEY), the file stores in
+// <data dir>/filestore. Also the progress line that long commands print.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cli/tenant_session.hpp"
+#include "core/config.hpp"
+#include "platform/backup_service.hpp"
+
+namespace citadel::cli {
+
+struct BackupSession {
+  std::unique_ptr<TenantSession> tenants;
+  std::unique_ptr<platform::BackupService> backups;
+  ~BackupSession() { backups.reset(); }
+};
+
+platform::BackupServiceOptions BackupOptions(const core::ServerConfig& config);
+
+core::Result<std::unique_ptr<BackupSession>> OpenBackups(const CommonOptions& common);
+
+// Prints "<stage>: 123.4 MiB, 56.7 MiB/s" on stderr: rewritten in place on a
+// terminal, a line every 5 s otherwise (logs, CI).
+platform::ProgressReporter StderrProgress();
+
+// "1.5 GiB", "12.0 KiB", "42 B".
+std::string HumanBytes(std::uint64_t bytes);
+
+}  // namespace citadel::cli
