@@ -110,4 +110,15 @@ int RunBackupVerify(const BackupVerifyCommand& command) {
   return outcome->ok() ? 0 : 1;
 }
 
+int RunBackupDownload(const BackupDownloadCommand& command) {
+  auto session = OpenBackups(command.common);
+  if (!session) return ReportFailure(session.error());
+  auto written = ExportToFile(*(*session)->backups, command.backup_id, command.output);
+  EndProgressLine();
+  if (!written) return ReportFailure(written.error());
+  std::cout << "Backup " << command.backup_id << " written to " << command.output << " (" << HumanBytes(*written)
+            << "; restore the dump with pg_restore).\n";
+  return 0;
+}
+
 }  // namespace citadel::cli

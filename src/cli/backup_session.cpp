@@ -1,6 +1,10 @@
 #include "cli/backup_session.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <chrono>
 #include <cstdio>
@@ -33,6 +37,56 @@ core::Result<std::unique_ptr<BackupSession>> OpenBackups(const CommonOptions& co
   if (!backups) return core::Unexpected(backups.error());
   session->backups = std::move(*backups);
   return session;
+}
+
+namespace {
+
+class FileSink final : public backup::ByteSink {
+ public:
+  explicit FileSink(int fd) : fd_(fd) {}
+  core::Result<void> Write(std::string_view bytes) override {
+    while (!bytes.empty()) {
+      ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return core::Fail(core::ErrorCode::kIo, std::string("cannot write: ") + std::strerror(errno));
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+      written_ += static_cast<std::uint64_t>(n);
+    }
+    return {};
+  }
+  core::Result<void> Close() override {
+    if (::fsync(fd_) != 0) return core::Fail(core::ErrorCode::kIo, std::string("cannot sync: ") + std::strerror(errno));
+    return {};
+  }
+  std::uint64_t written() const { return written_; }
+
+ private:
+  int fd_;
+  std::uint64_t written_ = 0;
+};
+
+}  // namespace
+
+core::Result<std::uint64_t> ExportToFile(platform::BackupService& backups, const std::string& backup_id,
+                                         const std::string& path) {
+  std::string partial = path + ".partial";
+  if (::access(path.c_str(), F_OK) == 0) {
+    return core::Fail(core::ErrorCode::kAlreadyExists, path + " exists; it is never overwritten");
+  }
+  int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return core::Fail(core::ErrorCode::kIo, "cannot create " + partial + ": " + std::strerror(errno));
+  FileSink sink(fd);
+  auto exported = backups.Export(backup_id, sink, StderrProgress());
+  ::close(fd);
+  if (!exported) {
+    ::unlink(partial.c_str());
+    return core::Unexpected(exported.error());
+  }
+  if (::rename(partial.c_str(), path.c_str()) != 0) {
+    ::unlink(partial.c_str());
+    return core::Fail(core::ErrorCode::kIo, "cannot rename to " + path + ": " + std::strerror(errno));
+  }
+  return sink.written();
 }
 
 std::string HumanBytes(std::uint64_t bytes) {

@@ -28,6 +28,12 @@ core::Result<std::unique_ptr<BackupSession>> OpenBackups(const CommonOptions& co
 // terminal, a line every 5 s otherwise (logs, CI).
 platform::ProgressReporter StderrProgress();
 
+// Writes backup `backup_id` as a plain .tar to `path` (mode 0600): to
+// "<path>.partial" first, renamed only once the whole backup decrypted and
+// checked, so a file at `path` is always complete. Returns its size.
+core::Result<std::uint64_t> ExportToFile(platform::BackupService& backups, const std::string& backup_id,
+                                         const std::string& path);
+
 // "1.5 GiB", "12.0 KiB", "42 B".
 std::string HumanBytes(std::uint64_t bytes);
 

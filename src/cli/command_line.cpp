@@ -91,6 +91,9 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   AddCommonOptions(*drop_app, drop.common);
   AddTenantName(*drop_app, drop.name);
   drop_app->add_flag("--yes", drop.yes, "Confirm without asking (required without a terminal)");
+  drop_app->add_option("--final-backup", drop.final_backup,
+                       "Take one last backup and write it, decrypted, as a .tar to this path before the "
+                       "drop (the drop destroys the tenant's key: its backups can never be read again)");
 
   TenantUpgradeCommand upgrade;
   auto* upgrade_app = tenant_app->add_subcommand(
@@ -190,6 +193,16 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
       ->required();
   backup_verify_app->add_flag("--json", backup_verify.json, "Print the outcome as JSON");
 
+  BackupDownloadCommand backup_download;
+  auto* backup_download_app = backup_app->add_subcommand(
+      "download", "Write a backup, decrypted, as a plain .tar (the pg_dump custom-format dump, the file "
+                  "store, the manifest) to a file; the file appears only when complete");
+  AddCommonOptions(*backup_download_app, backup_download.common);
+  backup_download_app->add_option("BACKUP_ID", backup_download.backup_id, "As `citadel backup list` shows it")
+      ->required();
+  backup_download_app->add_option("--output,-o", backup_download.output, "The .tar file to write (never overwritten)")
+      ->required();
+
   auto* keys_app = app.add_subcommand("keys", "The master key that protects every tenant key");
   keys_app->require_subcommand(1);
   KeysInitCommand keys_init;
@@ -233,6 +246,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   if (backup_create_app->parsed()) return {backup_create, 0};
   if (backup_list_app->parsed()) return {backup_list, 0};
   if (backup_verify_app->parsed()) return {backup_verify, 0};
+  if (backup_download_app->parsed()) return {backup_download, 0};
   if (keys_init_app->parsed()) return {keys_init, 0};
   if (upgrade_app->parsed()) {
     if (upgrade.name.empty() && !upgrade.all) {

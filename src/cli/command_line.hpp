@@ -50,6 +50,7 @@ struct TenantDropCommand {
   CommonOptions common;
   std::string name;
   bool yes = false;
+  std::string final_backup;  // a path: one last backup, exported there as .tar first
 };
 
 // Exactly one of `name` and `all`.
@@ -119,6 +120,11 @@ struct BackupListCommand {
   std::string tenant;
   bool json = false;
 };
+struct BackupDownloadCommand {
+  CommonOptions common;
+  std::string backup_id;
+  std::string output;
+};
 struct BackupVerifyCommand {
   CommonOptions common;
   std::string backup_id;
@@ -135,7 +141,7 @@ using Command = std::variant<ServeCommand, TenantCreateCommand, TenantListComman
                              SecurityBlocksCommand, SecurityUnblockCommand, SiteAddCommand,
                              SiteListCommand, SiteCheckCommand, SiteRemoveCommand,
                              SitePolicyCommand, BackupCreateCommand, BackupListCommand,
-                             BackupVerifyCommand, KeysInitCommand>;
+                             BackupVerifyCommand, BackupDownloadCommand, KeysInitCommand>;
 
 // Either a command to run, or an exit code to leave with at once (0 after
 // --help or --version, 2 after a usage error, whose message was printed).

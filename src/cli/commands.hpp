@@ -23,6 +23,7 @@ int RunSitePolicy(const SitePolicyCommand& command);
 int RunBackupCreate(const BackupCreateCommand& command);
 int RunBackupList(const BackupListCommand& command);
 int RunBackupVerify(const BackupVerifyCommand& command);
+int RunBackupDownload(const BackupDownloadCommand& command);
 int RunKeysInit(const KeysInitCommand& command);
 
 // Prints "citadel: <message>" to stderr and returns the exit status for it.

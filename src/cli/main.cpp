@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
                         [](const BackupCreateCommand& c) { return RunBackupCreate(c); },
                         [](const BackupListCommand& c) { return RunBackupList(c); },
                         [](const BackupVerifyCommand& c) { return RunBackupVerify(c); },
+                        [](const BackupDownloadCommand& c) { return RunBackupDownload(c); },
                         [](const KeysInitCommand& c) { return RunKeysInit(c); },
                     },
                     *parsed.command);

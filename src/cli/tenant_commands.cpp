@@ -8,6 +8,7 @@
 #include "cli/cluster_session.hpp"
 #include "cli/commands.hpp"
 #include "cli/effective_config.hpp"
+#include "cli/backup_session.hpp"
 #include "cli/tenant_session.hpp"
 #include "core/logger.hpp"
 #include "core/password_hasher.hpp"
@@ -169,13 +170,37 @@ int RunTenantDrop(const TenantDropCommand& command) {
       return 1;
     }
   }
-  auto session = OpenTenants(command.common);
+  auto session = OpenBackups(command.common);
   if (!session) return ReportFailure(session.error());
-  auto dropped = (*session)->tenants->Drop(command.name);
+  auto& backups = *(*session)->backups;
+  if (!command.final_backup.empty()) {
+    auto final = backups.Create(command.name, "final", StderrProgress());
+    if (!final) return ReportFailure(final.error());
+    auto written = ExportToFile(backups, final->id, command.final_backup);
+    if (!written) return ReportFailure(written.error());
+    std::cout << "Final backup " << final->id << " written to " << command.final_backup << " ("
+              << HumanBytes(*written) << ").\n";
+  }
+  auto dropped = (*session)->tenants->tenants->Drop(command.name);
   if (!dropped) return ReportFailure(dropped.error());
   std::cout << "Tenant " << dropped->name << " dropped (database " << dropped->db_name
             << " and its role removed; the drop is recorded in the catalog).\n";
-  return 0;
+  // Crypto-shredding: the key goes, so every backup of the tenant on every
+  // site is unreadable from now on, by anyone.
+  auto destroyed = backups.DestroyTenantKey(dropped->db_name);
+  if (!destroyed) return ReportFailure(destroyed.error());
+  bool everywhere = true;
+  for (const auto& outcome : *destroyed) {
+    if (!outcome.ok) {
+      everywhere = false;
+      std::cout << "  warning: the key copy on site " << outcome.site << " could not be removed yet (" << outcome.detail
+                << "); it will be on the next key replication\n";
+    }
+  }
+  std::cout << "Its backup key was destroyed" << (everywhere ? " on every site" : "")
+            << ": its backups can no longer be read by anyone. No cluster-level archive (pgBackRest) is "
+               "configured, so no other copy of its data remains.\n";
+  return everywhere ? 0 : 1;
 }
 
 }  // namespace citadel::cli

@@ -12,6 +12,7 @@
 #include "core/sha256.hpp"
 #include "db/utility_statement.hpp"
 #include "platform/pg_tool_process.hpp"
+#include "platform/progress_meter.hpp"
 #include "platform/table_census.hpp"
 
 namespace citadel::platform {
@@ -20,10 +21,6 @@ namespace {
 using core::ErrorCode;
 using core::Fail;
 
-constexpr std::size_t kStreamChunk = 1 << 20;
-constexpr const char* kDumpPart = "database.dump";
-constexpr const char* kManifestPart = "manifest.json";
-constexpr const char* kManifestFormat = "citadel-backup-manifest/1";
 
 std::string Rfc3339(std::chrono::system_clock::time_point when) {
   std::time_t t = std::chrono::system_clock::to_time_t(when);
@@ -33,28 +30,6 @@ std::string Rfc3339(std::chrono::system_clock::time_point when) {
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return text;
 }
-
-// Reports progress at most every 500 ms, and at the end of a stage.
-class ProgressMeter {
- public:
-  ProgressMeter(const ProgressReporter& report, std::string stage)
-      : report_(report), stage_(std::move(stage)), started_(std::chrono::steady_clock::now()) {}
-  void Add(std::uint64_t bytes, bool final = false) {
-    bytes_ += bytes;
-    auto now = std::chrono::steady_clock::now();
-    if (!report_ || (!final && now - last_ < std::chrono::milliseconds(500))) return;
-    last_ = now;
-    report_(BackupProgress{stage_, bytes_, std::chrono::duration_cast<std::chrono::milliseconds>(now - started_)});
-  }
-  std::uint64_t bytes() const { return bytes_; }
-
- private:
-  const ProgressReporter& report_;
-  std::string stage_;
-  std::chrono::steady_clock::time_point started_;
-  std::chrono::steady_clock::time_point last_{};
-  std::uint64_t bytes_ = 0;
-};
 
 core::Result<std::string> SingleText(db::Connection& connection, db::SqlText sql, std::string_view column) {
   auto rows = connection.Execute(sql);
@@ -87,7 +62,7 @@ core::Result<nlohmann::json> WriteFileStore(const std::string& root, backup::Arc
   }
   if (ec) return Fail(ErrorCode::kIo, "cannot list the file store " + root + ": " + ec.message());
   std::sort(files.begin(), files.end());
-  std::string buffer(kStreamChunk, '\0');
+  std::string buffer(kBackupStreamChunk, '\0');
   for (const auto& file : files) {
     std::string name = "filestore/" + std::filesystem::relative(file, root).generic_string();
     if (auto begun = archive.BeginPart(name); !begun) return core::Unexpected(begun.error());
@@ -223,10 +198,10 @@ core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, co
                                      {"--format=custom", "--compress=0", "--snapshot=" + *snapshot, "--no-sync"},
                                      PgToolProcess::Stream::kReadStdout);
     if (!dump) return core::Unexpected(dump.error());
-    if (auto begun = archive.BeginPart(kDumpPart); !begun) return core::Unexpected(begun.error());
+    if (auto begun = archive.BeginPart(kBackupDumpPart); !begun) return core::Unexpected(begun.error());
     ProgressMeter dump_meter(progress, "dump");
     while (true) {
-      auto chunk = dump->Read(kStreamChunk);
+      auto chunk = dump->Read(kBackupStreamChunk);
       if (!chunk) return core::Unexpected(chunk.error());
       if (chunk->empty()) break;
       if (auto part = archive.WritePart(*chunk); !part) return core::Unexpected(part.error());
@@ -253,7 +228,7 @@ core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, co
     auto server_version = SingleText(*connection, "SHOW server_version", "server_version");
     if (!server_version) return core::Unexpected(server_version.error());
     nlohmann::json manifest = {
-        {"format", kManifestFormat},
+        {"format", kBackupManifestFormat},
         {"backup_id", id},
         {"kind", kind},
         {"tenant", {{"id", tenant->id}, {"name", tenant->name}, {"database", tenant->db_name}}},
@@ -264,7 +239,7 @@ core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, co
         {"tables", CensusToJson(*census)},
     };
     std::string text = manifest.dump(1);
-    if (auto begun = archive.BeginPart(kManifestPart); !begun) return core::Unexpected(begun.error());
+    if (auto begun = archive.BeginPart(kBackupManifestPart); !begun) return core::Unexpected(begun.error());
     if (auto part = archive.WritePart(text); !part) return core::Unexpected(part.error());
     if (auto ended = archive.EndPart(); !ended) return core::Unexpected(ended.error());
     if (auto finished = writer.Finish(); !finished) return core::Unexpected(finished.error());
@@ -296,163 +271,10 @@ core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, co
   return row;
 }
 
-namespace {
-
-// Routes the parts of a backup being verified: the dump to pg_restore, the
-// manifest kept, the file store's files only checked (the reader checks
-// every part's size and SHA-256 against the archive's records).
-class VerifyVisitor final : public backup::ArchiveVisitor {
- public:
-  explicit VerifyVisitor(PgToolProcess& restore) : restore_sink_(restore) {}
-  core::Result<backup::ByteSink*> BeginPart(const std::string& name) override {
-    if (name == kDumpPart) return &restore_sink_;
-    if (name == kManifestPart) return &manifest_;
-    return static_cast<backup::ByteSink*>(nullptr);
-  }
-  core::Result<void> EndPart(const backup::ArchivePartSummary& part) override {
-    parts_.push_back(part);
-    return {};
-  }
-  core::Result<void> EndArchive() override { return {}; }
-  const std::string& manifest() const { return manifest_.data(); }
-  const std::vector<backup::ArchivePartSummary>& parts() const { return parts_; }
-
- private:
-  class RestoreSink final : public backup::ByteSink {
-   public:
-    explicit RestoreSink(PgToolProcess& restore) : restore_(restore) {}
-    core::Result<void> Write(std::string_view bytes) override { return restore_.Write(bytes); }
-    core::Result<void> Close() override { return {}; }
-
-   private:
-    PgToolProcess& restore_;
-  };
-  RestoreSink restore_sink_;
-  backup::StringSink manifest_;
-  std::vector<backup::ArchivePartSummary> parts_;
-};
-
-core::Result<void> RunUtility(db::Connection& connection, db::UtilityStatementBuilder& builder) {
-  auto statement = builder.Build();
-  if (!statement) return core::Unexpected(statement.error());
-  auto ran = connection.ExecuteUtility(*statement);
-  if (!ran) return core::Unexpected(ran.error());
-  return {};
-}
-
-}  // namespace
-
-core::Result<VerifyOutcome> BackupService::Verify(const std::string& backup_id, const ProgressReporter& progress) {
-  auto row = catalog_.GetBackup(backup_id);
-  if (!row) return core::Unexpected(row.error());
-  if (row->state != "complete") {
-    return Fail(ErrorCode::kInvalidArgument, "backup " + backup_id + " is " + row->state + ", not complete");
-  }
+core::Result<std::vector<backup::SiteOutcome>> BackupService::DestroyTenantKey(const std::string& tenant_db) {
   auto opened = OpenSitesAndKeys(catalog_, options_, master_);
   if (!opened) return core::Unexpected(opened.error());
-  auto key = opened->keys->Get(row->tenant_db);
-  if (!key) return core::Unexpected(key.error());
-
-  // The first copy whose site can be opened is restored.
-  backup::BackupSite* site = nullptr;
-  const CopyRow* copy = nullptr;
-  std::unique_ptr<backup::SiteReader> reader;
-  std::string unreachable;
-  for (const auto& candidate : row->copies) {
-    for (const auto& named : opened->sites.named) {
-      if (named.name != candidate.site) continue;
-      auto opened_reader = named.site->OpenRead(candidate.path, 0);
-      if (!opened_reader) {
-        unreachable += candidate.site + ": " + opened_reader.error().message + "; ";
-        continue;
-      }
-      site = named.site;
-      copy = &candidate;
-      reader = std::move(*opened_reader);
-      break;
-    }
-    if (reader) break;
-  }
-  if (!reader || site == nullptr) {
-    return Fail(ErrorCode::kUnavailable, "no copy of backup " + backup_id + " can be read: " + unreachable);
-  }
-
-  auto maintenance = tenants_.AcquireMaintenance();
-  if (!maintenance) return core::Unexpected(maintenance.error());
-  auto scratch = db::Identifier::Make("citadel_verify_" + core::RandomLowerAlnum(12));
-  if (!scratch) return core::Unexpected(scratch.error());
-  {
-    db::UtilityStatementBuilder create(**maintenance);
-    create.Sql("CREATE DATABASE ").Name(*scratch).Sql(" TEMPLATE template0 ENCODING 'UTF8'");
-    if (auto made = RunUtility(**maintenance, create); !made) return core::Unexpected(made.error());
-  }
-  auto drop_scratch = [&] {
-    db::UtilityStatementBuilder drop(**maintenance);
-    drop.Sql("DROP DATABASE IF EXISTS ").Name(*scratch).Sql(" WITH (FORCE)");
-    (void)RunUtility(**maintenance, drop);
-  };
-
-  VerifyOutcome outcome{backup_id, copy->site, {}, 0};
-  auto verified = [&]() -> core::Result<void> {
-    auto restore = PgToolProcess::Start(options_.pg_bin_dir + "/pg_restore",
-                                        tenants_.ProvisioningDsn(scratch->str()),
-                                        {"--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"},
-                                        PgToolProcess::Stream::kWriteStdin);
-    if (!restore) return core::Unexpected(restore.error());
-    VerifyVisitor visitor(*restore);
-    backup::BackupFileReader file(
-        [&](const backup::BackupEnvelope& envelope) -> core::Result<backup::TenantKey> {
-          if (envelope.tenant != row->tenant_db || envelope.backup_id != backup_id) {
-            return Fail(ErrorCode::kPermissionDenied, "the file at " + copy->path + " is backup " +
-                                                          envelope.backup_id + " of " + envelope.tenant + ", not " +
-                                                          backup_id + " of " + row->tenant_db);
-          }
-          return *key;
-        },
-        visitor);
-    core::Sha256Stream digest;
-    ProgressMeter meter(progress, "verify");
-    while (true) {
-      auto chunk = reader->Read(kStreamChunk);
-      if (!chunk) return core::Unexpected(chunk.error());
-      if (chunk->empty()) break;
-      digest.Update(*chunk);
-      meter.Add(chunk->size());
-      if (auto written = file.Write(*chunk); !written) return core::Unexpected(written.error());
-    }
-    meter.Add(0, true);
-    outcome.bytes_read = digest.bytes();
-    if (auto closed = file.Close(); !closed) return core::Unexpected(closed.error());
-    if (digest.HexDigest() != copy->sha256) {
-      return Fail(ErrorCode::kIo, "the copy on " + copy->site + " differs from the one recorded (SHA-256)");
-    }
-    if (auto finished = restore->Finish(options_.tool_timeout); !finished) return core::Unexpected(finished.error());
-
-    auto manifest = nlohmann::json::parse(visitor.manifest(), nullptr, false);
-    if (!manifest.is_object() || manifest.value("format", "") != kManifestFormat || !manifest.contains("tables")) {
-      return Fail(ErrorCode::kInvalidArgument, "the backup's manifest is missing or malformed");
-    }
-    auto expected = CensusFromJson(manifest["tables"]);
-    if (!expected) return core::Unexpected(expected.error());
-    auto restored = db::Connection::Open(tenants_.ProvisioningDsn(scratch->str()));
-    if (!restored) return core::Unexpected(restored.error());
-    if (auto begun = restored->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !begun) {
-      return core::Unexpected(begun.error());
-    }
-    if (auto prepared = PrepareCensusSession(*restored); !prepared) return core::Unexpected(prepared.error());
-    auto actual = TakeTableCensus(*restored);
-    EndTransaction(*restored);
-    if (!actual) return core::Unexpected(actual.error());
-    outcome.differences = DescribeCensusDifferences(*expected, *actual);
-    return {};
-  }();
-  drop_scratch();
-  if (!verified) {
-    (void)catalog_.RecordVerification(backup_id, verified.error().message);
-    return core::Unexpected(verified.error());
-  }
-  (void)catalog_.RecordVerification(backup_id, outcome.differences.empty() ? "" : outcome.differences);
-  return outcome;
+  return opened->keys->Destroy(tenant_db);
 }
 
 }  // namespace citadel::platform

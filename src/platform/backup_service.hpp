@@ -26,12 +26,19 @@
 #include <memory>
 #include <string>
 
+#include "backup/byte_sink.hpp"
 #include "backup/tenant_key_store.hpp"
 #include "platform/backup_catalog.hpp"
 #include "platform/backup_sites.hpp"
 #include "platform/tenant_service.hpp"
 
 namespace citadel::platform {
+
+// The archive's parts (backup/archive_stream.hpp): the dump, the file store's
+// files as "filestore/<path>", and the manifest, last.
+inline constexpr const char* kBackupDumpPart = "database.dump";
+inline constexpr const char* kBackupManifestPart = "manifest.json";
+inline constexpr const char* kBackupManifestFormat = "citadel-backup-manifest/1";
 
 struct BackupProgress {
   std::string stage;        // "dump", "file store", "verify", ...
@@ -66,6 +73,17 @@ class BackupService {
                                  const ProgressReporter& progress = {});
   core::Result<std::vector<BackupRow>> List(const std::string& tenant_name);
   core::Result<VerifyOutcome> Verify(const std::string& backup_id, const ProgressReporter& progress = {});
+  // The backup as a plain .tar (dump, file store, manifest), decrypted,
+  // streamed to `out` (closed at the end). What was written before an error
+  // is not a valid archive: write to a temporary name and publish on success.
+  core::Result<std::uint64_t> Export(const std::string& backup_id, backup::ByteSink& out,
+                                     const ProgressReporter& progress = {});
+
+  // Crypto-shredding: destroys the tenant key everywhere (tenant_key_store.hpp),
+  // so that no backup of the tenant, on any site, can be read again by
+  // anyone. One outcome per site; a site not reached is cleaned by the next
+  // key replication.
+  core::Result<std::vector<backup::SiteOutcome>> DestroyTenantKey(const std::string& tenant_db);
 
   BackupCatalog& catalog() { return catalog_; }
   const backup::MasterKey& master() const { return master_; }

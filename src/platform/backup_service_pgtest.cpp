@@ -174,3 +174,62 @@ TEST_F(BackupServicePg, ALostKeyIsNeverReplacedForATenantWithBackups) {
 
 }  // namespace
 }  // namespace citadel::platform
+
+namespace citadel::platform {
+namespace {
+
+TEST_F(BackupServicePg, ExportIsAPlainTarOfTheDumpFilesAndManifest) {
+  AddSites(1);
+  ASSERT_TRUE(service_->catalog().SetPolicy(SitePolicy{1, 1, "test"}));
+  auto made = service_->Create(tenant_name_, "manual");
+  ASSERT_TRUE(made) << made.error().message;
+  backup::StringSink tar;
+  auto exported = service_->Export(made->id, tar);
+  ASSERT_TRUE(exported) << exported.error().message;
+  EXPECT_TRUE(tar.closed());
+  std::string out = dir_ + "/export";
+  std::filesystem::create_directories(out);
+  std::ofstream(out + "/b.tar", std::ios::binary) << tar.data();
+  std::string command = "tar -xf " + out + "/b.tar -C " + out;  // generated paths only
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  EXPECT_EQ(ReadFile(out + "/filestore/ab/abcdef"), "an attachment's bytes");
+  auto manifest = nlohmann::json::parse(ReadFile(out + "/manifest.json"));
+  EXPECT_EQ(manifest["backup_id"], made->id);
+  std::string dump = ReadFile(out + "/database.dump");
+  EXPECT_EQ(dump.substr(0, 5), "PGDMP");  // pg_dump's custom format, usable with pg_restore
+  EXPECT_EQ(core::Sha256Hex(dump), manifest["parts"][0]["sha256"]);
+}
+
+TEST_F(BackupServicePg, DestroyingTheTenantKeyMakesEveryBackupUnreadableForAnyone) {
+  AddSites(3);
+  auto made = service_->Create(tenant_name_, "manual");
+  ASSERT_TRUE(made) << made.error().message;
+  auto destroyed = service_->DestroyTenantKey(tenant_.db_name);
+  ASSERT_TRUE(destroyed) << destroyed.error().message;
+  for (const auto& outcome : *destroyed) EXPECT_TRUE(outcome.ok) << outcome.site << ": " << outcome.detail;
+  // The backup files are still on every site, but no key record is left
+  // anywhere, and the operator's own master key opens nothing.
+  for (int i = 0; i < 3; ++i) {
+    std::string site = dir_ + "/site" + std::to_string(i);
+    EXPECT_TRUE(std::filesystem::exists(site + "/" + made->copies[0].path));
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(site)) {
+      EXPECT_EQ(entry.path().string().find(tenant_.db_name + "."), std::string::npos) << entry.path();
+    }
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/keys/" + tenant_.db_name + ".key"));
+  auto verify = service_->Verify(made->id);
+  ASSERT_FALSE(verify);
+  EXPECT_EQ(verify.error().code, ErrorCode::kPermissionDenied) << verify.error().message;
+  backup::StringSink tar;
+  EXPECT_FALSE(service_->Export(made->id, tar));
+  // A fresh service (another server, same master key) cannot either.
+  BackupServiceOptions again;
+  again.key_directory = dir_ + "/keys-elsewhere";
+  again.master_key_path = dir_ + "/master.key";
+  auto other = BackupService::Open(*tenants_, again);
+  ASSERT_TRUE(other) << other.error().message;
+  EXPECT_FALSE(other->get()->Verify(made->id));
+}
+
+}  // namespace
+}  // namespace citadel::platform

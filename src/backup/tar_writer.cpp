@@ -1,0 +1,105 @@
+#include "backup/tar_writer.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <optional>
+
+namespace citadel::backup {
+namespace {
+
+using core::ErrorCode;
+using core::Fail;
+
+}  // namespace
+
+struct TarWriter::State {
+  ByteSink* out = nullptr;
+  archive* tar = nullptr;
+  std::int64_t mtime = 0;
+  std::uint64_t remaining = 0;
+  bool in_entry = false;
+  std::optional<core::Error> sink_error;  // the sink's own error, kept over libarchive's
+  ~State() {
+    if (tar != nullptr) archive_write_free(tar);
+  }
+  core::Unexpected Failure(const std::string& what) {
+    if (sink_error) return core::Unexpected(*sink_error);
+    const char* detail = tar != nullptr ? archive_error_string(tar) : nullptr;
+    return Fail(ErrorCode::kIo, what + (detail != nullptr ? std::string(": ") + detail : std::string()));
+  }
+};
+
+namespace {
+
+la_ssize_t WriteToSink(archive*, void* context, const void* buffer, size_t length) {
+  auto* state = static_cast<TarWriter::State*>(context);
+  auto written = state->out->Write(std::string_view(static_cast<const char*>(buffer), length));
+  if (!written) {
+    state->sink_error = written.error();
+    return -1;
+  }
+  return static_cast<la_ssize_t>(length);
+}
+
+}  // namespace
+
+TarWriter::TarWriter(ByteSink& out, std::int64_t mtime_unix) : state_(std::make_unique<State>()) {
+  state_->out = &out;
+  state_->mtime = mtime_unix;
+  state_->tar = archive_write_new();
+  archive_write_set_format_pax_restricted(state_->tar);
+  // Blocks of 10 KiB are tar's custom, but the last one is then padded:
+  // 512-byte records keep the size exactly what the entries need.
+  archive_write_set_bytes_per_block(state_->tar, 512);
+  archive_write_open(state_->tar, state_.get(), nullptr, WriteToSink, nullptr);
+}
+
+TarWriter::~TarWriter() = default;
+
+core::Result<void> TarWriter::BeginEntry(const std::string& name, std::uint64_t size) {
+  if (state_->in_entry) return Fail(ErrorCode::kInternal, "a tar entry is still open");
+  archive_entry* entry = archive_entry_new();
+  archive_entry_set_pathname(entry, name.c_str());
+  archive_entry_set_size(entry, static_cast<la_int64_t>(size));
+  archive_entry_set_filetype(entry, AE_IFREG);
+  archive_entry_set_perm(entry, 0600);
+  archive_entry_set_mtime(entry, state_->mtime, 0);
+  archive_entry_set_uid(entry, 0);
+  archive_entry_set_gid(entry, 0);
+  int rc = archive_write_header(state_->tar, entry);
+  archive_entry_free(entry);
+  if (rc != ARCHIVE_OK) return state_->Failure("cannot write the tar header of " + name);
+  state_->remaining = size;
+  state_->in_entry = true;
+  return {};
+}
+
+core::Result<void> TarWriter::Write(std::string_view bytes) {
+  if (!state_->in_entry || bytes.size() > state_->remaining) {
+    return Fail(ErrorCode::kInvalidArgument, "more bytes than the tar entry announced");
+  }
+  while (!bytes.empty()) {
+    la_ssize_t n = archive_write_data(state_->tar, bytes.data(), bytes.size());
+    if (n <= 0) return state_->Failure("cannot write tar data");
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+    state_->remaining -= static_cast<std::uint64_t>(n);
+  }
+  return {};
+}
+
+core::Result<void> TarWriter::EndEntry() {
+  if (!state_->in_entry) return Fail(ErrorCode::kInternal, "no tar entry is open");
+  if (state_->remaining != 0) return Fail(ErrorCode::kInvalidArgument, "fewer bytes than the tar entry announced");
+  if (archive_write_finish_entry(state_->tar) != ARCHIVE_OK) return state_->Failure("cannot end a tar entry");
+  state_->in_entry = false;
+  return {};
+}
+
+core::Result<void> TarWriter::Close() {
+  if (state_->in_entry) return Fail(ErrorCode::kInternal, "a tar entry is still open");
+  if (archive_write_close(state_->tar) != ARCHIVE_OK) return state_->Failure("cannot end the tar archive");
+  return state_->out->Close();
+}
+
+}  // namespace citadel::backup
