@@ -261,6 +261,35 @@ core::Result<int> BackupCatalog::FailAbandoned(const std::string& reason) {
   return static_cast<int>(updated->affected_rows());
 }
 
+core::Result<std::vector<TenantBackupHealth>> BackupCatalog::Health() {
+  auto catalog = tenants_.AcquireCatalog();
+  if (!catalog) return core::Unexpected(catalog.error());
+  auto rows = (*catalog)->Execute(
+      "SELECT t.id, t.name, t.db_name, "
+      "(SELECT to_char(max(b.started_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM backups b "
+      "WHERE b.tenant_id = t.id AND b.state = 'complete') AS last_backup_at, "
+      "to_char(v.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS verified_backup_at, "
+      "coalesce(v.id, '') AS verified_id, "
+      "(SELECT count(*) FROM backup_copies c WHERE c.backup_id = v.id) AS verified_sites "
+      "FROM tenants t LEFT JOIN LATERAL (SELECT b.id, b.started_at FROM backups b WHERE b.tenant_id = t.id "
+      "AND b.state = 'complete' AND b.verified_at IS NOT NULL ORDER BY b.started_at DESC LIMIT 1) v ON true "
+      "WHERE t.state = 'active' ORDER BY t.name");
+  if (!rows) return core::Unexpected(rows.error());
+  std::vector<TenantBackupHealth> health;
+  for (int row = 0; row < rows->rows(); ++row) {
+    TenantBackupHealth h;
+    h.tenant_id = std::stoll(rows->Text(row, "id", "0"));
+    h.tenant = rows->Text(row, "name");
+    h.tenant_db = rows->Text(row, "db_name");
+    h.last_backup_at = Optional(*rows, row, "last_backup_at");
+    h.verified_backup_at = Optional(*rows, row, "verified_backup_at");
+    h.verified_backup_id = rows->Text(row, "verified_id");
+    h.verified_sites = std::stoi(rows->Text(row, "verified_sites", "0"));
+    health.push_back(std::move(h));
+  }
+  return health;
+}
+
 }  // namespace citadel::platform
 
 #undef CITADEL_BACKUP_COLUMNS

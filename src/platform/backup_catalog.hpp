@@ -59,6 +59,18 @@ struct BackupRow {
   std::vector<CopyRow> copies;
 };
 
+// Where a live tenant stands: its newest complete backup, and its newest
+// backup that was restore-verified (what monitoring watches).
+struct TenantBackupHealth {
+  std::int64_t tenant_id = 0;
+  std::string tenant;
+  std::string tenant_db;
+  std::optional<std::string> last_backup_at;     // started_at of the newest complete backup
+  std::optional<std::string> verified_backup_at; // started_at of the newest verified one
+  std::string verified_backup_id;
+  int verified_sites = 0;                         // copies of that one
+};
+
 class BackupCatalog {
  public:
   explicit BackupCatalog(TenantService& tenants) : tenants_(tenants) {}
@@ -87,6 +99,8 @@ class BackupCatalog {
   core::Result<BackupRow> GetBackup(const std::string& id);
   // Backups left 'running' by a server that died: failed, with a reason.
   core::Result<int> FailAbandoned(const std::string& reason);
+  // Every live tenant, by name.
+  core::Result<std::vector<TenantBackupHealth>> Health();
 
  private:
   TenantService& tenants_;

@@ -14,6 +14,7 @@
 #include "platform/pg_tool_process.hpp"
 #include "platform/progress_meter.hpp"
 #include "platform/table_census.hpp"
+#include "platform/utc_time.hpp"
 
 namespace citadel::platform {
 namespace {
@@ -22,14 +23,6 @@ using core::ErrorCode;
 using core::Fail;
 
 
-std::string Rfc3339(std::chrono::system_clock::time_point when) {
-  std::time_t t = std::chrono::system_clock::to_time_t(when);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 core::Result<std::string> SingleText(db::Connection& connection, db::SqlText sql, std::string_view column) {
   auto rows = connection.Execute(sql);

@@ -27,6 +27,7 @@
 #include <string>
 
 #include "backup/byte_sink.hpp"
+#include "backup/retention_policy.hpp"
 #include "backup/tenant_key_store.hpp"
 #include "platform/backup_catalog.hpp"
 #include "platform/backup_sites.hpp"
@@ -78,6 +79,14 @@ class BackupService {
   // is not a valid archive: write to a temporary name and publish on success.
   core::Result<std::uint64_t> Export(const std::string& backup_id, backup::ByteSink& out,
                                      const ProgressReporter& progress = {});
+
+  // Grandfather-father-son retention (backup/retention_policy.hpp): the
+  // tenant's complete backups outside the policy are removed from every
+  // site and marked pruned. A copy a site cannot remove now stays recorded
+  // and is retried by the next prune. Returns the ids pruned.
+  core::Result<std::vector<std::string>> Prune(const std::string& tenant_name,
+                                               const backup::RetentionPolicy& policy,
+                                               std::chrono::system_clock::time_point now);
 
   // Crypto-shredding: destroys the tenant key everywhere (tenant_key_store.hpp),
   // so that no backup of the tenant, on any site, can be read again by

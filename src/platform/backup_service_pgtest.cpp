@@ -233,3 +233,67 @@ TEST_F(BackupServicePg, DestroyingTheTenantKeyMakesEveryBackupUnreadableForAnyon
 
 }  // namespace
 }  // namespace citadel::platform
+
+#include "platform/backup_scheduler.hpp"
+
+namespace citadel::platform {
+namespace {
+
+TEST_F(BackupServicePg, PruningRemovesWhatRetentionDropsFromEverySite) {
+  AddSites(3);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto made = service_->Create(tenant_name_, "manual");
+    ASSERT_TRUE(made) << made.error().message;
+    ids.push_back(made->id);
+  }
+  // One a day, none weekly or monthly: of three backups of today, the newest stays.
+  auto pruned = service_->Prune(tenant_name_, backup::RetentionPolicy{1, 0, 0}, std::chrono::system_clock::now());
+  ASSERT_TRUE(pruned) << pruned.error().message;
+  EXPECT_EQ(pruned->size(), 2u);
+  auto listed = service_->List(tenant_name_);
+  ASSERT_TRUE(listed);
+  int complete = 0;
+  for (const auto& row : *listed) {
+    if (row.state == "complete") {
+      ++complete;
+      EXPECT_EQ(row.copies.size(), 3u);
+    } else {
+      EXPECT_EQ(row.state, "pruned");
+      EXPECT_TRUE(row.copies.empty());
+      for (int i = 0; i < 3; ++i) {
+        EXPECT_FALSE(std::filesystem::exists(dir_ + "/site" + std::to_string(i) + "/" + tenant_.db_name + "/" +
+                                             row.id + ".cbk"));
+      }
+    }
+  }
+  EXPECT_EQ(complete, 1);
+}
+
+TEST_F(BackupServicePg, TheSchedulerBacksUpDueTenantsAndVerifiesOncePerDay) {
+  AddSites(3);
+  core::Logger logger;
+  BackupSchedulerOptions options;
+  options.poll = std::chrono::hours(24);  // the test drives the passes
+  BackupScheduler scheduler(*service_, options, logger);
+  auto now = std::chrono::system_clock::now();
+  EXPECT_GE(scheduler.RunOnce(now), 1);
+  auto listed = service_->List(tenant_name_);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().kind, "scheduled");
+  EXPECT_TRUE(listed->front().verified_at.has_value());
+  // Not due again before its next slot.
+  scheduler.RunOnce(now + std::chrono::minutes(1));
+  listed = service_->List(tenant_name_);
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->size(), 1u);
+  // A day later (the server was down): caught up at once.
+  scheduler.RunOnce(now + std::chrono::hours(30));
+  listed = service_->List(tenant_name_);
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->size(), 2u);
+}
+
+}  // namespace
+}  // namespace citadel::platform

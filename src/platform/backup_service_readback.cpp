@@ -12,6 +12,7 @@
 #include "platform/backup_service.hpp"
 #include "platform/pg_tool_process.hpp"
 #include "platform/table_census.hpp"
+#include "platform/utc_time.hpp"
 
 namespace citadel::platform {
 namespace {
@@ -97,11 +98,6 @@ core::Result<void> RunUtility(db::Connection& connection, db::UtilityStatementBu
   return {};
 }
 
-std::int64_t UnixTime(const std::string& rfc3339) {
-  std::tm tm{};
-  if (strptime(rfc3339.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) return 0;
-  return static_cast<std::int64_t>(timegm(&tm));
-}
 
 }  // namespace
 
@@ -193,7 +189,8 @@ core::Result<std::uint64_t> BackupService::Export(const std::string& backup_id, 
   if (!key) return core::Unexpected(key.error());
   auto copy = OpenReadableCopy(*row, opened->sites);
   if (!copy) return core::Unexpected(copy.error());
-  backup::TarWriter tar(out, UnixTime(manifest.value("created_at", "")));
+  auto created = ParseRfc3339(manifest.value("created_at", ""));
+  backup::TarWriter tar(out, created ? created->time_since_epoch().count() : 0);
   TarVisitor visitor(tar, std::move(sizes));
   auto read = ReadBackupCopy(*row, *copy, *key, visitor, progress, "export");
   if (!read) return core::Unexpected(read.error());
