@@ -2,6 +2,7 @@
 // (platform/backup_service.hpp), with progress on stderr and --json output.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -9,6 +10,8 @@
 
 #include "cli/backup_session.hpp"
 #include "cli/commands.hpp"
+#include "platform/backup_sites.hpp"
+#include "platform/utc_time.hpp"
 
 namespace citadel::cli {
 namespace {
@@ -119,6 +122,62 @@ int RunBackupDownload(const BackupDownloadCommand& command) {
   std::cout << "Backup " << command.backup_id << " written to " << command.output << " (" << HumanBytes(*written)
             << "; restore the dump with pg_restore).\n";
   return 0;
+}
+
+int RunBackupStatus(const BackupStatusCommand& command) {
+  auto session = OpenBackups(command.common);
+  if (!session) return ReportFailure(session.error());
+  auto& catalog = (*session)->backups->catalog();
+  auto health = catalog.Health();
+  if (!health) return ReportFailure(health.error());
+  auto sites = catalog.ListSites();
+  if (!sites) return ReportFailure(sites.error());
+  auto policy = catalog.Policy();
+  if (!policy) return ReportFailure(policy.error());
+  std::string problem = platform::SitePolicyProblem(*sites, *policy);
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  constexpr auto kStale = std::chrono::hours(26);
+  auto tenants = nlohmann::ordered_json::array();
+  std::vector<std::string> stale;
+  for (const auto& tenant : *health) {
+    std::optional<std::int64_t> age;
+    if (tenant.verified_backup_at) {
+      if (auto at = platform::ParseRfc3339(*tenant.verified_backup_at)) age = (now - *at).count();
+    }
+    bool is_stale = !age || std::chrono::seconds(*age) > kStale;
+    if (is_stale) stale.push_back(tenant.tenant);
+    tenants.push_back({{"tenant", tenant.tenant},
+                       {"last_backup_at", tenant.last_backup_at ? nlohmann::ordered_json(*tenant.last_backup_at) : nullptr},
+                       {"verified_backup", tenant.verified_backup_id},
+                       {"verified_backup_at",
+                        tenant.verified_backup_at ? nlohmann::ordered_json(*tenant.verified_backup_at) : nullptr},
+                       {"verified_age_seconds", age ? nlohmann::ordered_json(*age) : nullptr},
+                       {"verified_sites", tenant.verified_sites},
+                       {"stale", is_stale}});
+  }
+  if (command.json) {
+    std::cout << nlohmann::ordered_json{{"policy", {{"min_sites", policy->min_sites},
+                                                    {"min_regions", policy->min_regions},
+                                                    {"lowered_reason", policy->lowered_reason},
+                                                    {"met", problem.empty()},
+                                                    {"problem", problem}}},
+                                        {"tenants", tenants}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::printf("%-24s %-21s %-21s %5s %s\n", "TENANT", "LAST BACKUP", "LAST VERIFIED", "SITES", "");
+    for (const auto& t : tenants) {
+      auto text = [](const nlohmann::ordered_json& v) { return v.is_null() ? std::string("-") : v.get<std::string>(); };
+      std::printf("%-24s %-21s %-21s %5d %s\n", t["tenant"].get<std::string>().c_str(),
+                  text(t["last_backup_at"]).c_str(), text(t["verified_backup_at"]).c_str(),
+                  t["verified_sites"].get<int>(), t["stale"].get<bool>() ? "STALE (> 26 h or none)" : "ok");
+    }
+    std::cout << "Policy: at least " << policy->min_sites << " site(s) in " << policy->min_regions << " region(s)";
+    if (!policy->lowered_reason.empty()) std::cout << ", LOWERED: " << policy->lowered_reason;
+    std::cout << "\n";
+    if (!problem.empty()) std::cout << "NOT MET: " << problem << "\n";
+  }
+  return stale.empty() && problem.empty() ? 0 : 1;
 }
 
 }  // namespace citadel::cli

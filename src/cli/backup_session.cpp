@@ -18,10 +18,11 @@ platform::BackupServiceOptions BackupOptions(const core::ServerConfig& config) {
   platform::BackupServiceOptions options;
   options.pg_bin_dir = config.database.pg_bin_dir;
   options.key_directory = config.data_dir + "/keys";
-  options.master_key_path = config.data_dir + "/master.key";
+  options.master_key_path =
+      config.backup.master_key_file.empty() ? config.data_dir + "/master.key" : config.backup.master_key_file;
   // The embedded default makes its master key at first use, as it makes its
   // CA; `citadel keys init` does it explicitly.
-  options.create_master_key = true;
+  options.create_master_key = config.backup.master_key_file.empty();
   options.file_store_root = config.data_dir + "/filestore";
   return options;
 }

@@ -203,6 +203,14 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   backup_download_app->add_option("--output,-o", backup_download.output, "The .tar file to write (never overwritten)")
       ->required();
 
+  BackupStatusCommand backup_status;
+  auto* backup_status_app = backup_app->add_subcommand(
+      "status", "Every tenant's newest backup and newest restore-verified backup, with the sites "
+                "holding it and the placement policy. Exits 1 if a tenant's newest verified backup "
+                "is older than 26 hours, or the sites do not meet the policy");
+  AddCommonOptions(*backup_status_app, backup_status.common);
+  backup_status_app->add_flag("--json", backup_status.json, "Print JSON instead of a table");
+
   auto* keys_app = app.add_subcommand("keys", "The master key that protects every tenant key");
   keys_app->require_subcommand(1);
   KeysInitCommand keys_init;
@@ -247,6 +255,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   if (backup_list_app->parsed()) return {backup_list, 0};
   if (backup_verify_app->parsed()) return {backup_verify, 0};
   if (backup_download_app->parsed()) return {backup_download, 0};
+  if (backup_status_app->parsed()) return {backup_status, 0};
   if (keys_init_app->parsed()) return {keys_init, 0};
   if (upgrade_app->parsed()) {
     if (upgrade.name.empty() && !upgrade.all) {

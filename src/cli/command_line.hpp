@@ -120,6 +120,12 @@ struct BackupListCommand {
   std::string tenant;
   bool json = false;
 };
+// citadel backup status: every live tenant's newest and newest verified
+// backup; exits 1 when one's newest verified backup is older than 26 hours.
+struct BackupStatusCommand {
+  CommonOptions common;
+  bool json = false;
+};
 struct BackupDownloadCommand {
   CommonOptions common;
   std::string backup_id;
@@ -141,7 +147,8 @@ using Command = std::variant<ServeCommand, TenantCreateCommand, TenantListComman
                              SecurityBlocksCommand, SecurityUnblockCommand, SiteAddCommand,
                              SiteListCommand, SiteCheckCommand, SiteRemoveCommand,
                              SitePolicyCommand, BackupCreateCommand, BackupListCommand,
-                             BackupVerifyCommand, BackupDownloadCommand, KeysInitCommand>;
+                             BackupVerifyCommand, BackupDownloadCommand, BackupStatusCommand,
+                             KeysInitCommand>;
 
 // Either a command to run, or an exit code to leave with at once (0 after
 // --help or --version, 2 after a usage error, whose message was printed).

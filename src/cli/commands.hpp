@@ -24,6 +24,7 @@ int RunBackupCreate(const BackupCreateCommand& command);
 int RunBackupList(const BackupListCommand& command);
 int RunBackupVerify(const BackupVerifyCommand& command);
 int RunBackupDownload(const BackupDownloadCommand& command);
+int RunBackupStatus(const BackupStatusCommand& command);
 int RunKeysInit(const KeysInitCommand& command);
 
 // Prints "citadel: <message>" to stderr and returns the exit status for it.

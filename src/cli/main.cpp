@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
                         [](const BackupListCommand& c) { return RunBackupList(c); },
                         [](const BackupVerifyCommand& c) { return RunBackupVerify(c); },
                         [](const BackupDownloadCommand& c) { return RunBackupDownload(c); },
+                        [](const BackupStatusCommand& c) { return RunBackupStatus(c); },
                         [](const KeysInitCommand& c) { return RunKeysInit(c); },
                     },
                     *parsed.command);

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <thread>
 
+#include "cli/backup_metrics.hpp"
+#include "cli/backup_session.hpp"
 #include "cli/cluster_session.hpp"
 #include "cli/commands.hpp"
 #include "cli/demo_tenant.hpp"
@@ -154,6 +156,9 @@ int RunServe(const ServeCommand& command) {
   auto tls = ResolveTls(config, ca_path);
   if (!tls) return ReportFailure(tls.error());
 
+  auto backups = platform::BackupService::Open(*tenants, BackupOptions(config));
+  if (!backups) return ReportFailure(backups.error());
+
   std::atomic<bool> postgres_up{true};
   auto metrics = std::make_shared<http::MetricsRegistry>();
   AddServerMetrics(*metrics, *tenants, postgres_up);
@@ -200,6 +205,15 @@ int RunServe(const ServeCommand& command) {
     PostgresWatcher watcher(access, postgres_up);
     auto blocked_sources = std::make_shared<http::EdgeBlockList>(config.limits.allow);
     EdgeBlockRefresher edge_blocks(login_failures, blocked_sources);
+    // Daily backups, spread over the window; stopping waits for one running.
+    std::optional<platform::BackupScheduler> backup_scheduler;
+    if (config.backup.scheduled) {
+      platform::BackupSchedulerOptions schedule;
+      schedule.window = {config.backup.window_start_hour, config.backup.window_hours};
+      schedule.retention = {config.backup.keep_daily, config.backup.keep_weekly, config.backup.keep_monthly};
+      backup_scheduler.emplace(**backups, schedule, log);
+      AddBackupMetrics(*metrics, *backup_scheduler);
+    }
     http::HttpsServerOptions server_options;
     server_options.blocked_sources = blocked_sources;
     http::HttpsServer server(config, std::move(router), metrics, *tls, server_options);
@@ -237,6 +251,7 @@ int RunServe(const ServeCommand& command) {
     }
     db_workers.Shutdown();
   }
+  backups->reset();
   tenants.reset();
   session->reset();  // stops the embedded PostgreSQL, then releases the lock
   log.Info("stopped", {{"exit_code", exit_code}});

@@ -180,6 +180,18 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     }
     Merge(errors, r);
   }
+  if (const toml::table* t = top.SubTable("backup")) {
+    TableReader r(*t, "backup.");
+    auto& b = c.backup;
+    r.Boolean("scheduled", b.scheduled);
+    r.Integer("window_start_hour", b.window_start_hour, 0, 23);
+    r.Integer("window_hours", b.window_hours, 1, 24);
+    r.Integer("keep_daily", b.keep_daily, 1, 60);
+    r.Integer("keep_weekly", b.keep_weekly, 0, 52);
+    r.Integer("keep_monthly", b.keep_monthly, 0, 120);
+    r.Text("master_key_file", b.master_key_file);
+    Merge(errors, r);
+  }
   Merge(errors, top);
   if (!errors.empty()) {
     std::string message = "invalid config:";

@@ -47,6 +47,17 @@ struct DatabaseConfig {
   int worker_queue = 1024;
 };
 
+// [backup]: the daily backups `citadel serve` runs (platform/backup_scheduler.hpp).
+struct BackupConfig {
+  bool scheduled = true;          // false: only `citadel backup create` makes backups
+  int window_start_hour = 1;      // UTC
+  int window_hours = 4;
+  int keep_daily = 7;             // grandfather-father-son retention
+  int keep_weekly = 4;
+  int keep_monthly = 3;
+  std::string master_key_file;    // empty: <data_dir>/master.key (or CITADEL_MASTER_KEY)
+};
+
 struct ServerConfig {
   std::string data_dir;
   std::string listen = "127.0.0.1";
@@ -75,6 +86,7 @@ struct ServerConfig {
   int session_max_age_hours = 24 * 30;
   DatabaseConfig database;
   LimitsConfig limits;
+  BackupConfig backup;
 };
 
 // Parses TOML text over `base` (the defaults, or what was already loaded).

@@ -38,8 +38,36 @@ void BackupScheduler::Run() {
   }
 }
 
+BackupMonitorSnapshot BackupScheduler::Snapshot() const {
+  std::lock_guard lock(mutex_);
+  return snapshot_;
+}
+
+void BackupScheduler::Publish(const std::vector<SiteRow>& sites, const SitePolicy& policy,
+                              std::chrono::system_clock::time_point now) {
+  BackupMonitorSnapshot snapshot;
+  snapshot.taken_at = now;
+  snapshot.policy = policy;
+  snapshot.sites = static_cast<int>(sites.size());
+  snapshot.policy_problem = SitePolicyProblem(sites, policy);
+  auto health = backups_.catalog().Health();
+  if (!health) return;  // the last snapshot stays
+  snapshot.tenants = std::move(*health);
+  snapshot.known = true;
+  std::lock_guard lock(mutex_);
+  snapshot_ = std::move(snapshot);
+}
+
 int BackupScheduler::RunOnce(std::chrono::system_clock::time_point now) {
   std::lock_guard pass(pass_);
+  int made = Pass(now);
+  auto sites = backups_.catalog().ListSites();
+  auto policy = backups_.catalog().Policy();
+  if (sites && policy) Publish(*sites, *policy, now);
+  return made;
+}
+
+int BackupScheduler::Pass(std::chrono::system_clock::time_point now) {
   auto& catalog = backups_.catalog();
   auto sites = catalog.ListSites();
   auto policy = catalog.Policy();

@@ -28,6 +28,17 @@ struct BackupSchedulerOptions {
   std::chrono::hours verify_every{24};
 };
 
+// What monitoring reads (metrics, status), as of the scheduler's last pass:
+// a snapshot, so the metrics path never queries the database.
+struct BackupMonitorSnapshot {
+  bool known = false;  // false until the first pass read the catalog
+  std::chrono::system_clock::time_point taken_at{};
+  SitePolicy policy;
+  int sites = 0;
+  std::string policy_problem;  // empty when met
+  std::vector<TenantBackupHealth> tenants;
+};
+
 class BackupScheduler {
  public:
   // Starts the thread; `backups` and `logger` must outlive the scheduler.
@@ -40,15 +51,20 @@ class BackupScheduler {
   // backups made. Public for tests, which construct with a long poll.
   int RunOnce(std::chrono::system_clock::time_point now);
 
+  BackupMonitorSnapshot Snapshot() const;
+
  private:
   void Run();
+  int Pass(std::chrono::system_clock::time_point now);
   bool Stopping();
+  void Publish(const std::vector<SiteRow>& sites, const SitePolicy& policy, std::chrono::system_clock::time_point now);
 
   BackupService& backups_;
   BackupSchedulerOptions options_;
   core::Logger& logger_;
   std::chrono::steady_clock::time_point last_policy_warning_{};
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
+  BackupMonitorSnapshot snapshot_;
   std::mutex pass_;  // one pass at a time (the thread, or a test)
   std::condition_variable wake_;
   bool stop_ = false;

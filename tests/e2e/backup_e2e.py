@@ -1,0 +1,142 @@
+"""Backups, end to end with the real binary: sites configured by the operator's
+CLI, the daily backup that `citadel serve` takes by itself (caught up at
+start), restore-verification, the metrics and `citadel backup status` that
+watch it, the customer's plain .tar, and crypto-shredding on tenant drop.
+Also the refusals: paths, unpinned SFTP sites, a policy not met."""
+import json
+import os
+import shutil
+import tarfile
+import unittest
+
+from citadel_harness import CitadelServer, run_cli, short_tempdir, wait_until
+
+
+class BackupCommandsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.data_dir = short_tempdir("cit-bk-")
+        cls.sites = os.path.join(cls.data_dir, "sites")
+        cls.server = None
+        cls.addClassCleanup(cls.cleanup)
+        # Configured before the server starts: the CLI runs the embedded
+        # cluster itself when no server holds the data directory.
+        for name, region in (("near", "eu-west"), ("far", "us-east")):
+            out = run_cli("site", "add", name, "--region", region, "--dir", os.path.join(cls.sites, name),
+                          data_dir=cls.data_dir)
+            assert out.returncode == 0, out.stderr
+        out = run_cli("site", "policy", "--min-sites", "2", "--min-regions", "2", "--reason", "e2e: one machine",
+                      data_dir=cls.data_dir)
+        assert out.returncode == 0, out.stderr
+        cls.server = CitadelServer(data_dir=cls.data_dir).start()
+
+    @classmethod
+    def cleanup(cls):
+        if cls.server:
+            cls.server.stop()
+        shutil.rmtree(cls.data_dir, ignore_errors=True)
+
+    def cli(self, *args, **kwargs):
+        return run_cli(*args, data_dir=self.data_dir, **kwargs)
+
+    def demo_backups(self):
+        out = self.cli("backup", "list", "demo", "--json")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        return json.loads(out.stdout)
+
+    def verified_scheduled_backup(self):
+        def ready():
+            return any(b["kind"] == "scheduled" and b["verified_at"] for b in self.demo_backups())
+        self.assertTrue(wait_until(ready, timeout=90, interval=1),
+                        "no verified scheduled backup:\n" + "".join(self.server.stderr_lines[-20:]))
+        return next(b for b in self.demo_backups() if b["kind"] == "scheduled")
+
+    def test_the_server_backs_up_verifies_and_reports_by_itself(self):
+        backup = self.verified_scheduled_backup()
+        self.assertEqual(backup["state"], "complete")
+        self.assertEqual(sorted(c["site"] for c in backup["copies"]), ["far", "near"])
+        for copy in backup["copies"]:
+            path = os.path.join(self.sites, copy["site"], copy["path"])
+            self.assertEqual(os.path.getsize(path), copy["size"])
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(8), b"CITBKUP1")
+        status, _, body = self.server.http_plain("GET", "/metrics", self.server.metrics_port)
+        self.assertEqual(status, 200)
+        text = body.decode()
+        self.assertIn('citadel_backup_verified_sites{tenant="demo"} 2', text)
+        self.assertIn('citadel_backup_verified_age_seconds{tenant="demo"}', text)
+        self.assertIn("citadel_backup_policy_lowered 1", text)
+        self.assertIn("citadel_backup_policy_met 1", text)
+        out = self.cli("backup", "status", "--json")
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        status_json = json.loads(out.stdout)
+        self.assertEqual(status_json["policy"]["lowered_reason"], "e2e: one machine")
+        demo = next(t for t in status_json["tenants"] if t["tenant"] == "demo")
+        self.assertFalse(demo["stale"])
+        self.assertEqual(demo["verified_sites"], 2)
+
+    def test_download_is_a_plain_tar_that_appears_only_when_complete(self):
+        backup = self.verified_scheduled_backup()
+        target = os.path.join(self.data_dir, "demo.tar")
+        out = self.cli("backup", "download", backup["id"], "--output", target)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        with tarfile.open(target) as tar:
+            names = tar.getnames()
+            self.assertIn("database.dump", names)
+            self.assertIn("manifest.json", names)
+            manifest = json.load(tar.extractfile("manifest.json"))
+            self.assertEqual(tar.extractfile("database.dump").read(5), b"PGDMP")
+        self.assertEqual(manifest["backup_id"], backup["id"])
+        self.assertIn("public.res_partner", manifest["tables"])
+        again = self.cli("backup", "download", backup["id"], "--output", target)
+        self.assertNotEqual(again.returncode, 0)
+        self.assertIn("never overwritten", again.stderr)
+        missing = self.cli("backup", "download", "20990101t000000z-000000", "--output", target + "2")
+        self.assertNotEqual(missing.returncode, 0)
+        self.assertFalse(os.path.exists(target + "2"))
+        self.assertFalse(os.path.exists(target + "2.partial"))
+
+    def test_dropping_a_tenant_shreds_every_backup_of_it(self):
+        self.assertEqual(self.cli("tenant", "create", "leaving").returncode, 0)
+        made = self.cli("backup", "create", "leaving", "--json")
+        self.assertEqual(made.returncode, 0, made.stderr)
+        backup_id = json.loads(made.stdout)["id"]
+        self.assertEqual(self.cli("backup", "verify", backup_id).returncode, 0)
+        final = os.path.join(self.data_dir, "leaving-final.tar")
+        out = self.cli("tenant", "drop", "leaving", "--yes", "--final-backup", final)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("can no longer be read by anyone", out.stdout)
+        with tarfile.open(final) as tar:
+            self.assertIn("database.dump", tar.getnames())
+        verify = self.cli("backup", "verify", backup_id)
+        self.assertNotEqual(verify.returncode, 0)
+        self.assertIn("destroyed", verify.stderr)
+        for site in ("near", "far"):
+            keys = os.path.join(self.sites, site, "keys")
+            self.assertFalse(any("leaving" in k for k in os.listdir(keys)))
+
+    def test_bad_input_is_refused_with_a_clear_message(self):
+        cases = [
+            (["site", "add", "rel", "--region", "eu", "--dir", "relative/path"], "absolute"),
+            (["site", "add", "Bad Name", "--region", "eu", "--dir", "/tmp/x"], "site name"),
+            (["site", "add", "nokey", "--region", "eu", "--sftp", "backup@127.0.0.1:22/srv", "--private-key",
+              "/tmp/k"], "host key"),
+            (["site", "add", "v6", "--region", "eu", "--sftp", "backup@::1/srv", "--host-key", "ssh-ed25519 AAAA",
+              "--private-key", "/tmp/k"], "brackets"),
+            (["site", "policy", "--min-sites", "1"], "--reason"),
+            (["backup", "verify", "../../etc/passwd"], "no backup"),
+            (["backup", "create", "no-such-tenant"], "no-such-tenant"),
+        ]
+        for args, expected in cases:
+            out = self.cli(*args)
+            self.assertNotEqual(out.returncode, 0, args)
+            self.assertIn(expected, out.stderr, (args, out.stderr))
+        for args in (["site", "--help"], ["site", "add", "--help"], ["backup", "--help"],
+                     ["backup", "download", "--help"], ["backup", "status", "--help"], ["keys", "init", "--help"]):
+            out = self.cli(*args)
+            self.assertEqual(out.returncode, 0, args)
+            self.assertIn("Usage", out.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
