@@ -1,5 +1,7 @@
 #include "db/utility_statement.hpp"
 
+#include <cctype>
+
 #include <string>
 
 #include <libpq-fe.h>
@@ -60,6 +62,25 @@ UtilityStatementBuilder& UtilityStatementBuilder::PasswordVerifier(const Identif
   }
   text_.append(literal);
   PQfreemem(literal);
+  return *this;
+}
+
+UtilityStatementBuilder& UtilityStatementBuilder::SnapshotName(std::string_view snapshot) {
+  // <hex>-<hex>[-<decimal>], as PostgreSQL 15 forms it; at most 64 bytes.
+  int dashes = 0;
+  bool shaped = !snapshot.empty() && snapshot.size() <= 64 && snapshot.front() != '-' && snapshot.back() != '-';
+  for (char c : snapshot) {
+    if (c == '-') {
+      ++dashes;
+    } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      shaped = false;
+    }
+  }
+  if (!shaped || dashes < 1 || dashes > 2 || snapshot.find("--") != std::string_view::npos) {
+    Fail("not a snapshot name");
+    return *this;
+  }
+  text_.append("'").append(snapshot).append("'");  // hex digits and dashes need no escaping
   return *this;
 }
 

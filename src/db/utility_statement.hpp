@@ -50,6 +50,11 @@ class UtilityStatementBuilder {
   // Appends the quoted SCRAM-SHA-256 verifier of `password` for `role`.
   UtilityStatementBuilder& PasswordVerifier(const Identifier& role, std::string_view password);
 
+  // A snapshot name as pg_export_snapshot() returns it ("00000003-0000001B-1"),
+  // quoted, for SET TRANSACTION SNAPSHOT (which takes no parameter). Refused
+  // unless it has exactly that shape: hex groups and a decimal counter.
+  UtilityStatementBuilder& SnapshotName(std::string_view snapshot);
+
   // The statement, or the first error met while composing it.
   core::Result<UtilityStatement> Build();
 

@@ -49,6 +49,9 @@ core::Result<PgToolProcess> PgToolProcess::Start(const std::string& program, con
     ::close(pipe_fds[1]);
     return Fail(ErrorCode::kIo, std::string("cannot make a temporary file: ") + std::strerror(errno));
   }
+  // 1 MiB instead of 64 KiB: the program runs that far ahead of us (the
+  // system's pipe-max-size; failing to grow it only costs overlap).
+  (void)::fcntl(pipe_fds[0], F_SETPIPE_SZ, 1 << 20);
   int ours = stream == Stream::kReadStdout ? pipe_fds[0] : pipe_fds[1];
   int theirs = stream == Stream::kReadStdout ? pipe_fds[1] : pipe_fds[0];
   if (stream == Stream::kReadStdout) {

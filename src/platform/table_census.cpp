@@ -33,8 +33,8 @@ core::Result<TableCensus> TakeTableCensus(db::Connection& connection) {
                         "table " + schema_name + "." + table_name + " has a name the census does not take");
     }
     db::ComposedSql count(
-        "SELECT count(*) AS n, coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint), 0) AS s1, "
-        "coalesce(sum(('x' || substr(md5(t::text), 16, 15))::bit(60)::bigint), 0) AS s2 FROM ");
+        "SELECT count(*) AS n, coalesce(sum(hashtextextended(t::text, 0)), 0) AS s1, "
+        "coalesce(sum(hashtextextended(t::text, 1)), 0) AS s2 FROM ");
     count.Name(*schema).Sql(".").Name(*table).Sql(" AS t");
     auto tally = connection.ExecuteComposed(count);
     if (!tally) return core::Unexpected(tally.error());
