@@ -144,7 +144,10 @@ int RunBackupStatus(const BackupStatusCommand& command) {
     if (tenant.verified_backup_at) {
       if (auto at = platform::ParseRfc3339(*tenant.verified_backup_at)) age = (now - *at).count();
     }
-    bool is_stale = !age || std::chrono::seconds(*age) > kStale;
+    // A tenant younger than the threshold is not late yet for its first one.
+    auto created = platform::ParseRfc3339(tenant.created_at);
+    bool young = created && now - *created <= kStale;
+    bool is_stale = age ? std::chrono::seconds(*age) > kStale : !young;
     if (is_stale) stale.push_back(tenant.tenant);
     tenants.push_back({{"tenant", tenant.tenant},
                        {"last_backup_at", tenant.last_backup_at ? nlohmann::ordered_json(*tenant.last_backup_at) : nullptr},
@@ -170,7 +173,7 @@ int RunBackupStatus(const BackupStatusCommand& command) {
       auto text = [](const nlohmann::ordered_json& v) { return v.is_null() ? std::string("-") : v.get<std::string>(); };
       std::printf("%-24s %-21s %-21s %5d %s\n", t["tenant"].get<std::string>().c_str(),
                   text(t["last_backup_at"]).c_str(), text(t["verified_backup_at"]).c_str(),
-                  t["verified_sites"].get<int>(), t["stale"].get<bool>() ? "STALE (> 26 h or none)" : "ok");
+                  t["verified_sites"].get<int>(), t["stale"].get<bool>() ? "STALE (> 26 h or none)" : (t["verified_backup_at"].is_null() ? "new, none yet" : "ok"));
     }
     std::cout << "Policy: at least " << policy->min_sites << " site(s) in " << policy->min_regions << " region(s)";
     if (!policy->lowered_reason.empty()) std::cout << ", LOWERED: " << policy->lowered_reason;
@@ -178,6 +181,25 @@ int RunBackupStatus(const BackupStatusCommand& command) {
     if (!problem.empty()) std::cout << "NOT MET: " << problem << "\n";
   }
   return stale.empty() && problem.empty() ? 0 : 1;
+}
+
+int RunBackupRestore(const BackupRestoreCommand& command) {
+  auto session = OpenBackups(command.common);
+  if (!session) return ReportFailure(session.error());
+  auto restored = (*session)->backups->RestoreBeside(command.backup_id, command.as, StderrProgress());
+  EndProgressLine();
+  if (!restored) return ReportFailure(restored.error());
+  if (command.json) {
+    std::cout << nlohmann::ordered_json{{"tenant", restored->name}, {"database", restored->db_name},
+                                        {"admin_login", restored->admin_login}, {"from_backup", command.backup_id}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "Backup " << command.backup_id << " restored as tenant " << restored->name << " (database "
+              << restored->db_name << "); every table matches the backup's manifest. Its users and passwords are "
+              << "those of the backup.\n";
+  }
+  return 0;
 }
 
 }  // namespace citadel::cli

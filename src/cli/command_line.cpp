@@ -203,6 +203,16 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   backup_download_app->add_option("--output,-o", backup_download.output, "The .tar file to write (never overwritten)")
       ->required();
 
+  BackupRestoreCommand backup_restore;
+  auto* backup_restore_app = backup_app->add_subcommand(
+      "restore", "Restore a backup beside its tenant, as a new tenant (database and file store), "
+                 "checked table by table against the backup's manifest before it becomes active");
+  AddCommonOptions(*backup_restore_app, backup_restore.common);
+  backup_restore_app->add_option("BACKUP_ID", backup_restore.backup_id, "As `citadel backup list` shows it")
+      ->required();
+  backup_restore_app->add_option("--as", backup_restore.as, "The new tenant's name")->required();
+  backup_restore_app->add_flag("--json", backup_restore.json, "Print the new tenant as JSON");
+
   BackupStatusCommand backup_status;
   auto* backup_status_app = backup_app->add_subcommand(
       "status", "Every tenant's newest backup and newest restore-verified backup, with the sites "
@@ -256,6 +266,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   if (backup_verify_app->parsed()) return {backup_verify, 0};
   if (backup_download_app->parsed()) return {backup_download, 0};
   if (backup_status_app->parsed()) return {backup_status, 0};
+  if (backup_restore_app->parsed()) return {backup_restore, 0};
   if (keys_init_app->parsed()) return {keys_init, 0};
   if (upgrade_app->parsed()) {
     if (upgrade.name.empty() && !upgrade.all) {

@@ -126,6 +126,13 @@ struct BackupStatusCommand {
   CommonOptions common;
   bool json = false;
 };
+// citadel backup restore BACKUP_ID --as NEW_TENANT: restore beside.
+struct BackupRestoreCommand {
+  CommonOptions common;
+  std::string backup_id;
+  std::string as;
+  bool json = false;
+};
 struct BackupDownloadCommand {
   CommonOptions common;
   std::string backup_id;
@@ -147,7 +154,7 @@ using Command = std::variant<ServeCommand, TenantCreateCommand, TenantListComman
                              SecurityBlocksCommand, SecurityUnblockCommand, SiteAddCommand,
                              SiteListCommand, SiteCheckCommand, SiteRemoveCommand,
                              SitePolicyCommand, BackupCreateCommand, BackupListCommand,
-                             BackupVerifyCommand, BackupDownloadCommand, BackupStatusCommand,
+                             BackupVerifyCommand, BackupDownloadCommand, BackupStatusCommand, BackupRestoreCommand,
                              KeysInitCommand>;
 
 // Either a command to run, or an exit code to leave with at once (0 after

@@ -25,6 +25,7 @@ int RunBackupList(const BackupListCommand& command);
 int RunBackupVerify(const BackupVerifyCommand& command);
 int RunBackupDownload(const BackupDownloadCommand& command);
 int RunBackupStatus(const BackupStatusCommand& command);
+int RunBackupRestore(const BackupRestoreCommand& command);
 int RunKeysInit(const KeysInitCommand& command);
 
 // Prints "citadel: <message>" to stderr and returns the exit status for it.

@@ -74,6 +74,11 @@ class BackupService {
                                  const ProgressReporter& progress = {});
   core::Result<std::vector<BackupRow>> List(const std::string& tenant_name);
   core::Result<VerifyOutcome> Verify(const std::string& backup_id, const ProgressReporter& progress = {});
+  // Restore beside: a new tenant `new_name` made from the backup (its
+  // database from the dump, its file store from the files), checked against
+  // the manifest's census before it becomes active; undone on any failure.
+  core::Result<TenantRecord> RestoreBeside(const std::string& backup_id, const std::string& new_name,
+                                           const ProgressReporter& progress = {});
   // The backup as a plain .tar (dump, file store, manifest), decrypted,
   // streamed to `out` (closed at the end). What was written before an error
   // is not a valid archive: write to a temporary name and publish on success.

@@ -297,3 +297,42 @@ TEST_F(BackupServicePg, TheSchedulerBacksUpDueTenantsAndVerifiesOncePerDay) {
 
 }  // namespace
 }  // namespace citadel::platform
+
+namespace citadel::platform {
+namespace {
+
+TEST_F(BackupServicePg, RestoreBesideMakesANewTenantWithTheSameDataAndFiles) {
+  AddSites(3);
+  auto made = service_->Create(tenant_name_, "manual");
+  ASSERT_TRUE(made) << made.error().message;
+  std::string copy_name = tenant_name_ + "-copy";
+  auto restored = service_->RestoreBeside(made->id, copy_name);
+  ASSERT_TRUE(restored) << restored.error().message;
+  EXPECT_EQ(restored->state, "active");
+  EXPECT_NE(restored->db_name, tenant_.db_name);
+  auto dsn = tenants_->TenantDsn(copy_name);
+  ASSERT_TRUE(dsn);
+  auto c = db::Connection::Open(*dsn);
+  ASSERT_TRUE(c) << c.error().message;
+  auto rows = c->Execute("SELECT count(*) AS n, sum(qty) AS q FROM invoice_line");
+  ASSERT_TRUE(rows) << rows.error().message;
+  EXPECT_EQ(rows->Text(0, "n"), "20000");
+  EXPECT_EQ(ReadFile(dir_ + "/filestore/" + restored->db_name + "/ab/abcdef"), "an attachment's bytes");
+  // The copy belongs to its own role: the source's role cannot reach it.
+  auto owner = c->Execute("SELECT tableowner FROM pg_tables WHERE tablename = 'invoice_line'");
+  ASSERT_TRUE(owner);
+  EXPECT_EQ(owner->Text(0, "tableowner"), restored->role_name);
+
+  // The name is taken now: a second restore under it fails and leaves nothing.
+  auto again = service_->RestoreBeside(made->id, copy_name);
+  ASSERT_FALSE(again);
+  auto listed = tenants_->List();
+  ASSERT_TRUE(listed);
+  int copies = 0;
+  for (const auto& t : *listed) copies += t.name == copy_name;
+  EXPECT_EQ(copies, 1);
+  (void)tenants_->Drop(copy_name);
+}
+
+}  // namespace
+}  // namespace citadel::platform

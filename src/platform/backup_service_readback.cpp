@@ -1,6 +1,9 @@
 // BackupService's reading side: Verify (restore into a scratch database and
 // compare the census with the manifest) and Export (the plain .tar).
+#include <cstring>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +11,7 @@
 #include "backup/tar_writer.hpp"
 #include "core/random.hpp"
 #include "db/utility_statement.hpp"
+#include "db/conninfo.hpp"
 #include "platform/backup_reading.hpp"
 #include "platform/backup_service.hpp"
 #include "platform/pg_tool_process.hpp"
@@ -20,18 +24,40 @@ namespace {
 using core::ErrorCode;
 using core::Fail;
 
-// Routes the parts of a backup being verified: the dump to pg_restore, the
-// manifest kept, the file store's files only checked (the reader checks
-// every part's size and SHA-256 against the archive's records).
-class VerifyVisitor final : public backup::ArchiveVisitor {
+// Routes the parts of a backup being restored: the dump to pg_restore, the
+// manifest kept, the file store's files written under `file_store` (or, when
+// it is empty, only checked: the reader checks every part's size and SHA-256
+// against the archive's records). A file is written as "<name>.partial" and
+// renamed once its part checked out.
+class RestoreVisitor final : public backup::ArchiveVisitor {
  public:
-  explicit VerifyVisitor(PgToolProcess& restore) : restore_sink_(restore) {}
+  RestoreVisitor(PgToolProcess& restore, std::string file_store)
+      : restore_sink_(restore), file_store_(std::move(file_store)) {}
   core::Result<backup::ByteSink*> BeginPart(const std::string& name) override {
     if (name == kBackupDumpPart) return &restore_sink_;
     if (name == kBackupManifestPart) return &manifest_;
-    return static_cast<backup::ByteSink*>(nullptr);
+    if (file_store_.empty() || !name.starts_with("filestore/")) return static_cast<backup::ByteSink*>(nullptr);
+    // Part names were checked by the reader: relative, no "..".
+    std::filesystem::path target = std::filesystem::path(file_store_) / name.substr(std::strlen("filestore/"));
+    std::error_code ec;
+    std::filesystem::create_directories(target.parent_path(), ec);
+    if (ec) return Fail(ErrorCode::kIo, "cannot create " + target.parent_path().string() + ": " + ec.message());
+    file_ = std::make_unique<std::ofstream>(target.string() + ".partial", std::ios::binary | std::ios::trunc);
+    if (!*file_) return Fail(ErrorCode::kIo, "cannot write " + target.string());
+    file_path_ = target.string();
+    file_sink_ = FileSink(file_.get());
+    return &file_sink_;
   }
-  core::Result<void> EndPart(const backup::ArchivePartSummary&) override { return {}; }
+  core::Result<void> EndPart(const backup::ArchivePartSummary&) override {
+    if (!file_) return {};
+    file_->close();
+    bool ok = !file_->fail();
+    file_.reset();
+    std::error_code ec;
+    if (ok) std::filesystem::rename(file_path_ + ".partial", file_path_, ec);
+    if (!ok || ec) return Fail(ErrorCode::kIo, "cannot write " + file_path_);
+    return {};
+  }
   core::Result<void> EndArchive() override { return {}; }
   const std::string& manifest() const { return manifest_.data(); }
 
@@ -45,8 +71,25 @@ class VerifyVisitor final : public backup::ArchiveVisitor {
    private:
     PgToolProcess& restore_;
   };
+  class FileSink final : public backup::ByteSink {
+   public:
+    explicit FileSink(std::ofstream* out = nullptr) : out_(out) {}
+    core::Result<void> Write(std::string_view bytes) override {
+      out_->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      if (!*out_) return Fail(ErrorCode::kIo, "cannot write a file store file");
+      return {};
+    }
+    core::Result<void> Close() override { return {}; }
+
+   private:
+    std::ofstream* out_;
+  };
   RestoreSink restore_sink_;
+  std::string file_store_;
   backup::StringSink manifest_;
+  std::unique_ptr<std::ofstream> file_;
+  std::string file_path_;
+  FileSink file_sink_;
 };
 
 // Routes every part into a tar entry whose size the catalog's manifest gave;
@@ -99,6 +142,50 @@ core::Result<void> RunUtility(db::Connection& connection, db::UtilityStatementBu
 }
 
 
+struct RestoredStream {
+  std::uint64_t bytes_read = 0;
+  std::string manifest;
+};
+
+// pg_restore of the copy's dump into the database of `dsn` (its objects owned
+// by the DSN's role), the file store's files under `file_store` (empty: only
+// checked). Returns the manifest the backup carried.
+core::Result<RestoredStream> RestoreStream(const BackupRow& row, ReadableCopy& copy, const backup::TenantKey& key,
+                                           const std::string& dsn, const std::string& file_store,
+                                           const BackupServiceOptions& options, const ProgressReporter& progress,
+                                           const std::string& stage) {
+  auto restore = PgToolProcess::Start(options.pg_bin_dir + "/pg_restore", dsn,
+                                      {"--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"},
+                                      PgToolProcess::Stream::kWriteStdin);
+  if (!restore) return core::Unexpected(restore.error());
+  RestoreVisitor visitor(*restore, file_store);
+  auto read = ReadBackupCopy(row, copy, key, visitor, progress, stage);
+  if (!read) return core::Unexpected(read.error());
+  if (auto finished = restore->Finish(options.tool_timeout); !finished) return core::Unexpected(finished.error());
+  return RestoredStream{*read, visitor.manifest()};
+}
+
+// The census of the database of `dsn` against the manifest's: empty when
+// every table matches, else one line per difference.
+core::Result<std::string> CompareWithManifest(const std::string& dsn, const std::string& manifest_text) {
+  auto manifest = nlohmann::json::parse(manifest_text, nullptr, false);
+  if (!manifest.is_object() || manifest.value("format", "") != kBackupManifestFormat || !manifest.contains("tables")) {
+    return Fail(ErrorCode::kInvalidArgument, "the backup's manifest is missing or malformed");
+  }
+  auto expected = CensusFromJson(manifest["tables"]);
+  if (!expected) return core::Unexpected(expected.error());
+  auto restored = db::Connection::Open(dsn);
+  if (!restored) return core::Unexpected(restored.error());
+  if (auto begun = restored->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !begun) {
+    return core::Unexpected(begun.error());
+  }
+  if (auto prepared = PrepareCensusSession(*restored); !prepared) return core::Unexpected(prepared.error());
+  auto actual = TakeTableCensus(*restored);
+  (void)restored->Execute("ROLLBACK");
+  if (!actual) return core::Unexpected(actual.error());
+  return DescribeCensusDifferences(*expected, *actual);
+}
+
 }  // namespace
 
 core::Result<VerifyOutcome> BackupService::Verify(const std::string& backup_id, const ProgressReporter& progress) {
@@ -131,34 +218,13 @@ core::Result<VerifyOutcome> BackupService::Verify(const std::string& backup_id, 
 
   VerifyOutcome outcome{backup_id, copy->copy->site, {}, 0};
   auto verified = [&]() -> core::Result<void> {
-    auto restore = PgToolProcess::Start(options_.pg_bin_dir + "/pg_restore",
-                                        tenants_.ProvisioningDsn(scratch->str()),
-                                        {"--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"},
-                                        PgToolProcess::Stream::kWriteStdin);
-    if (!restore) return core::Unexpected(restore.error());
-    VerifyVisitor visitor(*restore);
-    auto read = ReadBackupCopy(*row, *copy, *key, visitor, progress, "verify");
-    if (!read) return core::Unexpected(read.error());
-    outcome.bytes_read = *read;
-    if (auto finished = restore->Finish(options_.tool_timeout); !finished) return core::Unexpected(finished.error());
-
-    auto manifest = nlohmann::json::parse(visitor.manifest(), nullptr, false);
-    if (!manifest.is_object() || manifest.value("format", "") != kBackupManifestFormat ||
-        !manifest.contains("tables")) {
-      return Fail(ErrorCode::kInvalidArgument, "the backup's manifest is missing or malformed");
-    }
-    auto expected = CensusFromJson(manifest["tables"]);
-    if (!expected) return core::Unexpected(expected.error());
-    auto restored = db::Connection::Open(tenants_.ProvisioningDsn(scratch->str()));
+    std::string dsn = tenants_.ProvisioningDsn(scratch->str());
+    auto restored = RestoreStream(*row, *copy, *key, dsn, "", options_, progress, "verify");
     if (!restored) return core::Unexpected(restored.error());
-    if (auto begun = restored->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !begun) {
-      return core::Unexpected(begun.error());
-    }
-    if (auto prepared = PrepareCensusSession(*restored); !prepared) return core::Unexpected(prepared.error());
-    auto actual = TakeTableCensus(*restored);
-    (void)restored->Execute("ROLLBACK");
-    if (!actual) return core::Unexpected(actual.error());
-    outcome.differences = DescribeCensusDifferences(*expected, *actual);
+    outcome.bytes_read = restored->bytes_read;
+    auto differences = CompareWithManifest(dsn, restored->manifest);
+    if (!differences) return core::Unexpected(differences.error());
+    outcome.differences = *differences;
     return {};
   }();
   drop_scratch();
@@ -196,6 +262,64 @@ core::Result<std::uint64_t> BackupService::Export(const std::string& backup_id, 
   if (!read) return core::Unexpected(read.error());
   if (auto closed = tar.Close(); !closed) return core::Unexpected(closed.error());
   return *read;
+}
+
+core::Result<TenantRecord> BackupService::RestoreBeside(const std::string& backup_id, const std::string& new_name,
+                                                       const ProgressReporter& progress) {
+  auto row = catalog_.GetBackup(backup_id);
+  if (!row) return core::Unexpected(row.error());
+  if (row->state != "complete") {
+    return Fail(ErrorCode::kInvalidArgument, "backup " + backup_id + " is " + row->state + ", not complete");
+  }
+  auto opened = OpenSitesAndKeys(catalog_, options_, master_);
+  if (!opened) return core::Unexpected(opened.error());
+  auto key = opened->keys->Get(row->tenant_db);
+  if (!key) return core::Unexpected(key.error());
+  auto copy = OpenReadableCopy(*row, opened->sites);
+  if (!copy) return core::Unexpected(copy.error());
+  // The first admin recorded for the source stays the new tenant's (the
+  // restored database holds its users, with their own passwords, anyway).
+  auto manifest = nlohmann::json::parse(row->manifest, nullptr, false);
+  std::string source = manifest.is_object() && manifest.contains("tenant") ? manifest["tenant"].value("name", "") : "";
+  std::string admin_login = "admin";
+  std::string admin_hash = "!";  // matches no password
+  if (auto source_record = tenants_.Get(source)) {
+    admin_login = source_record->admin_login;
+    if (auto hash = tenants_.AdminPasswordHash(source)) admin_hash = *hash;
+  }
+  std::string file_store;
+  auto created = tenants_.CreateRestored(new_name, admin_login, admin_hash, [&](const std::string& dsn) -> core::Result<void> {
+    auto info = db::ParseConnInfo(dsn);
+    std::string db_name;
+    if (info) {
+      for (const auto& [k, v] : *info) {
+        if (k == "dbname") db_name = v;
+      }
+    }
+    if (!options_.file_store_root.empty() && !db_name.empty()) file_store = options_.file_store_root + "/" + db_name;
+    auto restored = RestoreStream(*row, *copy, *key, dsn, file_store, options_, progress, "restore");
+    core::Result<std::string> differences =
+        restored ? CompareWithManifest(dsn, restored->manifest) : core::Result<std::string>(core::Unexpected(restored.error()));
+    if (differences && !differences->empty()) {
+      differences = Fail(ErrorCode::kInternal, "the restored database does not match the backup's manifest: " + *differences);
+    }
+    if (differences) {
+      // A copy gets a security epoch of its own (orm/security_signal.hpp).
+      auto connection = db::Connection::Open(dsn);
+      auto renewed = connection ? connection->Execute(
+          "DO $$ BEGIN IF to_regclass('citadel_security_signal') IS NOT NULL THEN UPDATE "
+          "citadel_security_signal SET epoch = gen_random_uuid(), version = version + 1; END IF; END $$")
+                                : core::Result<db::QueryResult>(core::Unexpected(connection.error()));
+      if (!renewed) differences = core::Unexpected(renewed.error());
+    }
+    if (!differences) {
+      std::error_code ec;
+      if (!file_store.empty()) std::filesystem::remove_all(file_store, ec);
+      return core::Unexpected(differences.error());
+    }
+    return {};
+  });
+  return created;
 }
 
 }  // namespace citadel::platform

@@ -54,7 +54,16 @@ core::Result<void> Provision(const db::ClusterAccess& access, db::Connection& ma
                              .Sql(" TO CURRENT_USER"));
     if (!r) return r;
   }
-  if (r = CloneTemplate(maintenance, id); !r) return r;
+  if (spec.empty) {
+    r = Run(maintenance, db::UtilityStatementBuilder(maintenance)
+                             .Sql("CREATE DATABASE ")
+                             .Name(id)
+                             .Sql(" TEMPLATE template0 ENCODING 'UTF8' OWNER ")
+                             .Name(id));
+  } else {
+    r = CloneTemplate(maintenance, id);
+  }
+  if (!r) return r;
   made_db = true;
   r = Run(maintenance, db::UtilityStatementBuilder(maintenance)
                            .Sql("REVOKE CONNECT, TEMPORARY ON DATABASE ")

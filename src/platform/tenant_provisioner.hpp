@@ -24,6 +24,7 @@ struct TenantDatabaseSpec {
   std::string name;  // the opaque t_<id>, used for both the role and the database
   std::string role_password;
   int connection_limit = 15;
+  bool empty = false;  // from template0, for a restore; else a clone of the template
 };
 
 // `maintenance`: a provisioning connection to the maintenance database.

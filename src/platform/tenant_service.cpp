@@ -119,26 +119,45 @@ core::Result<void> TenantService::InitializeTenant(const NewTenantRow& row,
 }
 
 core::Result<TenantRecord> TenantService::Create(const CreateTenantRequest& request) {
-  const auto started = std::chrono::steady_clock::now();
-  if (auto problem = TenantNameProblem(request.name)) {
-    return core::Fail(core::ErrorCode::kInvalidArgument, *problem);
-  }
-  if (request.admin_login.empty()) {
-    return core::Fail(core::ErrorCode::kInvalidArgument, "the admin login cannot be empty");
-  }
   if (request.admin_password.empty() || request.admin_password.size() > core::kMaxPasswordBytes) {
     return core::Fail(core::ErrorCode::kInvalidArgument,
                       "the admin password must have 1 to " +
                           std::to_string(core::kMaxPasswordBytes) + " bytes");
   }
+  NewTenantRow row = NewRow(request.name, request.admin_login, hasher_.Hash(request.admin_password));
+  return Provision(row, /*empty=*/false, [&] { return InitializeTenant(row, request); });
+}
+
+core::Result<TenantRecord> TenantService::CreateRestored(const std::string& name, const std::string& admin_login,
+                                                         const std::string& admin_password_hash,
+                                                         const TenantFiller& fill) {
+  NewTenantRow row = NewRow(name, admin_login, admin_password_hash);
+  return Provision(row, /*empty=*/true, [&]() -> core::Result<void> {
+    return fill(access_->LoginDsn(row.db_name, row.role_name, key_.PasswordFor(row.role_name)));
+  });
+}
+
+NewTenantRow TenantService::NewRow(const std::string& name, const std::string& admin_login,
+                                   std::string admin_password_hash) const {
   NewTenantRow row;
-  row.name = request.name;
+  row.name = name;
   row.db_name = "t_" + core::RandomLowerAlnum(12);
   row.role_name = row.db_name;
   row.cluster = access_->name();
-  row.admin_login = request.admin_login;
-  row.admin_password_hash = hasher_.Hash(request.admin_password);
+  row.admin_login = admin_login;
+  row.admin_password_hash = std::move(admin_password_hash);
+  return row;
+}
 
+core::Result<TenantRecord> TenantService::Provision(const NewTenantRow& row, bool empty,
+                                                    const std::function<core::Result<void>()>& initialize) {
+  const auto started = std::chrono::steady_clock::now();
+  if (auto problem = TenantNameProblem(row.name)) {
+    return core::Fail(core::ErrorCode::kInvalidArgument, *problem);
+  }
+  if (row.admin_login.empty()) {
+    return core::Fail(core::ErrorCode::kInvalidArgument, "the admin login cannot be empty");
+  }
   auto catalog = admin_pools_->Acquire(kCatalogDatabase);
   if (!catalog) return core::Unexpected(catalog.error());
   auto record = tenant_catalog::InsertCreating(**catalog, row);
@@ -147,10 +166,10 @@ core::Result<TenantRecord> TenantService::Create(const CreateTenantRequest& requ
     auto maintenance = admin_pools_->Acquire(access_->MaintenanceDatabase());
     if (!maintenance) return core::Unexpected(maintenance.error());
     TenantDatabaseSpec spec{row.db_name, key_.PasswordFor(row.role_name),
-                            options_.tenant_pools.max_per_pool + kTenantConnectionHeadroom};
+                            options_.tenant_pools.max_per_pool + kTenantConnectionHeadroom, empty};
     auto created = CreateTenantDatabase(*access_, **maintenance, spec, provisioner_is_superuser_);
     if (!created) return created;
-    if (auto initialized = InitializeTenant(row, request); !initialized) {
+    if (auto initialized = initialize(); !initialized) {
       (void)DropTenantDatabase(**maintenance, row.db_name);
       return initialized;
     }

@@ -94,6 +94,12 @@ class TenantService {
   // kInvalidArgument for a bad name (nothing changes), kAlreadyExists if a
   // live tenant has it. On any other failure nothing is left behind.
   core::Result<TenantRecord> Create(const CreateTenantRequest& request);
+  // A tenant whose database starts empty (no template) and is filled by
+  // `fill`, given a DSN as the tenant's own role (a restore from a backup).
+  // The admin's login and hash are recorded as given. Undone on failure.
+  using TenantFiller = std::function<core::Result<void>(const std::string& tenant_dsn)>;
+  core::Result<TenantRecord> CreateRestored(const std::string& name, const std::string& admin_login,
+                                            const std::string& admin_password_hash, const TenantFiller& fill);
   core::Result<std::vector<TenantRecord>> List(bool include_dropped = false);
   // The live tenant of this name; kNotFound otherwise.
   core::Result<TenantRecord> Get(std::string_view name);
@@ -127,6 +133,12 @@ class TenantService {
   TenantService(std::shared_ptr<const db::ClusterAccess> access, TenantServiceOptions options,
                 RolePasswordKey key, bool superuser);
   core::Result<void> Bootstrap();
+  NewTenantRow NewRow(const std::string& name, const std::string& admin_login,
+                      std::string admin_password_hash) const;
+  // The catalog row, the role and database (cloned from the template, or
+  // empty), `initialize`, then active; all undone if any step fails.
+  core::Result<TenantRecord> Provision(const NewTenantRow& row, bool empty,
+                                       const std::function<core::Result<void>()>& initialize);
   // TenantModuleHooks::initialize_tenant on the new database, if set.
   core::Result<void> InitializeTenant(const NewTenantRow& row, const CreateTenantRequest& request);
 

@@ -96,6 +96,18 @@ class BackupCommandsTest(unittest.TestCase):
         self.assertFalse(os.path.exists(target + "2"))
         self.assertFalse(os.path.exists(target + "2.partial"))
 
+    def test_restore_beside_makes_a_new_tenant_that_answers_the_api(self):
+        backup = self.verified_scheduled_backup()
+        out = self.cli("backup", "restore", backup["id"], "--as", "demo-restored", "--json")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        restored = json.loads(out.stdout)
+        self.assertEqual(restored["tenant"], "demo-restored")
+        info = self.cli("tenant", "info", "demo-restored")
+        self.assertEqual(info.returncode, 0, info.stderr)
+        self.assertIn("active", info.stdout)
+        again = self.cli("backup", "restore", backup["id"], "--as", "demo-restored")
+        self.assertNotEqual(again.returncode, 0)
+
     def test_dropping_a_tenant_shreds_every_backup_of_it(self):
         self.assertEqual(self.cli("tenant", "create", "leaving").returncode, 0)
         made = self.cli("backup", "create", "leaving", "--json")
@@ -132,7 +144,7 @@ class BackupCommandsTest(unittest.TestCase):
             self.assertNotEqual(out.returncode, 0, args)
             self.assertIn(expected, out.stderr, (args, out.stderr))
         for args in (["site", "--help"], ["site", "add", "--help"], ["backup", "--help"],
-                     ["backup", "download", "--help"], ["backup", "status", "--help"], ["keys", "init", "--help"]):
+                     ["backup", "download", "--help"], ["backup", "restore", "--help"], ["backup", "status", "--help"], ["keys", "init", "--help"]):
             out = self.cli(*args)
             self.assertEqual(out.returncode, 0, args)
             self.assertIn("Usage", out.stdout)
