@@ -25,35 +25,35 @@ AesGcmNonce NonceFromHex(std::string_view hex) {
 
 // Test case 16 of McGrew and Viega's GCM specification (AES-256, with
 // associated data): our EVP calls must match the standard bit for bit.
-constexpr std::string_view kKey =
+constexpr std::string_view kGcmKey =
     "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308";
-constexpr std::string_view kNonce = "cafebabefacedbaddecaf888";
+constexpr std::string_view kGcmNonce = "cafebabefacedbaddecaf888";
 constexpr std::string_view kPlaintext =
     "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b5"
     "25b16aedf5aa0de657ba637b39";
-constexpr std::string_view kAssociatedData = "feedfacedeadbeeffeedfacedeadbeefabaddad2";
-constexpr std::string_view kSealed =
+constexpr std::string_view kGcmAssociatedData = "feedfacedeadbeeffeedfacedeadbeefabaddad2";
+constexpr std::string_view kGcmSealed =
     "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
     "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662"
     "76fc6ece0f4e1768cddf8853bb2d551b";  // the tag
 
 TEST(AesGcmCipherTest, SealMatchesTheGcmSpecificationTestVector) {
-  AesGcmCipher cipher(FromHex(kKey));
+  AesGcmCipher cipher(FromHex(kGcmKey));
   std::string plaintext = FromHex(kPlaintext);
   std::string sealed(plaintext.size() + kAesGcmTagBytes, '\0');
-  cipher.Seal(NonceFromHex(kNonce), FromHex(kAssociatedData), plaintext, sealed);
-  EXPECT_EQ(sealed, FromHex(kSealed));
+  cipher.Seal(NonceFromHex(kGcmNonce), FromHex(kGcmAssociatedData), plaintext, sealed);
+  EXPECT_EQ(sealed, FromHex(kGcmSealed));
 }
 
 TEST(AesGcmCipherTest, OpenAfterSealOnTheSameObjectReturnsThePlaintext) {
-  AesGcmCipher cipher(FromHex(kKey));
-  std::string sealed = FromHex(kSealed);
+  AesGcmCipher cipher(FromHex(kGcmKey));
+  std::string sealed = FromHex(kGcmSealed);
   std::string opened(sealed.size() - kAesGcmTagBytes, '\0');
-  ASSERT_TRUE(cipher.Open(NonceFromHex(kNonce), FromHex(kAssociatedData), sealed, opened));
+  ASSERT_TRUE(cipher.Open(NonceFromHex(kGcmNonce), FromHex(kGcmAssociatedData), sealed, opened));
   EXPECT_EQ(opened, FromHex(kPlaintext));
   // And sealing again after an open still gives the standard's answer.
   std::string resealed(sealed.size(), '\0');
-  cipher.Seal(NonceFromHex(kNonce), FromHex(kAssociatedData), opened, resealed);
+  cipher.Seal(NonceFromHex(kGcmNonce), FromHex(kGcmAssociatedData), opened, resealed);
   EXPECT_EQ(resealed, sealed);
 }
 
@@ -67,18 +67,18 @@ TEST(AesGcmCipherTest, EmptyPlaintextWithZeroKeyMatchesTestCase13) {
 }
 
 TEST(AesGcmCipherTest, FailedOpenZeroesTheOutputAndTheObjectStaysUsable) {
-  AesGcmCipher cipher(FromHex(kKey));
-  std::string sealed = FromHex(kSealed);
+  AesGcmCipher cipher(FromHex(kGcmKey));
+  std::string sealed = FromHex(kGcmSealed);
   sealed[sealed.size() - 1] ^= 1;
   std::string opened(sealed.size() - kAesGcmTagBytes, 'x');
-  EXPECT_FALSE(cipher.Open(NonceFromHex(kNonce), FromHex(kAssociatedData), sealed, opened));
+  EXPECT_FALSE(cipher.Open(NonceFromHex(kGcmNonce), FromHex(kGcmAssociatedData), sealed, opened));
   EXPECT_EQ(opened, std::string(opened.size(), '\0'));
-  EXPECT_FALSE(cipher.Open(NonceFromHex(kNonce), "other", FromHex(kSealed), opened));
+  EXPECT_FALSE(cipher.Open(NonceFromHex(kGcmNonce), "other", FromHex(kGcmSealed), opened));
   EXPECT_TRUE(
-      cipher.Open(NonceFromHex(kNonce), FromHex(kAssociatedData), FromHex(kSealed), opened));
+      cipher.Open(NonceFromHex(kGcmNonce), FromHex(kGcmAssociatedData), FromHex(kGcmSealed), opened));
   std::string too_short(kAesGcmTagBytes - 1, '\0');
   std::string none;
-  EXPECT_FALSE(cipher.Open(NonceFromHex(kNonce), "", too_short, none));
+  EXPECT_FALSE(cipher.Open(NonceFromHex(kGcmNonce), "", too_short, none));
 }
 
 TEST(AesGcmCipherTest, RefusesKeysThatAreNot32Bytes) {

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "backup/big_endian.hpp"
+
 namespace citadel::backup {
 namespace {
 
@@ -11,18 +13,6 @@ using core::Fail;
 constexpr std::uint8_t kPartBegins = 1, kPartData = 2, kPartEnds = 3, kArchiveEnds = 4;
 constexpr std::size_t kRecordHeader = 5;
 constexpr std::size_t kMaxRecordPayload = kArchiveMaxRecordData + 64;
-
-void PutU32(std::string& out, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
-}
-void PutU64(std::string& out, std::uint64_t value) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
-}
-std::uint64_t GetBigEndian(std::string_view bytes) {
-  std::uint64_t value = 0;
-  for (char c : bytes) value = (value << 8) | static_cast<unsigned char>(c);
-  return value;
-}
 
 std::string HexToRaw(const std::string& hex) {
   std::string raw;
@@ -75,7 +65,7 @@ core::Result<void> ArchiveWriter::Record(std::uint8_t type, std::string_view pay
     started_ = true;
   }
   header.push_back(static_cast<char>(type));
-  PutU32(header, static_cast<std::uint32_t>(payload.size()));
+  AppendBigEndian32(header, static_cast<std::uint32_t>(payload.size()));
   if (auto written = next_.Write(header); !written) return written;
   if (payload.empty()) return {};
   return next_.Write(payload);
@@ -111,7 +101,7 @@ core::Result<ArchivePartSummary> ArchiveWriter::EndPart() {
   if (!part_open_) return Fail(ErrorCode::kInternal, "no part is open");
   ArchivePartSummary summary{part_name_, part_digest_.bytes(), part_digest_.HexDigest()};
   std::string payload;
-  PutU64(payload, summary.size);
+  AppendBigEndian64(payload, summary.size);
   payload += HexToRaw(summary.sha256_hex);
   if (auto written = Record(kPartEnds, payload); !written) return core::Unexpected(written.error());
   part_open_ = false;
@@ -122,7 +112,7 @@ core::Result<ArchivePartSummary> ArchiveWriter::EndPart() {
 core::Result<void> ArchiveWriter::Finish() {
   if (part_open_) return Fail(ErrorCode::kInternal, "a part is still open");
   std::string payload;
-  PutU32(payload, parts_);
+  AppendBigEndian32(payload, parts_);
   if (auto written = Record(kArchiveEnds, payload); !written) return written;
   return next_.Close();
 }
@@ -141,7 +131,7 @@ core::Result<void> ArchiveReader::Write(std::string_view bytes) {
   while (pending_.size() - at >= kRecordHeader) {
     std::string_view view(pending_);
     auto type = static_cast<std::uint8_t>(view[at]);
-    std::uint64_t length = GetBigEndian(view.substr(at + 1, 4));
+    std::uint64_t length = ReadBigEndian(view.substr(at + 1, 4));
     if (length > kMaxRecordPayload) return Malformed("a record is larger than the format allows");
     if (pending_.size() - at - kRecordHeader < length) break;
     if (auto handled = OnRecord(type, view.substr(at + kRecordHeader, length)); !handled) return handled;
@@ -175,7 +165,7 @@ core::Result<void> ArchiveReader::OnRecord(std::uint8_t type, std::string_view p
     case kPartEnds: {
       if (!part_open_) return Malformed("a part ends that never began");
       if (payload.size() != 8 + 32) return Malformed("a part's end record has a bad size");
-      std::uint64_t size = GetBigEndian(payload.substr(0, 8));
+      std::uint64_t size = ReadBigEndian(payload.substr(0, 8));
       std::string digest = RawToHex(payload.substr(8));
       if (size != part_digest_.bytes() || digest != part_digest_.HexDigest()) {
         return Malformed("part " + part_.name + " does not match its recorded size and SHA-256");
@@ -188,7 +178,7 @@ core::Result<void> ArchiveReader::OnRecord(std::uint8_t type, std::string_view p
     }
     case kArchiveEnds:
       if (part_open_) return Malformed("the archive ends inside part " + part_.name);
-      if (payload.size() != 4 || GetBigEndian(payload) != parts_) return Malformed("the archive's part count is wrong");
+      if (payload.size() != 4 || ReadBigEndian(payload) != parts_) return Malformed("the archive's part count is wrong");
       ended_ = true;
       return visitor_.EndArchive();
     default:

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "backup/big_endian.hpp"
 #include "backup/key_wrap.hpp"
 #include "backup/sealed_stream.hpp"
 #include "backup/zstd_stage.hpp"
@@ -26,10 +27,13 @@ std::string StreamContext(const BackupEnvelope& envelope) {
   return std::string(kEnvelopeFormat) + "|" + envelope.tenant + "|" + envelope.backup_id;
 }
 
+}  // namespace
+
 // Counts what passes, for progress.
-class CountingSink final : public ByteSink {
+// Outside the anonymous namespace: BackupFileWriter::Pipeline holds one.
+class BackupPlaintextCounter final : public ByteSink {
  public:
-  explicit CountingSink(ByteSink& next) : next_(next) {}
+  explicit BackupPlaintextCounter(ByteSink& next) : next_(next) {}
   core::Result<void> Write(std::string_view bytes) override {
     bytes_ += bytes.size();
     return next_.Write(bytes);
@@ -42,11 +46,7 @@ class CountingSink final : public ByteSink {
   std::uint64_t bytes_ = 0;
 };
 
-void PutU32(std::string& out, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
-}
 
-}  // namespace
 
 std::string EncodeEnvelope(const BackupEnvelope& envelope) {
   nlohmann::json json = {
@@ -60,7 +60,7 @@ std::string EncodeEnvelope(const BackupEnvelope& envelope) {
   };
   std::string body = json.dump();
   std::string out(kBackupFileMagic);
-  PutU32(out, static_cast<std::uint32_t>(body.size()));
+  AppendBigEndian32(out, static_cast<std::uint32_t>(body.size()));
   return out + body;
 }
 
@@ -108,7 +108,7 @@ struct BackupFileWriter::Pipeline {
   ByteSink* out = nullptr;
   std::unique_ptr<StreamSealer> sealer;
   std::unique_ptr<ZstdCompressSink> zstd;
-  std::unique_ptr<CountingSink> counter;
+  std::unique_ptr<BackupPlaintextCounter> counter;
   std::unique_ptr<ArchiveWriter> archive;
   ~Pipeline() { OPENSSL_cleanse(data_key.data(), data_key.size()); }
 };
@@ -123,7 +123,7 @@ BackupFileWriter::BackupFileWriter(const TenantKey& tenant_key, std::string back
   p.envelope.wrapped_data_key = WrapKey(tenant_key.bytes, p.data_key, DataKeyContext(p.envelope));
   p.sealer = std::make_unique<StreamSealer>(p.data_key, StreamContext(p.envelope), out);
   p.zstd = std::make_unique<ZstdCompressSink>(*p.sealer);
-  p.counter = std::make_unique<CountingSink>(*p.zstd);
+  p.counter = std::make_unique<BackupPlaintextCounter>(*p.zstd);
   p.archive = std::make_unique<ArchiveWriter>(*p.counter);
 }
 

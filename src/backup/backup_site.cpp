@@ -36,4 +36,9 @@ core::Result<void> CheckSitePath(std::string_view path) {
   return {};
 }
 
+std::string SiteParentDirectory(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash);
+}
+
 }  // namespace citadel::backup

@@ -94,4 +94,7 @@ class BackupSite {
 // is wrong. Shared by every implementation.
 core::Result<void> CheckSitePath(std::string_view path);
 
+// The directory part of a '/'-separated path ("a/b/c" -> "a/b"; "c" -> "").
+std::string SiteParentDirectory(const std::string& path);
+
 }  // namespace citadel::backup

@@ -14,7 +14,7 @@ namespace {
 
 static_assert(kWrappedKeyOverheadBytes == 1 + kAesGcmNonceBytes + kAesGcmTagBytes);
 
-std::string AssociatedData(std::string_view context) {
+std::string KeyWrapAssociatedData(std::string_view context) {
   std::string out(1, static_cast<char>(kWrappedKeyVersion));
   out.append(context);
   return out;
@@ -39,7 +39,7 @@ std::string WrapKey(std::string_view kek32, std::string_view key, std::string_vi
   wrapped[0] = static_cast<char>(kWrappedKeyVersion);
   std::copy(nonce.begin(), nonce.end(), wrapped.begin() + 1);
   std::span<char> sealed(wrapped.data() + 1 + nonce.size(), key.size() + kAesGcmTagBytes);
-  cipher.Seal(nonce, AssociatedData(context), key, sealed);
+  cipher.Seal(nonce, KeyWrapAssociatedData(context), key, sealed);
   return wrapped;
 }
 
@@ -59,7 +59,7 @@ core::Result<std::string> UnwrapKey(std::string_view kek32, std::string_view wra
   std::copy_n(wrapped.substr(1).data(), nonce.size(), nonce.begin());
   std::string_view sealed = wrapped.substr(1 + nonce.size());
   std::string key(sealed.size() - kAesGcmTagBytes, '\0');
-  if (!cipher.Open(nonce, AssociatedData(context), sealed, key)) {
+  if (!cipher.Open(nonce, KeyWrapAssociatedData(context), sealed, key)) {
     return core::Fail(core::ErrorCode::kInvalidArgument,
                       "key unwrap failed: wrong key or context, or the wrapped key was altered");
   }

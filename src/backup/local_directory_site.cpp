@@ -32,7 +32,6 @@ core::Unexpected PosixFailure(const std::string& what, const std::string& path, 
   return Fail(code, what + " " + path + ": " + std::strerror(error));
 }
 
-std::string ParentOf(const std::string& path) { return std::filesystem::path(path).parent_path().string(); }
 
 core::Result<void> SyncDirectory(const std::string& directory) {
   int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -116,7 +115,7 @@ class LocalUpload final : public SiteUpload {
       return PosixFailure("cannot publish", final_path_, errno);
     }
     published_ = true;
-    if (auto synced = SyncDirectory(ParentOf(final_path_)); !synced) return core::Unexpected(synced.error());
+    if (auto synced = SyncDirectory(SiteParentDirectory(final_path_)); !synced) return core::Unexpected(synced.error());
     return SiteCopy{relative_, digest_.bytes(), written};
   }
 
@@ -172,7 +171,7 @@ core::Result<std::string> LocalDirectorySite::Resolve(std::string_view path) con
 core::Result<std::unique_ptr<SiteUpload>> LocalDirectorySite::BeginUpload(std::string_view path) {
   auto final_path = Resolve(path);
   if (!final_path) return core::Unexpected(final_path.error());
-  if (auto made = MakeDirectories(ParentOf(*final_path)); !made) return core::Unexpected(made.error());
+  if (auto made = MakeDirectories(SiteParentDirectory(*final_path)); !made) return core::Unexpected(made.error());
   if (::access(final_path->c_str(), F_OK) == 0) {
     return Fail(ErrorCode::kAlreadyExists, "already on the site: " + std::string(path));
   }
@@ -236,7 +235,7 @@ core::Result<void> LocalDirectorySite::Remove(std::string_view path) {
   auto full = Resolve(path);
   if (!full) return core::Unexpected(full.error());
   if (::unlink(full->c_str()) != 0) return PosixFailure("cannot remove", *full, errno);
-  return SyncDirectory(ParentOf(*full));
+  return SyncDirectory(SiteParentDirectory(*full));
 }
 
 SiteHealth LocalDirectorySite::Check() {

@@ -13,8 +13,8 @@ namespace {
 // the 1 MiB default.
 constexpr std::uint32_t kChunk = kMinSealedChunkBytes;
 constexpr std::size_t kSealedChunk = kChunk + kAesGcmTagBytes;
-const std::string kKey = "0123456789abcdefghijklmnopqrstuv";
-const std::string kContext = "citadel-backup v1|tenant 12|backup 3f2a";
+const std::string kSealKey = "0123456789abcdefghijklmnopqrstuv";
+const std::string kSealContext = "citadel-backup v1|tenant 12|backup 3f2a";
 // Three full chunks and a final chunk of 17 bytes.
 constexpr std::size_t kThreeChunksAnd17 = 3 * kChunk + 17;
 
@@ -44,8 +44,8 @@ core::Result<void> FeedInSlices(Stream& stream, std::string_view data, unsigned 
   return {};
 }
 
-std::string Seal(std::string_view plaintext, unsigned seed = 1, std::string_view key = kKey,
-                 std::string_view context = kContext) {
+std::string Seal(std::string_view plaintext, unsigned seed = 1, std::string_view key = kSealKey,
+                 std::string_view context = kSealContext) {
   StringSink sink;
   StreamSealer sealer(key, context, sink, kChunk);
   EXPECT_TRUE(FeedInSlices(sealer, plaintext, seed).has_value());
@@ -61,8 +61,8 @@ struct Opened {
   std::string message() const { return result ? "" : result.error().message; }
 };
 
-Opened Open(std::string_view sealed, unsigned seed = 2, std::string_view key = kKey,
-            std::string_view context = kContext) {
+Opened Open(std::string_view sealed, unsigned seed = 2, std::string_view key = kSealKey,
+            std::string_view context = kSealContext) {
   StringSink sink;
   StreamOpener opener(key, context, sink);
   Opened out;
@@ -75,7 +75,7 @@ Opened Open(std::string_view sealed, unsigned seed = 2, std::string_view key = k
 
 Opened OpenFrom(std::string_view sealed, std::string_view header, std::uint64_t chunk_index) {
   StringSink sink;
-  StreamOpener opener(kKey, kContext, sink, SealedResumePoint{header, chunk_index});
+  StreamOpener opener(kSealKey, kSealContext, sink, SealedResumePoint{header, chunk_index});
   Opened out;
   out.result = FeedInSlices(opener, sealed, 3);
   if (out.result) out.result = opener.Close();
@@ -89,7 +89,7 @@ void ExpectRefused(const Opened& opened, std::string_view message_part) {
   ASSERT_FALSE(opened.result.has_value());
   EXPECT_EQ(opened.result.error().code, core::ErrorCode::kInvalidArgument);
   EXPECT_NE(opened.message().find(message_part), std::string::npos) << opened.message();
-  EXPECT_EQ(opened.message().find(kKey), std::string::npos);
+  EXPECT_EQ(opened.message().find(kSealKey), std::string::npos);
   EXPECT_FALSE(opened.closed);
 }
 
@@ -114,12 +114,12 @@ TEST(SealedStreamTest, RoundTripsEverySizeAroundChunkBoundaries) {
 TEST(SealedStreamTest, RoundTripsOneByteAtATime) {
   std::string plaintext = Pattern(kThreeChunksAnd17, 7);
   StringSink sealed;
-  StreamSealer sealer(kKey, kContext, sealed, kChunk);
+  StreamSealer sealer(kSealKey, kSealContext, sealed, kChunk);
   for (char c : plaintext) ASSERT_TRUE(sealer.Write(std::string_view(&c, 1)).has_value());
   ASSERT_TRUE(sealer.Close().has_value());
 
   StringSink opened;
-  StreamOpener opener(kKey, kContext, opened);
+  StreamOpener opener(kSealKey, kSealContext, opened);
   for (char c : sealed.data()) ASSERT_TRUE(opener.Write(std::string_view(&c, 1)).has_value());
   ASSERT_TRUE(opener.Close().has_value());
   EXPECT_EQ(opened.data(), plaintext);
@@ -149,21 +149,21 @@ TEST(SealedStreamTest, OffsetsAndSizesFollowTheDocumentedFormula) {
 
 TEST(SealedStreamTest, ConstructorsRefuseBadKeysChunkSizesAndContexts) {
   StringSink sink;
-  EXPECT_THROW(StreamSealer(std::string(31, 'k'), kContext, sink), std::invalid_argument);
-  EXPECT_THROW(StreamSealer(std::string(33, 'k'), kContext, sink), std::invalid_argument);
-  EXPECT_THROW(StreamSealer(kKey, kContext, sink, kMinSealedChunkBytes - 1), std::invalid_argument);
-  EXPECT_THROW(StreamSealer(kKey, kContext, sink, kMaxSealedChunkBytes + 1), std::invalid_argument);
-  EXPECT_THROW(StreamSealer(kKey, std::string(kMaxSealedContextBytes + 1, 'c'), sink),
+  EXPECT_THROW(StreamSealer(std::string(31, 'k'), kSealContext, sink), std::invalid_argument);
+  EXPECT_THROW(StreamSealer(std::string(33, 'k'), kSealContext, sink), std::invalid_argument);
+  EXPECT_THROW(StreamSealer(kSealKey, kSealContext, sink, kMinSealedChunkBytes - 1), std::invalid_argument);
+  EXPECT_THROW(StreamSealer(kSealKey, kSealContext, sink, kMaxSealedChunkBytes + 1), std::invalid_argument);
+  EXPECT_THROW(StreamSealer(kSealKey, std::string(kMaxSealedContextBytes + 1, 'c'), sink),
                std::invalid_argument);
-  EXPECT_NO_THROW(StreamSealer(kKey, kContext, sink, kMaxSealedChunkBytes));
-  EXPECT_NO_THROW(StreamSealer(kKey, "", sink));
-  EXPECT_THROW(StreamOpener(std::string(16, 'k'), kContext, sink), std::invalid_argument);
+  EXPECT_NO_THROW(StreamSealer(kSealKey, kSealContext, sink, kMaxSealedChunkBytes));
+  EXPECT_NO_THROW(StreamSealer(kSealKey, "", sink));
+  EXPECT_THROW(StreamOpener(std::string(16, 'k'), kSealContext, sink), std::invalid_argument);
   EXPECT_EQ(sink.data(), "");  // nothing is written before the first chunk
 }
 
 TEST(SealedStreamTest, SealerRefusesUseAfterClose) {
   StringSink sink;
-  StreamSealer sealer(kKey, kContext, sink, kChunk);
+  StreamSealer sealer(kSealKey, kSealContext, sink, kChunk);
   ASSERT_TRUE(sealer.Close().has_value());
   EXPECT_FALSE(sealer.Write("more").has_value());
   EXPECT_FALSE(sealer.Close().has_value());
@@ -255,7 +255,7 @@ TEST_F(SealedStreamAttackTest, BytesAfterTheFinalChunkFail) {
 
 TEST_F(SealedStreamAttackTest, WritingAfterASuccessfulCloseIsDataAfterTheFinalChunk) {
   StringSink sink;
-  StreamOpener opener(kKey, kContext, sink);
+  StreamOpener opener(kSealKey, kSealContext, sink);
   ASSERT_TRUE(opener.Write(sealed_).has_value());
   ASSERT_TRUE(opener.Close().has_value());
   auto more = opener.Write("x");
@@ -280,14 +280,14 @@ TEST_F(SealedStreamAttackTest, WrongKeyOrContextFailsAtTheFirstChunk) {
   ExpectRefused(wrong_key,
                 "chunk 0 failed authentication (altered, reordered, or wrong key/context)");
   EXPECT_EQ(wrong_key.plaintext, "");
-  Opened wrong_context = Open(sealed_, 2, kKey, "citadel-backup v1|tenant 13|backup 3f2a");
+  Opened wrong_context = Open(sealed_, 2, kSealKey, "citadel-backup v1|tenant 13|backup 3f2a");
   ExpectRefused(wrong_context, "chunk 0 failed authentication");
   EXPECT_EQ(wrong_context.plaintext, "");
 }
 
 TEST_F(SealedStreamAttackTest, ForeignAndUnknownHeadersAreNamed) {
   StringSink sink;
-  StreamOpener opener(kKey, kContext, sink);
+  StreamOpener opener(kSealKey, kSealContext, sink);
   auto first = opener.Write("P");  // a foreign file is refused at its first byte
   ASSERT_FALSE(first.has_value());
   EXPECT_EQ(first.error().message, "not a Citadel sealed stream");
@@ -360,7 +360,7 @@ class FailingSink final : public ByteSink {
 
 TEST(SealedStreamTest, ASinkErrorEndsTheSealedStreamWithoutClosingTheSink) {
   FailingSink sink(2);  // the header and chunk 0, then the disk is full
-  StreamSealer sealer(kKey, kContext, sink, kChunk);
+  StreamSealer sealer(kSealKey, kSealContext, sink, kChunk);
   auto written = sealer.Write(Pattern(3 * kChunk, 1));
   ASSERT_FALSE(written.has_value());
   EXPECT_EQ(written.error().code, core::ErrorCode::kIo);
@@ -373,7 +373,7 @@ TEST(SealedStreamTest, ASinkErrorEndsTheSealedStreamWithoutClosingTheSink) {
 TEST(SealedStreamTest, ASinkErrorEndsTheOpenedStreamWithoutClosingTheSink) {
   std::string sealed = Seal(Pattern(kThreeChunksAnd17, 3));
   FailingSink sink(1);
-  StreamOpener opener(kKey, kContext, sink);
+  StreamOpener opener(kSealKey, kSealContext, sink);
   auto written = opener.Write(sealed);
   ASSERT_FALSE(written.has_value());
   EXPECT_EQ(written.error().code, core::ErrorCode::kIo);

@@ -25,7 +25,6 @@ struct AttributesFree {
 };
 using AttributesPtr = std::unique_ptr<std::remove_pointer_t<sftp_attributes>, AttributesFree>;
 
-std::string ParentOf(const std::string& path) { return path.substr(0, path.rfind('/')); }
 std::string NameOf(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }
 
 std::optional<std::uint64_t> FreeBytes(SftpConnection& connection, SftpConnection::Call& call,
@@ -196,7 +195,7 @@ class SftpUpload final : public SiteUpload {
   core::Result<void> Send(SftpConnection::Call& call, std::string_view data) {
     if (sftp_write(file_, data.data(), data.size()) != static_cast<ssize_t>(data.size())) {
       failure_ = WriteFailure(*connection_, call, "cannot write " + partial_path_,
-                              ParentOf(partial_path_));
+                              SiteParentDirectory(partial_path_));
       return core::Unexpected(*failure_);
     }
     call.Renew();
@@ -207,13 +206,13 @@ class SftpUpload final : public SiteUpload {
     SftpConnection::Call call(*connection_);
     if (connection_->can_fsync() && sftp_fsync(file_) != 0) {
       return core::Unexpected(WriteFailure(*connection_, call, "cannot sync " + partial_path_,
-                                           ParentOf(partial_path_)));
+                                           SiteParentDirectory(partial_path_)));
     }
     int closed = sftp_close(file_);
     file_ = nullptr;
     if (closed != 0) {
       return core::Unexpected(WriteFailure(*connection_, call, "cannot close " + partial_path_,
-                                           ParentOf(partial_path_)));
+                                           SiteParentDirectory(partial_path_)));
     }
     return {};
   }
@@ -303,7 +302,7 @@ core::Result<std::unique_ptr<SiteUpload>> SftpSite::BeginUpload(std::string_view
   auto connection = connector_->Get();
   if (!connection) return core::Unexpected(connection.error());
   SftpConnection::Call call(**connection);
-  if (auto made = MakeDirectories(call, root_, ParentOf(*final_path)); !made)
+  if (auto made = MakeDirectories(call, root_, SiteParentDirectory(*final_path)); !made)
     return core::Unexpected(made.error());
   auto exists = Exists(call, *final_path);
   if (!exists) return core::Unexpected(exists.error());
@@ -313,7 +312,7 @@ core::Result<std::unique_ptr<SiteUpload>> SftpSite::BeginUpload(std::string_view
   sftp_file file = sftp_open(call.sftp(), partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (file == nullptr) {
     return core::Unexpected(
-        WriteFailure(**connection, call, "cannot create " + partial, ParentOf(partial)));
+        WriteFailure(**connection, call, "cannot create " + partial, SiteParentDirectory(partial)));
   }
   return std::unique_ptr<SiteUpload>(std::make_unique<SftpUpload>(
       connector_, *connection, file, std::move(*final_path), std::string(path)));
