@@ -47,6 +47,9 @@ function(citadel_module)
     COMMENT "Embedding the data files of module ${M_NAME}"
     VERBATIM)
 
+  # Kept out of unity batches: a changed data file then recompiles this plain
+  # array source alone, not a batch of model code.
+  set_source_files_properties(${generated} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
   add_library(citadel_module_${M_NAME} STATIC ${M_SOURCES} ${generated})
   target_include_directories(citadel_module_${M_NAME} PUBLIC ${root})
   target_link_libraries(citadel_module_${M_NAME} PUBLIC citadel_orm ${M_LINKS})

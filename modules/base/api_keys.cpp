@@ -5,18 +5,13 @@
 
 #include "core/password_hasher.hpp"
 #include "core/random.hpp"
+#include "core/utf8.hpp"
 #include "modules/base/models/group_membership.hpp"
 #include "modules/base/utc_datetime.hpp"
 #include "orm/errors.hpp"
 
 namespace citadel::modules::base {
 namespace {
-
-std::size_t CodePoints(std::string_view text) {
-  std::size_t count = 0;
-  for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return count;
-}
 
 bool Blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -55,7 +50,7 @@ std::string GenerateApiKey(const orm::Environment& env, std::optional<std::strin
                            std::string_view name,
                            std::optional<std::chrono::sys_seconds> expiration) {
   if (Blank(name)) throw orm::ValidationError("The API key needs a description (its name).");
-  if (CodePoints(name) > kApiKeyMaxNameChars) {
+  if (core::Utf8CodePoints(name) > kApiKeyMaxNameChars) {
     throw orm::ValidationError("The API key's description is too long (at most " +
                                std::to_string(kApiKeyMaxNameChars) + " characters).");
   }

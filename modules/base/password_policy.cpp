@@ -5,18 +5,12 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/utf8.hpp"
 #include "orm/environment.hpp"
 #include "orm/errors.hpp"
 
 namespace citadel::modules::base {
 namespace {
-
-// Code points of UTF-8 text: bytes that do not continue a sequence.
-int CodePoints(std::string_view text) {
-  return static_cast<int>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
 
 double GuessingEntropyBits(const std::string& password, const std::vector<std::string>& personal) {
   std::vector<const char*> words;
@@ -47,7 +41,7 @@ PasswordPolicy ReadPasswordPolicy(db::Connection& connection) {
 
 void CheckPasswordPolicy(std::string_view password, const PasswordPolicy& policy,
                          const std::vector<std::string>& personal) {
-  const int length = CodePoints(password);
+  const int length = static_cast<int>(core::Utf8CodePoints(password));
   if (length < policy.min_length) {
     throw orm::UserError("Passwords must have at least " + std::to_string(policy.min_length) +
                          " characters, got " + std::to_string(length) + ".");

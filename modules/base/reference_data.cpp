@@ -63,7 +63,7 @@ core::Result<Value> ReadJson(const std::string& directory, const std::string& fi
   return json[key];
 }
 
-std::string Text(const Value& entry, const char* key) {
+std::string EntryText(const Value& entry, const char* key) {
   auto it = entry.find(key);
   return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
@@ -79,11 +79,11 @@ DataRecord Record(std::string xml_id, std::string model, Value values) {
 
 core::Result<void> AddCurrencies(const Value& currencies, std::vector<DataRecord>& out) {
   for (const auto& entry : currencies) {
-    const std::string code = Text(entry, "alpha_3");
+    const std::string code = EntryText(entry, "alpha_3");
     if (code.size() != 3) return Fail(ErrorCode::kInvalidArgument, "base: a currency without code");
-    Value values = {{"name", code}, {"full_name", Text(entry, "name")}, {"symbol", code},
+    Value values = {{"name", code}, {"full_name", EntryText(entry, "name")}, {"symbol", code},
                     {"rounding", 0.01}, {"decimal_places", 2}, {"active", false}};
-    if (const std::string numeric = Text(entry, "numeric"); !numeric.empty()) {
+    if (const std::string numeric = EntryText(entry, "numeric"); !numeric.empty()) {
       values["iso_numeric"] = std::stoi(numeric);
     }
     // A new Odoo database shows these two active, with their signs.
@@ -102,10 +102,10 @@ core::Result<void> AddCurrencies(const Value& currencies, std::vector<DataRecord
 
 core::Result<void> AddCountries(const Value& countries, std::vector<DataRecord>& out) {
   for (const auto& entry : countries) {
-    const std::string code = Text(entry, "alpha_2");
+    const std::string code = EntryText(entry, "alpha_2");
     if (code.size() != 2) return Fail(ErrorCode::kInvalidArgument, "base: a country without code");
-    std::string name = Text(entry, "common_name");
-    if (name.empty()) name = Text(entry, "name");
+    std::string name = EntryText(entry, "common_name");
+    if (name.empty()) name = EntryText(entry, "name");
     out.push_back(Record(CountryXmlId(code), "res.country", {{"name", name}, {"code", code}}));
   }
   return {};
@@ -124,24 +124,24 @@ core::Result<void> AddStates(const Value& subdivisions, std::vector<DataRecord>&
   // the country prefix).
   std::set<std::string> parents;
   for (const auto& entry : subdivisions) {
-    const std::string code = Text(entry, "code");
-    if (const std::string parent = Text(entry, "parent"); !parent.empty() && code.size() > 3) {
+    const std::string code = EntryText(entry, "code");
+    if (const std::string parent = EntryText(entry, "parent"); !parent.empty() && code.size() > 3) {
       parents.insert(code.substr(0, 3) + parent);
     }
   }
   for (const auto& entry : subdivisions) {
-    const std::string code = Text(entry, "code");
+    const std::string code = EntryText(entry, "code");
     const auto dash = code.find('-');
     if (dash != 2) return Fail(ErrorCode::kInvalidArgument, "base: a subdivision without code");
     const std::string country = Lower(code.substr(0, 2));
     if (!CountriesWithStates().count(country)) continue;
     const bool nested = CountriesWithNestedStates().count(country) > 0;
-    if (nested ? parents.count(code) > 0 : !Text(entry, "parent").empty()) continue;
+    if (nested ? parents.count(code) > 0 : !EntryText(entry, "parent").empty()) continue;
     const std::string local = code.substr(3);
     const std::string country_id = CountryXmlId(code.substr(0, 2));
     out.push_back(Record("base.state_" + country_id.substr(5) + "_" + XmlIdPart(local),
                          "res.country.state",
-                         {{"name", Text(entry, "name")},
+                         {{"name", EntryText(entry, "name")},
                           {"code", local},
                           {"country_id", {{"ref", country_id}}}}));
   }

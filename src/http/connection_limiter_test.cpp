@@ -4,12 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include "http/test_ip_address.hpp"
+
 namespace citadel::http {
 namespace {
 
-core::IpAddress Ip(const char* text) { return *core::IpAddress::Parse(text); }
+using testing::Ip;
 
-ConnectionLimiter::Options Limits(std::size_t total, std::size_t per_client) {
+ConnectionLimiter::Options ConnectionLimits(std::size_t total, std::size_t per_client) {
   ConnectionLimiter::Options options;
   options.max_total = total;
   options.max_per_client = per_client;
@@ -17,7 +19,7 @@ ConnectionLimiter::Options Limits(std::size_t total, std::size_t per_client) {
 }
 
 TEST(ConnectionLimiterTest, CapsConnectionsPerClient) {
-  ConnectionLimiter limiter(Limits(100, 2));
+  ConnectionLimiter limiter(ConnectionLimits(100, 2));
   auto first = limiter.TryAdmit(Ip("192.0.2.1"));
   auto second = limiter.TryAdmit(Ip("192.0.2.1"));
   ASSERT_TRUE(first && second);
@@ -29,7 +31,7 @@ TEST(ConnectionLimiterTest, CapsConnectionsPerClient) {
 }
 
 TEST(ConnectionLimiterTest, CapsConnectionsInTotal) {
-  ConnectionLimiter limiter(Limits(2, 10));
+  ConnectionLimiter limiter(ConnectionLimits(2, 10));
   auto first = limiter.TryAdmit(Ip("192.0.2.1"));
   auto second = limiter.TryAdmit(Ip("192.0.2.2"));
   auto third = limiter.TryAdmit(Ip("192.0.2.3"));
@@ -39,7 +41,7 @@ TEST(ConnectionLimiterTest, CapsConnectionsInTotal) {
 }
 
 TEST(ConnectionLimiterTest, ASlotGivesItsPlaceBackWhenDestroyed) {
-  ConnectionLimiter limiter(Limits(1, 1));
+  ConnectionLimiter limiter(ConnectionLimits(1, 1));
   {
     auto slot = limiter.TryAdmit(Ip("192.0.2.1"));
     ASSERT_TRUE(slot);
@@ -51,7 +53,7 @@ TEST(ConnectionLimiterTest, ASlotGivesItsPlaceBackWhenDestroyed) {
 }
 
 TEST(ConnectionLimiterTest, AMovedSlotIsReleasedOnce) {
-  ConnectionLimiter limiter(Limits(10, 10));
+  ConnectionLimiter limiter(ConnectionLimits(10, 10));
   std::optional<ConnectionLimiter::Slot> kept;
   {
     auto slot = limiter.TryAdmit(Ip("192.0.2.1"));
@@ -64,7 +66,7 @@ TEST(ConnectionLimiterTest, AMovedSlotIsReleasedOnce) {
 }
 
 TEST(ConnectionLimiterTest, ExemptNetworksSkipThePerClientCapButNotTheTotal) {
-  auto options = Limits(3, 1);
+  auto options = ConnectionLimits(3, 1);
   options.exempt = {*core::IpNetwork::Parse("127.0.0.0/8")};
   ConnectionLimiter limiter(options);
   auto a = limiter.TryAdmit(Ip("127.0.0.1"));
@@ -77,7 +79,7 @@ TEST(ConnectionLimiterTest, ExemptNetworksSkipThePerClientCapButNotTheTotal) {
 }
 
 TEST(ConnectionLimiterTest, AnIpv6ClientIsCountedByItsSlash64) {
-  ConnectionLimiter limiter(Limits(10, 1));
+  ConnectionLimiter limiter(ConnectionLimits(10, 1));
   auto first = limiter.TryAdmit(Ip("2001:db8::1"));
   ASSERT_TRUE(first);
   EXPECT_FALSE(limiter.TryAdmit(Ip("2001:db8::2")));

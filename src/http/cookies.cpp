@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "http/header_syntax.hpp"
+
 namespace citadel::http {
 namespace {
 
@@ -17,18 +19,6 @@ bool IsCookieValue(std::string_view value) {
   return true;
 }
 
-// RFC 7230 token characters, which a cookie name must be.
-bool IsTokenChar(unsigned char c) {
-  if (c <= 0x20 || c >= 0x7f) return false;
-  return std::string_view("()<>@,;:\\\"/[]?={}").find(static_cast<char>(c)) == std::string_view::npos;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 std::optional<std::string> CookieValue(const Request& request, std::string_view name) {
@@ -38,12 +28,12 @@ std::optional<std::string> CookieValue(const Request& request, std::string_view 
     std::string_view rest = content;
     while (!rest.empty() && pairs_seen < kMaxCookiePairs) {
       const std::size_t end = rest.find(';');
-      std::string_view pair = Trim(rest.substr(0, end));
+      std::string_view pair = TrimOws(rest.substr(0, end));
       rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
       ++pairs_seen;
       const std::size_t equals = pair.find('=');
-      if (equals == std::string_view::npos || Trim(pair.substr(0, equals)) != name) continue;
-      std::string_view value = Trim(pair.substr(equals + 1));
+      if (equals == std::string_view::npos || TrimOws(pair.substr(0, equals)) != name) continue;
+      std::string_view value = TrimOws(pair.substr(equals + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
       }
@@ -55,7 +45,7 @@ std::optional<std::string> CookieValue(const Request& request, std::string_view 
 
 std::string SessionSetCookie(std::string_view name, std::string_view value, std::chrono::seconds max_age) {
   bool name_ok = !name.empty();
-  for (unsigned char c : name) name_ok = name_ok && IsTokenChar(c);
+  for (char c : name) name_ok = name_ok && IsTokenChar(c);  // a cookie name is a token
   if (!name_ok || !IsCookieValue(value)) throw std::invalid_argument("not a cookie name or value");
   const long long seconds = max_age.count() > 0 ? max_age.count() : 0;
   std::string header(name);

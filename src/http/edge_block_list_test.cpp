@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "http/test_ip_address.hpp"
+
 namespace citadel::http {
 namespace {
 
-core::IpAddress Ip(const char* text) { return *core::IpAddress::Parse(text); }
+using testing::Ip;
 
 TEST(EdgeBlockList, ABlockedSourceWaitsUntilItsBlockEnds) {
   EdgeBlockList list({});

@@ -3,19 +3,15 @@
 #include <algorithm>
 #include <optional>
 
+#include "http/header_syntax.hpp"
+
 namespace citadel::http {
 namespace {
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 // An entry is an address, maybe with a port: "203.0.113.7", "203.0.113.7:4711",
 // "2001:db8::1", "[2001:db8::1]:4711".
 std::optional<core::IpAddress> ParseEntry(std::string_view entry) {
-  entry = Trim(entry);
+  entry = TrimOws(entry);
   if (auto address = core::IpAddress::Parse(entry)) return address;
   if (!entry.empty() && entry.front() == '[') {
     auto close = entry.find(']');

@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "http/test_ip_address.hpp"
+
 namespace citadel::http {
 namespace {
 
-core::IpAddress Ip(const char* text) { return *core::IpAddress::Parse(text); }
+using testing::Ip;
 
 const std::vector<core::IpNetwork> kProxies = {*core::IpNetwork::Parse("10.0.0.0/8"),
                                                *core::IpNetwork::Parse("fd00::/8")};

@@ -57,6 +57,14 @@ bool IsLoopback(const core::IpAddress& address) {
   return kV4.Contains(address) || kV6.Contains(address);
 }
 
+}  // namespace
+
+// Listener is not in the anonymous namespace: HttpsServer::Impl holds
+// Listeners, and a class with linkage must not have a member of an internal
+// type (-Wsubobject-linkage, reported once this file is compiled in a unity
+// batch, as an included file).
+namespace https_server_internal {
+
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   using TlsSource = std::function<std::shared_ptr<net::ssl::context>()>;
@@ -154,7 +162,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   int port_ = 0;
 };
 
-}  // namespace
+}  // namespace https_server_internal
 
 struct HttpsServer::Impl {
   Impl(core::ServerConfig config, Router router, std::shared_ptr<MetricsRegistry> metrics,
@@ -185,7 +193,8 @@ struct HttpsServer::Impl {
   }
 
   core::Result<void> AddListener(ListenerRole role, const std::string& host, int port) {
-    auto listener = std::make_shared<Listener>(*io, role, state, [this] { return CurrentTls(); });
+    auto listener = std::make_shared<https_server_internal::Listener>(
+        *io, role, state, [this] { return CurrentTls(); });
     if (auto bound = listener->Bind(host, port); !bound) return bound;
     listeners.push_back(listener);
     return {};
@@ -210,7 +219,7 @@ struct HttpsServer::Impl {
   std::mutex tls_mutex;
   std::shared_ptr<net::ssl::context> tls_context;
   std::unique_ptr<net::io_context> io;
-  std::vector<std::shared_ptr<Listener>> listeners;
+  std::vector<std::shared_ptr<https_server_internal::Listener>> listeners;
   std::unique_ptr<net::steady_timer> rotation_timer;
   std::vector<std::thread> threads;
   int https_port = 0;

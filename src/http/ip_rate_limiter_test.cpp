@@ -2,15 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "http/test_ip_address.hpp"
+
 namespace citadel::http {
 namespace {
 
-using std::chrono::milliseconds;
-using std::chrono::seconds;
+using namespace std::chrono_literals;
+using testing::Ip;
 
-core::IpAddress Ip(const char* text) { return *core::IpAddress::Parse(text); }
-
-IpRateLimiter::Options Limits(double per_second, double burst) {
+IpRateLimiter::Options RateLimits(double per_second, double burst) {
   IpRateLimiter::Options options;
   options.requests_per_second = per_second;
   options.burst = burst;
@@ -19,7 +19,7 @@ IpRateLimiter::Options Limits(double per_second, double burst) {
 
 TEST(IpRateLimiterTest, AllowsTheBurstThenRefuses) {
   core::FakeClock clock;
-  IpRateLimiter limiter(Limits(1, 3), clock);
+  IpRateLimiter limiter(RateLimits(1, 3), clock);
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.Check(Ip("192.0.2.1")).allowed) << i;
   auto refused = limiter.Check(Ip("192.0.2.1"));
   EXPECT_FALSE(refused.allowed);
@@ -28,17 +28,17 @@ TEST(IpRateLimiterTest, AllowsTheBurstThenRefuses) {
 
 TEST(IpRateLimiterTest, RefillsAtTheConfiguredRate) {
   core::FakeClock clock;
-  IpRateLimiter limiter(Limits(2, 2), clock);
+  IpRateLimiter limiter(RateLimits(2, 2), clock);
   EXPECT_TRUE(limiter.Check(Ip("192.0.2.1")).allowed);
   EXPECT_TRUE(limiter.Check(Ip("192.0.2.1")).allowed);
   EXPECT_FALSE(limiter.Check(Ip("192.0.2.1")).allowed);
-  clock.Advance(milliseconds(499));
+  clock.Advance(499ms);
   EXPECT_FALSE(limiter.Check(Ip("192.0.2.1")).allowed);
-  clock.Advance(milliseconds(2));
+  clock.Advance(2ms);
   EXPECT_TRUE(limiter.Check(Ip("192.0.2.1")).allowed);
   EXPECT_FALSE(limiter.Check(Ip("192.0.2.1")).allowed);
   // Refill never exceeds the burst, however long the client was away.
-  clock.Advance(seconds(3600));
+  clock.Advance(3600s);
   EXPECT_TRUE(limiter.Check(Ip("192.0.2.1")).allowed);
   EXPECT_TRUE(limiter.Check(Ip("192.0.2.1")).allowed);
   EXPECT_FALSE(limiter.Check(Ip("192.0.2.1")).allowed);
@@ -46,18 +46,18 @@ TEST(IpRateLimiterTest, RefillsAtTheConfiguredRate) {
 
 TEST(IpRateLimiterTest, RetryAfterIsTheWholeSecondsUntilATokenIsBack) {
   core::FakeClock clock;
-  IpRateLimiter limiter(Limits(0.2, 1), clock);  // one request per 5 s
+  IpRateLimiter limiter(RateLimits(0.2, 1), clock);  // one request per 5 s
   EXPECT_TRUE(limiter.Check(Ip("192.0.2.1")).allowed);
   EXPECT_EQ(limiter.Check(Ip("192.0.2.1")).retry_after_seconds, 5);
-  clock.Advance(milliseconds(3500));
+  clock.Advance(3500ms);
   EXPECT_EQ(limiter.Check(Ip("192.0.2.1")).retry_after_seconds, 2);  // 1.5 s, rounded up
-  clock.Advance(milliseconds(1400));
+  clock.Advance(1400ms);
   EXPECT_EQ(limiter.Check(Ip("192.0.2.1")).retry_after_seconds, 1);  // 0.1 s is still >= 1
 }
 
 TEST(IpRateLimiterTest, ClientsHaveSeparateBuckets) {
   core::FakeClock clock;
-  IpRateLimiter limiter(Limits(1, 1), clock);
+  IpRateLimiter limiter(RateLimits(1, 1), clock);
   EXPECT_TRUE(limiter.Check(Ip("192.0.2.1")).allowed);
   EXPECT_FALSE(limiter.Check(Ip("192.0.2.1")).allowed);
   EXPECT_TRUE(limiter.Check(Ip("192.0.2.2")).allowed);
@@ -65,7 +65,7 @@ TEST(IpRateLimiterTest, ClientsHaveSeparateBuckets) {
 
 TEST(IpRateLimiterTest, AnIpv6ClientIsCountedByItsSlash64) {
   core::FakeClock clock;
-  IpRateLimiter limiter(Limits(1, 1), clock);
+  IpRateLimiter limiter(RateLimits(1, 1), clock);
   EXPECT_TRUE(limiter.Check(Ip("2001:db8:1:2::1")).allowed);
   EXPECT_FALSE(limiter.Check(Ip("2001:db8:1:2:ffff::9")).allowed);
   EXPECT_TRUE(limiter.Check(Ip("2001:db8:1:3::1")).allowed);
@@ -73,7 +73,7 @@ TEST(IpRateLimiterTest, AnIpv6ClientIsCountedByItsSlash64) {
 
 TEST(IpRateLimiterTest, AllowListedNetworksAreExempt) {
   core::FakeClock clock;
-  auto options = Limits(1, 1);
+  auto options = RateLimits(1, 1);
   options.exempt = {*core::IpNetwork::Parse("10.0.0.0/8")};
   IpRateLimiter limiter(options, clock);
   for (int i = 0; i < 100; ++i) EXPECT_TRUE(limiter.Check(Ip("10.1.2.3")).allowed);
@@ -84,13 +84,13 @@ TEST(IpRateLimiterTest, AllowListedNetworksAreExempt) {
 
 TEST(IpRateLimiterTest, AZeroRateTurnsTheLimitOff) {
   core::FakeClock clock;
-  IpRateLimiter limiter(Limits(0, 1), clock);
+  IpRateLimiter limiter(RateLimits(0, 1), clock);
   for (int i = 0; i < 10; ++i) EXPECT_TRUE(limiter.Check(Ip("192.0.2.1")).allowed);
 }
 
 TEST(IpRateLimiterTest, AFloodOfAddressesCannotGrowTheTableBeyondItsBound) {
   core::FakeClock clock;
-  auto options = Limits(1, 5);
+  auto options = RateLimits(1, 5);
   options.max_tracked_clients = 1000;
   IpRateLimiter limiter(options, clock);
   for (unsigned i = 0; i < 50'000; ++i) {
@@ -105,18 +105,18 @@ TEST(IpRateLimiterTest, AFloodOfAddressesCannotGrowTheTableBeyondItsBound) {
 
 TEST(IpRateLimiterTest, IdleClientsAreForgotten) {
   core::FakeClock clock;
-  IpRateLimiter limiter(Limits(10, 10), clock);
+  IpRateLimiter limiter(RateLimits(10, 10), clock);
   limiter.Check(Ip("192.0.2.1"));
   limiter.Check(Ip("192.0.2.2"));
   EXPECT_EQ(limiter.tracked_clients(), 2u);
-  clock.Advance(seconds(2));  // both buckets are full again: nothing to remember
+  clock.Advance(2s);  // both buckets are full again: nothing to remember
   limiter.Check(Ip("192.0.2.3"));
   EXPECT_EQ(limiter.tracked_clients(), 1u);
 }
 
 TEST(IpRateLimiterTest, EvictingTheOldestKeepsABusyClientLimited) {
   core::FakeClock clock;
-  auto options = Limits(0.001, 1);
+  auto options = RateLimits(0.001, 1);
   options.max_tracked_clients = 2;
   IpRateLimiter limiter(options, clock);
   EXPECT_TRUE(limiter.Check(Ip("192.0.2.1")).allowed);

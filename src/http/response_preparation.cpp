@@ -2,13 +2,10 @@
 
 #include <algorithm>
 
+#include "http/header_syntax.hpp"
+
 namespace citadel::http {
 namespace {
-
-bool IsTokenChar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
 
 bool IsSafeHeader(std::string_view name, std::string_view value) {
   if (name.empty() || !std::all_of(name.begin(), name.end(), IsTokenChar)) return false;

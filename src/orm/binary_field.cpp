@@ -19,7 +19,7 @@ int Sextet(char c) {
   return -1;
 }
 
-bool IsSpace(char c) {
+bool IsBase64Space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
@@ -28,7 +28,7 @@ std::optional<std::uint64_t> DigitsOf(std::string_view text) {
   std::uint64_t digits = 0;
   int padding = 0;
   for (char c : text) {
-    if (IsSpace(c)) continue;
+    if (IsBase64Space(c)) continue;
     if (c == '=') {
       if (++padding > 2) return std::nullopt;
       continue;

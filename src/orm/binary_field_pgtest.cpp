@@ -17,6 +17,7 @@
 #include "orm/file_store.hpp"
 #include "orm/record_set.hpp"
 #include "orm/schema_pgtest_support.hpp"
+#include "orm/testing/shorthands.hpp"
 
 namespace citadel::orm {
 namespace {
@@ -24,9 +25,8 @@ namespace {
 using schema_testing::F;
 using namespace std::chrono_literals;
 
-constexpr std::int64_t kAdmin = 1;
-
-Value J(const char* json) { return Value::parse(json); }
+using testing::J;
+using testing::kAdmin;
 
 std::shared_ptr<const Registry> BinaryRegistry() {
   static const std::shared_ptr<const Registry> registry = [] {

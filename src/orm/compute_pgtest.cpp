@@ -6,6 +6,7 @@
 #include "orm/errors.hpp"
 #include "orm/record_set.hpp"
 #include "orm/schema_pgtest_support.hpp"
+#include "orm/testing/shorthands.hpp"
 
 namespace citadel::orm {
 namespace {
@@ -13,9 +14,8 @@ namespace {
 using compute_testing::ComputeFixture;
 using compute_testing::HookCalls;
 
-constexpr std::int64_t kAdmin = 1;
-
-Value J(const char* json) { return Value::parse(json); }
+using testing::J;
+using testing::kAdmin;
 
 std::int64_t CreateOne(const RecordSet& model, Value vals) { return model.Create(vals).at(0); }
 

@@ -9,17 +9,6 @@
 #include "orm/crud_support.hpp"
 
 namespace citadel::orm::compute {
-namespace {
-
-bool IsTextual(const Field* field) {
-  return field != nullptr && crud::HasColumn(*field) &&
-         (field->type() == FieldType::kChar || field->type() == FieldType::kText ||
-          field->type() == FieldType::kSelection);
-}
-
-Value FallbackName(const Model& model, std::int64_t id) { return model.name() + "," + std::to_string(id); }
-
-}  // namespace
 
 std::map<std::int64_t, Value> DisplayNames(const Environment& env, const Model& model,
                                            const std::vector<std::int64_t>& ids) {
@@ -30,12 +19,13 @@ std::map<std::int64_t, Value> DisplayNames(const Environment& env, const Model& 
     const ComputeBatch batch = Run(su, model, ComputedTogether(*display_name), ids);
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const Value* name = batch.Result(i, *display_name);
-      names[batch.id(i)] = name != nullptr && name->is_string() ? *name : FallbackName(model, batch.id(i));
+      names[batch.id(i)] =
+          name != nullptr && name->is_string() ? *name : Value(crud::FallbackName(model, batch.id(i)));
     }
     return names;
   }
   const db::Identifier& alias = crud_sql::RootAlias();
-  const Field* rec_name = IsTextual(model.rec_name()) ? model.rec_name() : nullptr;
+  const Field* rec_name = crud::IsTextual(model.rec_name()) ? model.rec_name() : nullptr;
   db::ComposedSql sql("SELECT ");
   sql.Qualified(alias, crud_sql::Name("id"));
   if (rec_name != nullptr) sql.Sql(", ").Qualified(alias, crud_sql::Name(rec_name->column()));
@@ -45,7 +35,7 @@ std::map<std::int64_t, Value> DisplayNames(const Environment& env, const Model& 
   const std::vector<std::int64_t> found = crud_sql::IdsOf(rows);
   for (int row = 0; row < rows.rows(); ++row) {
     auto text = rec_name != nullptr ? rows.Get(row, 1) : std::nullopt;
-    names[found[row]] = text ? Value(std::string(*text)) : FallbackName(model, found[row]);
+    names[found[row]] = text ? Value(std::string(*text)) : Value(crud::FallbackName(model, found[row]));
   }
   return names;
 }

@@ -6,17 +6,12 @@
 
 #include "orm/compute.hpp"
 #include "orm/registry.hpp"
+#include "orm/testing/shorthands.hpp"
 
 namespace citadel::orm {
 namespace {
 
-FieldDef F(std::string name, FieldType type, std::string comodel = "") {
-  FieldDef f;
-  f.name = std::move(name);
-  f.type = type;
-  f.comodel = std::move(comodel);
-  return f;
-}
+using testing::F;
 
 void Noop(ComputeBatch&) {}
 
@@ -30,7 +25,7 @@ ModelDef Country() {
   return m;
 }
 
-ModelDef Partner() {
+ModelDef ComputedPartner() {
   ModelDef m;
   m.name = "res.partner";
   m.parent_name = "parent_id";
@@ -55,8 +50,8 @@ ModelDef Partner() {
   return m;
 }
 
-core::Result<std::shared_ptr<const Registry>> BuildWith(std::vector<ModelDef> models,
-                                                        std::vector<ModelExtension> extensions = {}) {
+core::Result<std::shared_ptr<const Registry>> BuildWithUsers(
+    std::vector<ModelDef> models, std::vector<ModelExtension> extensions = {}) {
   RegistryBuilder b;
   ModelDef users;  // the log-access fields' comodel
   users.name = "res.users";
@@ -67,15 +62,15 @@ core::Result<std::shared_ptr<const Registry>> BuildWith(std::vector<ModelDef> mo
   return b.Build();
 }
 
-void ExpectBuildError(std::vector<ModelDef> models, const std::string& needle,
-                      std::vector<ModelExtension> extensions = {}) {
-  auto r = BuildWith(std::move(models), std::move(extensions));
+void ExpectComputeBuildError(std::vector<ModelDef> models, const std::string& needle,
+                             std::vector<ModelExtension> extensions = {}) {
+  auto r = BuildWithUsers(std::move(models), std::move(extensions));
   ASSERT_FALSE(r) << "expected an error containing: " << needle;
   EXPECT_NE(r.error().message.find(needle), std::string::npos) << r.error().message;
 }
 
 TEST(ComputeRegistryTest, OdooDefaultsForComputedAndRelatedFields) {
-  auto r = BuildWith({Country(), Partner()});
+  auto r = BuildWithUsers({Country(), ComputedPartner()});
   ASSERT_TRUE(r) << r.error().message;
   const Model& partner = *(*r)->FindModel("res.partner");
   const Field& complete = *partner.FindField("complete_name");
@@ -96,7 +91,7 @@ TEST(ComputeRegistryTest, OdooDefaultsForComputedAndRelatedFields) {
 }
 
 TEST(ComputeRegistryTest, RelatedFieldsTakeTheirTargetsAttributes) {
-  auto r = BuildWith({Country(), Partner()});
+  auto r = BuildWithUsers({Country(), ComputedPartner()});
   ASSERT_TRUE(r) << r.error().message;
   const Model& partner = *(*r)->FindModel("res.partner");
   const Field& code = *partner.FindField("parent_country_code");
@@ -111,7 +106,7 @@ TEST(ComputeRegistryTest, RelatedFieldsTakeTheirTargetsAttributes) {
 }
 
 TEST(ComputeRegistryTest, DependenciesPutTriggersOnTheFieldsOfTheirPaths) {
-  auto r = BuildWith({Country(), Partner()});
+  auto r = BuildWithUsers({Country(), ComputedPartner()});
   ASSERT_TRUE(r) << r.error().message;
   const Model& partner = *(*r)->FindModel("res.partner");
   const Field& complete = *partner.FindField("complete_name");
@@ -129,14 +124,14 @@ TEST(ComputeRegistryTest, DependenciesPutTriggersOnTheFieldsOfTheirPaths) {
 }
 
 TEST(ComputeRegistryTest, AStoredComputeThroughAOne2manyIsTriggeredByTheLinesMany2one) {
-  ModelDef partner = Partner();
+  ModelDef partner = ComputedPartner();
   FieldDef names = F("child_names", FieldType::kChar);
   names.compute = "_compute_child_names";
   names.depends = {"child_ids.name"};
   names.store = true;
   partner.fields.push_back(names);
   partner.computes["_compute_child_names"] = Noop;
-  auto r = BuildWith({Country(), partner});
+  auto r = BuildWithUsers({Country(), partner});
   ASSERT_TRUE(r) << r.error().message;
   const Model& model = *(*r)->FindModel("res.partner");
   bool through_parent = false;
@@ -148,40 +143,40 @@ TEST(ComputeRegistryTest, AStoredComputeThroughAOne2manyIsTriggeredByTheLinesMan
 }
 
 TEST(ComputeRegistryTest, MissingComputeMethodFailsNamingIt) {
-  ModelDef partner = Partner();
+  ModelDef partner = ComputedPartner();
   partner.computes.erase("_compute_complete_name");
-  ExpectBuildError({Country(), partner}, "field complete_name: unknown compute method _compute_complete_name");
+  ExpectComputeBuildError({Country(), partner}, "field complete_name: unknown compute method _compute_complete_name");
 }
 
 TEST(ComputeRegistryTest, RelatedThroughANonRelationalFieldFails) {
-  ModelDef partner = Partner();
+  ModelDef partner = ComputedPartner();
   FieldDef bad = F("bad_related", FieldType::kChar);
   bad.related = "name.code";
   partner.fields.push_back(bad);
-  ExpectBuildError({Country(), partner}, "field bad_related: related path name.code goes through name, which is not relational");
+  ExpectComputeBuildError({Country(), partner}, "field bad_related: related path name.code goes through name, which is not relational");
 }
 
 TEST(ComputeRegistryTest, DependsOnAnUnknownPathFails) {
-  ModelDef partner = Partner();
+  ModelDef partner = ComputedPartner();
   partner.fields[4].depends = {"name", "parent_id.nickname"};
-  ExpectBuildError({Country(), partner}, "field complete_name: path parent_id.nickname does not resolve at nickname");
+  ExpectComputeBuildError({Country(), partner}, "field complete_name: path parent_id.nickname does not resolve at nickname");
 }
 
 TEST(ComputeRegistryTest, InverseMustExistAndBelongToAComputedField) {
-  ModelDef partner = Partner();
+  ModelDef partner = ComputedPartner();
   partner.fields[5].inverse = "_inverse_child_count";
-  ExpectBuildError({Country(), partner}, "field child_count: unknown inverse method _inverse_child_count");
-  ModelDef plain = Partner();
+  ExpectComputeBuildError({Country(), partner}, "field child_count: unknown inverse method _inverse_child_count");
+  ModelDef plain = ComputedPartner();
   plain.fields[0].inverse = "_inverse_name";
-  ExpectBuildError({Country(), plain}, "field name: an inverse is for a computed field");
+  ExpectComputeBuildError({Country(), plain}, "field name: an inverse is for a computed field");
 }
 
 TEST(ComputeRegistryTest, RelatedTypeMustMatchItsTarget) {
-  ModelDef partner = Partner();
+  ModelDef partner = ComputedPartner();
   FieldDef bad = F("bad_code", FieldType::kInteger);
   bad.related = "country_id.code";
   partner.fields.push_back(bad);
-  ExpectBuildError({Country(), partner}, "field bad_code: type integer is inconsistent with its target's, char");
+  ExpectComputeBuildError({Country(), partner}, "field bad_code: type integer is inconsistent with its target's, char");
 }
 
 TEST(ComputeRegistryTest, DisplayNameComputeReplacesTheAutomaticOneOnce) {
@@ -192,7 +187,7 @@ TEST(ComputeRegistryTest, DisplayNameComputeReplacesTheAutomaticOneOnce) {
   display_name.depends = {"complete_name"};
   extension.fields = {display_name};
   extension.computes["_compute_display_name"] = Noop;
-  auto r = BuildWith({Country(), Partner()}, {extension});
+  auto r = BuildWithUsers({Country(), ComputedPartner()}, {extension});
   ASSERT_TRUE(r) << r.error().message;
   const Field& field = *(*r)->FindModel("res.partner")->FindField("display_name");
   EXPECT_TRUE(field.computed());
@@ -202,17 +197,17 @@ TEST(ComputeRegistryTest, DisplayNameComputeReplacesTheAutomaticOneOnce) {
   ModelExtension plain;
   plain.model = "res.partner";
   plain.fields = {F("display_name", FieldType::kChar)};
-  ExpectBuildError({Country(), Partner()}, "the model already has this field", {plain});
+  ExpectComputeBuildError({Country(), ComputedPartner()}, "the model already has this field", {plain});
 }
 
 TEST(ComputeRegistryTest, HooksOfExtensionsAreAppendedAfterTheModels) {
-  ModelDef partner = Partner();
+  ModelDef partner = ComputedPartner();
   partner.after_write.push_back([](const RecordSet&, const Value&) {});
   partner.after_create.push_back([](const RecordSet&, const Value&) {});
   ModelExtension extension;
   extension.model = "res.partner";
   extension.after_write.push_back([](const RecordSet&, const Value&) {});
-  auto r = BuildWith({Country(), partner}, {extension});
+  auto r = BuildWithUsers({Country(), partner}, {extension});
   ASSERT_TRUE(r) << r.error().message;
   const Model& model = *(*r)->FindModel("res.partner");
   EXPECT_EQ(model.after_write().size(), 2u);
@@ -220,9 +215,9 @@ TEST(ComputeRegistryTest, HooksOfExtensionsAreAppendedAfterTheModels) {
 }
 
 TEST(ComputeRegistryTest, ANonStoredComputeCannotDependOnItself) {
-  ModelDef partner = Partner();
+  ModelDef partner = ComputedPartner();
   partner.fields[5].depends = {"child_count"};
-  ExpectBuildError({Country(), partner}, "a non-stored computed field cannot depend on itself");
+  ExpectComputeBuildError({Country(), partner}, "a non-stored computed field cannot depend on itself");
 }
 
 }  // namespace

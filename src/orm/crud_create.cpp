@@ -15,11 +15,6 @@
 namespace citadel::orm {
 namespace {
 
-bool IsEmpty(const Value& value) {
-  return value.is_null() || (value.is_boolean() && !value.get<bool>()) ||
-         (value.is_string() && value.get_ref<const std::string&>().empty());
-}
-
 void AddDefaults(const Environment& env, const Model& model, Value& vals) {
   for (const auto& field : model.fields()) {
     const auto& def = field->def().default_value;
@@ -38,7 +33,7 @@ void CheckRequired(const Model& model, const Value& vals) {
     if (!field->def().required || field->computed()) continue;
     if (!crud::HasColumn(*field) && !crud::HasReferenceColumn(*field)) continue;
     auto it = vals.find(field->name());
-    if (it == vals.end() || (IsEmpty(*it) && field->type() != FieldType::kBoolean)) {
+    if (it == vals.end() || (IsEmptyValue(*it) && field->type() != FieldType::kBoolean)) {
       const std::string label = field->def().string.empty() ? field->name() : field->def().string;
       throw ValidationError("The field '" + label + "' (" + field->name() + ") of '" +
                             (model.description().empty() ? model.name() : model.description()) +

@@ -5,12 +5,13 @@
 
 #include "orm/record_set.hpp"
 #include "orm/record_set_test_models.hpp"
+#include "orm/testing/shorthands.hpp"
 
 namespace citadel::orm {
 namespace {
 
 using record_testing::RecordFixture;
-Value J(const char* json) { return Value::parse(json); }
+using testing::J;
 
 TEST(DefaultGetPg, ContextThenFieldDefaults) {
   RecordFixture fx = RecordFixture::Make("default_get");

@@ -12,6 +12,7 @@
 #include "orm/errors.hpp"
 #include "orm/record_set.hpp"
 #include "orm/record_set_test_models.hpp"
+#include "orm/testing/shorthands.hpp"
 #include "orm/transaction_runner.hpp"
 
 namespace citadel::orm {
@@ -19,9 +20,9 @@ namespace {
 
 using record_testing::RecordFixture;
 
-constexpr std::int64_t kAdmin = 1;
+using testing::kAdmin;
 
-std::vector<std::int64_t> Ids(const Value& rows) {
+std::vector<std::int64_t> ReadIds(const Value& rows) {
   std::vector<std::int64_t> ids;
   for (const Value& row : rows) ids.push_back(row.at("id").get<std::int64_t>());
   return ids;
@@ -63,12 +64,12 @@ TEST(DeletedRecordsPg, ReadLeavesOutDeletedRecords) {
   EXPECT_EQ(partners.Browse({gone, kept}).Read({"name"}),
             Value::array({Value{{"id", kept}, {"name", "Y"}}}));
   EXPECT_EQ(partners.Browse({gone}).Read({"name"}), Value::array());
-  EXPECT_EQ(Ids(partners.Browse({kept, gone, kept}).Read({"display_name", "parent_id"})),
+  EXPECT_EQ(ReadIds(partners.Browse({kept, gone, kept}).Read({"display_name", "parent_id"})),
             (std::vector<std::int64_t>{kept, kept}))
       << "the ids' order and repeats, the deleted one left out";
-  EXPECT_EQ(Ids(partners.Browse({gone, kept}).Read({})), std::vector<std::int64_t>{kept})
+  EXPECT_EQ(ReadIds(partners.Browse({gone, kept}).Read({})), std::vector<std::int64_t>{kept})
       << "every field";
-  EXPECT_EQ(Ids(RecordSet::Of(su, "res.partner").Browse({gone, kept}).Read({"name"})),
+  EXPECT_EQ(ReadIds(RecordSet::Of(su, "res.partner").Browse({gone, kept}).Read({"name"})),
             std::vector<std::int64_t>{kept});
   // Odoo drops a record when reading one of its fields raises MissingError;
   // 'id' and x2many fields never do, so these keep the deleted id.
@@ -76,7 +77,7 @@ TEST(DeletedRecordsPg, ReadLeavesOutDeletedRecords) {
             Value::array({Value{{"id", gone}}, Value{{"id", kept}}}));
   EXPECT_EQ(partners.Browse({gone}).Read({"child_ids"}),
             Value::array({Value{{"id", gone}, {"child_ids", Value::array()}}}));
-  EXPECT_EQ(Ids(partners.Browse({gone, kept}).Read({"child_ids", "name"})),
+  EXPECT_EQ(ReadIds(partners.Browse({gone, kept}).Read({"child_ids", "name"})),
             std::vector<std::int64_t>{kept});
 }
 
@@ -97,7 +98,7 @@ TEST(DeletedRecordsPg, ReadOfARecordHiddenByARuleIsStillAnAccessError) {
 
   const Environment env = fx.Env(user);
   const RecordSet partners = RecordSet::Of(env, "res.partner");
-  EXPECT_EQ(Ids(partners.Browse({gone, mine}).Read({"name"})), std::vector<std::int64_t>{mine});
+  EXPECT_EQ(ReadIds(partners.Browse({gone, mine}).Read({"name"})), std::vector<std::int64_t>{mine});
   EXPECT_THROW(partners.Browse({theirs}).Read({"name"}), AccessError);
   EXPECT_THROW(partners.Browse({gone, theirs}).Read({"name"}), AccessError)
       << "Odoo: deleted and filtered mixed";

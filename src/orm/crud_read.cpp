@@ -25,16 +25,6 @@
 namespace citadel::orm {
 namespace {
 
-bool IsTextual(const Field* field) {
-  return field != nullptr && crud::HasColumn(*field) &&
-         (field->type() == FieldType::kChar || field->type() == FieldType::kText ||
-          field->type() == FieldType::kSelection);
-}
-
-std::string FallbackName(const Model& model, std::int64_t id) {
-  return model.name() + "," + std::to_string(id);
-}
-
 // Whether Odoo 18's read of `field` on a deleted record raises MissingError,
 // which leaves the record out of the result: fields with a column and
 // computed/related ones (their compute reads the record) do; x2many fields
@@ -163,7 +153,7 @@ Value RecordSet::ReadRows(const std::vector<std::string>& names, bool check_acce
   std::vector<const Field*> columns;
   std::vector<const Field*> computed;  // non-stored computed and related fields
   const Field* display_name = model.FindField("display_name");
-  const Field* rec_name = IsTextual(model.rec_name()) && !display_name->computed() ? model.rec_name() : nullptr;
+  const Field* rec_name = crud::IsTextual(model.rec_name()) && !display_name->computed() ? model.rec_name() : nullptr;
   for (const Field* field : fields) {
     if (crud::HasColumn(*field) || crud::HasReferenceColumn(*field)) {
       columns.push_back(field);
@@ -209,7 +199,7 @@ Value RecordSet::ReadRows(const std::vector<std::string>& names, bool check_acce
       if (field->name() == "display_name") {
         auto text = rec_name != nullptr ? rows.Get(row, static_cast<int>(columns.size()) + 1)
                                         : std::nullopt;
-        record["display_name"] = text ? Value(std::string(*text)) : Value(FallbackName(model, found[row]));
+        record["display_name"] = text ? Value(std::string(*text)) : Value(crud::FallbackName(model, found[row]));
       } else if (!crud::HasColumn(*field) && !crud::HasReferenceColumn(*field) && !IsX2many(field->type())) {
         record[field->name()] = false;  // a non-stored binary without compute: nothing to read
       }
@@ -225,7 +215,7 @@ Value RecordSet::ReadRows(const std::vector<std::string>& names, bool check_acce
       record["id"] = id;
       for (const Field* field : fields) {
         if (field->name() == "display_name") {
-          record["display_name"] = FallbackName(model, id);
+          record["display_name"] = crud::FallbackName(model, id);
         } else if (!IsX2many(field->type())) {
           record[field->name()] = false;  // a binary: no attachment
         }

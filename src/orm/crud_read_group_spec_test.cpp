@@ -5,17 +5,12 @@
 #include <gtest/gtest.h>
 
 #include "orm/errors.hpp"
+#include "orm/testing/shorthands.hpp"
 
 namespace citadel::orm::read_group {
 namespace {
 
-FieldDef F(std::string name, FieldType type, std::string comodel = "") {
-  FieldDef f;
-  f.name = std::move(name);
-  f.type = type;
-  f.comodel = std::move(comodel);
-  return f;
-}
+using testing::F;
 
 // A partner with the field kinds read_group treats apart.
 const Model& Partner() {

@@ -66,6 +66,16 @@ bool HasReferenceColumn(const Field& field) {
   return field.stored() && field.type() == FieldType::kBinary;
 }
 
+bool IsTextual(const Field* field) {
+  return field != nullptr && HasColumn(*field) &&
+         (field->type() == FieldType::kChar || field->type() == FieldType::kText ||
+          field->type() == FieldType::kSelection);
+}
+
+std::string FallbackName(const Model& model, std::int64_t id) {
+  return model.name() + "," + std::to_string(id);
+}
+
 db::Param ColumnParam(const Environment& env, const Field& field, const Value& value) {
   if (HasReferenceColumn(field)) return BinaryParam(env, field, value);
   return ColumnParam(field, value);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -27,6 +28,11 @@ namespace citadel::orm::crud {
 bool HasColumn(const Field& field);
 // A stored binary field: a text column holding its file store reference.
 bool HasReferenceColumn(const Field& field);
+// A char, text or selection field with a column: one a display name can be
+// read from (the model's rec_name).
+bool IsTextual(const Field* field);
+// Odoo's display name of a record that has none: "model,id".
+std::string FallbackName(const Model& model, std::int64_t id);
 
 // The text to bind for `value` in `field`'s column; ValidationError naming
 // the field for a value of the wrong shape. html values are sanitised

@@ -15,8 +15,8 @@ namespace citadel::orm::domain_sql {
 namespace {
 
 using Op = DomainOperator;
-
-bool IsFalse(const Value& v) { return v.is_boolean() && !v.get<bool>(); }
+using domain_internal::IsFalse;
+using domain_internal::IsOrdering;
 
 bool IsNames(const Value& value) {
   if (value.is_string()) return true;
@@ -25,10 +25,6 @@ bool IsNames(const Value& value) {
     if (!item.is_string()) return false;
   }
   return true;
-}
-
-bool IsOrdering(Op op) {
-  return op == Op::kLess || op == Op::kGreater || op == Op::kLessEqual || op == Op::kGreaterEqual;
 }
 
 // Ids of a condition on an x2many: one id or a list of them.

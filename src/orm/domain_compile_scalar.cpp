@@ -18,14 +18,12 @@ namespace citadel::orm::domain_sql {
 namespace {
 
 using Op = DomainOperator;
+using domain_internal::IsFalse;
+using domain_internal::IsOrdering;
 using domain_internal::IsTruthy;
+using domain_internal::IsWildcard;
 
-bool IsFalse(const Value& v) { return v.is_boolean() && !v.get<bool>(); }
-bool IsWildcard(Op op) { return op == Op::kLike || op == Op::kNotLike || op == Op::kIlike || op == Op::kNotIlike; }
 bool IsLikeFamily(Op op) { return IsWildcard(op) || op == Op::kEqualLike || op == Op::kEqualIlike; }
-bool IsOrdering(Op op) {
-  return op == Op::kLess || op == Op::kGreater || op == Op::kLessEqual || op == Op::kGreaterEqual;
-}
 
 db::SqlText OperatorSql(Op op) {
   switch (op) {

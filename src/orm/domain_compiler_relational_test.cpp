@@ -10,11 +10,8 @@ namespace citadel::orm {
 namespace {
 
 using testing::CompileForTest;
+using testing::Sql;
 using Params = std::vector<std::string>;
-
-std::string Sql(const char* json, const DomainCompileOptions& options = {}) {
-  return CompileForTest(json, options).text;
-}
 
 TEST(DomainCompilerRelationalTest, Many2onePathsAreNestedInSubqueriesWithoutActiveFilter) {
   EXPECT_EQ(Sql(R"([["parent_id.country_id.code", "=", "BE"]])"),

@@ -10,9 +10,9 @@ namespace citadel::orm {
 namespace {
 
 using testing::CompileForTest;
+using testing::Sql;
 using Params = std::vector<std::string>;
 
-std::string Sql(const char* json) { return CompileForTest(json).text; }
 Params ParamsOf(const char* json) { return CompileForTest(json).params; }
 
 TEST(DomainCompilerTest, EqualityAndInequalityOnStrings) {

@@ -1,6 +1,7 @@
 // Internal to the domain parser (domain_parse.cpp, domain_term_value.cpp,
-// domain_canonical.cpp): the steps Domain::Parse is made of. Not for other
-// parts of the ORM; they use domain.hpp. Pure functions; thread-safe.
+// domain_canonical.cpp): the steps Domain::Parse is made of, and the few
+// predicates the compiler (domain_sql_builder.hpp) shares with them. Not for
+// other parts of the ORM; they use domain.hpp. Pure functions; thread-safe.
 #pragma once
 
 #include <string>
@@ -28,6 +29,19 @@ SearchKind SearchKindOf(const Field& field);
 
 // Python's truthiness of a JSON value (false, 0, 0.0, "", [] and null are false).
 bool IsTruthy(const Value& value);
+// The value false itself (not null, not 0).
+inline bool IsFalse(const Value& value) { return value.is_boolean() && !value.get<bool>(); }
+
+// <, >, <=, >=.
+inline bool IsOrdering(DomainOperator op) {
+  return op == DomainOperator::kLess || op == DomainOperator::kGreater ||
+         op == DomainOperator::kLessEqual || op == DomainOperator::kGreaterEqual;
+}
+// like, not like, ilike, not ilike: the operators that wrap their value in %...%.
+inline bool IsWildcard(DomainOperator op) {
+  return op == DomainOperator::kLike || op == DomainOperator::kNotLike ||
+         op == DomainOperator::kIlike || op == DomainOperator::kNotIlike;
+}
 
 // The client's term as text for messages: `["nope", "=", 1]`, shortened.
 std::string TermText(const Value& term);

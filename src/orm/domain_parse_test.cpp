@@ -11,10 +11,11 @@
 namespace citadel::orm {
 namespace {
 
-using testing::Describe;
 using testing::TestPartner;
 
-std::string Canonical(const char* json) { return Describe(Domain::Parse(TestPartner(), Value::parse(json))); }
+std::string Canonical(const char* json) {
+  return testing::Describe(Domain::Parse(TestPartner(), Value::parse(json)));
+}
 
 TEST(DomainParseTest, EmptyDomainIsTrue) { EXPECT_EQ(Canonical("[]"), "TRUE"); }
 

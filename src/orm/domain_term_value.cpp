@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#include "core/utf8.hpp"
 #include "orm/domain_internal.hpp"
 #include "orm/errors.hpp"
 
@@ -53,12 +54,6 @@ bool IsDatetime(std::string_view s) {
   if (s.size() != 19 || !IsDate(s.substr(0, 10)) || s[10] != ' ' || s[13] != ':' || s[16] != ':') return false;
   if (!Digits(s, 11, 2) || !Digits(s, 14, 2) || !Digits(s, 17, 2)) return false;
   return Number(s, 11, 2) < 24 && Number(s, 14, 2) < 60 && Number(s, 17, 2) < 60;
-}
-
-std::size_t CodePoints(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
 }
 
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing
@@ -162,11 +157,6 @@ bool AllStrings(const Value& list) {
   return true;
 }
 
-bool IsOrdering(Op op) {
-  return op == Op::kLess || op == Op::kGreater || op == Op::kLessEqual || op == Op::kGreaterEqual;
-}
-bool IsWildcard(Op op) { return op == Op::kLike || op == Op::kNotLike || op == Op::kIlike || op == Op::kNotIlike; }
-
 bool IsRelationalKind(SearchKind kind) { return kind == SearchKind::kMany2one || kind == SearchKind::kX2many; }
 
 // A name given for a record is searched on the model's rec_name (Odoo's
@@ -256,7 +246,7 @@ CheckedValue CheckTermValue(const Field& field, DomainOperator op, Value value, 
 
   // expression.parse: a bare date on a datetime means its first second, or
   // its last one for > and <= (so that "> day" starts the next day).
-  if (kind == SearchKind::kDatetime && value.is_string() && CodePoints(value.get_ref<const std::string&>()) == 10) {
+  if (kind == SearchKind::kDatetime && value.is_string() && core::Utf8CodePoints(value.get_ref<const std::string&>()) == 10) {
     value = value.get<std::string>() + (op == Op::kGreater || op == Op::kLessEqual ? " 23:59:59" : " 00:00:00");
   }
 

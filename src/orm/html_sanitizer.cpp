@@ -73,7 +73,7 @@ bool In(const std::array<std::string_view, N>& set, std::string_view name) {
   return std::find(set.begin(), set.end(), name) != set.end();
 }
 
-std::string Lower(std::string_view text) {
+std::string Lowercase(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -147,7 +147,7 @@ void Escape(std::string_view text, bool attribute, std::string& out) {
 void EmitAttributes(const xmlNode* element, std::string_view name, std::string& out) {
   for (const xmlAttr* attr = element->properties; attr != nullptr; attr = attr->next) {
     if (attr->ns != nullptr) continue;  // xlink:href and friends
-    const std::string attr_name = Lower(Text(attr->name));
+    const std::string attr_name = Lowercase(Text(attr->name));
     if (!In(kAllowedAttributes, attr_name)) continue;
     std::unique_ptr<xmlChar, decltype(xmlFree)> value(xmlNodeListGetString(element->doc, attr->children, 1),
                                                       xmlFree);
@@ -171,7 +171,7 @@ void EmitChildren(const xmlNode* parent, std::string& out, int depth) {
         Escape(Text(node->content), false, out);
         break;
       case XML_ELEMENT_NODE: {
-        const std::string name = Lower(Text(node->name));
+        const std::string name = Lowercase(Text(node->name));
         if (In(kKilledTags, name)) break;
         if (!In(kAllowedTags, name)) {
           EmitChildren(node, out, depth + 1);  // unwrapped

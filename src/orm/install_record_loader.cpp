@@ -9,11 +9,6 @@
 namespace citadel::orm {
 namespace {
 
-bool IsEmpty(const Value& v) {
-  return v.is_null() || (v.is_boolean() && !v.get<bool>()) ||
-         (v.is_string() && v.get_ref<const std::string&>().empty());
-}
-
 std::vector<std::int64_t> SortedIds(const Value& list) {
   std::vector<std::int64_t> ids;
   for (const auto& id : list) {
@@ -30,7 +25,7 @@ bool Same(const Field& field, const Value& current, const Value& wanted) {
   switch (field.type()) {
     case FieldType::kMany2one: {
       const std::int64_t have = current.is_array() ? current[0].get<std::int64_t>() : 0;
-      if (IsEmpty(wanted)) return have == 0;
+      if (IsEmptyValue(wanted)) return have == 0;
       return wanted.is_number_integer() && wanted.get<std::int64_t>() == have;
     }
     case FieldType::kOne2many:
@@ -51,11 +46,11 @@ bool Same(const Field& field, const Value& current, const Value& wanted) {
     case FieldType::kMonetary: {
       const double have = current.is_number() ? current.get<double>() : 0.0;
       const double want = wanted.is_number() ? wanted.get<double>() : 0.0;
-      if (!wanted.is_number() && !IsEmpty(wanted)) return false;
+      if (!wanted.is_number() && !IsEmptyValue(wanted)) return false;
       return std::fabs(have - want) <= 1e-9 * std::max(1.0, std::fabs(want));
     }
     case FieldType::kInteger:
-      if (IsEmpty(wanted)) return current == 0;
+      if (IsEmptyValue(wanted)) return current == 0;
       return wanted == current;
     case FieldType::kBoolean:
       return (wanted.is_boolean() && wanted.get<bool>()) == (current.is_boolean() && current.get<bool>()) &&
@@ -66,7 +61,7 @@ bool Same(const Field& field, const Value& current, const Value& wanted) {
       }
       [[fallthrough]];
     default:
-      if (IsEmpty(wanted)) return IsEmpty(current);
+      if (IsEmptyValue(wanted)) return IsEmptyValue(current);
       return wanted == current;
   }
 }

@@ -3,17 +3,12 @@
 #include <stdexcept>
 
 #include "modules/base/models/ir_metadata_models.hpp"
+#include "orm/testing/shorthands.hpp"
 
 namespace citadel::orm::install_testing {
 namespace {
 
-FieldDef F(std::string name, FieldType type, std::string comodel = "") {
-  FieldDef f;
-  f.name = std::move(name);
-  f.type = type;
-  f.comodel = std::move(comodel);
-  return f;
-}
+using orm::testing::F;
 
 FieldDef Flag(std::string name, bool value) {
   FieldDef f = F(std::move(name), FieldType::kBoolean);

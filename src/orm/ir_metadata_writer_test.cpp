@@ -5,17 +5,12 @@
 #include <gtest/gtest.h>
 
 #include "orm/install_data_files.hpp"
+#include "orm/testing/shorthands.hpp"
 
 namespace citadel::orm {
 namespace {
 
-FieldDef F(std::string name, FieldType type, std::string comodel = "") {
-  FieldDef f;
-  f.name = std::move(name);
-  f.type = type;
-  f.comodel = std::move(comodel);
-  return f;
-}
+using testing::F;
 
 std::shared_ptr<const Registry> TwoModules() {
   RegistryBuilder builder;

@@ -9,13 +9,14 @@
 
 #include "orm/record_set.hpp"
 #include "orm/record_set_test_models.hpp"
+#include "orm/testing/shorthands.hpp"
 
 namespace citadel::orm {
 namespace {
 
 using record_testing::RecordFixture;
-constexpr std::int64_t kAdmin = 1;
-Value J(const char* json) { return Value::parse(json); }
+using testing::J;
+using testing::kAdmin;
 
 struct Dispatch {
   RecordFixture fx = RecordFixture::Make("method_dispatch");

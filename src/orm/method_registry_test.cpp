@@ -8,7 +8,7 @@
 namespace citadel::orm {
 namespace {
 
-core::Result<std::shared_ptr<const Registry>> BuildWith(ModelDef partner) {
+core::Result<std::shared_ptr<const Registry>> BuildWithPartner(ModelDef partner) {
   RegistryBuilder builder;
   ModelDef users;
   users.name = "res.users";
@@ -25,7 +25,7 @@ TEST(MethodRegistry, ExposedMethodsAreChecked) {
   ok.methods["action_archive"] = kMethod;
   ok.methods["_helper"] = kMethod;  // private helpers may exist; they are never callable
   ok.exposed_methods = {"action_archive", "search"};
-  auto built = BuildWith(ok);
+  auto built = BuildWithPartner(ok);
   ASSERT_TRUE(built) << built.error().message;
   const Model& model = *(*built)->FindModel("res.partner");
   EXPECT_TRUE(model.IsExposed("action_archive"));
@@ -37,21 +37,21 @@ TEST(MethodRegistry, ExposedMethodsAreChecked) {
   ModelDef private_exposed;
   private_exposed.methods["_helper"] = kMethod;
   private_exposed.exposed_methods = {"_helper"};
-  auto refused = BuildWith(private_exposed);
+  auto refused = BuildWithPartner(private_exposed);
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("_helper is private"), std::string::npos);
 
   ModelDef missing;
   missing.exposed_methods = {"action_nothing"};
-  EXPECT_FALSE(BuildWith(missing));
+  EXPECT_FALSE(BuildWithPartner(missing));
 
   ModelDef replaces;
   replaces.methods["write"] = kMethod;
-  EXPECT_FALSE(BuildWith(replaces));
+  EXPECT_FALSE(BuildWithPartner(replaces));
 
   ModelDef model_level;
   model_level.model_methods = {"ghost"};
-  EXPECT_FALSE(BuildWith(model_level));
+  EXPECT_FALSE(BuildWithPartner(model_level));
 }
 
 TEST(MethodRegistry, DefaultListIsOdoos) {

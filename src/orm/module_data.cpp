@@ -17,14 +17,14 @@ using core::Fail;
 
 constexpr std::size_t kMaxDataBytes = 4 << 20;
 constexpr std::size_t kMaxRecords = 50'000;
-constexpr int kMaxDepth = 8;
+constexpr int kMaxValueDepth = 8;
 constexpr std::size_t kMaxXmlId = 128;
 
 core::Unexpected Bad(const std::string& where, const std::string& what) {
   return Fail(ErrorCode::kInvalidArgument, where + ": " + what);
 }
 
-bool IsModelName(std::string_view name) {
+bool IsDataModelName(std::string_view name) {
   if (name.empty() || name.size() > 128 || name.front() == '.' || name.back() == '.') return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
@@ -91,7 +91,7 @@ core::Result<Value> RefValue(const toml::table& table, const std::string& where,
 
 core::Result<Value> ToValue(const toml::node& node, const std::string& where, const std::string& module,
                             int depth) {
-  if (depth > kMaxDepth) return Bad(where, "values nest too deep");
+  if (depth > kMaxValueDepth) return Bad(where, "values nest too deep");
   if (const auto* s = node.as_string()) return Value(s->get());
   if (const auto* i = node.as_integer()) return Value(i->get());
   if (const auto* f = node.as_floating_point()) return Value(f->get());
@@ -167,7 +167,7 @@ core::Result<DataRecord> ParseRecord(const toml::table& t, const std::string& mo
   record.xml_id = std::move(*id);
   auto model = RequiredString(t, "model", where);
   if (!model) return core::Unexpected(model.error());
-  if (!IsModelName(*model)) return Bad(where, "model is not a model name");
+  if (!IsDataModelName(*model)) return Bad(where, "model is not a model name");
   record.model = std::move(*model);
   auto noupdate = OptionalBool(t, "noupdate", false, where);
   if (!noupdate) return core::Unexpected(noupdate.error());
@@ -201,7 +201,7 @@ core::Result<RuleRecord> ParseRule(const toml::table& t, const std::string& modu
   auto model = RequiredString(t, "model", where);
   if (!name) return core::Unexpected(name.error());
   if (!model) return core::Unexpected(model.error());
-  if (!IsModelName(*model)) return Bad(where, "model is not a model name");
+  if (!IsDataModelName(*model)) return Bad(where, "model is not a model name");
   rule.name = std::move(*name);
   rule.model = std::move(*model);
   if (const toml::node* groups = t.get("groups")) {

@@ -4,17 +4,12 @@
 
 #include "orm/errors.hpp"
 #include "orm/record_set.hpp"
+#include "orm/testing/shorthands.hpp"
 
 namespace citadel::orm {
 namespace {
 
-FieldDef F(std::string name, FieldType type, std::string comodel = "") {
-  FieldDef f;
-  f.name = std::move(name);
-  f.type = type;
-  f.comodel = std::move(comodel);
-  return f;
-}
+using testing::F;
 
 ModelDef Users() {
   ModelDef m;

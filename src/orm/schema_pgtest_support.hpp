@@ -21,16 +21,11 @@
 #include "db/utility_statement.hpp"
 #include "orm/registry.hpp"
 #include "orm/schema_sync.hpp"
+#include "orm/testing/shorthands.hpp"
 
 namespace citadel::orm::schema_testing {
 
-inline FieldDef F(std::string name, FieldType type, std::string comodel = "") {
-  FieldDef f;
-  f.name = std::move(name);
-  f.type = type;
-  f.comodel = std::move(comodel);
-  return f;
-}
+using orm::testing::F;
 
 struct Models {
   std::vector<ModelDef> defs;

@@ -14,16 +14,11 @@
 #include <vector>
 
 #include "orm/schema_plan.hpp"
+#include "orm/testing/shorthands.hpp"
 
 namespace citadel::orm::schema_plan_testing {
 
-inline FieldDef F(std::string name, FieldType type, std::string comodel = "") {
-  FieldDef f;
-  f.name = std::move(name);
-  f.type = type;
-  f.comodel = std::move(comodel);
-  return f;
-}
+using orm::testing::F;
 
 inline FieldDef Required(FieldDef f) {
   f.required = true;

@@ -13,7 +13,7 @@ namespace {
 // (a reload costs one query per user).
 constexpr std::size_t kMaxUsersPerSnapshot = 20000;
 
-db::QueryResult Run(db::Connection& connection, db::SqlText sql) {
+db::QueryResult QueryOrThrow(db::Connection& connection, db::SqlText sql) {
   auto result = connection.Execute(sql);
   if (!result) throw DatabaseError(std::move(result.error()));
   return std::move(*result);
@@ -101,7 +101,7 @@ void SecuritySnapshot::RememberUser(std::shared_ptr<const UserSecurity> user) co
 std::shared_ptr<const SecuritySnapshot> LoadSecuritySnapshot(db::Connection& connection,
                                                              SecurityVersion version) {
   std::unordered_map<std::string, std::vector<CachedAccess>> access;
-  db::QueryResult acl = Run(connection,
+  db::QueryResult acl = QueryOrThrow(connection,
                             "SELECT m.model, a.group_id, a.perm_read, a.perm_write, "
                             "a.perm_create, a.perm_unlink FROM ir_model_access a JOIN ir_model m "
                             "ON m.id = a.model_id WHERE a.active");
@@ -109,7 +109,7 @@ std::shared_ptr<const SecuritySnapshot> LoadSecuritySnapshot(db::Connection& con
     access[acl.Text(row, "model")].push_back({ToId(acl.Get(row, "group_id")), Perms(acl, row)});
   }
   std::unordered_map<std::string, std::vector<CachedRule>> rules;
-  db::QueryResult rule_rows = Run(
+  db::QueryResult rule_rows = QueryOrThrow(
       connection,
       "SELECT r.id, m.model, r.domain_force, r.perm_read, r.perm_write, r.perm_create, "
       "r.perm_unlink, array_to_string(ARRAY(SELECT rg.group_id FROM rule_group_rel rg WHERE "
@@ -126,7 +126,7 @@ std::shared_ptr<const SecuritySnapshot> LoadSecuritySnapshot(db::Connection& con
     rules[rule_rows.Text(row, "model")].push_back(std::move(rule));
   }
   std::unordered_map<std::string, std::int64_t> group_ids;
-  db::QueryResult xml_ids = Run(connection,
+  db::QueryResult xml_ids = QueryOrThrow(connection,
                                 "SELECT module || '.' || name AS xml_id, res_id FROM ir_model_data "
                                 "WHERE model = 'res.groups'");
   for (int row = 0; row < xml_ids.rows(); ++row) {

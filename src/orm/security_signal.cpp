@@ -38,7 +38,7 @@ constexpr std::array<db::SqlText, 4> kNarrowTriggerStatements = {
     "EACH ROW WHEN (OLD.model = 'res.groups') EXECUTE FUNCTION citadel_security_changed()",
 };
 
-core::Result<void> Run(db::Connection& connection, db::SqlText sql) {
+core::Result<void> RunStatement(db::Connection& connection, db::SqlText sql) {
   auto result = connection.Execute(sql);
   if (!result) return core::Unexpected(result.error());
   return {};
@@ -55,19 +55,19 @@ core::Result<void> EnsureSecuritySignal(db::Connection& connection) {
   if (!present) return core::Unexpected(present.error());
   if (present->Text(0, "ok") != "t") return {};
   // `one` makes it a single row, whatever a bug or an operator inserts.
-  if (auto r = Run(connection,
+  if (auto r = RunStatement(connection,
                    "CREATE TABLE IF NOT EXISTS citadel_security_signal (one boolean PRIMARY KEY "
                    "DEFAULT true CHECK (one), epoch uuid NOT NULL DEFAULT gen_random_uuid(), "
                    "version bigint NOT NULL DEFAULT 1)");
       !r) {
     return r;
   }
-  if (auto r = Run(connection,
+  if (auto r = RunStatement(connection,
                    "INSERT INTO citadel_security_signal DEFAULT VALUES ON CONFLICT (one) DO NOTHING");
       !r) {
     return r;
   }
-  if (auto r = Run(connection,
+  if (auto r = RunStatement(connection,
                    "CREATE OR REPLACE FUNCTION citadel_security_changed() RETURNS trigger "
                    "LANGUAGE plpgsql AS $$ BEGIN UPDATE citadel_security_signal SET version = "
                    "version + 1; RETURN NULL; END $$");
@@ -75,10 +75,10 @@ core::Result<void> EnsureSecuritySignal(db::Connection& connection) {
     return r;
   }
   for (db::SqlText sql : kTriggerStatements) {
-    if (auto r = Run(connection, sql); !r) return r;
+    if (auto r = RunStatement(connection, sql); !r) return r;
   }
   for (db::SqlText sql : kNarrowTriggerStatements) {
-    if (auto r = Run(connection, sql); !r) return r;
+    if (auto r = RunStatement(connection, sql); !r) return r;
   }
   return {};
 }

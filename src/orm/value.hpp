@@ -17,4 +17,10 @@ namespace citadel::orm {
 
 using Value = nlohmann::ordered_json;
 
+// null, false or "": what a field that holds nothing is given as.
+inline bool IsEmptyValue(const Value& value) {
+  return value.is_null() || (value.is_boolean() && !value.get<bool>()) ||
+         (value.is_string() && value.get_ref<const std::string&>().empty());
+}
+
 }  // namespace citadel::orm

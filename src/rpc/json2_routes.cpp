@@ -19,7 +19,6 @@ namespace {
 
 using orm::Value;
 
-constexpr const char* kJsonType = "application/json; charset=utf-8";
 constexpr std::string_view kPrefix = "/json/2/";
 
 http::Response JsonBody(int status, const Value& body) {

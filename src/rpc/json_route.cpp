@@ -12,8 +12,6 @@
 namespace citadel::rpc {
 namespace {
 
-constexpr const char* kJsonType = "application/json; charset=utf-8";
-
 bool IsJsonMimetype(std::optional<std::string> content_type) {
   if (!content_type) return false;
   std::string type = content_type->substr(0, content_type->find(';'));

@@ -7,7 +7,7 @@ namespace {
 
 using orm::Value;
 
-std::string Refusal(std::string_view body, const JsonRpcLimits& limits = {}) {
+std::string JsonRefusal(std::string_view body, const JsonRpcLimits& limits = {}) {
   auto request = ParseJsonRpcRequest(body, limits);
   return request ? "accepted" : request.error().message;
 }
@@ -30,24 +30,24 @@ TEST(JsonRpcParse, MissingIdAndParams) {
 }
 
 TEST(JsonRpcParse, RefusalsAsOdooWordsThem) {
-  EXPECT_EQ(Refusal("{not json"), "Invalid JSON data");
-  EXPECT_EQ(Refusal(""), "Invalid JSON data");
-  EXPECT_EQ(Refusal("[1, 2]"), "Invalid JSON-RPC data");
-  EXPECT_EQ(Refusal(R"({"params": [1]})"), "params must be an object");
-  EXPECT_EQ(Refusal("{\"a\": 1} trailing"), "Invalid JSON data");
+  EXPECT_EQ(JsonRefusal("{not json"), "Invalid JSON data");
+  EXPECT_EQ(JsonRefusal(""), "Invalid JSON data");
+  EXPECT_EQ(JsonRefusal("[1, 2]"), "Invalid JSON-RPC data");
+  EXPECT_EQ(JsonRefusal(R"({"params": [1]})"), "params must be an object");
+  EXPECT_EQ(JsonRefusal("{\"a\": 1} trailing"), "Invalid JSON data");
 }
 
 TEST(JsonRpcParse, BoundsDepthValuesAndSize) {
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
-  EXPECT_EQ(Refusal(deep), "Invalid JSON data: nested too deeply");
+  EXPECT_EQ(JsonRefusal(deep), "Invalid JSON data: nested too deeply");
   std::string many = "{\"params\": {\"args\": [";
   for (int i = 0; i < 100; ++i) many += (i ? ",1" : "1");
   many += "]}}";
   JsonRpcLimits small;
   small.max_values = 50;
-  EXPECT_EQ(Refusal(many, small), "Invalid JSON data: too many values");
+  EXPECT_EQ(JsonRefusal(many, small), "Invalid JSON data: too many values");
   small.max_body_bytes = 8;
-  EXPECT_EQ(Refusal(many, small), "Invalid JSON data");
+  EXPECT_EQ(JsonRefusal(many, small), "Invalid JSON data");
 }
 
 TEST(JsonRpcSerialize, ResultAndErrorShapes) {

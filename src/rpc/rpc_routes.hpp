@@ -28,6 +28,8 @@
 namespace citadel::rpc {
 
 inline constexpr std::size_t kRpcBodyBytes = 16 * 1024 * 1024;
+// The content type of the JSON answers (/jsonrpc, /web/..., JSON-2).
+inline constexpr const char* kJsonType = "application/json; charset=utf-8";
 
 void AddRpcRoutes(http::Router& router, RpcServices& services);
 

@@ -49,7 +49,7 @@ aGk=
 </methodCall>
 )";
 
-std::string Refusal(std::string_view body, const XmlRpcLimits& limits = {}) {
+std::string XmlRefusal(std::string_view body, const XmlRpcLimits& limits = {}) {
   auto call = ParseXmlRpcCall(body, limits);
   return call ? "accepted" : call.error().message;
 }
@@ -83,49 +83,49 @@ TEST(XmlRpcParse, NoParamsIsAnEmptyList) {
 }
 
 TEST(XmlRpcParse, RefusesDoctypeAndEntities) {
-  EXPECT_EQ(Refusal(R"(<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>)"
+  EXPECT_EQ(XmlRefusal(R"(<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>)"
                     "<methodCall><methodName>&e;</methodName></methodCall>"),
             "a DOCTYPE is not allowed in XML-RPC");
-  EXPECT_EQ(Refusal(R"(<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><methodCall/>)"),
+  EXPECT_EQ(XmlRefusal(R"(<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><methodCall/>)"),
             "a DOCTYPE is not allowed in XML-RPC");
 }
 
 TEST(XmlRpcParse, RefusesMalformedInput) {
-  EXPECT_EQ(Refusal("not xml"), "the request is not well-formed XML");
-  EXPECT_EQ(Refusal("<methodCall><methodName>m</methodName>"), "the request is not well-formed XML");
-  EXPECT_EQ(Refusal("<methodResponse/>"), "invalid XML-RPC request: expected a <methodCall>");
-  EXPECT_EQ(Refusal("<methodCall><params/></methodCall>"), "invalid XML-RPC request: the <methodName> is missing");
-  EXPECT_EQ(Refusal(Call("<param><value><int>12x</int></value></param>")),
+  EXPECT_EQ(XmlRefusal("not xml"), "the request is not well-formed XML");
+  EXPECT_EQ(XmlRefusal("<methodCall><methodName>m</methodName>"), "the request is not well-formed XML");
+  EXPECT_EQ(XmlRefusal("<methodResponse/>"), "invalid XML-RPC request: expected a <methodCall>");
+  EXPECT_EQ(XmlRefusal("<methodCall><params/></methodCall>"), "invalid XML-RPC request: the <methodName> is missing");
+  EXPECT_EQ(XmlRefusal(Call("<param><value><int>12x</int></value></param>")),
             "invalid XML-RPC request: invalid integer value");
-  EXPECT_EQ(Refusal(Call("<param><value><int>99999999999999999999</int></value></param>")),
+  EXPECT_EQ(XmlRefusal(Call("<param><value><int>99999999999999999999</int></value></param>")),
             "invalid XML-RPC request: invalid integer value");
-  EXPECT_EQ(Refusal(Call("<param><value><boolean>true</boolean></value></param>")),
+  EXPECT_EQ(XmlRefusal(Call("<param><value><boolean>true</boolean></value></param>")),
             "invalid XML-RPC request: invalid boolean value");
-  EXPECT_EQ(Refusal(Call("<param><value><double>nan</double></value></param>")),
+  EXPECT_EQ(XmlRefusal(Call("<param><value><double>nan</double></value></param>")),
             "invalid XML-RPC request: invalid double value");
-  EXPECT_EQ(Refusal(Call("<param><value><dateTime.iso8601>2026-01-23T10:00:00</dateTime.iso8601></value></param>")),
+  EXPECT_EQ(XmlRefusal(Call("<param><value><dateTime.iso8601>2026-01-23T10:00:00</dateTime.iso8601></value></param>")),
             "invalid XML-RPC request: invalid dateTime.iso8601 value");
-  EXPECT_EQ(Refusal(Call("<param><value><script/></value></param>")),
+  EXPECT_EQ(XmlRefusal(Call("<param><value><script/></value></param>")),
             "invalid XML-RPC request: unknown value type <script>");
-  EXPECT_EQ(Refusal(Call("<param><value><int>1</int><int>2</int></value></param>")),
+  EXPECT_EQ(XmlRefusal(Call("<param><value><int>1</int><int>2</int></value></param>")),
             "invalid XML-RPC request: a <value> holds exactly one typed element");
-  EXPECT_EQ(Refusal(Call("<param><value><struct><member><value><int>1</int></value></member></struct></value></param>")),
+  EXPECT_EQ(XmlRefusal(Call("<param><value><struct><member><value><int>1</int></value></member></struct></value></param>")),
             "invalid XML-RPC request: a <member> holds a <name> and a <value>");
 }
 
 TEST(XmlRpcParse, BoundsDepthCountAndSize) {
   std::string nested = "<value><int>1</int></value>";
   for (int i = 0; i < 40; ++i) nested = "<value><array><data>" + nested + "</data></array></value>";
-  EXPECT_EQ(Refusal(Call("<param>" + nested + "</param>")), "invalid XML-RPC request: values nested too deeply");
+  EXPECT_EQ(XmlRefusal(Call("<param>" + nested + "</param>")), "invalid XML-RPC request: values nested too deeply");
 
   std::string many;
   for (int i = 0; i < 50; ++i) many += "<value><int>1</int></value>";
   XmlRpcLimits small;
   small.max_values = 20;
-  EXPECT_EQ(Refusal(Call("<param><value><array><data>" + many + "</data></array></value></param>"), small),
+  EXPECT_EQ(XmlRefusal(Call("<param><value><array><data>" + many + "</data></array></value></param>"), small),
             "invalid XML-RPC request: too many values in the request");
   small.max_body_bytes = 10;
-  EXPECT_EQ(Refusal(kPythonCall, small), "the request is too large");
+  EXPECT_EQ(XmlRefusal(kPythonCall, small), "the request is too large");
 }
 
 TEST(XmlRpcSerialize, ResponseIsWhatOdooSends) {

@@ -3,20 +3,13 @@
 #include <set>
 #include <vector>
 
+#include "modules/base/models/model_values.hpp"
 #include "orm/record_set.hpp"
 
 namespace citadel::modules::base {
 namespace {
 
-constexpr std::int64_t kSuperuserId = 1;
-
-std::int64_t IdOf(const orm::Value& many2one) {
-  if (many2one.is_array() && !many2one.empty()) return many2one[0].get<std::int64_t>();
-  if (many2one.is_number_integer()) return many2one.get<std::int64_t>();
-  return 0;
-}
-
-void AfterCreate(const orm::RecordSet& created) {
+void CompanyAfterCreate(const orm::RecordSet& created) {
   const orm::Environment su = created.env().Sudo();
   const orm::RecordSet companies(su, created.model(), created.ids());
   orm::RecordSet partners = orm::RecordSet::Of(su, "res.partner");
@@ -52,7 +45,7 @@ void AfterCreate(const orm::RecordSet& created) {
 
 void AddCompanyHooks(orm::ModelDef& companies_def) {
   companies_def.after_create.push_back(
-      [](const orm::RecordSet& created, const orm::Value&) { AfterCreate(created); });
+      [](const orm::RecordSet& created, const orm::Value&) { CompanyAfterCreate(created); });
   companies_def.after_write.push_back([](const orm::RecordSet& records, const orm::Value& vals) {
     if (!vals.contains("name")) return;
     const orm::Environment su = records.env().Sudo();

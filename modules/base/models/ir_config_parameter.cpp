@@ -6,9 +6,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef IrConfigParameterDef() {
+  using namespace fields;
   orm::ModelDef def = Model("ir.config_parameter", "System Parameter", "key");
   def.rec_name = "key";
   def.fields = {

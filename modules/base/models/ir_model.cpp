@@ -6,9 +6,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef IrModelDef() {
+  using namespace fields;
   orm::ModelDef def = Model("ir.model", "Models", "model");
   def.fields = {
       Char("name").String("Model Description").Required(),

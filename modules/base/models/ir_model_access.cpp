@@ -7,9 +7,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef IrModelAccessDef() {
+  using namespace fields;
   orm::ModelDef def = Model("ir.model.access", "Model Access", "model_id, group_id, name, id");
   def.fields = {
       Char("name").Required().Index(),

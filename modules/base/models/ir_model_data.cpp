@@ -8,9 +8,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef IrModelDataDef() {
+  using namespace fields;
   orm::ModelDef def = Model("ir.model.data", "Model Data", "module, model, name");
   def.fields = {
       Char("name").String("External Identifier").Required().Help(

@@ -8,9 +8,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef IrModelFieldsDef() {
+  using namespace fields;
   orm::ModelDef def = Model("ir.model.fields", "Fields", "name");
   def.rec_name = "field_description";
   std::vector<std::pair<std::string, std::string>> types;

@@ -6,9 +6,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef IrModuleModuleDef() {
+  using namespace fields;
   orm::ModelDef def = Model("ir.module.module", "Module", "application desc,sequence,name");
   def.fields = {
       Char("name").String("Technical Name").Required().Readonly().Index(),

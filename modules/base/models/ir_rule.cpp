@@ -9,9 +9,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef IrRuleDef() {
+  using namespace fields;
   orm::ModelDef def = Model("ir.rule", "Record Rule", "model_id desc, id");
   def.fields = {
       Char("name").Index(),

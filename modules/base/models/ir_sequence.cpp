@@ -6,9 +6,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef IrSequenceDef() {
+  using namespace fields;
   orm::ModelDef def = Model("ir.sequence", "Sequence", "name");
   def.fields = {
       Char("name").Required(),

@@ -10,9 +10,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef ResCompanyDef() {
+  using namespace fields;
   orm::ModelDef def = Model("res.company", "Companies", "sequence, name");
   def.parent_name = "parent_id";
   def.fields = {

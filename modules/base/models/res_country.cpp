@@ -5,9 +5,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef ResCountryDef() {
+  using namespace fields;
   orm::ModelDef def = Model("res.country", "Country", "name");
   def.fields = {
       Char("name").String("Country Name").Required(),

@@ -5,9 +5,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef ResCountryStateDef() {
+  using namespace fields;
   orm::ModelDef def = Model("res.country.state", "Country state", "code");
   def.fields = {
       Many2one("country_id", "res.country").String("Country").Required(),

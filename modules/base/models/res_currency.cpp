@@ -7,9 +7,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef ResCurrencyDef() {
+  using namespace fields;
   orm::ModelDef def = Model("res.currency", "Currency", "active desc, name");
   def.fields = {
       Char("name").String("Currency").Size(3).Required().Help("Currency Code (ISO 4217)"),

@@ -11,9 +11,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef ResGroupsDef() {
+  using namespace fields;
   orm::ModelDef def = Model("res.groups", "Access Groups", "name");
   def.fields = {
       Char("name").Required(),

@@ -17,9 +17,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef ResPartnerDef() {
+  using namespace fields;
   orm::ModelDef def = Model("res.partner", "Contact", "complete_name ASC, id DESC");
   def.rec_name = "complete_name";
   def.parent_name = "parent_id";

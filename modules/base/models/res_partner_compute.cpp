@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "modules/base/models/model_values.hpp"
 #include "modules/base/models/res_partner_behaviour.hpp"
 #include "orm/compute.hpp"
 #include "orm/record_set.hpp"
@@ -17,23 +18,18 @@ namespace {
 using orm::ComputeBatch;
 using orm::Value;
 
-constexpr std::int64_t kSuperuserId = 1;
-
 std::string Str(const Value& value) {
   return value.is_string() ? value.get<std::string>() : std::string();
 }
 
-bool Truthy(const Value& value) {
+// Whether a value is set: not null, false, "" or []. (res_partner_sync.cpp's
+// Truthy also takes 0 as unset; the values tested here are strings and
+// many2ones, never 0.)
+bool IsSet(const Value& value) {
   if (value.is_null() || value == false) return false;
   if (value.is_string()) return !value.get<std::string>().empty();
   if (value.is_array()) return !value.empty();
   return true;
-}
-
-std::int64_t IdOf(const Value& many2one) {
-  if (many2one.is_array() && !many2one.empty()) return many2one[0].get<std::int64_t>();
-  if (many2one.is_number_integer()) return many2one.get<std::int64_t>();
-  return 0;
 }
 
 std::string Strip(const std::string& text) {
@@ -50,8 +46,8 @@ void ComputeCompleteName(ComputeBatch& batch) {
       {"invoice", "Invoice Address"}, {"delivery", "Delivery Address"}, {"other", "Other Address"}};
   for (std::size_t i = 0; i < batch.size(); ++i) {
     std::string name = Str(batch.Get(i, "name"));
-    const bool has_parent = Truthy(batch.Get(i, "parent_id"));
-    if (Truthy(batch.Get(i, "company_name")) || has_parent) {
+    const bool has_parent = IsSet(batch.Get(i, "parent_id"));
+    if (IsSet(batch.Get(i, "company_name")) || has_parent) {
       if (name.empty()) {
         const std::string type = Str(batch.Get(i, "type"));
         for (const auto& [value, label] : kDisplayedTypes) {
@@ -71,7 +67,7 @@ void ComputeCompleteName(ComputeBatch& batch) {
 void ComputeCommercialPartner(ComputeBatch& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const std::int64_t parent_commercial = IdOf(batch.Get(i, "parent_id.commercial_partner_id"));
-    if (batch.Get(i, "is_company") == true || !Truthy(batch.Get(i, "parent_id")) ||
+    if (batch.Get(i, "is_company") == true || !IsSet(batch.Get(i, "parent_id")) ||
         parent_commercial == 0) {
       batch.Set(i, "commercial_partner_id", batch.id(i));
     } else {
@@ -88,11 +84,11 @@ void ComputeCommercialCompanyName(ComputeBatch& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const Value& name = batch.Get(i, "commercial_partner_id.name");
     const bool is_company = batch.Get(i, "commercial_partner_id.is_company") == true;
-    if (is_company && Truthy(name)) {
+    if (is_company && IsSet(name)) {
       batch.Set(i, "commercial_company_name", name);
     } else {
       const Value& company_name = batch.Get(i, "company_name");
-      batch.Set(i, "commercial_company_name", Truthy(company_name) ? company_name : Value(false));
+      batch.Set(i, "commercial_company_name", IsSet(company_name) ? company_name : Value(false));
     }
   }
 }

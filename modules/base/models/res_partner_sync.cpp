@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "modules/base/models/model_values.hpp"
 #include "modules/base/models/res_partner_behaviour.hpp"
 #include "orm/errors.hpp"
 #include "orm/record_set.hpp"
@@ -43,12 +44,6 @@ const std::vector<std::string>& AddressFields() {
 const std::vector<std::string>& CommercialFields() {
   static const std::vector<std::string> fields = {"vat", "company_registry"};
   return fields;
-}
-
-std::int64_t IdOf(const Value& many2one) {
-  if (many2one.is_array() && !many2one.empty()) return many2one[0].get<std::int64_t>();
-  if (many2one.is_number_integer()) return many2one.get<std::int64_t>();
-  return 0;
 }
 
 bool Truthy(const Value& value) {

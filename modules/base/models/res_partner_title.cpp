@@ -4,9 +4,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef ResPartnerTitleDef() {
+  using namespace fields;
   orm::ModelDef def = Model("res.partner.title", "Partner Title", "name");
   def.fields = {
       Char("name").String("Title").Required(),

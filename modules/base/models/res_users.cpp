@@ -17,9 +17,8 @@
 
 namespace citadel::modules::base {
 
-using namespace fields;
-
 orm::ModelDef ResUsersDef() {
+  using namespace fields;
   // Odoo orders by "name, login", name coming from the partner through
   // _inherits; without the join Citadel orders by login.
   orm::ModelDef def = Model("res.users", "User", "login");

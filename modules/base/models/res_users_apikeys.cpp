@@ -38,8 +38,6 @@
 namespace citadel::modules::base {
 namespace {
 
-using namespace fields;
-
 std::string IdList(const std::vector<std::int64_t>& ids) {
   std::string text;
   for (const std::int64_t id : ids) text += (text.empty() ? "" : ", ") + std::to_string(id);
@@ -150,6 +148,7 @@ void CheckWizardExpirations(const orm::RecordSet& created, const orm::Value&) {
 }  // namespace
 
 orm::ModelDef ResUsersApikeysDef() {
+  using namespace fields;
   orm::ModelDef def = Model("res.users.apikeys", "Users API Keys");
   def.auto_table = false;
   def.log_access = false;
@@ -185,6 +184,7 @@ orm::ModelDef ResUsersApikeysDef() {
 }
 
 orm::ModelDef ResUsersApikeysDescriptionDef() {
+  using namespace fields;
   orm::ModelDef def = Model("res.users.apikeys.description", "API Key Description");
   def.fields = {
       Char("name").String("Description").Required(),

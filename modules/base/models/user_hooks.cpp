@@ -5,19 +5,12 @@
 #include <vector>
 
 #include "modules/base/models/group_closure.hpp"
+#include "modules/base/models/model_values.hpp"
 #include "orm/errors.hpp"
 #include "orm/record_set.hpp"
 
 namespace citadel::modules::base {
 namespace {
-
-constexpr std::int64_t kSuperuserId = 1;  // Odoo's SUPERUSER_ID, base.user_root
-
-std::int64_t IdOf(const orm::Value& many2one) {
-  if (many2one.is_array() && !many2one.empty()) return many2one[0].get<std::int64_t>();
-  if (many2one.is_number_integer()) return many2one.get<std::int64_t>();
-  return 0;
-}
 
 // Gives each user without a partner one, named after the user (Odoo's
 // _inherits creates it with the values meant for it).

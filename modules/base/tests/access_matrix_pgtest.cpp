@@ -28,8 +28,7 @@ using testing::Connect;
 using testing::InstalledBaseAndContacts;
 using testing::Ref;
 using testing::Rollback;
-
-constexpr std::int64_t kAdmin = 2;
+using testing::kAdmin;
 
 // Odoo 18's ir.model.access.csv, the lines of our models: model, group, rwcu.
 struct OdooLine {

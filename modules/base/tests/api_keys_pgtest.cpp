@@ -31,7 +31,6 @@ using orm::Environment;
 using orm::RecordSet;
 using orm::Value;
 
-constexpr std::int64_t kAdmin = 2;
 constexpr const char* kKeys = "res.users.apikeys";
 constexpr const char* kWizard = "res.users.apikeys.description";
 

@@ -22,6 +22,9 @@
 
 namespace citadel::modules::testing {
 
+// The installation's admin (base.user_admin), whom tests act as.
+inline constexpr std::int64_t kAdmin = 2;
+
 inline orm::ModuleSet BaseAndContacts() {
   orm::ModuleSet set;
   set.Add(BaseModule());
@@ -77,7 +80,7 @@ class AdminTransaction {
       : installed_(InstalledBaseAndContacts()),
         connection_(Connect(installed_)),
         rollback_(connection_),
-        env_(installed_.registry, connection_, 2) {}
+        env_(installed_.registry, connection_, kAdmin) {}
   db::Connection& connection() { return connection_; }
   const orm::Environment& env() const { return env_; }
   orm::RecordSet Of(const char* model) const { return orm::RecordSet::Of(env_, model); }

@@ -23,8 +23,7 @@ using orm::Environment;
 using orm::Value;
 using testing::Connect;
 using testing::InstalledBaseAndContacts;
-
-constexpr std::int64_t kAdmin = 2;
+using testing::kAdmin;
 
 // Commits a sequence (through the ORM, as admin).
 void MakeSequence(const testing::Installed& installed, const Value& vals) {

@@ -20,8 +20,7 @@ using testing::Connect;
 using testing::InstalledBaseAndContacts;
 using testing::Ref;
 using testing::Rollback;
-
-constexpr std::int64_t kAdmin = 2;
+using testing::kAdmin;
 
 Value J(const char* json) { return Value::parse(json); }
 

@@ -6,9 +6,8 @@
 
 namespace citadel::modules::contacts {
 
-using namespace fields;
-
 orm::ModelExtension ResPartnerExtension() {
+  using namespace fields;
   orm::ModelExtension extension;
   extension.model = "res.partner";
   extension.fields = {

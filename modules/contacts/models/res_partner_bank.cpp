@@ -13,7 +13,6 @@
 namespace citadel::modules::contacts {
 namespace {
 
-using namespace fields;
 using orm::Value;
 
 void ComputeSanitized(orm::ComputeBatch& batch) {
@@ -47,6 +46,7 @@ std::string SanitizeAccountNumber(const std::string& acc_number) {
 }
 
 orm::ModelDef ResPartnerBankDef() {
+  using namespace fields;
   orm::ModelDef def = Model("res.partner.bank", "Bank Accounts", "sequence, id");
   def.rec_name = "acc_number";
   def.fields = {

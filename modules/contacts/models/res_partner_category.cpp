@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "modules/base/models/field_builder.hpp"
+#include "modules/base/models/model_values.hpp"
 #include "modules/contacts/contacts_module.hpp"
 #include "orm/compute.hpp"
 #include "orm/errors.hpp"
@@ -16,16 +17,10 @@
 namespace citadel::modules::contacts {
 namespace {
 
-using namespace fields;
+using base::IdOf;
 using orm::Value;
 
 constexpr int kMaxDepth = 64;  // deeper tag trees are refused as if recursive
-
-std::int64_t IdOf(const Value& many2one) {
-  if (many2one.is_array() && !many2one.empty()) return many2one[0].get<std::int64_t>();
-  if (many2one.is_number_integer()) return many2one.get<std::int64_t>();
-  return 0;
-}
 
 // The names from the root down to the tag, in one fixed query up the
 // parent chain (reading parents through the ORM would ask for their display
@@ -73,6 +68,7 @@ void CheckNoCycle(const orm::RecordSet& records, const Value& vals) {
 }  // namespace
 
 orm::ModelDef ResPartnerCategoryDef() {
+  using namespace fields;
   orm::ModelDef def = Model("res.partner.category", "Partner Tags", "name");
   def.parent_name = "parent_id";
   def.fields = {

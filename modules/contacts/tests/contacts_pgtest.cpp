@@ -14,8 +14,7 @@ namespace {
 using orm::Environment;
 using orm::RecordSet;
 using orm::Value;
-
-constexpr std::int64_t kAdmin = 2;
+using testing::kAdmin;
 
 TEST(ContactsPg, TagsHierarchyAndPartners) {
   const auto& installed = testing::InstalledBaseAndContacts();

@@ -28,4 +28,9 @@ inline CompiledDomain CompileForTest(const char* json, const DomainCompileOption
   return CompileForTest(Value::parse(json), options);
 }
 
+// The SQL text alone.
+inline std::string Sql(const char* json, const DomainCompileOptions& options = {}) {
+  return CompileForTest(json, options).text;
+}
+
 }  // namespace citadel::orm::testing

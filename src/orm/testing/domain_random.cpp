@@ -14,7 +14,7 @@ const std::vector<std::string> kNumberOps = {"=",  "!=",   "<",      ">",       
                                              "in", "not in", "like", "not like", "ilike", "not ilike"};
 const std::vector<std::string> kDateOps = {"=",  "!=",     "<",    ">",        "<=",    ">=",    "=?",
                                            "in", "not in", "like", "not like", "ilike", "=like", "=ilike"};
-const std::vector<std::string> kKinds = {"person", "company", "other", "", "PERSON", "comp"};
+const std::vector<std::string> kRandomKinds = {"person", "company", "other", "", "PERSON", "comp"};
 
 bool IsLikeOp(const std::string& op) { return op == "like" || op == "not like" || op == "ilike" || op == "not ilike"; }
 bool IsOrderingOp(const std::string& op) { return op == "<" || op == ">" || op == "<=" || op == ">="; }
@@ -215,13 +215,13 @@ Value RandomDomains::SelectionTerm(const std::string& path) {
   Value value;
   if (IsListOp(op)) {
     value = Value::array();
-    for (int n = Between(0, 2); n > 0; --n) value.push_back(Chance(0.2) ? Value(false) : Value(Pick(kKinds)));
+    for (int n = Between(0, 2); n > 0; --n) value.push_back(Chance(0.2) ? Value(false) : Value(Pick(kRandomKinds)));
   } else if (op == "=like") {
     value = Pick(std::vector<std::string>{"p%", "%o%", "", "company"});
   } else if (op == "=" || op == "!=") {
-    value = Chance(0.2) ? Value(false) : Value(Pick(kKinds));
+    value = Chance(0.2) ? Value(false) : Value(Pick(kRandomKinds));
   } else {
-    value = Pick(kKinds);
+    value = Pick(kRandomKinds);
     if (IsOrderingOp(op) && value == "") value = "m";
   }
   return Value::array({path, op, value});

@@ -2,16 +2,10 @@
 
 #include <stdexcept>
 
+#include "orm/testing/shorthands.hpp"
+
 namespace citadel::orm::testing {
 namespace {
-
-FieldDef F(std::string name, FieldType type, std::string comodel = "") {
-  FieldDef f;
-  f.name = std::move(name);
-  f.type = type;
-  f.comodel = std::move(comodel);
-  return f;
-}
 
 ModelDef Users() {
   ModelDef m;
