@@ -51,6 +51,8 @@ function(citadel_test name label)
     return()
   endif()
   add_executable(${name} ${T_SOURCES})
+  # Collected for the `unit_and_pg_tests` target (the sanitizer build needs only these).
+  set_property(GLOBAL APPEND PROPERTY CITADEL_TEST_TARGETS ${name})
   target_link_libraries(${name} PRIVATE ${T_LINKS} GTest::gtest GTest::gmock GTest::gtest_main)
   citadel_apply_options(${name})
   if(label STREQUAL "unit")
