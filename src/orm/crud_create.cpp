@@ -15,6 +15,21 @@
 namespace citadel::orm {
 namespace {
 
+// Odoo's _add_missing_default_values, first half: a `default_<field>` key of
+// the context fills a field the caller left out. Only the model's fields
+// (default_get would also answer other names), and, as default_get, none of
+// groups the caller is not in (a context travels to every model a call
+// creates in); the caller's own value wins.
+void AddContextDefaults(const Environment& env, const Model& model, Value& vals) {
+  if (env.context().empty()) return;
+  for (const auto& field : model.fields()) {
+    if (vals.contains(field->name()) || !AccessGuard::InFieldGroups(env, *field)) continue;
+    auto it = env.context().find("default_" + field->name());
+    if (it != env.context().end()) vals[field->name()] = crud::DefaultInWriteShape(field.get(), *it);
+  }
+}
+
+// The module's defaults (a constant or a function) for what is still missing.
 void AddDefaults(const Environment& env, const Model& model, Value& vals) {
   for (const auto& field : model.fields()) {
     const auto& def = field->def().default_value;
@@ -57,9 +72,11 @@ std::vector<std::int64_t> RecordSet::Create(const Value& vals_list) const {
   std::vector<std::pair<const Field*, std::int64_t>> kept;
   std::vector<std::pair<std::int64_t, std::vector<std::pair<const Field*, Value>>>> inversed;
   for (const Value& given : list) {
-    // Checked before defaults: defaults are the module's, not the caller's.
-    crud::SplitVals split = crud::Split(env, model, given, Operation::kCreate);
+    // The caller's values and context defaults are checked with the caller's
+    // rights; the module's defaults after them are not the caller's doing.
     Value vals = given;
+    AddContextDefaults(env, model, vals);
+    crud::SplitVals split = crud::Split(env, model, vals, Operation::kCreate);
     AddDefaults(env, model, vals);
     CheckRequired(model, vals);
     split = crud::Split(env.Sudo(), model, vals, Operation::kCreate);

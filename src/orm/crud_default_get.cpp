@@ -6,29 +6,10 @@
 #include <string>
 
 #include "orm/access_guard.hpp"
+#include "orm/crud_support.hpp"
 #include "orm/record_set.hpp"
 
 namespace citadel::orm {
-namespace {
-
-// Odoo's convert_to_cache + convert_to_write for the shapes a client sends:
-// a many2one given as [id, name] becomes its id; x2many lists of ids become
-// one (6, 0, ids) command, as the web client wants them.
-Value WriteShape(const Field* field, Value value) {
-  if (field == nullptr) return value;
-  if (field->type() == FieldType::kMany2one && value.is_array() && !value.empty() &&
-      value[0].is_number_integer()) {
-    return value[0];
-  }
-  if (field->type() == FieldType::kMany2many && value.is_array() && !value.empty() &&
-      value[0].is_number_integer()) {
-    return Value::array({Value::array({6, 0, std::move(value)})});
-  }
-  return value;
-}
-
-}  // namespace
-
 Value RecordSet::DefaultGet(const std::vector<std::string>& fields) const {
   const Environment& env = *env_;
   Value defaults = Value::object();
@@ -38,7 +19,7 @@ Value RecordSet::DefaultGet(const std::vector<std::string>& fields) const {
     if (field != nullptr && !AccessGuard::InFieldGroups(env, *field)) continue;
     // 1. the context; Odoo takes it even for a name that is no field.
     if (auto it = env.context().find("default_" + name); it != env.context().end()) {
-      defaults[name] = WriteShape(field, *it);
+      defaults[name] = crud::DefaultInWriteShape(field, *it);
       continue;
     }
     if (field == nullptr) continue;
@@ -46,9 +27,9 @@ Value RecordSet::DefaultGet(const std::vector<std::string>& fields) const {
     const auto& def = field->def().default_value;
     if (!def) continue;
     if (def->function) {
-      defaults[name] = WriteShape(field, def->function(env));
+      defaults[name] = crud::DefaultInWriteShape(field, def->function(env));
     } else if (def->constant) {
-      defaults[name] = WriteShape(field, *def->constant);
+      defaults[name] = crud::DefaultInWriteShape(field, *def->constant);
     }
   }
   return defaults;

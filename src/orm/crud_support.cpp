@@ -169,6 +169,20 @@ Value ColumnValue(const Field& field, std::optional<std::string_view> text) {
   }
 }
 
+Value DefaultInWriteShape(const Field* field, Value value) {
+  if (field == nullptr || !value.is_array() || value.empty()) return value;
+  if (field->type() == FieldType::kMany2one && value[0].is_number_integer()) return value[0];
+  if (field->type() == FieldType::kMany2many && value[0].is_number_integer()) {
+    return Value::array({Value::array({6, 0, std::move(value)})});
+  }
+  if (field->type() == FieldType::kOne2many && value[0].is_object()) {
+    Value commands = Value::array();
+    for (Value& vals : value) commands.push_back(Value::array({0, 0, std::move(vals)}));
+    return commands;
+  }
+  return value;
+}
+
 SplitVals Split(const Environment& env, const Model& model, const Value& vals, Operation operation) {
   if (!vals.is_object()) throw ValidationError("Values must be a dictionary of field names.");
   static const std::set<std::string, std::less<>> kDropped = {

@@ -59,6 +59,13 @@ struct SplitVals {
 // without inverse (Odoo only puts them in its cache).
 SplitVals Split(const Environment& env, const Model& model, const Value& vals, Operation operation);
 
+// A default value in the shape a write takes (Odoo's convert_to_cache +
+// convert_to_write for what clients and modules give as defaults): a
+// many2one [id, name] becomes its id; a list of ids for a many2many becomes
+// one (6, 0, ids) command, and a list of dicts for a one2many (0, 0, vals)
+// commands. `field` may be null (a context default naming no field).
+Value DefaultInWriteShape(const Field* field, Value value);
+
 // Applies Odoo's x2many commands (or a list of ids) of `field` to record `id`.
 void ApplyX2many(const Environment& env, const Field& field, std::int64_t id, const Value& commands);
 
