@@ -22,7 +22,11 @@ class BoundedWorkerPool {
  public:
   using Task = std::function<void()>;
 
-  BoundedWorkerPool(std::string name, std::size_t threads, std::size_t max_queued);
+  // `nice_increment` > 0 lowers the threads' CPU priority by that much (Linux
+  // nice, per thread): work that may saturate every core (password hashing)
+  // then yields the CPU to request handling and PostgreSQL whenever they want
+  // it, and still uses all of it when they do not.
+  BoundedWorkerPool(std::string name, std::size_t threads, std::size_t max_queued, int nice_increment = 0);
   ~BoundedWorkerPool();
   BoundedWorkerPool(const BoundedWorkerPool&) = delete;
   BoundedWorkerPool& operator=(const BoundedWorkerPool&) = delete;
@@ -41,6 +45,7 @@ class BoundedWorkerPool {
 
   const std::string name_;
   const std::size_t max_queued_;
+  const int nice_increment_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Task> queue_;

@@ -1,6 +1,11 @@
 #include "core/bounded_worker_pool.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <future>
 
 #include <gtest/gtest.h>
@@ -49,6 +54,31 @@ TEST(BoundedWorkerPoolTest, RefusesAfterShutdown) {
   BoundedWorkerPool pool("test", 1, 10);
   pool.Shutdown();
   EXPECT_FALSE(pool.Submit([] {}));
+}
+
+}  // namespace
+}  // namespace citadel::core
+
+namespace citadel::core {
+namespace {
+
+int ThisThreadsNice() {
+  errno = 0;
+  return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+}
+
+TEST(BoundedWorkerPoolTest, ANiceIncrementLowersOnlyThePoolsThreads) {
+  const int caller = ThisThreadsNice();
+  std::promise<int> seen_low, seen_plain;
+  {
+    BoundedWorkerPool low("low", 1, 4, 10);
+    BoundedWorkerPool plain("plain", 1, 4);
+    ASSERT_TRUE(low.Submit([&] { seen_low.set_value(ThisThreadsNice()); }));
+    ASSERT_TRUE(plain.Submit([&] { seen_plain.set_value(ThisThreadsNice()); }));
+  }
+  EXPECT_EQ(seen_low.get_future().get(), std::min(caller + 10, 19));
+  EXPECT_EQ(seen_plain.get_future().get(), caller);
+  EXPECT_EQ(ThisThreadsNice(), caller) << "the thread that made the pool keeps its priority";
 }
 
 }  // namespace

@@ -6,7 +6,9 @@ namespace citadel::core {
 
 PasswordHashingService::PasswordHashingService(std::uint32_t rounds, std::size_t threads,
                                                std::size_t max_queued)
-    : hasher_(rounds), pool_("password-hash", threads, max_queued) {}
+    // Nice 10: a thread at nice 0 outweighs a hashing thread ~9 to 1, so a
+    // storm of sign-ins queues behind other users' calls instead of beside them.
+    : hasher_(rounds), pool_("password-hash", threads, max_queued, /*nice_increment=*/10) {}
 
 bool PasswordHashingService::Hash(std::string password,
                                   std::function<void(std::string hash)> done) {
