@@ -9,13 +9,14 @@ CITADEL_RUN_PACKAGES=(
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   libxml2-dev libzxcvbn-dev libzstd-dev libssh-dev libarchive-dev
   iso-codes
+  libkainjow-mustache-dev libcurl4-openssl-dev
 )
 
 # shellcheck disable=SC2034
 CITADEL_TEST_PACKAGES=(
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev
-  python3 curl procps iproute2 testssl.sh openssh-server openssh-client
+  python3 python3-aiosmtpd curl procps iproute2 testssl.sh openssh-server openssh-client
   nodejs
 )
 # Debian's npm, unless this Node.js brings its own: NodeSource's nodejs package

@@ -34,6 +34,8 @@
 #include "rpc/web_session_routes.hpp"
 #include "platform/web_session_store.hpp"
 #include "web/health_route.hpp"
+#include "web/web_pages.hpp"
+#include "auth/server_secret.hpp"
 
 namespace citadel::cli {
 namespace {
@@ -199,6 +201,31 @@ int RunServe(const ServeCommand& command) {
   rpc::AddRpcRoutes(router, rpc_services);
   rpc::AddWebSessionRoutes(router, rpc_services);
   rpc::AddJson2Routes(router, rpc_services);
+
+  // The browser pages (web/web_pages.hpp): their tokens are signed with the
+  // server secret kept beside role-password-key, outside every tenant.
+  auto web_secret = auth::ServerSecret::LoadOrCreate(core::RealFileSystem::Instance(), config.data_dir);
+  if (!web_secret) return ReportFailure(web_secret.error());
+  if (auto ledger_table = auth::ResetTokenLedger::EnsureTable(*tenants); !ledger_table) {
+    return ReportFailure(ledger_table.error());
+  }
+  auto page_templates = web::PageTemplates::LoadEmbedded();
+  if (!page_templates) return ReportFailure(page_templates.error());
+  const auth::CsrfTokens csrf_tokens(web_secret->KeyFor("csrf"));
+  const auth::ResetTokenSigner reset_tokens(web_secret->KeyFor("password-reset"));
+  auth::ResetTokenLedger reset_ledger(*tenants);
+  core::MailOutbox mail_outbox(config.mail);
+  const web::FormGuard form_guard(csrf_tokens, *page_templates);
+  web::WebPageOptions page_options;
+  page_options.tenant_domain = config.tenant_domain;
+  page_options.mail_from = config.mail.from;
+  page_options.link_base_url =
+      !config.mail.link_base_url.empty()
+          ? config.mail.link_base_url
+          : "https://" + config.public_host + (config.https_port == 443 ? "" : ":" + std::to_string(config.https_port));
+  web::WebPageServices web_pages{rpc_services, *page_templates, form_guard, reset_tokens, reset_ledger,
+                                 mail_outbox, page_options};
+  web::AddWebPages(router, web_pages);
 
   int exit_code = 0;
   {

@@ -192,6 +192,21 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Text("master_key_file", b.master_key_file);
     Merge(errors, r);
   }
+  if (const toml::table* t = top.SubTable("mail")) {
+    TableReader r(*t, "mail.");
+    auto& m = c.mail;
+    r.Text("host", m.host);
+    r.Integer("port", m.port, 1, 65535);
+    r.Text("from", m.from);
+    r.Text("username", m.username);
+    r.Text("password", m.password);
+    r.Boolean("starttls", m.starttls);
+    r.Text("ca_file", m.ca_file);
+    r.Integer("timeout_seconds", m.timeout_seconds, 1, 600);
+    r.Text("link_base_url", m.link_base_url);
+    if (!m.host.empty() && m.from.empty()) errors.push_back("mail.from: required when mail.host is set");
+    Merge(errors, r);
+  }
   Merge(errors, top);
   if (!errors.empty()) {
     std::string message = "invalid config:";

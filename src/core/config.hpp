@@ -58,6 +58,21 @@ struct BackupConfig {
   std::string master_key_file;    // empty: <data_dir>/master.key (or CITADEL_MASTER_KEY)
 };
 
+// [mail]: the SMTP relay Citadel sends its own e-mails through (password
+// reset links; core/smtp_sender.hpp). host empty: no mail is sent.
+struct MailConfig {
+  std::string host;
+  int port = 587;
+  std::string from;              // the envelope and From: address, "erp@example.com"
+  std::string username;          // empty: no AUTH
+  std::string password;
+  bool starttls = true;          // required unless turned off (a relay on loopback)
+  std::string ca_file;           // empty: the system's CAs verify the relay
+  int timeout_seconds = 30;      // a whole conversation, connect included
+  // The start of links in e-mails; empty: https://<public_host>[:<https_port>].
+  std::string link_base_url;
+};
+
 struct ServerConfig {
   std::string data_dir;
   std::string listen = "127.0.0.1";
@@ -87,6 +102,7 @@ struct ServerConfig {
   DatabaseConfig database;
   LimitsConfig limits;
   BackupConfig backup;
+  MailConfig mail;
 };
 
 // Parses TOML text over `base` (the defaults, or what was already loaded).

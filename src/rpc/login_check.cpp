@@ -44,7 +44,7 @@ void VerifyLogin(RpcServices& services, const std::string& db, std::optional<Sto
 
 void CheckLogin(RpcServices& services, const std::string& db, const std::string& login, std::string password,
                 const std::string& source, const std::string& request_id, LoginSecrets accepted,
-                std::function<void(LoginOutcome)> done) {
+                std::function<void(LoginOutcome)> done, std::function<void()> on_cooldown) {
   std::optional<StoredCredential> user;
   std::vector<std::string> hashes;
   const bool live = !db.empty() && services.tenants.IsLive(db);
@@ -100,6 +100,7 @@ void CheckLogin(RpcServices& services, const std::string& db, const std::string&
     if (verdict->refused) {
       // Answered as a wrong password, without checking it.
       core::Log().Info("login refused: cooldown after failed sign-ins", {{"request_id", request_id}});
+      if (on_cooldown) on_cooldown();
       return done(std::optional<StoredCredential>());
     }
     delay = verdict->delay;

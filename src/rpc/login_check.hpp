@@ -33,8 +33,11 @@ enum class LoginSecrets { kPasswordOnly, kPasswordOrApiKey };
 // `source` is the client's address (the throttle's key, see
 // login_throttle.hpp): a source in cooldown is answered "no" without the
 // password being checked, and a login under attack is checked after a delay.
+// `on_cooldown`, when given, is called just before `done` gets that "no",
+// on the same thread: the login page says "Too many login failures" as
+// Odoo's form does, while the API answers as for a wrong password.
 void CheckLogin(RpcServices& services, const std::string& db, const std::string& login, std::string password,
                 const std::string& source, const std::string& request_id, LoginSecrets accepted,
-                std::function<void(LoginOutcome)> done);
+                std::function<void(LoginOutcome)> done, std::function<void()> on_cooldown = {});
 
 }  // namespace citadel::rpc

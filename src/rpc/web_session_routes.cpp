@@ -15,23 +15,15 @@
 #include "rpc/python_signature.hpp"
 #include "rpc/session_info.hpp"
 #include "rpc/user_credentials.hpp"
+#include "rpc/web_sign_in.hpp"
 
 namespace citadel::rpc {
 namespace {
 
 using orm::Value;
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-constexpr const char* kCookie = "session_id";
 
 // The session's user is archived or has a new password.
 struct SessionGone {};
-
-Headers SetCookie(const std::string& value, std::chrono::seconds max_age) {
-  return {{"Set-Cookie", http::SessionSetCookie(kCookie, value, max_age)}};
-}
-
-Headers DropCookie() { return SetCookie("", std::chrono::seconds(0)); }
 
 // The named parameters a route function takes, as Python binds **params
 // (Odoo drops unknown ones with a warning; missing required ones are
@@ -104,7 +96,7 @@ void Destroy(RpcServices& services, JsonCall call, JsonReplyFn reply) {
     core::Log().Error("web session end failed", {{"request_id", call.request_id}, {"error", ended.error().message}});
     return reply({RpcError::Internal(call.request_id), {}});
   }
-  reply({Value(), DropCookie()});
+  reply({Value(), {DropWebSessionCookie()}});
 }
 
 void CallKw(RpcServices& services, JsonCall call, JsonReplyFn reply) {
@@ -136,28 +128,22 @@ void CallKw(RpcServices& services, JsonCall call, JsonReplyFn reply) {
          {}});
 }
 
-// On a db worker after the password matched: the new session and its info.
+// On a db worker after the password matched: the new session (web_sign_in.hpp) and its info.
 void OpenSession(RpcServices& services, const JsonCall& call, const std::string& db, const StoredCredential& user,
                  const JsonReplyFn& reply) {
+  auto opened = OpenWebSession(services, db, user, call.session_id, call.request_id);
+  if (auto* error = std::get_if<RpcError>(&opened)) return reply({*error, {}});
+  const auto& session_opened = std::get<OpenedWebSession>(opened);
   const platform::WebSession session{db, user.uid, platform::CredentialFingerprint(user.hash)};
-  auto created = services.web_sessions->Create(db, user.uid, session.credential_fingerprint);
-  if (!created) {
-    if (created.error().code == core::ErrorCode::kNotFound) return reply({RpcError::AccessDenied(), {}});
-    core::Log().Error("web session creation failed",
-                      {{"request_id", call.request_id}, {"error", created.error().message}});
-    return reply({RpcError::Internal(call.request_id), {}});
-  }
-  // The id the client came with (if any) ends: a planted id is never kept.
-  if (call.session_id) (void)services.web_sessions->Destroy(*call.session_id);
   JsonCall as_new = call;
-  as_new.session_id = *created;
+  as_new.session_id = session_opened.session_id;
   RpcOutcome outcome = RunAsSessionUser(services, session, as_new,
                                         [&](const orm::Environment& env) { return WebSessionInfo(env, db); });
   if (std::holds_alternative<RpcError>(outcome)) {
-    (void)services.web_sessions->Destroy(*created);
+    (void)services.web_sessions->Destroy(session_opened.session_id);
     return reply({std::move(outcome), {}});
   }
-  reply({std::move(outcome), SetCookie(*created, services.web_sessions->max_inactivity())});
+  reply({std::move(outcome), {session_opened.set_cookie}});
 }
 
 void Authenticate(RpcServices& services, JsonCall call, JsonReplyFn reply) {

@@ -1,0 +1,61 @@
+// The first pages of the web client: sign-in and password reset, rendered
+// server-side through the auto-escaping templates (page_templates.hpp), every
+// form through the one CSRF guard (csrf_guard.hpp).
+//
+//   GET  /web/login                 the form (tenant from the Host, or a db field)
+//   POST /web/login                 login + password -> the same session cookie
+//                                   as /web/session/authenticate (rpc/web_sign_in.hpp),
+//                                   the same checks and throttling (rpc/login_check.hpp);
+//                                   during a cooldown: "Too many login failures..."
+//   GET  /web                       who is signed in, and a log-out form
+//   POST /web/session/logout        ends the session
+//   GET  /web/reset_password        "forgot password" form; with ?db=&token=,
+//                                   the new-password form of a mailed link
+//   POST /web/reset_password        without token: mails a link if the account
+//                                   exists, answering the same either way; with
+//                                   token: sets the new password
+//                                   (password_reset_use.hpp)
+//
+// Handlers parse and check on the I/O thread and do everything that waits
+// (catalog, tenant, hashing, mail) on the db workers, the hashing pool and
+// the mail outbox. Everything referenced must outlive the router.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "auth/reset_token.hpp"
+#include "auth/reset_token_ledger.hpp"
+#include "core/mail_outbox.hpp"
+#include "http/router.hpp"
+#include "rpc/rpc_services.hpp"
+#include "web/csrf_guard.hpp"
+#include "web/page_templates.hpp"
+
+namespace citadel::web {
+
+struct WebPageOptions {
+  std::string tenant_domain;  // [server] tenant_domain
+  std::string link_base_url;  // "https://erp.example.com": the start of mailed links
+  std::string mail_from;      // [mail] from
+};
+
+struct WebPageServices {
+  rpc::RpcServices& rpc;  // with web_sessions and throttle set
+  const PageTemplates& templates;
+  const FormGuard& guard;
+  const auth::ResetTokenSigner& reset_tokens;
+  auth::ResetTokenLedger& reset_ledger;
+  core::MailOutbox& mail;
+  WebPageOptions options;
+};
+
+void AddLoginPages(http::Router& router, WebPageServices& services);
+void AddPasswordResetPages(http::Router& router, WebPageServices& services);
+
+inline void AddWebPages(http::Router& router, WebPageServices& services) {
+  AddLoginPages(router, services);
+  AddPasswordResetPages(router, services);
+}
+
+}  // namespace citadel::web
