@@ -175,9 +175,12 @@ int RunServe(const ServeCommand& command) {
   });
   // Declared after db_workers: hashing callbacks submit to it, so hashing
   // drains first; db_workers.Shutdown() below runs before either is destroyed.
+  // By default one core is left to request handling and PostgreSQL: with a
+  // hashing thread on every core, a storm of sign-ins tripled other users'
+  // p99 on 2 cores even at nice +10 (tests/e2e/login_storm_e2e.py).
   const std::size_t hash_threads =
       config.hash_threads > 0 ? static_cast<std::size_t>(config.hash_threads)
-                              : std::max(1u, std::thread::hardware_concurrency());
+                              : std::max(1u, std::thread::hardware_concurrency() - 1);
   core::PasswordHashingService hashing(config.pbkdf2_rounds, hash_threads,
                                        static_cast<std::size_t>(config.hash_queue));
   rpc::CredentialCache credentials;

@@ -86,7 +86,7 @@ struct ServerConfig {
   std::string tls_key;
   std::string log_level = "info";
   std::uint32_t pbkdf2_rounds = 600'000;
-  int hash_threads = 0;     // 0: one per core
+  int hash_threads = 0;     // 0: one less than the cores, at least 1
   int hash_queue = 256;
   int hsts_max_age_seconds = 31'536'000;
   // Odoo's list_db: whether the API's db.list and db.db_exist answer. Off:
