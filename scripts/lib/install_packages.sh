@@ -33,6 +33,16 @@ install_packages() {
     "${sudo[@]}" touch /etc/ssh/sshd_not_to_be_run
   fi
 
+  # etcd-server is installed for the high-availability cluster, whose etcd
+  # `citadel cluster run` starts itself on its own ports as the service user;
+  # Debian's etcd.service would otherwise start on install (on 2379/2380, as
+  # user etcd) and keep running unused. Masked before install, so it never
+  # starts: `systemctl unmask etcd` undoes it for an operator who wants it.
+  # Only when we install it: an etcd already there is the operator's.
+  if [[ " ${missing[*]} " == *" etcd-server "* && -d /run/systemd/system ]]; then
+    "${sudo[@]}" systemctl mask etcd.service >/dev/null 2>&1 || true
+  fi
+
   export DEBIAN_FRONTEND=noninteractive
   # One update per run, and only when something is missing.
   "${sudo[@]}" apt-get update -qq </dev/null >&2

@@ -10,6 +10,7 @@ CITADEL_RUN_PACKAGES=(
   libxml2-dev libzxcvbn-dev libzstd-dev libssh-dev libarchive-dev
   iso-codes
   libkainjow-mustache-dev libcurl4-openssl-dev
+  patroni etcd-server pgbackrest
 )
 
 # shellcheck disable=SC2034

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "core/logger.hpp"
+#include "platform/cluster_credentials.hpp"
+#include "platform/cluster_topology.hpp"
 
 namespace citadel::cli {
 
@@ -34,8 +36,18 @@ core::Result<void> EnsureDataDirectory(const std::string& data_dir) {
 core::Result<std::unique_ptr<ClusterSession>> ClusterSession::Open(const core::ServerConfig& config,
                                                                    Purpose purpose) {
   std::unique_ptr<ClusterSession> session(new ClusterSession());
-  if (!config.database.pg_dsn.empty()) {
-    auto external = db::ExternalClusterAccess::Make(config.database.pg_dsn, "default");
+  std::string external_dsn = config.database.pg_dsn;
+  if (external_dsn.empty() && config.cluster.ha) {
+    // The high-availability cluster (`citadel cluster run` runs it): every
+    // member in one DSN, libpq finds the one that accepts writes.
+    auto topology = platform::MakeClusterTopology(config.cluster, config.data_dir);
+    auto credentials = platform::LoadClusterCredentials(topology.CredentialsPath());
+    if (!credentials) return core::Unexpected(credentials.error());
+    external_dsn = platform::ClusterPrimaryDsn(topology, *credentials, "postgres");
+  }
+  if (!external_dsn.empty()) {
+    auto external = db::ExternalClusterAccess::Make(external_dsn, "default");
+
     if (!external) return core::Unexpected(external.error());
     session->access_ = std::move(*external);
     if (purpose == Purpose::kServe) {

@@ -205,25 +205,13 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
 
   BackupRestoreCommand backup_restore;
   auto* backup_restore_app = backup_app->add_subcommand(
-      "restore",
-      "Restore a backup, checked table by table against its manifest. Exactly one of:\n"
-      "  --as NEW        beside: a new tenant NEW made from the backup (database and file store);\n"
-      "                  the backup's tenant is not touched. `restore [TENANT] BACKUP_ID --as NEW`\n"
-      "  --onto-live     onto the live database: TENANT's database and file store are REPLACED by\n"
-      "                  the backup's, after a safety backup of the live data (its id is printed;\n"
-      "                  restore it the same way to go back). Writes made after the safety backup\n"
-      "                  began are lost; every web session of the tenant ends. Refused while another\n"
-      "                  restore of TENANT runs, and for another tenant's backup.\n"
-      "                  `restore TENANT BACKUP_ID --onto-live`");
+      "restore", "Restore a backup beside its tenant, as a new tenant (database and file store), "
+                 "checked table by table against the backup's manifest before it becomes active");
   AddCommonOptions(*backup_restore_app, backup_restore.common);
-  backup_restore_app->add_option("ARGS", backup_restore.positionals, "[TENANT] BACKUP_ID, as `citadel backup list` shows it")
-      ->required()
-      ->expected(1, 2);
-  auto* restore_as = backup_restore_app->add_option("--as", backup_restore.as, "Restore beside, as this new tenant");
-  auto* restore_live =
-      backup_restore_app->add_flag("--onto-live", backup_restore.onto_live, "Replace TENANT's live database");
-  restore_as->excludes(restore_live);
-  backup_restore_app->add_flag("--json", backup_restore.json, "Print the outcome as JSON");
+  backup_restore_app->add_option("BACKUP_ID", backup_restore.backup_id, "As `citadel backup list` shows it")
+      ->required();
+  backup_restore_app->add_option("--as", backup_restore.as, "The new tenant's name")->required();
+  backup_restore_app->add_flag("--json", backup_restore.json, "Print the new tenant as JSON");
 
   BackupStatusCommand backup_status;
   auto* backup_status_app = backup_app->add_subcommand(
@@ -240,6 +228,30 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
       "init", "Create the master key file (<data dir>/master.key, mode 0600); never replaces one. "
               "Keep a copy off this machine: without it no backup can be read");
   AddCommonOptions(*keys_init_app, keys_init.common);
+
+  auto* cluster_app = app.add_subcommand(
+      "cluster", "A high-availability PostgreSQL cluster: a Patroni-managed primary and streaming "
+                 "standbys with etcd, on this machine's loopback or the configured address (docs/ha.md)");
+  cluster_app->require_subcommand(1);
+  ClusterInitCommand cluster_init;
+  auto* cluster_init_app = cluster_app->add_subcommand(
+      "init", "Write the cluster's configuration under <data dir>/ha from the config's [cluster] "
+              "section: etcd's, each member's Patroni file, and generated superuser and replication "
+              "passwords (0600). Running it again keeps the passwords");
+  AddCommonOptions(*cluster_init_app, cluster_init.common);
+  cluster_init_app->add_flag("--ha", cluster_init.ha, "A primary plus streaming standbys under Patroni")
+      ->required();
+  ClusterRunCommand cluster_run;
+  auto* cluster_run_app = cluster_app->add_subcommand(
+      "run", "Start etcd and every member's Patroni (which starts its PostgreSQL) as the service user, "
+             "and supervise them until SIGINT or SIGTERM, which stops them all");
+  AddCommonOptions(*cluster_run_app, cluster_run.common);
+  ClusterStatusCommand cluster_status;
+  auto* cluster_status_app = cluster_app->add_subcommand(
+      "status", "Members, roles, state, timeline, lag in bytes and seconds, streaming and sync state. "
+                "Exits 1 if the cluster has no leader");
+  AddCommonOptions(*cluster_status_app, cluster_status.common);
+  cluster_status_app->add_flag("--json", cluster_status.json, "Print JSON instead of a table");
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   if (!reversed.empty()) reversed.pop_back();  // the program name
@@ -278,23 +290,11 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   if (backup_verify_app->parsed()) return {backup_verify, 0};
   if (backup_download_app->parsed()) return {backup_download, 0};
   if (backup_status_app->parsed()) return {backup_status, 0};
-  if (backup_restore_app->parsed()) {
-    auto& r = backup_restore;
-    if (r.as.empty() == !r.onto_live) {
-      std::cerr << "citadel: backup restore needs exactly one of --as NEW and --onto-live\nRun 'citadel backup "
-                   "restore --help' for usage.\n";
-      return {std::nullopt, 2};
-    }
-    if (r.positionals.size() == 2) r.tenant = r.positionals[0];
-    r.backup_id = r.positionals.back();
-    if (r.onto_live && r.tenant.empty()) {
-      std::cerr << "citadel: backup restore --onto-live needs the TENANT whose database it replaces: "
-                   "citadel backup restore TENANT BACKUP_ID --onto-live\n";
-      return {std::nullopt, 2};
-    }
-    return {backup_restore, 0};
-  }
+  if (backup_restore_app->parsed()) return {backup_restore, 0};
   if (keys_init_app->parsed()) return {keys_init, 0};
+  if (cluster_init_app->parsed()) return {cluster_init, 0};
+  if (cluster_run_app->parsed()) return {cluster_run, 0};
+  if (cluster_status_app->parsed()) return {cluster_status, 0};
   if (upgrade_app->parsed()) {
     if (upgrade.name.empty() && !upgrade.all) {
       std::cerr << "citadel: tenant upgrade needs a tenant NAME or --all\nRun 'citadel tenant "

@@ -126,16 +126,11 @@ struct BackupStatusCommand {
   CommonOptions common;
   bool json = false;
 };
-// citadel backup restore [TENANT] BACKUP_ID --as NEW_TENANT: restore beside;
-// citadel backup restore TENANT BACKUP_ID --onto-live: replace the live data.
-// Exactly one of --as and --onto-live. A TENANT given must be the backup's.
+// citadel backup restore BACKUP_ID --as NEW_TENANT: restore beside.
 struct BackupRestoreCommand {
   CommonOptions common;
-  std::vector<std::string> positionals;  // as parsed: [TENANT] BACKUP_ID
-  std::string tenant;                    // empty when not given
   std::string backup_id;
   std::string as;
-  bool onto_live = false;
   bool json = false;
 };
 struct BackupDownloadCommand {
@@ -154,13 +149,28 @@ struct KeysInitCommand {
   CommonOptions common;
 };
 
+// citadel cluster init --ha | run | status [--json]: the high-availability
+// cluster (docs/ha.md).
+struct ClusterInitCommand {
+  CommonOptions common;
+  bool ha = false;
+};
+struct ClusterRunCommand {
+  CommonOptions common;
+};
+struct ClusterStatusCommand {
+  CommonOptions common;
+  bool json = false;
+};
+
 using Command = std::variant<ServeCommand, TenantCreateCommand, TenantListCommand,
                              TenantInfoCommand, TenantDropCommand, TenantUpgradeCommand,
                              SecurityBlocksCommand, SecurityUnblockCommand, SiteAddCommand,
                              SiteListCommand, SiteCheckCommand, SiteRemoveCommand,
                              SitePolicyCommand, BackupCreateCommand, BackupListCommand,
                              BackupVerifyCommand, BackupDownloadCommand, BackupStatusCommand, BackupRestoreCommand,
-                             KeysInitCommand>;
+                             KeysInitCommand, ClusterInitCommand, ClusterRunCommand,
+                             ClusterStatusCommand>;
 
 // Either a command to run, or an exit code to leave with at once (0 after
 // --help or --version, 2 after a usage error, whose message was printed).

@@ -27,6 +27,9 @@ int RunBackupDownload(const BackupDownloadCommand& command);
 int RunBackupStatus(const BackupStatusCommand& command);
 int RunBackupRestore(const BackupRestoreCommand& command);
 int RunKeysInit(const KeysInitCommand& command);
+int RunClusterInit(const ClusterInitCommand& command);
+int RunClusterRun(const ClusterRunCommand& command);
+int RunClusterStatus(const ClusterStatusCommand& command);
 
 // Prints "citadel: <message>" to stderr and returns the exit status for it.
 int ReportFailure(const core::Error& error);

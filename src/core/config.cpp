@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <set>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <toml++/toml.h>
@@ -92,6 +93,19 @@ class TableReader {
   std::set<std::string> claimed_;
   std::vector<std::string> errors_;
 };
+
+bool IsClusterName(const std::string& name) {
+  if (name.empty() || name.size() > 40) return false;
+  for (char ch : name) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+  }
+  return true;
+}
+
+bool IsIpv4Address(const std::string& text) {
+  in_addr address{};
+  return text.size() <= 15 && ::inet_pton(AF_INET, text.c_str(), &address) == 1;
+}
 
 void Merge(std::vector<std::string>& into, TableReader& reader) {
   reader.RejectUnknown();
@@ -190,6 +204,33 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Integer("keep_weekly", b.keep_weekly, 0, 52);
     r.Integer("keep_monthly", b.keep_monthly, 0, 120);
     r.Text("master_key_file", b.master_key_file);
+    Merge(errors, r);
+  }
+  if (const toml::table* t = top.SubTable("cluster")) {
+    TableReader r(*t, "cluster.");
+    auto& k = c.cluster;
+    r.Boolean("ha", k.ha);
+    std::string mode = k.synchronous ? "synchronous" : "asynchronous";
+    r.Text("mode", mode);
+    if (mode != "synchronous" && mode != "asynchronous") {
+      errors.push_back("cluster.mode: expected \"synchronous\" or \"asynchronous\"");
+    }
+    k.synchronous = mode == "synchronous";
+    r.Integer("members", k.members, 2, 9);
+    r.Text("listen", k.listen);
+    r.Integer("base_port", k.base_port, 1024, 65000);
+    r.Integer("ttl", k.ttl, 5, 300);
+    r.Integer("loop_wait", k.loop_wait, 1, 60);
+    r.Integer("retry_timeout", k.retry_timeout, 1, 120);
+    r.Text("name", k.name);
+    // Both go into Patroni's and etcd's files and URLs: only plain values.
+    if (!IsClusterName(k.name)) errors.push_back("cluster.name: expected 1 to 40 of [a-z0-9-]");
+    if (!IsIpv4Address(k.listen)) errors.push_back("cluster.listen: expected an IPv4 address");
+    // Patroni's own rule: a leader must be able to renew its key, retrying
+    // etcd twice, within one ttl; otherwise it demotes itself while healthy.
+    if (k.loop_wait + 2 * k.retry_timeout > k.ttl) {
+      errors.push_back("cluster: loop_wait + 2 * retry_timeout must not exceed ttl");
+    }
     Merge(errors, r);
   }
   if (const toml::table* t = top.SubTable("mail")) {

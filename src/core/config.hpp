@@ -73,6 +73,21 @@ struct MailConfig {
   std::string link_base_url;
 };
 
+// [cluster]: a Patroni-managed primary and streaming standbys with etcd
+// (platform/cluster_topology.hpp, docs/ha.md). Off: the embedded single
+// PostgreSQL, or [database] pg_dsn.
+struct ClusterConfig {
+  bool ha = false;
+  bool synchronous = true;        // mode = "synchronous" | "asynchronous"
+  int members = 2;                // PostgreSQL members: one primary, members - 1 standbys
+  std::string listen = "127.0.0.1";  // every member, etcd and Patroni's REST API
+  int base_port = 54320;          // the port plan starts here (docs/ha.md)
+  int ttl = 7;                    // Patroni: seconds the leader key lives unrenewed
+  int loop_wait = 1;              // seconds between Patroni's HA cycles
+  int retry_timeout = 3;          // seconds Patroni retries etcd and PostgreSQL
+  std::string name = "citadel";   // Patroni's scope: the cluster's name in etcd
+};
+
 struct ServerConfig {
   std::string data_dir;
   std::string listen = "127.0.0.1";
@@ -103,6 +118,7 @@ struct ServerConfig {
   LimitsConfig limits;
   BackupConfig backup;
   MailConfig mail;
+  ClusterConfig cluster;
 };
 
 // Parses TOML text over `base` (the defaults, or what was already loaded).

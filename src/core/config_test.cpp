@@ -120,3 +120,30 @@ TEST(ConfigBackup, ReadsTheScheduleAndRetentionAndRefusesNonsense) {
 
 }  // namespace
 }  // namespace citadel::core
+
+namespace citadel::core {
+namespace {
+
+TEST(ConfigCluster, ReadsTheHaSectionAndRefusesPatroniTimingsThatDemoteAHealthyLeader) {
+  auto c = ParseConfigToml(
+      "[cluster]\nha = true\nmode = \"asynchronous\"\nmembers = 3\nbase_port = 40000\n"
+      "ttl = 10\nloop_wait = 2\nretry_timeout = 4\nname = \"erp-eu\"\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_TRUE(c->cluster.ha);
+  EXPECT_FALSE(c->cluster.synchronous);
+  EXPECT_EQ(c->cluster.members, 3);
+  EXPECT_EQ(c->cluster.base_port, 40000);
+  EXPECT_EQ(c->cluster.name, "erp-eu");
+  EXPECT_TRUE(ParseConfigToml("")->cluster.synchronous);
+  auto bad = ParseConfigToml(
+      "[cluster]\nmode = \"sync\"\nmembers = 1\nttl = 6\nloop_wait = 2\nretry_timeout = 3\n"
+      "name = \"a/b\"\nlisten = \"127.0.0.1' x\"\n");
+  ASSERT_FALSE(bad);
+  for (const char* key : {"cluster.mode", "cluster.members", "loop_wait + 2 * retry_timeout",
+                          "cluster.name", "cluster.listen"}) {
+    EXPECT_NE(bad.error().message.find(key), std::string::npos) << key << ": " << bad.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace citadel::core

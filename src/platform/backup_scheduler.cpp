@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "platform/backup_copy_retry.hpp"
 #include "platform/utc_time.hpp"
 
 namespace citadel::platform {
@@ -107,7 +106,7 @@ int BackupScheduler::Pass(std::chrono::system_clock::time_point now) {
   int made = 0;
   for (const auto& tenant : due) {
     if (Stopping()) break;
-    auto backup = CreateBackupWithRetries(backups_, tenant.tenant, "scheduled");
+    auto backup = backups_.Create(tenant.tenant, "scheduled");
     if (!backup) {
       logger_.Error("scheduled backup failed", {{"tenant", tenant.tenant}, {"error", backup.error().message}});
       continue;

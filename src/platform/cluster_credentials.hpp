@@ -1,0 +1,44 @@
+// The high-availability cluster's two passwords: its PostgreSQL superuser's
+// (Citadel provisions tenants and Patroni manages PostgreSQL with it) and the
+// replication role's (standbys stream WAL with it). Generated once by
+// `citadel cluster init --ha`, kept in <data_dir>/ha/credentials.json (0600),
+// and copied into each member's patroni.yaml (0600, the service user's).
+//
+// Secrets: nothing here logs, and errors never quote the file's content.
+// Plain values and free functions; thread-safe.
+#pragma once
+
+#include <string>
+
+#include "core/result.hpp"
+#include "db/service_user.hpp"
+#include "platform/cluster_topology.hpp"
+
+namespace citadel::platform {
+
+struct ClusterCredentials {
+  std::string superuser = "citadel";
+  std::string superuser_password;
+  std::string replication_user = "replicator";
+  std::string replication_password;
+};
+
+// New random passwords (32 characters each).
+ClusterCredentials GenerateClusterCredentials();
+
+core::Result<ClusterCredentials> LoadClusterCredentials(const std::string& path);
+std::string SerializeClusterCredentials(const ClusterCredentials& credentials);
+
+// The superuser's DSN that reaches whichever member is the primary now:
+// every member's host and port, target_session_attrs=read-write, so libpq
+// skips the dead and the standbys. Holds the password: never log it.
+std::string ClusterPrimaryDsn(const ClusterTopology& topology, const ClusterCredentials& credentials,
+                              const std::string& dbname);
+
+// Writes `text` to `path` with mode 0600, owned by `owner` (when we are root
+// and it is another user), through a temporary file and a rename, so a
+// reader never sees half a file and the secret is never world-readable.
+core::Result<void> WriteOwnerOnlyFile(const std::string& path, const std::string& text,
+                                      const db::ServiceUser& owner);
+
+}  // namespace citadel::platform

@@ -1,0 +1,112 @@
+// The HA cluster's configuration as files: the port plan, Patroni's and
+// etcd's settings, and the multi-host DSN that follows the primary.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "db/conninfo.hpp"
+#include "platform/cluster_credentials.hpp"
+#include "platform/cluster_topology.hpp"
+#include "platform/patroni_config.hpp"
+#include "platform/patroni_client.hpp"
+
+namespace citadel::platform {
+namespace {
+
+core::ClusterConfig ThreeMembers(bool synchronous) {
+  core::ClusterConfig c;
+  c.ha = true;
+  c.synchronous = synchronous;
+  c.members = 3;
+  c.base_port = 40000;
+  return c;
+}
+
+ClusterCredentials QuotingCredentials() {
+  ClusterCredentials k;
+  k.superuser_password = "s'uper \"pw\"\n";
+  k.replication_password = "r: {e}";
+  return k;
+}
+
+TEST(ClusterTopology, FollowsThePortPlanAndKeepsEverythingUnderTheDataFolder) {
+  auto t = MakeClusterTopology(ThreeMembers(true), "/srv/cit");
+  EXPECT_EQ(t.etcd_client_port, 40000);
+  EXPECT_EQ(t.etcd_peer_port, 40001);
+  ASSERT_EQ(t.members.size(), 3u);
+  EXPECT_EQ(t.members[2].name, "member-2");
+  EXPECT_EQ(t.members[2].postgres_port, 40012);
+  EXPECT_EQ(t.members[2].rest_port, 40022);
+  EXPECT_EQ(t.members[2].pgdata, "/srv/cit/ha/member-2/data");
+  EXPECT_EQ(t.CredentialsPath(), "/srv/cit/ha/credentials.json");
+}
+
+TEST(PatroniConfig, SpeaksEtcd3AndCarriesTheModeTimingsAndQuotedSecrets) {
+  auto config = ThreeMembers(true);
+  auto t = MakeClusterTopology(config, "/srv/cit");
+  auto text = RenderPatroniConfig(config, t, t.members[1], QuotingCredentials(), "/usr/lib/postgresql/15/bin");
+  auto j = nlohmann::json::parse(text);  // JSON is YAML: what Patroni reads is exactly this
+  EXPECT_FALSE(j.contains("etcd")) << "etcd 3.4 serves only the v3 API";
+  EXPECT_EQ(j["etcd3"]["hosts"][0], "127.0.0.1:40000");
+  EXPECT_EQ(j["name"], "member-1");
+  EXPECT_EQ(j["scope"], "citadel");
+  EXPECT_EQ(j["restapi"]["listen"], "127.0.0.1:40021");
+  EXPECT_EQ(j["postgresql"]["listen"], "127.0.0.1:40011");
+  EXPECT_EQ(j["postgresql"]["data_dir"], "/srv/cit/ha/member-1/data");
+  EXPECT_EQ(j["postgresql"]["bin_dir"], "/usr/lib/postgresql/15/bin");
+  EXPECT_EQ(j["postgresql"]["authentication"]["superuser"]["password"], "s'uper \"pw\"\n");
+  EXPECT_EQ(j["postgresql"]["authentication"]["replication"]["password"], "r: {e}");
+  const auto& dcs = j["bootstrap"]["dcs"];
+  EXPECT_EQ(dcs["synchronous_mode"], true);
+  EXPECT_EQ(dcs["ttl"], 7);
+  EXPECT_EQ(dcs["loop_wait"], 1);
+  EXPECT_EQ(dcs["retry_timeout"], 3);
+  EXPECT_EQ(dcs["postgresql"]["use_pg_rewind"], true);
+  for (const auto& line : j["postgresql"]["pg_hba"]) {
+    EXPECT_NE(line.get<std::string>().find("scram-sha-256"), std::string::npos) << line;
+    EXPECT_EQ(line.get<std::string>().find("trust"), std::string::npos) << line;
+  }
+  auto asynchronous = nlohmann::json::parse(
+      RenderPatroniConfig(ThreeMembers(false), t, t.members[0], QuotingCredentials(), "/x"));
+  EXPECT_EQ(asynchronous["bootstrap"]["dcs"]["synchronous_mode"], false);
+}
+
+TEST(EtcdConfig, ListensOnlyOnTheClusterAddressAndServesNoV2) {
+  auto t = MakeClusterTopology(ThreeMembers(true), "/srv/cit");
+  auto j = nlohmann::json::parse(RenderEtcdConfig(t));
+  EXPECT_EQ(j["listen-client-urls"], "http://127.0.0.1:40000");
+  EXPECT_EQ(j["listen-peer-urls"], "http://127.0.0.1:40001");
+  EXPECT_EQ(j["data-dir"], "/srv/cit/ha/etcd");
+  EXPECT_EQ(j["enable-v2"], false);
+}
+
+TEST(ClusterPrimaryDsn, NamesEveryMemberAndAsksForTheWritableOne) {
+  auto t = MakeClusterTopology(ThreeMembers(true), "/srv/cit");
+  auto info = db::ParseConnInfo(ClusterPrimaryDsn(t, QuotingCredentials(), "citadel_catalog"));
+  ASSERT_TRUE(info);
+  std::map<std::string, std::string> options(info->begin(), info->end());
+  EXPECT_EQ(options["host"], "127.0.0.1,127.0.0.1,127.0.0.1");
+  EXPECT_EQ(options["port"], "40010,40011,40012");
+  EXPECT_EQ(options["target_session_attrs"], "read-write");
+  EXPECT_EQ(options["password"], "s'uper \"pw\"\n");
+  EXPECT_EQ(options["dbname"], "citadel_catalog");
+}
+
+TEST(PatroniClusterAnswer, ReadsMembersAndRefusesWhatIsNotOne) {
+  auto view = ParsePatroniCluster(
+      R"({"members":[{"name":"member-0","role":"leader","state":"running","host":"127.0.0.1","port":40010,"timeline":2},)"
+      R"({"name":"member-1","role":"sync_standby","state":"running","timeline":2,"lag":0},)"
+      R"({"name":"member-2","role":"replica","state":"running","lag":"unknown"}]})");
+  ASSERT_TRUE(view) << view.error().message;
+  ASSERT_EQ(view->members.size(), 3u);
+  EXPECT_EQ(view->members[0].role, "leader");
+  EXPECT_EQ(view->members[0].port, 40010);
+  EXPECT_FALSE(view->members[0].lag_bytes);
+  EXPECT_EQ(view->members[1].lag_bytes, 0);
+  EXPECT_EQ(view->members[1].timeline, 2);
+  EXPECT_FALSE(view->members[2].lag_bytes) << "\"unknown\" is not a number";
+  EXPECT_FALSE(ParsePatroniCluster("<html>"));
+  EXPECT_FALSE(ParsePatroniCluster(R"({"members":{}})"));
+}
+
+}  // namespace
+}  // namespace citadel::platform

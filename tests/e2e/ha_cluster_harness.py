@@ -1,0 +1,181 @@
+"""A high-availability cluster for end-to-end tests: `citadel cluster init --ha`
+writes etcd's and two Patroni members' configuration under a fresh data
+directory, `citadel cluster run` starts etcd and the Patroni agents (each
+starting its PostgreSQL 15) as the unprivileged service user on free loopback
+ports, and stop() ends everything it started, by pid, even after a failure.
+
+Port plan (docs/ha.md): base = etcd client, base+1 = etcd peer, base+10+i =
+member i's PostgreSQL, base+20+i = member i's Patroni REST API.
+"""
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+from citadel_harness import CITADEL, pid_alive, run_cli, short_tempdir, wait_until
+
+
+def _port_free(port):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port_plan(members):
+    """A base port whose whole plan is free now."""
+    for _ in range(200):
+        base = random.randrange(20000, 60000)
+        needed = [base, base + 1] + [base + 10 + i for i in range(members)] + [base + 20 + i for i in range(members)]
+        if all(_port_free(p) for p in needed):
+            return base
+    raise AssertionError("no free port plan found")
+
+
+def _read_pid(path):
+    try:
+        with open(path) as f:
+            return int(f.readline().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _cmdline(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return f.read().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+class HaCluster:
+    def __init__(self, mode="synchronous", members=2, extra_config=""):
+        self.data_dir = short_tempdir("cit-ha-")
+        self.members = members
+        self.base_port = free_port_plan(members)
+        self.config_path = os.path.join(self.data_dir, "citadel.toml")
+        with open(self.config_path, "w") as f:
+            f.write('[cluster]\nha = true\nmode = "%s"\nmembers = %d\nbase_port = %d\n%s' % (
+                mode, members, self.base_port, extra_config))
+        os.chmod(self.config_path, 0o644)
+        self.proc = None
+        self.output = []
+        self.ready = threading.Event()
+
+    def member_dir(self, index):
+        return os.path.join(self.data_dir, "ha", "member-%d" % index)
+
+    def cli(self, *args, timeout=60):
+        return run_cli(*args, "--config", self.config_path, "--data-dir", self.data_dir, timeout=timeout)
+
+    def init(self):
+        out = self.cli("cluster", "init", "--ha")
+        if out.returncode != 0:
+            raise AssertionError("cluster init failed: %s%s" % (out.stdout, out.stderr))
+        return out
+
+    def start(self, timeout=90):
+        self.proc = subprocess.Popen(
+            [CITADEL, "cluster", "run", "--config", self.config_path, "--data-dir", self.data_dir],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=self._read_output, daemon=True).start()
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.ready.wait(0.2):
+                return self
+            if self.proc.poll() is not None:
+                break
+        raise AssertionError("cluster not ready in %ss:\n%s\n%s" % (timeout, "".join(self.output[-40:]), self.logs()))
+
+    def _read_output(self):
+        for line in self.proc.stdout:
+            self.output.append(line)
+            if line.startswith("Citadel cluster is ready"):
+                self.ready.set()
+
+    def status(self):
+        out = self.cli("cluster", "status", "--json", timeout=30)
+        try:
+            return json.loads(out.stdout)
+        except ValueError:
+            return None
+
+    def wait_for_streaming(self, synchronous, timeout=90):
+        """Waits for one leader and every other member streaming (the
+        synchronous one when `synchronous`); returns the status."""
+        seen = {}
+
+        def healthy():
+            status = self.status()
+            seen["last"] = status
+            if not status or not status.get("leader"):
+                return False
+            replicas = [m for m in status["members"] if m["role"] != "leader"]
+            if len(replicas) != self.members - 1:
+                return False
+            for m in replicas:
+                if m["replication"] != "streaming":
+                    return False
+                if synchronous and (m["role"] != "sync_standby" or m["sync_state"] != "sync"):
+                    return False
+            return True
+
+        if not wait_until(healthy, timeout=timeout, interval=0.5):
+            raise AssertionError("cluster not streaming: %s\n%s" % (json.dumps(seen.get("last"), indent=1), self.logs()))
+        return seen["last"]
+
+    def patroni_pid(self, index):
+        return _read_pid(os.path.join(self.member_dir(index), "patroni.pid"))
+
+    def postmaster_pid(self, index):
+        return _read_pid(os.path.join(self.member_dir(index), "data", "postmaster.pid"))
+
+    def logs(self, lines=30):
+        out = []
+        for name in ["etcd.log"] + ["member-%d/patroni.log" % i for i in range(self.members)]:
+            path = os.path.join(self.data_dir, "ha", name)
+            try:
+                with open(path, errors="replace") as f:
+                    out.append("--- %s\n%s" % (name, "".join(f.readlines()[-lines:])))
+            except OSError:
+                pass
+        return "\n".join(out)
+
+    def _our_leftovers(self):
+        """Every process of this cluster still alive, found by its pid file and
+        confirmed by its command line naming this data directory."""
+        pids = []
+        candidates = [_read_pid(os.path.join(self.data_dir, "ha", "etcd.pid"))]
+        for i in range(self.members):
+            candidates += [self.patroni_pid(i), self.postmaster_pid(i)]
+        for pid in candidates:
+            if pid and pid_alive(pid):
+                # etcd and Patroni name their config, postgres its -D: all under data_dir.
+                if self.data_dir in _cmdline(pid):
+                    pids.append(pid)
+        return pids
+
+    def stop(self):
+        """Stops the supervisor (which stops Patroni, PostgreSQL and etcd), then
+        kills by pid whatever of ours is left, and removes the data directory."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(90)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        for pid in self._our_leftovers():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        wait_until(lambda: not self._our_leftovers(), timeout=10)
+        shutil.rmtree(self.data_dir, ignore_errors=True)
