@@ -1,4 +1,4 @@
-// citadel backup create|list|verify: a tenant's encrypted backups
+// citadel backup create|list|verify|restore|download|status: a tenant's encrypted backups
 // (platform/backup_service.hpp), with progress on stderr and --json output.
 #include <unistd.h>
 
@@ -10,6 +10,8 @@
 
 #include "cli/backup_session.hpp"
 #include "cli/commands.hpp"
+#include "platform/backup_copy_retry.hpp"
+#include "platform/backup_restore_live.hpp"
 #include "platform/backup_sites.hpp"
 #include "platform/utc_time.hpp"
 
@@ -45,7 +47,7 @@ void EndProgressLine() {
 int RunBackupCreate(const BackupCreateCommand& command) {
   auto session = OpenBackups(command.common);
   if (!session) return ReportFailure(session.error());
-  auto made = (*session)->backups->Create(command.tenant, "manual", StderrProgress());
+  auto made = platform::CreateBackupWithRetries(*(*session)->backups, command.tenant, "manual", StderrProgress());
   EndProgressLine();
   if (!made) return ReportFailure(made.error());
   if (command.json) {
@@ -183,9 +185,74 @@ int RunBackupStatus(const BackupStatusCommand& command) {
   return stale.empty() && problem.empty() ? 0 : 1;
 }
 
+namespace {
+
+int RunBackupRestoreOntoLive(const BackupRestoreCommand& command, BackupSession& session) {
+  platform::OntoLiveOptions options;
+  options.progress = StderrProgress();
+  options.say = [](const std::string& line) {
+    EndProgressLine();
+    std::fprintf(stderr, "%s\n", line.c_str());
+  };
+  options.safety_backup = [&](const std::string& tenant) {
+    return platform::CreateBackupWithRetries(*session.backups, tenant, "safety", options.progress);
+  };
+  auto restored = platform::RestoreOntoLive(*session.backups, *session.tenants->tenants, command.tenant,
+                                            command.backup_id, options);
+  EndProgressLine();
+  if (!restored) {
+    if (command.json) {
+      std::cout << nlohmann::ordered_json{{"tenant", command.tenant}, {"backup_id", command.backup_id},
+                                          {"ok", false}, {"error", restored.error().message}}
+                       .dump(2)
+                << "\n";
+      return 1;
+    }
+    return ReportFailure(restored.error());
+  }
+  if (command.json) {
+    std::cout << nlohmann::ordered_json{{"tenant", restored->tenant},
+                                        {"database", restored->database},
+                                        {"backup_id", restored->backup_id},
+                                        {"ok", true},
+                                        {"safety_backup_id", restored->safety_backup_id},
+                                        {"site", restored->site},
+                                        {"bytes_read", restored->bytes_read},
+                                        {"sessions_ended", restored->sessions_ended},
+                                        {"unavailable_ms", restored->unavailable.count()},
+                                        {"repaired", restored->repaired},
+                                        {"warning", restored->warning}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "Backup " << restored->backup_id << " restored onto " << restored->tenant
+              << "'s live database; every table matches the backup's manifest. Unavailable for "
+              << restored->unavailable.count() << " ms; " << restored->sessions_ended
+              << " web session(s) ended.\nSafety backup of the data it replaced: " << restored->safety_backup_id
+              << " (citadel backup restore " << restored->tenant << " " << restored->safety_backup_id
+              << " --onto-live brings it back).\n";
+    if (!restored->warning.empty()) std::cout << "warning: " << restored->warning << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
 int RunBackupRestore(const BackupRestoreCommand& command) {
   auto session = OpenBackups(command.common);
   if (!session) return ReportFailure(session.error());
+  if (command.onto_live) return RunBackupRestoreOntoLive(command, **session);
+  if (!command.tenant.empty()) {
+    // A TENANT named beside a backup id must be the backup's.
+    auto tenant = (*session)->tenants->tenants->Get(command.tenant);
+    if (!tenant) return ReportFailure(tenant.error());
+    auto row = (*session)->backups->catalog().GetBackup(command.backup_id);
+    if (!row) return ReportFailure(row.error());
+    if (row->tenant_id != tenant->id) {
+      return ReportFailure(core::Error{core::ErrorCode::kInvalidArgument,
+                                       "backup " + command.backup_id + " is not a backup of " + command.tenant});
+    }
+  }
   auto restored = (*session)->backups->RestoreBeside(command.backup_id, command.as, StderrProgress());
   EndProgressLine();
   if (!restored) return ReportFailure(restored.error());

@@ -205,13 +205,25 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
 
   BackupRestoreCommand backup_restore;
   auto* backup_restore_app = backup_app->add_subcommand(
-      "restore", "Restore a backup beside its tenant, as a new tenant (database and file store), "
-                 "checked table by table against the backup's manifest before it becomes active");
+      "restore",
+      "Restore a backup, checked table by table against its manifest. Exactly one of:\n"
+      "  --as NEW        beside: a new tenant NEW made from the backup (database and file store);\n"
+      "                  the backup's tenant is not touched. `restore [TENANT] BACKUP_ID --as NEW`\n"
+      "  --onto-live     onto the live database: TENANT's database and file store are REPLACED by\n"
+      "                  the backup's, after a safety backup of the live data (its id is printed;\n"
+      "                  restore it the same way to go back). Writes made after the safety backup\n"
+      "                  began are lost; every web session of the tenant ends. Refused while another\n"
+      "                  restore of TENANT runs, and for another tenant's backup.\n"
+      "                  `restore TENANT BACKUP_ID --onto-live`");
   AddCommonOptions(*backup_restore_app, backup_restore.common);
-  backup_restore_app->add_option("BACKUP_ID", backup_restore.backup_id, "As `citadel backup list` shows it")
-      ->required();
-  backup_restore_app->add_option("--as", backup_restore.as, "The new tenant's name")->required();
-  backup_restore_app->add_flag("--json", backup_restore.json, "Print the new tenant as JSON");
+  backup_restore_app->add_option("ARGS", backup_restore.positionals, "[TENANT] BACKUP_ID, as `citadel backup list` shows it")
+      ->required()
+      ->expected(1, 2);
+  auto* restore_as = backup_restore_app->add_option("--as", backup_restore.as, "Restore beside, as this new tenant");
+  auto* restore_live =
+      backup_restore_app->add_flag("--onto-live", backup_restore.onto_live, "Replace TENANT's live database");
+  restore_as->excludes(restore_live);
+  backup_restore_app->add_flag("--json", backup_restore.json, "Print the outcome as JSON");
 
   BackupStatusCommand backup_status;
   auto* backup_status_app = backup_app->add_subcommand(
@@ -290,7 +302,22 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   if (backup_verify_app->parsed()) return {backup_verify, 0};
   if (backup_download_app->parsed()) return {backup_download, 0};
   if (backup_status_app->parsed()) return {backup_status, 0};
-  if (backup_restore_app->parsed()) return {backup_restore, 0};
+  if (backup_restore_app->parsed()) {
+    auto& r = backup_restore;
+    if (r.as.empty() == !r.onto_live) {
+      std::cerr << "citadel: backup restore needs exactly one of --as NEW and --onto-live\nRun 'citadel backup "
+                   "restore --help' for usage.\n";
+      return {std::nullopt, 2};
+    }
+    if (r.positionals.size() == 2) r.tenant = r.positionals[0];
+    r.backup_id = r.positionals.back();
+    if (r.onto_live && r.tenant.empty()) {
+      std::cerr << "citadel: backup restore --onto-live needs the TENANT whose database it replaces: "
+                   "citadel backup restore TENANT BACKUP_ID --onto-live\n";
+      return {std::nullopt, 2};
+    }
+    return {backup_restore, 0};
+  }
   if (keys_init_app->parsed()) return {keys_init, 0};
   if (cluster_init_app->parsed()) return {cluster_init, 0};
   if (cluster_run_app->parsed()) return {cluster_run, 0};

@@ -126,11 +126,16 @@ struct BackupStatusCommand {
   CommonOptions common;
   bool json = false;
 };
-// citadel backup restore BACKUP_ID --as NEW_TENANT: restore beside.
+// citadel backup restore [TENANT] BACKUP_ID --as NEW_TENANT: restore beside;
+// citadel backup restore TENANT BACKUP_ID --onto-live: replace the live data.
+// Exactly one of --as and --onto-live. A TENANT given must be the backup's.
 struct BackupRestoreCommand {
   CommonOptions common;
+  std::vector<std::string> positionals;  // as parsed: [TENANT] BACKUP_ID
+  std::string tenant;                    // empty when not given
   std::string backup_id;
   std::string as;
+  bool onto_live = false;
   bool json = false;
 };
 struct BackupDownloadCommand {

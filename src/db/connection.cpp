@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include "db/error.hpp"
 #include "db/utility_statement.hpp"
@@ -127,6 +128,23 @@ core::Result<QueryResult> Connection::ExecuteComposed(const ComposedSql& stateme
 bool Connection::IsReusable() const {
   return conn_ != nullptr && !broken_ && PQstatus(conn_) == CONNECTION_OK &&
          PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
+bool Connection::StillAlive() {
+  if (!IsReusable()) return false;
+  pollfd watched{PQsocket(conn_), POLLIN, 0};
+  if (watched.fd < 0) return false;
+  // A terminated backend sends its FATAL message, then end of file: libpq
+  // takes the message with one read and sees the end only with the next.
+  for (int reads = 0; reads < 8; ++reads) {
+    watched.revents = 0;
+    if (::poll(&watched, 1, 0) <= 0) return true;  // nothing (more) arrived: alive
+    if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) {
+      broken_ = true;
+      return false;
+    }
+  }
+  return true;
 }
 
 int Connection::BackendPid() const { return conn_ != nullptr ? PQbackendPID(conn_) : 0; }

@@ -86,6 +86,12 @@ class Connection {
   bool connected() const { return conn_ != nullptr; }
   // Connected, not broken, and not inside a transaction: safe to lend again.
   bool IsReusable() const;
+  // For an idle connection about to be lent again: reads, without waiting,
+  // whatever the server sent meanwhile; false (and broken from then on) when
+  // the server has closed the session — terminated by an administrator, as a
+  // restore onto the live database does — so a pool opens a fresh one
+  // instead of failing the caller's first statement.
+  bool StillAlive();
   // How many statements this connection has sent (every Execute*, including
   // failed ones): what benchmarks and tests count round trips with.
   std::uint64_t statements_sent() const { return statements_sent_; }

@@ -118,6 +118,7 @@ PoolGroup::PoolGroup(PoolLimits limits, DsnResolver resolver, const core::Clock&
     };
   }
   if (!hooks.reusable) hooks.reusable = [](const Connection& c) { return c.IsReusable(); };
+  if (!hooks.alive) hooks.alive = [](Connection& c) { return c.StillAlive(); };
   shared_->hooks = std::move(hooks);
 }
 
@@ -159,6 +160,12 @@ core::Result<PooledConnection> PoolGroup::Acquire(const std::string& key) {
     if (!pool->idle.empty()) {
       Connection conn = std::move(pool->idle.front().conn);
       pool->idle.pop_front();
+      if (!s.hooks.alive(conn)) {
+        // Its session ended while it was idle: closed, and the next tried.
+        --pool->open;
+        --s.total_open;
+        continue;
+      }
       ++pool->in_use;
       return PooledConnection(shared_, pool, std::move(conn), pool->generation);
     }

@@ -12,7 +12,9 @@
 // Idle connections older than idle_timeout are closed by ReapIdle() (run by
 // the reaper thread, or by tests with a core::FakeClock), so an idle tenant's
 // pool shrinks to zero and its entry disappears. A connection that is broken,
-// or returned inside a transaction, is discarded instead of reused.
+// or returned inside a transaction, is discarded instead of reused; so is an
+// idle one whose server session ended meanwhile (checked without waiting
+// when it is lent), so a caller is not handed a dead connection.
 //
 // Ownership: the group owns idle connections; a PooledConnection lends one to
 // a single caller and gives it back when destroyed. Leases may outlive the
@@ -92,6 +94,8 @@ class PoolGroup {
   struct Hooks {
     std::function<core::Result<Connection>(const std::string& dsn)> connect;
     std::function<bool(const Connection&)> reusable;
+    // Whether an idle connection may be lent (default: Connection::StillAlive).
+    std::function<bool(Connection&)> alive;
   };
 
   PoolGroup(PoolLimits limits, DsnResolver resolver,

@@ -48,6 +48,25 @@ TEST(PoolGroupPg, CapsAreEnforcedPerTenantAndGlobally) {
   EXPECT_TRUE((*a1)->Execute("SELECT 1"));
 }
 
+// What a restore onto the live database does to other servers' pools: their
+// idle sessions are terminated; the next caller must get a live one.
+TEST(PoolGroupPg, AnIdleConnectionTerminatedByTheServerIsNotLentAgain) {
+  PoolGroup pools(PoolLimits{}, SuperuserTo());
+  int old_pid = 0;
+  {
+    auto c = pools.Acquire("postgres");
+    ASSERT_TRUE(c) << c.error().message;
+    old_pid = (*c)->BackendPid();
+  }
+  auto admin = Connection::Open(testing::PgTestCluster().SuperuserDsn("postgres"));
+  ASSERT_TRUE(admin);
+  ASSERT_TRUE(admin->Execute("SELECT pg_terminate_backend($1::int, 5000)", old_pid));
+  auto c = pools.Acquire("postgres");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_NE((*c)->BackendPid(), old_pid);
+  EXPECT_TRUE((*c)->Execute("SELECT 1"));
+}
+
 TEST(PoolGroupPg, IdlePoolShrinksToZeroOnTheServerToo) {
   core::FakeClock clock;
   PoolLimits limits;

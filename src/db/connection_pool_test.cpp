@@ -18,6 +18,7 @@ struct FakeBackend {
   std::atomic<int> connects{0};
   std::atomic<bool> fail_connect{false};
   std::atomic<bool> reusable{true};
+  std::atomic<bool> alive{true};
 
   PoolGroup::Hooks Hooks() {
     return {[this](const std::string&) -> core::Result<Connection> {
@@ -25,7 +26,8 @@ struct FakeBackend {
               ++connects;
               return Connection();
             },
-            [this](const Connection&) { return reusable.load(); }};
+            [this](const Connection&) { return reusable.load(); },
+            [this](Connection&) { return alive.load(); }};
   }
 };
 
@@ -58,6 +60,21 @@ TEST(PoolGroup, ReusesReturnedConnections) {
   auto s = ByKey(pools)["a"];
   EXPECT_EQ(s.open, 1);
   EXPECT_EQ(s.in_use, 0);
+}
+
+// A restore onto the live database terminates the sessions pooled idle on
+// the old database: the next caller gets a fresh connection, not a dead one.
+TEST(PoolGroup, AnIdleConnectionWhoseSessionEndedIsReplacedWhenLent) {
+  FakeBackend backend;
+  core::FakeClock clock;
+  PoolGroup pools(Limits(10, 3), AnyDsn(), clock, backend.Hooks());
+  { auto c = pools.Acquire("a"); ASSERT_TRUE(c); }
+  backend.alive = false;
+  { auto c = pools.Acquire("a"); ASSERT_TRUE(c); }
+  EXPECT_EQ(backend.connects, 2);
+  auto s = ByKey(pools)["a"];
+  EXPECT_EQ(s.open, 1);
+  EXPECT_EQ(pools.Totals().open, 1);
 }
 
 TEST(PoolGroup, PerTenantCapRefusesAfterTimeout) {

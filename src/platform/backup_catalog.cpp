@@ -232,6 +232,22 @@ core::Result<void> BackupCatalog::ForgetCopy(const std::string& id, const std::s
   return {};
 }
 
+core::Result<void> BackupCatalog::AddCopy(const CopyRow& copy) {
+  auto catalog = tenants_.AcquireCatalog();
+  if (!catalog) return core::Unexpected(catalog.error());
+  auto inserted = (*catalog)->Execute(
+      "INSERT INTO backup_copies (backup_id, site, path, size, sha256, verified_at) "
+      "SELECT b.id, $2, $3, $4, $5, now() FROM backups b WHERE b.id = $1 AND b.state = 'complete' "
+      "ON CONFLICT (backup_id, site) DO NOTHING",
+      copy.backup_id, copy.site, copy.path, static_cast<std::int64_t>(copy.size), copy.sha256);
+  if (!inserted) return core::Unexpected(inserted.error());
+  if (inserted->affected_rows() == 0) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "backup " + copy.backup_id + " is not complete, or already has a copy on " + copy.site);
+  }
+  return {};
+}
+
 core::Result<std::vector<BackupRow>> BackupCatalog::ListBackups(std::int64_t tenant_id) {
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());

@@ -94,6 +94,9 @@ class BackupCatalog {
   core::Result<void> RecordVerification(const std::string& id, const std::string& error);
   core::Result<void> MarkPruned(const std::string& id);
   core::Result<void> ForgetCopy(const std::string& id, const std::string& site);
+  // Records a copy made after the backup completed (a retried site); only
+  // for a complete backup, and never twice for one site.
+  core::Result<void> AddCopy(const CopyRow& copy);
 
   // Newest first; with the copies.
   core::Result<std::vector<BackupRow>> ListBackups(std::int64_t tenant_id);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "platform/backup_copy_retry.hpp"
 #include "platform/utc_time.hpp"
 
 namespace citadel::platform {
@@ -106,7 +107,7 @@ int BackupScheduler::Pass(std::chrono::system_clock::time_point now) {
   int made = 0;
   for (const auto& tenant : due) {
     if (Stopping()) break;
-    auto backup = backups_.Create(tenant.tenant, "scheduled");
+    auto backup = CreateBackupWithRetries(backups_, tenant.tenant, "scheduled");
     if (!backup) {
       logger_.Error("scheduled backup failed", {{"tenant", tenant.tenant}, {"error", backup.error().message}});
       continue;

@@ -28,6 +28,7 @@
 
 #include "backup/byte_sink.hpp"
 #include "backup/retention_policy.hpp"
+#include "backup/site_retry.hpp"
 #include "backup/tenant_key_store.hpp"
 #include "platform/backup_catalog.hpp"
 #include "platform/backup_sites.hpp"
@@ -55,6 +56,9 @@ struct BackupServiceOptions {
   bool create_master_key = false;  // make one at first use (the embedded default)
   std::string file_store_root;   // <root>/<tenant database>/ holds a tenant's files; empty: none
   std::chrono::milliseconds tool_timeout = std::chrono::hours(12);
+  // Copies a site could not take, retried from another site's copy
+  // (backup_copy_retry.hpp); [backup] copy_retries, copy_retry_delay_ms.
+  backup::CopyRetryPolicy copy_retry;
 };
 
 struct VerifyOutcome {
@@ -79,6 +83,19 @@ class BackupService {
   // the manifest's census before it becomes active; undone on any failure.
   core::Result<TenantRecord> RestoreBeside(const std::string& backup_id, const std::string& new_name,
                                            const ProgressReporter& progress = {});
+  // The backup's dump restored into the empty database of `dsn` (its objects
+  // owned by the DSN's role) and its files under `file_store`, then the
+  // census compared with the manifest the backup carried (`differences`
+  // empty when every table matches). The caller owns the database and the
+  // directory, and removes them on failure (restore onto the live database,
+  // backup_restore_live.hpp).
+  struct RestoredInto {
+    std::uint64_t bytes_read = 0;
+    std::string site;         // the copy that was read
+    std::string differences;  // empty when the restore matched the manifest
+  };
+  core::Result<RestoredInto> RestoreInto(const BackupRow& row, const std::string& dsn, const std::string& file_store,
+                                         const ProgressReporter& progress = {});
   // The backup as a plain .tar (dump, file store, manifest), decrypted,
   // streamed to `out` (closed at the end). What was written before an error
   // is not a valid archive: write to a temporary name and publish on success.

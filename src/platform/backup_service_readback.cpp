@@ -264,6 +264,25 @@ core::Result<std::uint64_t> BackupService::Export(const std::string& backup_id, 
   return *read;
 }
 
+core::Result<BackupService::RestoredInto> BackupService::RestoreInto(const BackupRow& row, const std::string& dsn,
+                                                                     const std::string& file_store,
+                                                                     const ProgressReporter& progress) {
+  if (row.state != "complete") {
+    return Fail(ErrorCode::kInvalidArgument, "backup " + row.id + " is " + row.state + ", not complete");
+  }
+  auto opened = OpenSitesAndKeys(catalog_, options_, master_);
+  if (!opened) return core::Unexpected(opened.error());
+  auto key = opened->keys->Get(row.tenant_db);
+  if (!key) return core::Unexpected(key.error());
+  auto copy = OpenReadableCopy(row, opened->sites);
+  if (!copy) return core::Unexpected(copy.error());
+  auto restored = RestoreStream(row, *copy, *key, dsn, file_store, options_, progress, "restore");
+  if (!restored) return core::Unexpected(restored.error());
+  auto differences = CompareWithManifest(dsn, restored->manifest);
+  if (!differences) return core::Unexpected(differences.error());
+  return RestoredInto{restored->bytes_read, copy->copy->site, *differences};
+}
+
 core::Result<TenantRecord> BackupService::RestoreBeside(const std::string& backup_id, const std::string& new_name,
                                                        const ProgressReporter& progress) {
   auto row = catalog_.GetBackup(backup_id);

@@ -111,6 +111,16 @@ const std::vector<Migration>& Migrations() {
         "  stored_at timestamptz NOT NULL DEFAULT now(),"
         "  verified_at timestamptz,"
         "  PRIMARY KEY (backup_id, site))"}},
+      {5,
+       {// A restore onto the live database (platform/backup_restore_live.hpp)
+        // marks its tenant 'restoring' for the moment of the switch: no
+        // server opens a connection to it meanwhile.
+        "ALTER TABLE tenants DROP CONSTRAINT tenants_state_check",
+        "ALTER TABLE tenants ADD CONSTRAINT tenants_state_check "
+        "CHECK (state IN ('creating', 'active', 'restoring', 'dropping', 'dropped'))",
+        // The server that runs a backup: at start a server fails only its
+        // own abandoned rows, never another server's running backup.
+        "ALTER TABLE backups ADD COLUMN host text NOT NULL DEFAULT ''"}},
   };
   return migrations;
 }

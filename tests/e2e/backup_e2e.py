@@ -6,10 +6,15 @@ Also the refusals: paths, unpinned SFTP sites, a policy not met."""
 import json
 import os
 import shutil
+import ssl
+import subprocess
 import tarfile
+import threading
+import time
 import unittest
+import xmlrpc.client
 
-from citadel_harness import CitadelServer, run_cli, short_tempdir, wait_until
+from citadel_harness import CITADEL, CitadelServer, run_cli, short_tempdir, wait_until
 
 
 class BackupCommandsTest(unittest.TestCase):
@@ -126,6 +131,85 @@ class BackupCommandsTest(unittest.TestCase):
         for site in ("near", "far"):
             keys = os.path.join(self.sites, site, "keys")
             self.assertFalse(any("leaving" in k for k in os.listdir(keys)))
+
+    def demo_api(self):
+        """(models proxy, execute) signed in as the demo tenant's admin."""
+        b = self.server.banner
+        ctx = ssl.create_default_context(cafile=self.server.ca_path)
+        base = "https://localhost:%d" % self.server.https_port
+        common = xmlrpc.client.ServerProxy(base + "/xmlrpc/2/common", context=ctx, allow_none=True)
+        models = xmlrpc.client.ServerProxy(base + "/xmlrpc/2/object", context=ctx, allow_none=True)
+        uid = common.authenticate(b["tenant"], b["login"], b["password"], {})
+        self.assertTrue(uid)
+
+        def execute(model, method, *args):
+            return models.execute_kw(b["tenant"], uid, b["password"], model, method, list(args))
+        return execute
+
+    def test_restore_onto_live_replaces_what_the_running_server_serves(self):
+        backup = self.verified_scheduled_backup()
+        execute = self.demo_api()
+        name = "Written after the backup"
+        execute("res.partner", "create", {"name": name})
+        self.assertEqual(execute("res.partner", "search_count", [["name", "=", name]]), 1)
+
+        first = subprocess.Popen([CITADEL, "backup", "restore", "demo", backup["id"], "--onto-live", "--json"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                                 env=dict(os.environ, CITADEL_DATA_DIR=self.data_dir))
+        first_err = []
+        reader = threading.Thread(target=lambda: first_err.extend(first.stderr), daemon=True)
+        reader.start()
+        # Once the first holds the tenant's restore lock, a second is refused.
+        self.assertTrue(wait_until(lambda: any("safety backup of" in l for l in first_err), timeout=60),
+                        "".join(first_err))
+        second = self.cli("backup", "restore", "demo", backup["id"], "--onto-live")
+        self.assertNotEqual(second.returncode, 0)
+        self.assertIn("another restore", second.stderr)
+        out, _ = first.communicate(timeout=120)
+        reader.join(5)
+        self.assertEqual(first.returncode, 0, "".join(first_err))
+        restored = json.loads(out)
+        self.assertTrue(restored["ok"])
+        self.assertTrue(restored["safety_backup_id"])
+        self.assertTrue(any("switched in" in l for l in first_err), "".join(first_err))
+
+        # The running server answers from the restored data.
+        self.assertEqual(execute("res.partner", "search_count", [["name", "=", name]]), 0)
+        kinds = {b["id"]: b["kind"] for b in self.demo_backups()}
+        self.assertEqual(kinds[restored["safety_backup_id"]], "safety")
+
+        # The safety backup holds what was replaced, and brings it back.
+        back = self.cli("backup", "restore", "demo", restored["safety_backup_id"], "--onto-live")
+        self.assertEqual(back.returncode, 0, back.stderr)
+        self.assertEqual(execute("res.partner", "search_count", [["name", "=", name]]), 1)
+
+    def test_a_restore_onto_live_that_fails_midway_leaves_the_tenant_as_it_was(self):
+        self.verified_scheduled_backup()  # the server's own backup is not racing this one
+        execute = self.demo_api()
+        made = self.cli("backup", "create", "demo", "--json")
+        self.assertEqual(made.returncode, 0, made.stderr)
+        backup = json.loads(made.stdout)
+        name = "Kept through a failed restore"
+        execute("res.partner", "create", {"name": name})
+        for copy in backup["copies"]:
+            path = os.path.join(self.sites, copy["site"], copy["path"])
+            os.chmod(path, 0o600)
+            with open(path, "r+b") as f:
+                f.seek(copy["size"] * 3 // 4)
+                byte = f.read(1)
+                f.seek(-1, os.SEEK_CUR)
+                f.write(bytes([byte[0] ^ 0x20]))
+        out = self.cli("backup", "restore", "demo", backup["id"], "--onto-live")
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("the live tenant is as it was", out.stderr)
+        self.assertEqual(execute("res.partner", "search_count", [["name", "=", name]]), 1)
+        info = self.cli("tenant", "info", "demo")
+        self.assertIn("active", info.stdout)
+        # Another tenant's backup is refused before anything happens.
+        self.assertEqual(self.cli("tenant", "create", "other").returncode, 0)
+        refused = self.cli("backup", "restore", "other", backup["id"], "--onto-live")
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("another tenant", refused.stderr)
 
     def test_bad_input_is_refused_with_a_clear_message(self):
         cases = [

@@ -1,0 +1,57 @@
+#include "platform/backup_copy_retry.hpp"
+
+#include "platform/backup_sites.hpp"
+
+namespace citadel::platform {
+
+core::Result<BackupRow> CreateBackupWithRetries(BackupService& backups, const std::string& tenant_name,
+                                                const std::string& kind, const ProgressReporter& progress) {
+  auto made = backups.Create(tenant_name, kind, progress);
+  if (!made || made->error.empty()) return made;
+  auto retried = RetryMissingCopies(backups, *made);
+  if (!retried) {
+    made->error += " (retrying them failed: " + retried.error().message + ")";
+    return made;
+  }
+  return retried;
+}
+
+core::Result<BackupRow> RetryMissingCopies(BackupService& backups, const BackupRow& row) {
+  if (row.state != "complete" || row.copies.empty()) return row;
+  auto sites = OpenAllSites(backups.catalog());
+  if (!sites) return core::Unexpected(sites.error());
+  const std::string path = row.copies.front().path;
+  std::vector<backup::CopyOutcome> outcomes;
+  for (const auto& site : sites->named) {
+    backup::CopyOutcome outcome{site.name, std::nullopt, "no copy"};
+    for (const auto& copy : row.copies) {
+      if (copy.site == site.name && copy.path == path) {
+        outcome.copy = backup::SiteCopy{copy.path, copy.size, copy.sha256};
+        outcome.error.clear();
+      }
+    }
+    outcomes.push_back(std::move(outcome));
+  }
+  std::vector<bool> had(outcomes.size());
+  for (std::size_t i = 0; i < outcomes.size(); ++i) had[i] = outcomes[i].copy.has_value();
+  backup::RetryFailedCopies(sites->named, path, outcomes, backups.options().copy_retry);
+
+  std::string missing;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    const auto& outcome = outcomes[i];
+    if (had[i]) continue;
+    if (!outcome.copy) {
+      missing += outcome.site + ": " + outcome.error + "; ";
+      continue;
+    }
+    auto recorded = backups.catalog().AddCopy(
+        CopyRow{row.id, outcome.site, outcome.copy->path, outcome.copy->size, outcome.copy->sha256_hex, {}, {}});
+    if (!recorded) missing += outcome.site + ": copied but not recorded: " + recorded.error().message + "; ";
+  }
+  auto updated = backups.catalog().GetBackup(row.id);
+  if (!updated) return core::Unexpected(updated.error());
+  if (!missing.empty()) updated->error = "copies missing: " + missing;
+  return updated;
+}
+
+}  // namespace citadel::platform
