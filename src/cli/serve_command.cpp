@@ -35,6 +35,7 @@
 #include "platform/web_session_store.hpp"
 #include "web/health_route.hpp"
 #include "web/web_pages.hpp"
+#include "web/mailed_password_reset.hpp"
 #include "auth/server_secret.hpp"
 
 namespace citadel::cli {
@@ -229,6 +230,9 @@ int RunServe(const ServeCommand& command) {
   web::WebPageServices web_pages{rpc_services, *page_templates, form_guard, reset_tokens, reset_ledger,
                                  mail_outbox, page_options};
   web::AddWebPages(router, web_pages);
+  // res.users.action_reset_password mails through the same pages' code.
+  modules::base::SetPasswordResetDelivery(std::make_shared<web::MailedPasswordReset>(
+      web_pages, *tenants, std::chrono::seconds(config.mail.timeout_seconds + 5)));
 
   int exit_code = 0;
   {
@@ -281,6 +285,7 @@ int RunServe(const ServeCommand& command) {
     }
     db_workers.Shutdown();
   }
+  modules::base::SetPasswordResetDelivery(nullptr);
   backups->reset();
   tenants.reset();
   session->reset();  // stops the embedded PostgreSQL, then releases the lock

@@ -266,6 +266,46 @@ class PasswordResetTest(unittest.TestCase):
         time.sleep(1)
         self.assertEqual(self.sink.count(), before)
 
+    # -- the tenant admin's action (Odoo 18: res.users.action_reset_password) ----
+    def test_the_admin_mails_a_user_a_link_and_learns_no_password(self):
+        uid, old_password = self.new_user("judy")
+        before = self.sink.count()
+        answer = self.admin("res.users", "action_reset_password", [uid])
+        self.assertEqual(answer, {"type": "ir.actions.client", "tag": "display_notification",
+                                  "params": {"title": "Notification",
+                                             "message": "A reset password link was send by email",
+                                             "sticky": False}})
+        link = self.mailed_link(before, "judy@example.org")
+        token = urllib.parse.parse_qs(urllib.parse.urlparse(link).query)["token"][0]
+        self.assertNotIn(token, json.dumps(answer))
+        self.assertEqual(self.authenticate("judy", old_password), uid, "nothing changes until the user acts")
+        browser = Browser(self.server)
+        _, _, page, _ = self.open_link(browser, link)
+        status, _, _, _ = browser.submit("/web/reset_password", page, {"password": "judy picks this 3 times",
+                                                                       "confirm_password": "judy picks this 3 times"})
+        self.assertEqual(status, 303)
+        self.assertEqual(self.authenticate("judy", "judy picks this 3 times"), uid)
+
+    def test_the_action_is_the_admins_and_refuses_archived_or_mailless_users(self):
+        uid, password = self.new_user("kim")
+        other, _ = self.new_user("leo")
+        before = self.sink.count()
+        as_kim = lambda: self.models.execute_kw(self.db, uid, password, "res.users", "action_reset_password", [[other]])
+        with self.assertRaises(xmlrpc.client.Fault) as refused:
+            as_kim()
+        self.assertIn("You are not allowed to modify 'User'", refused.exception.faultString)
+        nomail = self.admin("res.users", "create", {"name": "No Mail", "login": "nomail",
+                                                    "groups_id": [(6, 0, [self.group_user])]})
+        with self.assertRaises(xmlrpc.client.Fault) as no_address:
+            self.admin("res.users", "action_reset_password", [nomail])
+        self.assertIn("has no email address", no_address.exception.faultString)
+        self.admin("res.users", "write", [other], {"active": False})
+        with self.assertRaises(xmlrpc.client.Fault) as archived:
+            self.admin("res.users", "action_reset_password", [other])
+        self.assertIn("archived user", archived.exception.faultString)
+        time.sleep(1)
+        self.assertEqual(self.sink.count(), before)
+
     def assert_nothing_secret_logged(self, secrets):
         time.sleep(0.5)
         log = "\n".join(self.server.stderr_lines)

@@ -12,6 +12,7 @@
 #include "modules/base/models/field_builder.hpp"
 #include "modules/base/models/user_hooks.hpp"
 #include "modules/base/models/user_password.hpp"
+#include "modules/base/models/user_reset_password.hpp"
 #include "core/password_hasher.hpp"
 #include "orm/access_guard.hpp"
 
@@ -64,6 +65,7 @@ orm::ModelDef ResUsersDef() {
   };
   AddUserHooks(def);
   AddPasswordHashing(def, core::kDefaultPbkdf2Rounds);
+  AddResetPasswordAction(def);
   return def;
 }
 
