@@ -1,5 +1,6 @@
 #include "cli/installed_modules.hpp"
 
+#include "cli/backup_session.hpp"
 #include "core/logger.hpp"
 #include "modules/base/base_module.hpp"
 #include "modules/contacts/contacts_module.hpp"
@@ -7,6 +8,7 @@
 #include "orm/errors.hpp"
 #include "orm/module_installer.hpp"
 #include "orm/record_set.hpp"
+#include "platform/tenant_key_creation.hpp"
 
 namespace citadel::cli {
 namespace {
@@ -85,6 +87,8 @@ platform::TenantServiceOptions TenantOptions(const core::ServerConfig& config,
                                              std::shared_ptr<const InstalledModuleSet> installed) {
   platform::TenantServiceOptions options = platform::TenantServiceOptions::FromConfig(config);
   options.modules = ModuleHooks(std::move(installed));
+  // Every new tenant gets its key at once: it seals the tenant's file store.
+  options.create_tenant_key = platform::MakeTenantKeyCreator(BackupOptions(config));
   return options;
 }
 

@@ -15,6 +15,7 @@
 #include "cli/demo_tenant.hpp"
 #include "cli/edge_block_refresher.hpp"
 #include "cli/effective_config.hpp"
+#include "cli/file_store_collector.hpp"
 #include "cli/installed_modules.hpp"
 #include "cli/server_metrics.hpp"
 #include "cli/signal_waiter.hpp"
@@ -27,6 +28,7 @@
 #include "http/local_certificate_authority.hpp"
 #include "platform/catalog_schema.hpp"
 #include "platform/login_failure_store.hpp"
+#include "platform/tenant_file_stores.hpp"
 #include "platform/tenant_service.hpp"
 #include "rpc/rpc_routes.hpp"
 #include "rpc/json2_routes.hpp"
@@ -191,6 +193,12 @@ int RunServe(const ServeCommand& command) {
   session_options.max_age = std::chrono::hours(config.session_max_age_hours);
   platform::WebSessionStore web_sessions(*tenants, session_options);
   orm::SecurityCaches security_caches;
+  // Each tenant's file store, sealed under its key (unwrapped with the
+  // master key the backups use).
+  const platform::BackupServiceOptions backup_options = BackupOptions(config);
+  platform::TenantFileStores file_stores(
+      {backup_options.file_store_root, backup_options.key_directory, {}, std::chrono::seconds(10)},
+      (*backups)->master());
   platform::LoginFailureStore login_failures(
       *tenants, platform::EdgeBlockPolicy{config.limits.edge_block_failures,
                                           std::chrono::seconds(config.limits.edge_block_window_seconds),
@@ -201,7 +209,7 @@ int RunServe(const ServeCommand& command) {
   rpc::LoginThrottle throttle(login_failures, sign_in_delays);
   rpc::RpcServices rpc_services{*tenant_directory, (*installed)->registry, db_workers, hashing,
                                 credentials, rpc::RpcServiceOptions{config.list_db, config.tenant_domain}, &web_sessions,
-                                &security_caches, &throttle};
+                                &security_caches, &throttle, &file_stores};
   rpc::AddRpcRoutes(router, rpc_services);
   rpc::AddWebSessionRoutes(router, rpc_services);
   rpc::AddJson2Routes(router, rpc_services);
@@ -248,6 +256,8 @@ int RunServe(const ServeCommand& command) {
       backup_scheduler.emplace(**backups, schedule, log);
       AddBackupMetrics(*metrics, *backup_scheduler);
     }
+    // Daily removal of files no binary column refers to any more.
+    FileStoreCollector file_store_collector(*tenants, file_stores, (*installed)->registry);
     http::HttpsServerOptions server_options;
     server_options.blocked_sources = blocked_sources;
     http::HttpsServer server(config, std::move(router), metrics, *tls, server_options);

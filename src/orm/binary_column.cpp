@@ -25,6 +25,15 @@ FileStore& StoreOf(const Environment& env, const Field& field, const char* verb)
   return *env.file_store();
 }
 
+// The store cannot be used at all (its key is missing or destroyed): the
+// call fails with a message the client may read (the sealing's words carry
+// no path and no key), and the operator gets it in the log.
+[[noreturn]] void ThrowStoreUnavailable(const Field& field, const char* verb, const core::Error& error) {
+  core::Log().Error("the tenant's file store is unavailable",
+                    {{"field", FieldName(field)}, {"error", error.message}});
+  throw UserError("The value of " + FieldName(field) + " cannot be " + verb + ": " + error.message);
+}
+
 bool IsTruthy(const Value& value) {
   if (value.is_boolean()) return value.get<bool>();
   if (value.is_number()) return value.get<double>() != 0.0;
@@ -73,6 +82,9 @@ db::Param BinaryParam(const Environment& env, const Field& field, const Value& v
                           HumanSize(store.max_bytes()).get<std::string>() + ".");
   }
   auto reference = store.Put(*DecodeBinaryBase64(text));
+  if (!reference && reference.error().code == core::ErrorCode::kPermissionDenied) {
+    ThrowStoreUnavailable(field, "stored", reference.error());
+  }
   if (!reference) {
     throw FileStoreError("cannot store the value of " + FieldName(field) + ": " +
                          reference.error().message);
@@ -117,6 +129,7 @@ Value BinaryReader::Read(const Field& field, std::optional<std::string_view> tex
   auto content = StoreOf(env_, field, "read").Get(*text);
   if (content) return content->empty() ? Value(false) : Value(EncodeBinaryBase64(*content));
   const core::ErrorCode code = content.error().code;
+  if (code == core::ErrorCode::kPermissionDenied) ThrowStoreUnavailable(field, "read", content.error());
   if (code == core::ErrorCode::kNotFound || code == core::ErrorCode::kInternal) {
     core::Log().Error("a binary value is missing or damaged in the file store; read as empty",
                       {{"field", FieldName(field)}, {"error", content.error().message}});

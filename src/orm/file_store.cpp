@@ -51,13 +51,20 @@ FileStore::FileStore(std::string root, core::FileSystem& file_system, FileStoreO
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
 }
 
-std::string FileStore::DirectoryOf(const FileReference& reference) const {
-  return root_ + "/" + reference.sha256.substr(0, 2);
+core::Result<std::string> FileStore::NameOf(const std::string& sha256_hex) const {
+  if (!options_.sealing) return sha256_hex;
+  auto name = options_.sealing->FileName(sha256_hex);
+  if (name && !IsHashName(*name)) {
+    return core::Fail(core::ErrorCode::kInternal, "file store: the sealing gave a malformed file name");
+  }
+  return name;
 }
 
-std::string FileStore::PathOf(const FileReference& reference) const {
-  return DirectoryOf(reference) + "/" + reference.sha256;
+std::string FileStore::DirectoryOf(const std::string& name) const {
+  return root_ + "/" + name.substr(0, 2);
 }
+
+std::string FileStore::PathOf(const std::string& name) const { return DirectoryOf(name) + "/" + name; }
 
 core::Result<std::string> FileStore::Put(std::string_view content) {
   if (content.size() > options_.max_bytes) {
@@ -67,29 +74,37 @@ core::Result<std::string> FileStore::Put(std::string_view content) {
                           std::to_string(options_.max_bytes) + " bytes");
   }
   const FileReference reference{Sha256Hex(content), content.size()};
+  auto name = NameOf(reference.sha256);
+  if (!name) return core::Unexpected(name.error());
+  const std::uint64_t stored_size =
+      options_.sealing ? options_.sealing->SealedSize(reference.size) : reference.size;
   std::shared_lock lock(removal_mutex_);
-  const std::string path = PathOf(reference);
+  const std::string path = PathOf(*name);
   auto status = file_system_.Status(path);
-  // Same name, same size: the same content (SHA-256). Renewing its time is
-  // enough; if that fails, writing it again renews it too.
-  if (status && !status->directory && status->size == reference.size &&
-      file_system_.TouchFile(path)) {
+  // Same name, same size: the same content (SHA-256, or a keyed hash of
+  // it). Renewing its time is enough; if that fails, writing it again
+  // renews it too.
+  if (status && !status->directory && status->size == stored_size && file_system_.TouchFile(path)) {
     return reference.ToString();
   }
-  if (auto written = Write(reference, content); !written) return core::Unexpected(written.error());
+  if (!options_.sealing) {
+    if (auto written = Write(*name, content); !written) return core::Unexpected(written.error());
+    return reference.ToString();
+  }
+  auto sealed = options_.sealing->Seal(reference.sha256, content);
+  if (!sealed) return core::Unexpected(sealed.error());
+  if (auto written = Write(*name, *sealed); !written) return core::Unexpected(written.error());
   return reference.ToString();
 }
 
-core::Result<void> FileStore::Write(const FileReference& reference, std::string_view content) {
-  const std::string directory = DirectoryOf(reference);
+core::Result<void> FileStore::Write(const std::string& name, std::string_view bytes) {
+  const std::string directory = DirectoryOf(name);
   const bool new_directory = !file_system_.Status(directory);
   if (new_directory) {
     if (auto made = file_system_.CreateDirectories(directory, kDirectoryMode); !made) return made;
   }
   // Temporary file in `directory`, fsync, rename (a failure removes it).
-  if (auto written =
-          file_system_.WriteFileAtomic(PathOf(reference), std::string(content), kFileMode);
-      !written) {
+  if (auto written = file_system_.WriteFileAtomic(PathOf(name), std::string(bytes), kFileMode); !written) {
     return written;
   }
   // The rename is durable once its directory is; a new directory's name
@@ -103,9 +118,20 @@ core::Result<std::string> FileStore::Get(std::string_view text) const {
   const auto reference = FileReference::Parse(text);
   if (!reference)
     return core::Fail(core::ErrorCode::kInvalidArgument, "malformed file store reference");
-  const std::string path = PathOf(*reference);
+  auto name = NameOf(reference->sha256);
+  if (!name) return core::Unexpected(name.error());
+  const std::string path = PathOf(*name);
   auto content = file_system_.ReadFile(path);
   if (!content) return content;
+  if (options_.sealing) {
+    auto opened = options_.sealing->Open(reference->sha256, *content);
+    if (!opened) {
+      if (opened.error().code == core::ErrorCode::kPermissionDenied) return opened;
+      return core::Fail(core::ErrorCode::kInternal,
+                        "file store: " + path + " does not open: " + opened.error().message);
+    }
+    content = std::move(opened);
+  }
   if (content->size() != reference->size) {
     return core::Fail(core::ErrorCode::kInternal,
                       "file store: " + path + " holds " + std::to_string(content->size()) +
@@ -122,8 +148,10 @@ core::Result<void> FileStore::Retain(std::string_view text) {
   const auto reference = FileReference::Parse(text);
   if (!reference)
     return core::Fail(core::ErrorCode::kInvalidArgument, "malformed file store reference");
+  auto name = NameOf(reference->sha256);
+  if (!name) return core::Unexpected(name.error());
   std::shared_lock lock(removal_mutex_);
-  return file_system_.TouchFile(PathOf(*reference));
+  return file_system_.TouchFile(PathOf(*name));
 }
 
 bool FileStore::Expired(std::int64_t modified_unix) const {
@@ -132,9 +160,19 @@ bool FileStore::Expired(std::int64_t modified_unix) const {
 
 core::Result<GarbageReport> FileStore::CollectGarbage(
     const std::set<std::string>& live_references) {
+  // A sealing that cannot name files (its key is gone) must not let the
+  // collector see every file as unreferenced.
+  if (options_.sealing) {
+    if (auto usable = NameOf(std::string(kHexDigits, '0')); !usable) return core::Unexpected(usable.error());
+  }
+  // The names the live references have on disk.
   std::set<std::string> live;
   for (const std::string& text : live_references) {
-    if (auto reference = FileReference::Parse(text)) live.insert(std::move(reference->sha256));
+    auto reference = FileReference::Parse(text);
+    if (!reference) continue;
+    auto name = NameOf(reference->sha256);
+    if (!name) return core::Unexpected(name.error());
+    live.insert(std::move(*name));
   }
   GarbageReport report;
   auto shards = file_system_.ListDirectory(root_);

@@ -3,14 +3,19 @@
 // production; whoever builds the tenant's Environment gives the root).
 //
 // Content-addressed: a value is stored once, under
-// `<root>/<first two hex digits>/<sha256 hex>`, and named by a reference
-// "sha256:<hex>:<size>" that the model's column holds. Storing the same
+// `<root>/<first two hex digits of its name>/<name>`, and named by a
+// reference "sha256:<hex>:<size>" that the model's column holds. With a
+// FileSealing (file_sealing.hpp; every tenant's store in production) the
+// name is the sealing's keyed name of the SHA-256 and the file holds the
+// sealed (encrypted, authenticated) content; without one (tests, tools) the
+// name is the SHA-256 and the file the content itself. Storing the same
 // content twice (two records, two threads, a copy) is harmless and writes
 // nothing the second time. A write goes to a temporary file in the same
 // directory, which is fsynced and renamed, and then the directory is
 // fsynced (RealFileSystem::WriteFileAtomic + SyncDirectory): a crash leaves
 // either the whole file or a temporary that the garbage collector removes.
-// A read checks both the size and the SHA-256 of what it read: hashing is
+// A read checks both the size and the SHA-256 of what it read (after
+// opening it, when sealed): hashing is
 // far cheaper than the base64 encoding every read does anyway, and a
 // truncated or altered file is reported instead of served.
 //
@@ -29,6 +34,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <shared_mutex>
@@ -39,6 +45,7 @@
 #include "core/file_system.hpp"
 #include "core/result.hpp"
 #include "core/sha256.hpp"
+#include "orm/file_sealing.hpp"
 
 namespace citadel::orm {
 
@@ -47,6 +54,8 @@ struct FileStoreOptions {
   std::uint64_t max_bytes = 64ull * 1024 * 1024;
   // Files younger than this are never collected: see CollectGarbage.
   std::chrono::seconds garbage_grace = std::chrono::hours(1);
+  // How files are named and sealed; null: by their SHA-256, in clear.
+  std::shared_ptr<const FileSealing> sealing = nullptr;
 };
 
 // A parsed reference: "sha256:<64 lowercase hex>:<decimal size>".
@@ -82,7 +91,9 @@ class FileStore {
 
   // The content a reference names: kInvalidArgument for a malformed
   // reference, kNotFound for a missing file, kInternal for a file whose size
-  // or hash differs from the reference.
+  // or hash differs from the reference or that does not open (altered, cut,
+  // swapped for another, sealed under another key); kPermissionDenied when
+  // the sealing cannot be used (the tenant's key is gone).
   core::Result<std::string> Get(std::string_view reference) const;
 
   // Renews a referenced file's modification time (a copy now refers to it
@@ -106,9 +117,11 @@ class FileStore {
   core::Result<GarbageReport> CollectGarbage(const std::set<std::string>& live_references);
 
  private:
-  std::string DirectoryOf(const FileReference& reference) const;
-  std::string PathOf(const FileReference& reference) const;
-  core::Result<void> Write(const FileReference& reference, std::string_view content);
+  // The file's name: the sealing's, or the SHA-256 itself.
+  core::Result<std::string> NameOf(const std::string& sha256_hex) const;
+  std::string DirectoryOf(const std::string& name) const;
+  std::string PathOf(const std::string& name) const;
+  core::Result<void> Write(const std::string& name, std::string_view bytes);
   bool Expired(std::int64_t modified_unix) const;
   void CollectShard(const std::string& shard, const std::set<std::string>& live,
                     GarbageReport& report);

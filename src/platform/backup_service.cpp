@@ -9,12 +9,14 @@
 
 #include "backup/backup_file.hpp"
 #include "backup/fan_out_upload.hpp"
+#include "core/logger.hpp"
 #include "core/random.hpp"
 #include "core/sha256.hpp"
 #include "db/utility_statement.hpp"
 #include "platform/pg_tool_process.hpp"
 #include "platform/progress_meter.hpp"
 #include "platform/table_census.hpp"
+#include "platform/tenant_file_sealing.hpp"
 #include "platform/utc_time.hpp"
 
 namespace citadel::platform {
@@ -43,34 +45,45 @@ core::Result<nlohmann::json> InstalledModules(db::Connection& connection) {
   return modules;
 }
 
-// Writes the tenant's file store, file by file, as parts "filestore/<path>".
-core::Result<nlohmann::json> WriteFileStore(const std::string& root, backup::ArchiveWriter& archive,
-                                            ProgressMeter& meter) {
+// Writes the tenant's file store, file by file, as parts
+// "filestore/<first two hex>/<sha256 hex>" holding the plain content: the
+// backup is sealed as a whole, and a download's .tar then holds plain files
+// in Odoo's filestore layout. Each file is opened with the tenant's file
+// sealing (its SHA-256 comes from inside it, checked against its keyed
+// name); a file that does not open is already unreadable to the tenant, so
+// it is left out and logged rather than failing every backup. One file is
+// in memory at a time (at most the store's maximum value size).
+core::Result<nlohmann::json> WriteFileStore(const std::string& root, const TenantFileSealing& sealing,
+                                            backup::ArchiveWriter& archive, ProgressMeter& meter) {
   nlohmann::json parts = nlohmann::json::array();
   std::error_code ec;
   if (root.empty() || !std::filesystem::is_directory(root, ec)) return parts;
   std::vector<std::filesystem::path> files;
   for (auto it = std::filesystem::recursive_directory_iterator(root, ec); !ec && it != std::filesystem::end(it);
        it.increment(ec)) {
-    if (it->is_regular_file(ec)) files.push_back(it->path());
+    // Only "<2 hex>/<64 hex>": temporaries of interrupted writes are not files yet.
+    const std::string name = it->path().filename().string();
+    if (it->is_regular_file(ec) && name.size() == 64 && name.find('.') == std::string::npos &&
+        it->path().parent_path().filename().string() == name.substr(0, 2)) {
+      files.push_back(it->path());
+    }
   }
   if (ec) return Fail(ErrorCode::kIo, "cannot list the file store " + root + ": " + ec.message());
   std::sort(files.begin(), files.end());
-  std::string buffer(kBackupStreamChunk, '\0');
   for (const auto& file : files) {
-    std::string name = "filestore/" + std::filesystem::relative(file, root).generic_string();
-    if (auto begun = archive.BeginPart(name); !begun) return core::Unexpected(begun.error());
     std::ifstream in(file, std::ios::binary);
-    if (!in) return Fail(ErrorCode::kIo, "cannot read " + file.string());
-    while (in) {
-      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      auto n = static_cast<std::size_t>(in.gcount());
-      if (n == 0) break;
-      if (auto written = archive.WritePart(std::string_view(buffer.data(), n)); !written) {
-        return core::Unexpected(written.error());
-      }
-      meter.Add(n);
+    std::string sealed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) return Fail(ErrorCode::kIo, "cannot read " + file.string());
+    auto opened = sealing.OpenNamed(file.filename().string(), sealed);
+    if (!opened) {
+      core::Log().Error("a file store file does not open and is left out of the backup",
+                        {{"file", file.string()}, {"error", opened.error().message}});
+      continue;
     }
+    const std::string name = "filestore/" + opened->sha256_hex.substr(0, 2) + "/" + opened->sha256_hex;
+    if (auto begun = archive.BeginPart(name); !begun) return core::Unexpected(begun.error());
+    if (auto written = archive.WritePart(opened->content); !written) return core::Unexpected(written.error());
+    meter.Add(opened->content.size());
     auto summary = archive.EndPart();
     if (!summary) return core::Unexpected(summary.error());
     parts.push_back({{"name", summary->name}, {"size", summary->size}, {"sha256", summary->sha256_hex}});
@@ -232,9 +245,10 @@ core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, co
     parts.push_back({{"name", dump_summary->name}, {"size", dump_summary->size}, {"sha256", dump_summary->sha256_hex}});
 
     ProgressMeter files_meter(progress, "file store");
+    const TenantFileSealing sealing(key->bytes);
     auto file_parts = WriteFileStore(options_.file_store_root.empty() ? "" : options_.file_store_root + "/" +
                                                                                  tenant->db_name,
-                                     archive, files_meter);
+                                     sealing, archive, files_meter);
     if (!file_parts) return core::Unexpected(file_parts.error());
     for (auto& part : *file_parts) parts.push_back(std::move(part));
 

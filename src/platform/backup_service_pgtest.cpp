@@ -13,6 +13,8 @@
 #include "core/random.hpp"
 #include "core/sha256.hpp"
 #include "db/testing/pg_test_cluster.hpp"
+#include "orm/file_store.hpp"
+#include "platform/tenant_file_sealing.hpp"
 
 namespace citadel::platform {
 namespace {
@@ -50,11 +52,28 @@ class BackupServicePg : public ::testing::Test {
     backup_options.master_key_path = dir_ + "/master.key";
     backup_options.create_master_key = true;
     backup_options.file_store_root = dir_ + "/filestore";
-    std::filesystem::create_directories(dir_ + "/filestore/" + tenant_.db_name + "/ab");
-    std::ofstream(dir_ + "/filestore/" + tenant_.db_name + "/ab/abcdef") << "an attachment's bytes";
     auto service = BackupService::Open(*tenants_, backup_options);
     ASSERT_TRUE(service) << service.error().message;
     service_ = std::move(*service);
+    // A file in the tenant's store, sealed under its key, as a call stores it.
+    backup::TenantKeyStore keys(dir_ + "/keys", service_->master(), {});
+    auto key = keys.Create(tenant_.db_name);
+    ASSERT_TRUE(key) << key.error().message;
+    auto reference = StoreOf(tenant_.db_name, key->bytes)->Put(kAttachment);
+    ASSERT_TRUE(reference) << reference.error().message;
+    attachment_reference_ = *reference;
+  }
+  static constexpr const char* kAttachment = "an attachment's bytes";
+  // "filestore/<2 hex>/<sha256>": the attachment's part in a backup, plain.
+  static std::string AttachmentPart() {
+    const std::string sha = core::Sha256Hex(kAttachment);
+    return "filestore/" + sha.substr(0, 2) + "/" + sha;
+  }
+  std::unique_ptr<orm::FileStore> StoreOf(const std::string& db_name, const std::string& key) {
+    orm::FileStoreOptions options;
+    options.sealing = std::make_shared<TenantFileSealing>(key);
+    return std::make_unique<orm::FileStore>(dir_ + "/filestore/" + db_name, core::RealFileSystem::Instance(),
+                                            options);
   }
   void TearDown() override {
     // Sites are shared by the whole catalog: each test starts with none.
@@ -86,6 +105,7 @@ class BackupServicePg : public ::testing::Test {
   std::string dir_;
   std::string tenant_name_;
   TenantRecord tenant_;
+  std::string attachment_reference_;
 };
 
 TEST_F(BackupServicePg, ABackupGoesToEverySiteEncryptedAndVerifies) {
@@ -113,7 +133,7 @@ TEST_F(BackupServicePg, ABackupGoesToEverySiteEncryptedAndVerifies) {
   EXPECT_EQ(manifest["tenant"]["database"], tenant_.db_name);
   EXPECT_EQ(manifest["tables"]["public.invoice_line"]["rows"], 20000);
   bool has_file = false;
-  for (const auto& part : manifest["parts"]) has_file = has_file || part["name"] == "filestore/ab/abcdef";
+  for (const auto& part : manifest["parts"]) has_file = has_file || part["name"] == AttachmentPart();
   EXPECT_TRUE(has_file) << manifest["parts"].dump();
 
   auto verified = service_->Verify(made->id);
@@ -192,7 +212,7 @@ TEST_F(BackupServicePg, ExportIsAPlainTarOfTheDumpFilesAndManifest) {
   std::ofstream(out + "/b.tar", std::ios::binary) << tar.data();
   std::string command = "tar -xf " + out + "/b.tar -C " + out;  // generated paths only
   ASSERT_EQ(std::system(command.c_str()), 0);
-  EXPECT_EQ(ReadFile(out + "/filestore/ab/abcdef"), "an attachment's bytes");
+  EXPECT_EQ(ReadFile(out + "/" + AttachmentPart()), kAttachment) << "the download holds the plain file";
   auto manifest = nlohmann::json::parse(ReadFile(out + "/manifest.json"));
   EXPECT_EQ(manifest["backup_id"], made->id);
   std::string dump = ReadFile(out + "/database.dump");
@@ -317,7 +337,17 @@ TEST_F(BackupServicePg, RestoreBesideMakesANewTenantWithTheSameDataAndFiles) {
   auto rows = c->Execute("SELECT count(*) AS n, sum(qty) AS q FROM invoice_line");
   ASSERT_TRUE(rows) << rows.error().message;
   EXPECT_EQ(rows->Text(0, "n"), "20000");
-  EXPECT_EQ(ReadFile(dir_ + "/filestore/" + restored->db_name + "/ab/abcdef"), "an attachment's bytes");
+  // The copy's file is sealed under the copy's own key, not the source's.
+  backup::TenantKeyStore keys(dir_ + "/keys", service_->master(), {});
+  auto copy_key = keys.Get(restored->db_name);
+  ASSERT_TRUE(copy_key) << copy_key.error().message;
+  auto source_key = keys.Get(tenant_.db_name);
+  ASSERT_TRUE(source_key);
+  EXPECT_NE(copy_key->bytes, source_key->bytes);
+  auto read = StoreOf(restored->db_name, copy_key->bytes)->Get(attachment_reference_);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(*read, kAttachment);
+  EXPECT_FALSE(StoreOf(restored->db_name, source_key->bytes)->Get(attachment_reference_));
   // The copy belongs to its own role: the source's role cannot reach it.
   auto owner = c->Execute("SELECT tableowner FROM pg_tables WHERE tablename = 'invoice_line'");
   ASSERT_TRUE(owner);

@@ -15,7 +15,10 @@
 #include "platform/backup_reading.hpp"
 #include "platform/backup_service.hpp"
 #include "platform/pg_tool_process.hpp"
+#include "orm/file_store.hpp"
 #include "platform/table_census.hpp"
+#include "platform/tenant_file_sealing.hpp"
+#include "platform/tenant_key_creation.hpp"
 #include "platform/utc_time.hpp"
 
 namespace citadel::platform {
@@ -25,37 +28,41 @@ using core::ErrorCode;
 using core::Fail;
 
 // Routes the parts of a backup being restored: the dump to pg_restore, the
-// manifest kept, the file store's files written under `file_store` (or, when
-// it is empty, only checked: the reader checks every part's size and SHA-256
-// against the archive's records). A file is written as "<name>.partial" and
-// renamed once its part checked out.
+// manifest kept, the file store's files (plain in the archive) put into
+// `file_store`, the target tenant's store, which seals each under that
+// tenant's key and names it by its keyed hash (or, when it is null, only
+// checked: the reader checks every part's size and SHA-256 against the
+// archive's records). A file is gathered in memory (at most the store's
+// maximum value size) and stored once its part checked out and its SHA-256
+// is the one its name says.
 class RestoreVisitor final : public backup::ArchiveVisitor {
  public:
-  RestoreVisitor(PgToolProcess& restore, std::string file_store)
-      : restore_sink_(restore), file_store_(std::move(file_store)) {}
+  RestoreVisitor(PgToolProcess& restore, orm::FileStore* file_store)
+      : restore_sink_(restore), file_store_(file_store) {}
   core::Result<backup::ByteSink*> BeginPart(const std::string& name) override {
     if (name == kBackupDumpPart) return &restore_sink_;
     if (name == kBackupManifestPart) return &manifest_;
-    if (file_store_.empty() || !name.starts_with("filestore/")) return static_cast<backup::ByteSink*>(nullptr);
-    // Part names were checked by the reader: relative, no "..".
-    std::filesystem::path target = std::filesystem::path(file_store_) / name.substr(std::strlen("filestore/"));
-    std::error_code ec;
-    std::filesystem::create_directories(target.parent_path(), ec);
-    if (ec) return Fail(ErrorCode::kIo, "cannot create " + target.parent_path().string() + ": " + ec.message());
-    file_ = std::make_unique<std::ofstream>(target.string() + ".partial", std::ios::binary | std::ios::trunc);
-    if (!*file_) return Fail(ErrorCode::kIo, "cannot write " + target.string());
-    file_path_ = target.string();
-    file_sink_ = FileSink(file_.get());
+    if (file_store_ == nullptr || !name.starts_with("filestore/")) return static_cast<backup::ByteSink*>(nullptr);
+    // "filestore/<2 hex>/<sha256 hex>"; the reader checked names are relative.
+    const std::string relative = name.substr(std::strlen("filestore/"));
+    const auto slash = relative.find('/');
+    if (slash == std::string::npos || !orm::FileReference::Parse("sha256:" + relative.substr(slash + 1) + ":0")) {
+      return Fail(ErrorCode::kInvalidArgument, "the backup holds a file store entry of an unknown shape: " + name);
+    }
+    file_sha256_ = relative.substr(slash + 1);
+    file_sink_ = FileSink(file_store_->max_bytes());
+    file_open_ = true;
     return &file_sink_;
   }
-  core::Result<void> EndPart(const backup::ArchivePartSummary&) override {
-    if (!file_) return {};
-    file_->close();
-    bool ok = !file_->fail();
-    file_.reset();
-    std::error_code ec;
-    if (ok) std::filesystem::rename(file_path_ + ".partial", file_path_, ec);
-    if (!ok || ec) return Fail(ErrorCode::kIo, "cannot write " + file_path_);
+  core::Result<void> EndPart(const backup::ArchivePartSummary& part) override {
+    if (!file_open_) return {};
+    file_open_ = false;
+    if (part.sha256_hex != file_sha256_) {
+      return Fail(ErrorCode::kInvalidArgument, "the backup's file " + part.name + " does not hold what its name says");
+    }
+    auto stored = file_store_->Put(file_sink_.content());
+    file_sink_ = FileSink(0);
+    if (!stored) return Fail(stored.error().code, "cannot restore the file " + part.name + ": " + stored.error().message);
     return {};
   }
   core::Result<void> EndArchive() override { return {}; }
@@ -73,22 +80,26 @@ class RestoreVisitor final : public backup::ArchiveVisitor {
   };
   class FileSink final : public backup::ByteSink {
    public:
-    explicit FileSink(std::ofstream* out = nullptr) : out_(out) {}
+    explicit FileSink(std::uint64_t max_bytes = 0) : max_bytes_(max_bytes) {}
     core::Result<void> Write(std::string_view bytes) override {
-      out_->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-      if (!*out_) return Fail(ErrorCode::kIo, "cannot write a file store file");
+      if (content_.size() + bytes.size() > max_bytes_) {
+        return Fail(ErrorCode::kInvalidArgument, "a file of the backup is larger than the file store takes");
+      }
+      content_.append(bytes);
       return {};
     }
     core::Result<void> Close() override { return {}; }
+    const std::string& content() const { return content_; }
 
    private:
-    std::ofstream* out_;
+    std::uint64_t max_bytes_;
+    std::string content_;
   };
   RestoreSink restore_sink_;
-  std::string file_store_;
+  orm::FileStore* file_store_;
   backup::StringSink manifest_;
-  std::unique_ptr<std::ofstream> file_;
-  std::string file_path_;
+  bool file_open_ = false;
+  std::string file_sha256_;
   FileSink file_sink_;
 };
 
@@ -148,10 +159,11 @@ struct RestoredStream {
 };
 
 // pg_restore of the copy's dump into the database of `dsn` (its objects owned
-// by the DSN's role), the file store's files under `file_store` (empty: only
-// checked). Returns the manifest the backup carried.
+// by the DSN's role), the file store's files put into `file_store` (the
+// target tenant's, sealed under its key; null: only checked). Returns the
+// manifest the backup carried.
 core::Result<RestoredStream> RestoreStream(const BackupRow& row, ReadableCopy& copy, const backup::TenantKey& key,
-                                           const std::string& dsn, const std::string& file_store,
+                                           const std::string& dsn, orm::FileStore* file_store,
                                            const BackupServiceOptions& options, const ProgressReporter& progress,
                                            const std::string& stage) {
   auto restore = PgToolProcess::Start(options.pg_bin_dir + "/pg_restore", dsn,
@@ -219,7 +231,7 @@ core::Result<VerifyOutcome> BackupService::Verify(const std::string& backup_id, 
   VerifyOutcome outcome{backup_id, copy->copy->site, {}, 0};
   auto verified = [&]() -> core::Result<void> {
     std::string dsn = tenants_.ProvisioningDsn(scratch->str());
-    auto restored = RestoreStream(*row, *copy, *key, dsn, "", options_, progress, "verify");
+    auto restored = RestoreStream(*row, *copy, *key, dsn, nullptr, options_, progress, "verify");
     if (!restored) return core::Unexpected(restored.error());
     outcome.bytes_read = restored->bytes_read;
     auto differences = CompareWithManifest(dsn, restored->manifest);
@@ -276,7 +288,15 @@ core::Result<BackupService::RestoredInto> BackupService::RestoreInto(const Backu
   if (!key) return core::Unexpected(key.error());
   auto copy = OpenReadableCopy(row, opened->sites);
   if (!copy) return core::Unexpected(copy.error());
-  auto restored = RestoreStream(row, *copy, *key, dsn, file_store, options_, progress, "restore");
+  // The files go back sealed under the same tenant's key (the database keeps
+  // its name once switched into place, and so its key).
+  std::unique_ptr<orm::FileStore> target;
+  if (!file_store.empty()) {
+    orm::FileStoreOptions store_options;
+    store_options.sealing = std::make_shared<TenantFileSealing>(key->bytes);
+    target = std::make_unique<orm::FileStore>(file_store, core::RealFileSystem::Instance(), store_options);
+  }
+  auto restored = RestoreStream(row, *copy, *key, dsn, target.get(), options_, progress, "restore");
   if (!restored) return core::Unexpected(restored.error());
   auto differences = CompareWithManifest(dsn, restored->manifest);
   if (!differences) return core::Unexpected(differences.error());
@@ -315,8 +335,17 @@ core::Result<TenantRecord> BackupService::RestoreBeside(const std::string& backu
         if (k == "dbname") db_name = v;
       }
     }
-    if (!options_.file_store_root.empty() && !db_name.empty()) file_store = options_.file_store_root + "/" + db_name;
-    auto restored = RestoreStream(*row, *copy, *key, dsn, file_store, options_, progress, "restore");
+    // The new tenant's files are sealed under its own key, never the source's.
+    std::unique_ptr<orm::FileStore> target;
+    if (!options_.file_store_root.empty() && !db_name.empty()) {
+      auto target_key = GetOrCreateTenantKey(*opened->keys, db_name);
+      if (!target_key) return core::Unexpected(target_key.error());
+      file_store = options_.file_store_root + "/" + db_name;
+      orm::FileStoreOptions store_options;
+      store_options.sealing = std::make_shared<TenantFileSealing>(target_key->bytes);
+      target = std::make_unique<orm::FileStore>(file_store, core::RealFileSystem::Instance(), store_options);
+    }
+    auto restored = RestoreStream(*row, *copy, *key, dsn, target.get(), options_, progress, "restore");
     core::Result<std::string> differences =
         restored ? CompareWithManifest(dsn, restored->manifest) : core::Result<std::string>(core::Unexpected(restored.error()));
     if (differences && !differences->empty()) {

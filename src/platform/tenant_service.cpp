@@ -1,6 +1,7 @@
 #include "platform/tenant_service.hpp"
 
 #include <chrono>
+#include <filesystem>
 
 #include "core/random.hpp"
 #include "db/connection.hpp"
@@ -41,6 +42,7 @@ TenantServiceOptions TenantServiceOptions::FromConfig(const core::ServerConfig& 
   o.pbkdf2_rounds = config.pbkdf2_rounds;
   o.tenant_pools = db::PoolLimits::FromConfig(config.database);
   o.harden_maintenance_databases = config.database.pg_dsn.empty();
+  o.file_store_root = config.data_dir + "/filestore";
   return o;
 }
 
@@ -169,6 +171,12 @@ core::Result<TenantRecord> TenantService::Provision(const NewTenantRow& row, boo
                             options_.tenant_pools.max_per_pool + kTenantConnectionHeadroom, empty};
     auto created = CreateTenantDatabase(*access_, **maintenance, spec, provisioner_is_superuser_);
     if (!created) return created;
+    core::Result<void> keyed;
+    if (options_.create_tenant_key) keyed = options_.create_tenant_key(*this, row.db_name);
+    if (!keyed) {
+      (void)DropTenantDatabase(**maintenance, row.db_name);
+      return core::Fail(keyed.error().code, "making the tenant's key: " + keyed.error().message);
+    }
     if (auto initialized = initialize(); !initialized) {
       (void)DropTenantDatabase(**maintenance, row.db_name);
       return initialized;
@@ -216,6 +224,16 @@ core::Result<TenantRecord> TenantService::Drop(std::string_view name) {
     if (!maintenance) return core::Unexpected(maintenance.error());
     if (auto r = DropTenantDatabase(**maintenance, record->db_name); !r) {
       return core::Unexpected(r.error());  // stays 'dropping': a retried Drop finishes it
+    }
+  }
+  if (!options_.file_store_root.empty()) {
+    // The files are sealed under the tenant's key, which the caller destroys
+    // next; removing them too leaves nothing of the tenant on this disk.
+    std::error_code ec;
+    std::filesystem::remove_all(std::filesystem::path(options_.file_store_root) / record->db_name, ec);
+    if (ec) {
+      return core::Fail(core::ErrorCode::kIo, "cannot remove the file store of " + record->db_name + ": " +
+                                                  ec.message());  // stays 'dropping': a retried Drop finishes it
     }
   }
   if (auto r = tenant_catalog::MarkDropped(**catalog, record->id); !r) {

@@ -40,6 +40,7 @@
 namespace citadel::platform {
 
 struct CreateTenantRequest;
+class TenantService;
 
 // What the ORM's module installation does for the platform, which knows no
 // modules (layering): the CLI builds the installed modules and passes these.
@@ -73,6 +74,17 @@ struct TenantServiceOptions {
   const core::Clock* clock = &core::SystemClock::Instance();
   core::Logger* logger = &core::Log();
   TenantModuleHooks modules;  // unset: tenants are bare clones of the template
+  // Makes the new tenant's key (backup/tenant_key_store.hpp), which seals its
+  // file store and wraps its backups' keys: called by Create and
+  // CreateRestored with the new database's name before the database is
+  // filled (a restore seals the files under it), so a tenant never becomes
+  // active without one; a failure undoes the tenant. A key that exists
+  // already is not an error. Unset: no key is made here (backups make one at
+  // first use; the CLI and the server set it, see tenant_key_creation.hpp).
+  std::function<core::Result<void>(TenantService& service, const std::string& tenant_db)> create_tenant_key;
+  // `<data_dir>/filestore`: Drop removes `<file_store_root>/<database>`.
+  // Empty: no file store to remove.
+  std::string file_store_root;
 
   static TenantServiceOptions FromConfig(const core::ServerConfig& config);
 };
@@ -103,8 +115,10 @@ class TenantService {
   core::Result<std::vector<TenantRecord>> List(bool include_dropped = false);
   // The live tenant of this name; kNotFound otherwise.
   core::Result<TenantRecord> Get(std::string_view name);
-  // Ends the tenant's sessions, drops its database and role, and records the
-  // drop (the catalog row stays, state 'dropped'). kNotFound if no live tenant.
+  // Ends the tenant's sessions, drops its database and role, removes its
+  // file store directory, and records the drop (the catalog row stays,
+  // state 'dropped'). kNotFound if no live tenant. The tenant's key is the
+  // caller's to destroy (BackupService::DestroyTenantKey).
   core::Result<TenantRecord> Drop(std::string_view name);
 
   // A DSN that connects as the tenant's own role to its database. Holds a

@@ -2,12 +2,15 @@
 // refusals, undo on failure, ownership and role attributes, concurrency.
 #include "platform/tenant_service.hpp"
 
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "db/testing/pg_test_cluster.hpp"
+#include "platform/tenant_key_creation.hpp"
 
 namespace citadel::platform {
 namespace {
@@ -352,6 +355,43 @@ TEST_F(TenantServicePg, FailedInitializationLeavesNoHalfTenant) {
   EXPECT_EQ(TenantDatabases(), dbs);
   EXPECT_EQ(TenantRoles(), roles);
   EXPECT_EQ(service_->Get("uninitialized").error().code, core::ErrorCode::kNotFound);
+}
+
+// Every new tenant gets its key (which seals its file store) before it is
+// active; a key that cannot be made undoes the tenant; dropping it removes
+// its file store directory.
+TEST_F(TenantServicePg, CreateMakesTheTenantKeyAndDropRemovesTheFileStore) {
+  const std::string dir = db::testing::MakeTestDataDir("tkey-");
+  BackupServiceOptions backup_options;
+  backup_options.key_directory = dir + "/keys";
+  backup_options.master_key_path = dir + "/master.key";
+  backup_options.create_master_key = true;
+  TenantServiceOptions options = TestOptions();
+  options.create_tenant_key = MakeTenantKeyCreator(backup_options);
+  options.file_store_root = dir + "/filestore";
+  auto service = TenantService::Open(PgTestCluster().Access(), options);
+  ASSERT_TRUE(service) << service.error().message;
+  auto t = (*service)->Create({"keyed", "admin", "a long admin password"});
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/keys/" + t->db_name + ".key"));
+  std::filesystem::create_directories(dir + "/filestore/" + t->db_name + "/ab");
+  std::ofstream(dir + "/filestore/" + t->db_name + "/ab/sealed") << "sealed bytes";
+  ASSERT_TRUE((*service)->Drop("keyed"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/filestore/" + t->db_name));
+
+  // No master key to be had (a configured file that is missing): refused, undone.
+  const int dbs = TenantDatabases();
+  backup_options.master_key_path = dir + "/no-such.key";
+  backup_options.create_master_key = false;
+  options.create_tenant_key = MakeTenantKeyCreator(backup_options);
+  auto strict = TenantService::Open(PgTestCluster().Access(), options);
+  ASSERT_TRUE(strict) << strict.error().message;
+  auto refused = (*strict)->Create({"keyless", "admin", "a long admin password"});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("making the tenant's key"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(TenantDatabases(), dbs);
+  EXPECT_EQ(service_->Get("keyless").error().code, core::ErrorCode::kNotFound);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -1,11 +1,21 @@
 #include "rpc/caller_environment.hpp"
 
+#include <libpq-fe.h>
+
+#include "platform/tenant_file_stores.hpp"
+
 namespace citadel::rpc {
 
 orm::Environment CallerEnvironment(RpcServices& services, db::Connection& connection,
                                    const std::string& tenant, std::int64_t uid,
                                    std::optional<orm::SecurityVersion> version) {
   orm::Environment env(services.registry, connection, uid);
+  if (services.file_stores != nullptr) {
+    // Named by the database the call's connection is on (not the tenant's
+    // name, which a dropped and re-created tenant reuses): its files and key.
+    const char* database = connection.native_handle() != nullptr ? PQdb(connection.native_handle()) : nullptr;
+    env = env.WithFileStore(services.file_stores->For(database != nullptr ? database : ""));
+  }
   if (services.security == nullptr) return env;
   orm::CallSecurity security = services.security->For(tenant)->ForCall(connection, uid, std::move(version));
   return env.WithSecurity(std::move(security.snapshot), std::move(security.user));

@@ -1,7 +1,9 @@
 // The Environment a client's model call runs in, for every transport
 // (execute_kw, the web session's call_kw, JSON-2): the ORM's, carrying the
 // tenant's cached rights (orm/security_cache.hpp), whose version is read
-// here, in the call's transaction, before the call does anything.
+// here, in the call's transaction, before the call does anything; and the
+// tenant's sealed file store for binary fields (one per tenant database,
+// platform/tenant_file_stores.hpp), when the services have them.
 //
 // Call it inside the transaction, after the credential check and before any
 // write. Throws orm::DatabaseError when PostgreSQL fails.

@@ -36,6 +36,7 @@
 
 namespace citadel::platform {
 class WebSessionStore;
+class TenantFileStores;
 }
 
 namespace citadel::rpc {
@@ -64,6 +65,10 @@ struct RpcServices {
   orm::SecurityCaches* security = nullptr;
   // Sign-in throttling (login_throttle.hpp); null: none (unit tests).
   LoginThrottle* throttle = nullptr;
+  // Each tenant's sealed file store, for binary fields
+  // (platform/tenant_file_stores.hpp); null: calls have none, and reading or
+  // writing a binary content is a UserError.
+  platform::TenantFileStores* file_stores = nullptr;
 };
 
 struct RpcCall {

@@ -8,7 +8,11 @@
 //   - address and commercial fields synchronised between a company and its
 //     contacts on create and write (res_partner_sync.cpp), as Odoo's
 //     _fields_sync and _children_sync;
-//   - the default order "complete_name ASC, id DESC".
+//   - the default order "complete_name ASC, id DESC";
+//   - image_1920, Odoo's image.mixin field (through avatar.mixin): a binary
+//     field in the tenant's sealed file store, kept as uploaded — Citadel
+//     does not resize it to 1920 px nor derive image_1024..image_128 (no
+//     image library yet; docs/orm.md).
 // Computes are in res_partner_compute.cpp. Tags (category_id) and bank
 // accounts (bank_ids) are added by the contacts module.
 #include "modules/base/models/base_models.hpp"
@@ -117,6 +121,7 @@ orm::ModelDef ResPartnerDef() {
                    {"company_name", "parent_id.is_company", "commercial_partner_id.name",
                     "commercial_partner_id.is_company"}, true),
       Char("company_name").String("Company Name"),
+      FieldBuilder("image_1920", FieldType::kBinary).String("Image"),
   };
   def.sql_constraints = {
       {"check_name", "CHECK( (type='contact' AND name IS NOT NULL) or (type!='contact') )",

@@ -42,7 +42,7 @@ TEST(BaseInstall, OdooIdsAndAdmin) {
   EXPECT_EQ(Scalar(c, "SELECT string_agg(cid::text, ',') FROM res_company_users_rel WHERE user_id = 2"),
             "1");
   EXPECT_EQ(Scalar(c, "SELECT state || ' ' || latest_version FROM ir_module_module WHERE name = 'base'"),
-            "installed 18.0.1.1");
+            "installed 18.0.1.2");
 }
 
 TEST(BaseInstall, ReferenceDataFromIsoCodes) {
