@@ -313,5 +313,44 @@ class PasswordResetTest(unittest.TestCase):
             self.assertNotIn(secret, log)
 
 
+class UntrustedRelayTest(unittest.TestCase):
+    """The relay's certificate must verify: with the test CA not given to the
+    server (only the system's CAs), the STARTTLS handshake fails and nothing
+    is sent, though the relay offers STARTTLS."""
+
+    def test_a_relay_whose_certificate_does_not_verify_gets_nothing(self):
+        ca_dir = tempfile.mkdtemp(prefix="cit-mail-ca-")
+        self.addCleanup(shutil.rmtree, ca_dir, True)
+        _, cert, key = make_test_ca(ca_dir)
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(cert, key)
+        port = free_port()
+        sink = SmtpSink(port, tls).start()
+        self.addCleanup(sink.stop)
+        server = CitadelServer(config_text='[limits]\nallow = ["127.0.0.0/8"]\n'
+                                           '[mail]\nhost = "localhost"\nport = %d\nfrom = "erp@example.com"\n'
+                                           'timeout_seconds = 10\n' % port).start()
+        self.addCleanup(lambda: (server.stop(), shutil.rmtree(server.data_dir, ignore_errors=True)))
+        b = server.banner
+        base = "https://localhost:%d" % server.https_port
+        ctx = ssl.create_default_context(cafile=server.ca_path)
+        common = xmlrpc.client.ServerProxy(base + "/xmlrpc/2/common", context=ctx, allow_none=True)
+        models = xmlrpc.client.ServerProxy(base + "/xmlrpc/2/object", context=ctx, allow_none=True)
+        uid = common.authenticate(b["tenant"], b["login"], b["password"], {})
+        models.execute_kw(b["tenant"], uid, b["password"], "res.users", "create",
+                          [{"name": "Mia", "login": "mia", "email": "mia@example.org"}])
+        browser = Browser(server)
+        _, _, page, _ = browser.get("/web/reset_password?db=" + b["tenant"])
+        status, _, page, _ = browser.submit("/web/reset_password", page, {"login": "mia"})
+        self.assertIn("If an account matches", page)
+        failed = lambda: [r for r in server.log_records() if r.get("msg") == "password reset mail could not be sent"]
+        deadline = time.time() + 30
+        while time.time() < deadline and not failed():
+            time.sleep(0.2)
+        self.assertTrue(failed(), "the failure must be logged")
+        self.assertIn("certificate", failed()[0]["error"].lower())
+        self.assertEqual(sink.count(), 0)
+
+
 if __name__ == "__main__":
     unittest.main()
