@@ -9,7 +9,6 @@
 #include <thread>
 
 #include "cli/backup_metrics.hpp"
-#include "cli/cluster_metrics.hpp"
 #include "cli/backup_session.hpp"
 #include "cli/cluster_session.hpp"
 #include "cli/commands.hpp"
@@ -168,7 +167,6 @@ int RunServe(const ServeCommand& command) {
   std::atomic<bool> postgres_up{true};
   auto metrics = std::make_shared<http::MetricsRegistry>();
   AddServerMetrics(*metrics, *tenants, postgres_up);
-  auto cluster_watcher = WatchClusterForMetrics(config, *metrics);  // HA only (docs/ha.md)
 
   core::BoundedWorkerPool db_workers("db", static_cast<std::size_t>(config.database.worker_threads),
                                      static_cast<std::size_t>(config.database.worker_queue));
