@@ -1,30 +1,8 @@
 #include "auth/reset_token_ledger.hpp"
 
-#include "db/error.hpp"
-
 namespace citadel::auth {
 namespace {
 constexpr std::uint64_t kLedgerPurgeEvery = 64;
-}
-
-core::Result<void> ResetTokenLedger::EnsureTable(platform::TenantService& tenants) {
-  auto catalog = tenants.AcquireCatalog();
-  if (!catalog) return core::Unexpected(catalog.error());
-  // Not a catalog migration (platform/catalog_schema.cpp) for now: see
-  // docs/notes.md, session 6. Two servers starting at once may race on the
-  // CREATE: the loser's duplicate error means the table is there.
-  auto made = (*catalog)->Execute(
-      "CREATE TABLE IF NOT EXISTS used_reset_tokens ("
-      "  token_id text PRIMARY KEY,"
-      "  tenant text NOT NULL,"
-      "  uid bigint NOT NULL,"
-      "  used_at timestamptz NOT NULL DEFAULT now(),"
-      "  expires_at timestamptz NOT NULL)");
-  if (!made) {
-    const auto state = db::SqlStateOf(made.error());
-    if (state != "23505" && state != "42P07") return core::Unexpected(made.error());
-  }
-  return {};
 }
 
 core::Result<bool> ResetTokenLedger::Claim(std::string_view token_id, std::string_view tenant, std::int64_t uid,

@@ -14,6 +14,7 @@
 //
 //   if (!*ledger.Claim(ResetTokenSigner::TokenId(token), "acme", uid, expires)) // used already
 //
+// The table is the catalog's (migration 6, platform/catalog_schema.cpp).
 // Rows expire with their token (kept a day past it, then purged by Claim now
 // and then). Blocks on PostgreSQL: call on a worker. Thread-safe.
 #pragma once
@@ -29,8 +30,7 @@ namespace citadel::auth {
 
 class ResetTokenLedger {
  public:
-  // Creates its table when missing (idempotent). `tenants` must outlive it.
-  static core::Result<void> EnsureTable(platform::TenantService& tenants);
+  // `tenants` must outlive the ledger.
   explicit ResetTokenLedger(platform::TenantService& tenants) : tenants_(tenants) {}
 
   // True if this call took the token; false if it was taken before.

@@ -121,6 +121,24 @@ const std::vector<Migration>& Migrations() {
         // The server that runs a backup: at start a server fails only its
         // own abandoned rows, never another server's running backup.
         "ALTER TABLE backups ADD COLUMN host text NOT NULL DEFAULT ''"}},
+      {6,
+       {// Password reset links already used (auth/reset_token_ledger.hpp): a
+        // link works once, on every server, even after a tenant restore
+        // brings its user's old password hash back. Only a SHA-256 of the
+        // token is kept; rows go a day after the token expired.
+        "CREATE TABLE used_reset_tokens ("
+        "  token_id text PRIMARY KEY,"
+        "  tenant text NOT NULL,"
+        "  uid bigint NOT NULL,"
+        "  used_at timestamptz NOT NULL DEFAULT now(),"
+        "  expires_at timestamptz NOT NULL)",
+        // Reset mails sent from the "forgot password" page, to cap them per
+        // account (auth/reset_mail_quota.hpp): nobody can flood a mailbox.
+        "CREATE TABLE password_reset_mails ("
+        "  tenant text NOT NULL,"
+        "  uid bigint NOT NULL,"
+        "  sent_at timestamptz NOT NULL DEFAULT now())",
+        "CREATE INDEX password_reset_mails_account ON password_reset_mails (tenant, uid, sent_at)"}},
   };
   return migrations;
 }

@@ -12,7 +12,8 @@
 //   GET  /web/reset_password        "forgot password" form; with ?db=&token=,
 //                                   the new-password form of a mailed link
 //   POST /web/reset_password        without token: mails a link if the account
-//                                   exists, answering the same either way; with
+//                                   exists (at most 3 an hour per account), answering
+//                                   the same either way; with
 //                                   token: sets the new password
 //                                   (password_reset_use.hpp)
 //
@@ -25,6 +26,7 @@
 #include <string>
 
 #include "auth/reset_token.hpp"
+#include "auth/reset_mail_quota.hpp"
 #include "auth/reset_token_ledger.hpp"
 #include "core/mail_outbox.hpp"
 #include "http/router.hpp"
@@ -46,6 +48,7 @@ struct WebPageServices {
   const FormGuard& guard;
   const auth::ResetTokenSigner& reset_tokens;
   auth::ResetTokenLedger& reset_ledger;
+  auth::ResetMailQuota& reset_quota;  // "forgot password" mails per account and hour
   core::MailOutbox& mail;
   WebPageOptions options;
 };

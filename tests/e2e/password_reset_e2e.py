@@ -191,6 +191,16 @@ class PasswordResetTest(unittest.TestCase):
         time.sleep(2)
         self.assertEqual(self.sink.count(), before + 1, "no mail for an unknown account")
 
+    def test_forgot_password_mails_are_capped_per_account(self):
+        self.new_user("nina")
+        before = self.sink.count()
+        answers = [self.ask_reset("nina") for _ in range(4)]
+        self.sink.wait_for(before + 3)
+        time.sleep(2)
+        self.assertEqual(self.sink.count(), before + 3, "at most 3 mails an hour per account")
+        strip = lambda page: re.sub(r'name="csrf_token" value="[0-9a-f]+"', "", page)
+        self.assertEqual(strip(answers[0]), strip(answers[3]), "the answer does not tell the cap")
+
     def test_the_account_is_found_by_its_email_too(self):
         self.new_user("erin")
         before = self.sink.count()

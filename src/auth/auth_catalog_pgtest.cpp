@@ -1,0 +1,58 @@
+// The catalog parts of auth against the harness's PostgreSQL: a reset token is
+// claimed once whoever asks (and again after its claim was given back), and
+// "forgot password" mails are capped per account.
+#include <gtest/gtest.h>
+
+#include "auth/reset_mail_quota.hpp"
+#include "auth/reset_token_ledger.hpp"
+#include "core/random.hpp"
+#include "db/testing/pg_test_cluster.hpp"
+
+namespace citadel::auth {
+namespace {
+
+class AuthCatalogPg : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    platform::TenantServiceOptions o;
+    o.data_dir = db::testing::PgTestDataDir();
+    o.pbkdf2_rounds = 1000;
+    auto opened = platform::TenantService::Open(db::testing::PgTestCluster().Access(), o);
+    ASSERT_TRUE(opened) << opened.error().message;
+    tenants_ = std::move(*opened);
+  }
+  std::unique_ptr<platform::TenantService> tenants_;
+};
+
+TEST_F(AuthCatalogPg, ATokenIsClaimedOnceAcrossLedgers) {
+  ResetTokenLedger one(*tenants_);
+  ResetTokenLedger other(*tenants_);  // another server
+  const std::string token_id = core::RandomHex(32);
+  const std::int64_t expires = 4'000'000'000;
+  auto first = one.Claim(token_id, "acme", 7, expires);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_TRUE(*first);
+  EXPECT_FALSE(*other.Claim(token_id, "acme", 7, expires));
+  EXPECT_FALSE(*one.Claim(token_id, "acme", 7, expires));
+  // A claim given back (its password change did not commit) can be taken again.
+  ASSERT_TRUE(one.Release(token_id));
+  EXPECT_TRUE(*other.Claim(token_id, "acme", 7, expires));
+  EXPECT_TRUE(*one.Claim(core::RandomHex(32), "acme", 7, expires));  // another token
+}
+
+TEST_F(AuthCatalogPg, ResetMailsAreCappedPerAccount) {
+  ResetMailQuota quota(*tenants_, 3);
+  const std::string tenant = "quota-" + core::RandomHex(4);
+  for (int i = 0; i < 3; ++i) {
+    auto taken = quota.Take(tenant, 5);
+    ASSERT_TRUE(taken) << taken.error().message;
+    EXPECT_TRUE(*taken) << i;
+  }
+  EXPECT_FALSE(*quota.Take(tenant, 5));
+  EXPECT_FALSE(*ResetMailQuota(*tenants_, 3).Take(tenant, 5));  // another server counts the same rows
+  EXPECT_TRUE(*quota.Take(tenant, 6));                           // another account
+  EXPECT_TRUE(*quota.Take("other-" + tenant, 5));                // another tenant
+}
+
+}  // namespace
+}  // namespace citadel::auth

@@ -1,0 +1,26 @@
+#include "auth/reset_mail_quota.hpp"
+
+namespace citadel::auth {
+namespace {
+constexpr std::uint64_t kQuotaPurgeEvery = 64;
+}
+
+core::Result<bool> ResetMailQuota::Take(std::string_view tenant, std::int64_t uid) {
+  auto catalog = tenants_.AcquireCatalog();
+  if (!catalog) return core::Unexpected(catalog.error());
+  if (takes_.fetch_add(1) % kQuotaPurgeEvery == kQuotaPurgeEvery - 1) {
+    (void)(*catalog)->Execute("DELETE FROM password_reset_mails WHERE sent_at < now() - interval '1 hour'");
+  }
+  // One statement: two servers racing may both pass at the very edge of the
+  // cap (one mail over), never more.
+  auto taken = (*catalog)->Execute(
+      "INSERT INTO password_reset_mails (tenant, uid) SELECT $1, $2 "
+      "WHERE (SELECT count(*) FROM password_reset_mails "
+      "       WHERE tenant = $1 AND uid = $2 AND sent_at > now() - interval '1 hour') < $3 "
+      "RETURNING uid",
+      tenant, uid, per_hour_);
+  if (!taken) return core::Unexpected(taken.error());
+  return !taken->empty();
+}
+
+}  // namespace citadel::auth
