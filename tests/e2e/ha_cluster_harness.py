@@ -172,6 +172,12 @@ class HaCluster:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
+        if self.proc and self.proc.stdout:
+            time.sleep(0.1)  # let the reader take the last lines
+            try:
+                self.proc.stdout.close()
+            except (OSError, ValueError):
+                pass
         for pid in self._our_leftovers():
             try:
                 os.kill(pid, signal.SIGKILL)

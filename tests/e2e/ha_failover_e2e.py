@@ -48,10 +48,22 @@ class HaSynchronousFailoverTest(unittest.TestCase):
         def proxy(path):
             return xmlrpc.client.ServerProxy(base + path, context=ctx, allow_none=True)
 
-        uid = proxy("/xmlrpc/2/common").authenticate(db, login, password, {})
+        with proxy("/xmlrpc/2/common") as common:
+            uid = common.authenticate(db, login, password, {})
         self.assertTrue(uid)
 
-        acknowledged = []  # (name, id, time acknowledged)
+        # The same state on serve's /metrics (read by a watcher every 2 s).
+        def metrics():
+            return server.http_plain("GET", "/metrics", server.metrics_port)[2].decode()
+        leader_line = 'citadel_cluster_member_role{member="%s",role="leader"} 1' % old_leader
+        self.assertTrue(_wait(lambda: leader_line in metrics(), 15), metrics())
+        text = metrics()
+        standby = standbys[0]["name"]
+        for line in ('citadel_cluster_leader 1', 'citadel_cluster_member_streaming{member="%s"} 1' % standby,
+                     'citadel_cluster_member_sync{member="%s"} 1' % standby):
+            self.assertIn(line, text)
+
+        acknowledged = []  # (name, id, time sent, time acknowledged)
         failures = []      # (time, error)
         stop = threading.Event()
 
@@ -61,9 +73,10 @@ class HaSynchronousFailoverTest(unittest.TestCase):
             while not stop.is_set():
                 i += 1
                 name = "ha-write-%06d" % i
+                sent = time.monotonic()
                 try:
                     rid = models.execute_kw(db, uid, password, "res.partner", "create", [{"name": name}])
-                    acknowledged.append((name, rid, time.monotonic()))
+                    acknowledged.append((name, rid, sent, time.monotonic()))
                 except Exception as e:  # a fault or a dropped connection: not acknowledged
                     failures.append((time.monotonic(), repr(e)[:200]))
                     models("close")()
@@ -86,8 +99,13 @@ class HaSynchronousFailoverTest(unittest.TestCase):
         os.kill(patroni_pid, 9)
         os.kill(postmaster_pid, 9)
 
-        recovered = _wait(lambda: any(t > killed_at for _, _, t in acknowledged[acknowledged_before:]), 60)
-        first_write = min((t for _, _, t in acknowledged[acknowledged_before:] if t > killed_at), default=None)
+        # The first write sent after the kill that succeeds (one in flight at
+        # the kill may still be acknowledged by the old primary's last breath).
+        def first_write_after_kill():
+            return min((done for _, _, sent, done in acknowledged[acknowledged_before:] if sent > killed_at),
+                       default=None)
+        recovered = _wait(lambda: first_write_after_kill() is not None, 60)
+        first_write = first_write_after_kill()
         self.assertTrue(recovered, "no write succeeded within 60 s of the kill: %s\n%s" % (
             failures[-3:], self.cluster.logs()))
         failover_seconds = first_write - killed_at
@@ -98,7 +116,8 @@ class HaSynchronousFailoverTest(unittest.TestCase):
         thread.join(30)
 
         models = proxy("/xmlrpc/2/object")
-        names = [n for n, _, _ in acknowledged]
+        self.addCleanup(models("close"))
+        names = [n for n, _, _, _ in acknowledged]
         found = models.execute_kw(db, uid, password, "res.partner", "search_read",
                                   [[["name", "=like", "ha-write-%"]]], {"fields": ["name"]})
         missing = sorted(set(names) - {r["name"] for r in found})
@@ -115,6 +134,8 @@ class HaSynchronousFailoverTest(unittest.TestCase):
         self.assertNotEqual(after["leader"], old_leader, after)
         new_leader = [m for m in after["members"] if m["role"] == "leader"][0]
         self.assertGreater(new_leader["timeline"], old_timeline, after)
+        new_leader_line = 'citadel_cluster_member_role{member="%s",role="leader"} 1' % after["leader"]
+        self.assertTrue(_wait(lambda: new_leader_line in metrics(), 15), metrics())
 
 
 def _wait(predicate, timeout):
