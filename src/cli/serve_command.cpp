@@ -220,14 +220,12 @@ int RunServe(const ServeCommand& command) {
   // server secret kept beside role-password-key, outside every tenant.
   auto web_secret = auth::ServerSecret::LoadOrCreate(core::RealFileSystem::Instance(), config.data_dir);
   if (!web_secret) return ReportFailure(web_secret.error());
-  if (auto ledger_table = auth::ResetTokenLedger::EnsureTable(*tenants); !ledger_table) {
-    return ReportFailure(ledger_table.error());
-  }
   auto page_templates = web::PageTemplates::LoadEmbedded();
   if (!page_templates) return ReportFailure(page_templates.error());
   const auth::CsrfTokens csrf_tokens(web_secret->KeyFor("csrf"));
   const auth::ResetTokenSigner reset_tokens(web_secret->KeyFor("password-reset"));
   auth::ResetTokenLedger reset_ledger(*tenants);
+  auth::ResetMailQuota reset_quota(*tenants);
   core::MailOutbox mail_outbox(config.mail);
   const web::FormGuard form_guard(csrf_tokens, *page_templates);
   web::WebPageOptions page_options;
@@ -238,7 +236,7 @@ int RunServe(const ServeCommand& command) {
           ? config.mail.link_base_url
           : "https://" + config.public_host + (config.https_port == 443 ? "" : ":" + std::to_string(config.https_port));
   web::WebPageServices web_pages{rpc_services, *page_templates, form_guard, reset_tokens, reset_ledger,
-                                 mail_outbox, page_options};
+                                 reset_quota, mail_outbox, page_options};
   web::AddWebPages(router, web_pages);
   // res.users.action_reset_password mails through the same pages' code.
   modules::base::SetPasswordResetDelivery(std::make_shared<web::MailedPasswordReset>(
