@@ -71,6 +71,10 @@ core::Result<MasterKey> LoadMasterKey(const std::string& path) {
   if (const char* value = std::getenv(kMasterKeyEnvironmentVariable); value != nullptr && *value != '\0') {
     return ParseMasterKey(value, std::string("the environment variable ") + kMasterKeyEnvironmentVariable);
   }
+  return LoadMasterKeyFile(path);
+}
+
+core::Result<MasterKey> LoadMasterKeyFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
     int error = errno;

@@ -39,6 +39,10 @@ class MasterKey {
 // `path`. Errors say what is wrong and how to fix it, never the key.
 core::Result<MasterKey> LoadMasterKey(const std::string& path);
 
+// From the file alone (the environment variable is not looked at), with the
+// same checks: a new key being rotated in (master_key_rotation.hpp).
+core::Result<MasterKey> LoadMasterKeyFile(const std::string& path);
+
 // Parses the 64 hex digits (surrounding whitespace allowed).
 core::Result<MasterKey> ParseMasterKey(std::string_view text, const std::string& origin);
 

@@ -161,8 +161,16 @@ core::Result<TenantKey> TenantKeyStore::Get(const std::string& tenant) {
   }
   core::RealFileSystem files;
   auto local = files.ReadFile(LocalPath(tenant, ".key"));
-  if (local) return OpenRecord(*local, tenant, master_);
   core::Error last{ErrorCode::kNotFound, "no key for tenant " + tenant + " here or on any site"};
+  bool rotating = false;
+  if (local) {
+    auto key = OpenRecord(*local, tenant, master_);
+    // Wrapped by another master key: a rotation under way (or this server
+    // has not loaded the new key yet); a site may still hold our record.
+    if (key || key.error().code != ErrorCode::kPermissionDenied) return key;
+    last = key.error();
+    rotating = true;
+  }
   for (const auto& site : sites_) {
     auto remote = ReadWholeSiteFile(*site.site, SiteRecordPath(tenant, master_.id()));
     if (!remote) {
@@ -175,8 +183,10 @@ core::Result<TenantKey> TenantKeyStore::Get(const std::string& tenant) {
       continue;
     }
     // The local copy comes back, so the next read needs no site.
-    (void)files.CreateDirectories(local_directory_, 0700);
-    (void)files.WriteFileAtomic(LocalPath(tenant, ".key"), *remote, 0600);
+    if (!rotating) {
+      (void)files.CreateDirectories(local_directory_, 0700);
+      (void)files.WriteFileAtomic(LocalPath(tenant, ".key"), *remote, 0600);
+    }
     return key;
   }
   return core::Unexpected(last);
@@ -247,6 +257,70 @@ std::vector<SiteOutcome> TenantKeyStore::Replicate() {
     outcomes.push_back(Outcome(site, result));
   }
   return outcomes;
+}
+
+core::Result<std::vector<TenantKey>> TenantKeyStore::KeysForRotation(const MasterKey& next) {
+  auto tenants = Tenants();
+  if (!tenants) return core::Unexpected(tenants.error());
+  core::RealFileSystem files;
+  std::vector<TenantKey> keys;
+  for (const auto& tenant : *tenants) {
+    auto key = Get(tenant);
+    if (!key && key.error().code == ErrorCode::kPermissionDenied) {
+      auto local = files.ReadFile(LocalPath(tenant, ".key"));
+      if (local) key = OpenRecord(*local, tenant, next);
+    }
+    if (!key) {
+      for (auto& done : keys) OPENSSL_cleanse(done.bytes.data(), done.bytes.size());
+      return core::Unexpected(key.error());
+    }
+    keys.push_back(std::move(*key));
+  }
+  return keys;
+}
+
+std::vector<SiteOutcome> TenantKeyStore::PushWrappedBy(const MasterKey& next) {
+  std::vector<SiteOutcome> outcomes;
+  auto keys = KeysForRotation(next);
+  if (!keys) {
+    for (const auto& site : sites_) outcomes.push_back(SiteOutcome{site.name, false, keys.error().message});
+    return outcomes;
+  }
+  for (const auto& site : sites_) {
+    core::Result<void> result;
+    for (const auto& key : *keys) {
+      if (!result) break;
+      std::string path = SiteRecordPath(key.tenant, next.id());
+      if (site.site->Stat(path)) continue;
+      auto upload = site.site->BeginUpload(path);
+      if (!upload) {
+        result = core::Unexpected(upload.error());
+        break;
+      }
+      result = (*upload)->Write(MakeRecord(key, next));
+      if (result) {
+        auto committed = (*upload)->Commit();
+        if (!committed) result = core::Unexpected(committed.error());
+      }
+    }
+    outcomes.push_back(Outcome(site, result));
+  }
+  for (auto& key : *keys) OPENSSL_cleanse(key.bytes.data(), key.bytes.size());
+  return outcomes;
+}
+
+core::Result<void> TenantKeyStore::RewrapLocal(const MasterKey& next) {
+  auto keys = KeysForRotation(next);
+  if (!keys) return core::Unexpected(keys.error());
+  core::RealFileSystem files;
+  core::Result<void> result;
+  for (const auto& key : *keys) {
+    if (!result) break;
+    result = files.WriteFileAtomic(LocalPath(key.tenant, ".key"), MakeRecord(key, next), 0600);
+  }
+  for (auto& key : *keys) OPENSSL_cleanse(key.bytes.data(), key.bytes.size());
+  if (result) master_ = next;
+  return result;
 }
 
 core::Result<std::vector<SiteOutcome>> TenantKeyStore::RotateMaster(const MasterKey& next) {

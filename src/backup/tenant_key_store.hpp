@@ -59,7 +59,8 @@ class TenantKeyStore {
   // has a key; kPermissionDenied if the tenant's key was destroyed.
   core::Result<TenantKey> Create(const std::string& tenant, std::vector<SiteOutcome>* sites = nullptr);
   // The tenant's key: from the local directory, else from the first site that
-  // has a record that unwraps (the local copy is then restored).
+  // has a record that unwraps (the local copy is then restored, unless the
+  // local record is wrapped by another master key: a rotation under way).
   core::Result<TenantKey> Get(const std::string& tenant);
   bool Destroyed(const std::string& tenant) const;
   // Removes the key everywhere. Sites that could not be reached are listed
@@ -69,6 +70,16 @@ class TenantKeyStore {
   std::vector<SiteOutcome> Replicate();
   // Re-wraps every key under `next`; afterwards the store uses `next`.
   core::Result<std::vector<SiteOutcome>> RotateMaster(const MasterKey& next);
+  // A rotation in steps that a crash or a site that is down can interrupt
+  // and a rerun finishes (master_key_rotation.hpp):
+  // 1. every key, wrapped by `next`, written to every site beside the
+  //    current records (nothing removed); one outcome per site;
+  std::vector<SiteOutcome> PushWrappedBy(const MasterKey& next);
+  // 2. the local records re-wrapped by `next`; afterwards the store uses it.
+  //    Then Replicate() removes the records of earlier master keys.
+  // Both accept keys whose local record is already wrapped by `next` (an
+  // interrupted earlier run).
+  core::Result<void> RewrapLocal(const MasterKey& next);
   // The tenants with a live key, from the local directory.
   core::Result<std::vector<std::string>> Tenants() const;
 
@@ -76,6 +87,9 @@ class TenantKeyStore {
 
  private:
   std::string LocalPath(const std::string& tenant, const char* suffix) const;
+  // Every live key, opened with the current master or, for a record already
+  // re-wrapped locally, with `next`.
+  core::Result<std::vector<TenantKey>> KeysForRotation(const MasterKey& next);
   core::Result<void> PushToSite(const NamedSite& site, const std::string& tenant, const std::string& record);
   std::string local_directory_;
   MasterKey master_;

@@ -233,13 +233,25 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   AddCommonOptions(*backup_status_app, backup_status.common);
   backup_status_app->add_flag("--json", backup_status.json, "Print JSON instead of a table");
 
-  auto* keys_app = app.add_subcommand("keys", "The master key that protects every tenant key");
+  auto* keys_app = app.add_subcommand("keys", "The master key that protects every tenant key: init, rotate");
   keys_app->require_subcommand(1);
   KeysInitCommand keys_init;
   auto* keys_init_app = keys_app->add_subcommand(
       "init", "Create the master key file (<data dir>/master.key, mode 0600); never replaces one. "
               "Keep a copy off this machine: without it no backup can be read");
   AddCommonOptions(*keys_init_app, keys_init.common);
+  KeysRotateCommand keys_rotate;
+  auto* keys_rotate_app = keys_app->add_subcommand(
+      "rotate",
+      "A new master key: every tenant key re-wrapped by it, here and on every site; no backup is touched. "
+      "The new key is staged 0600 (beside the old one, or at --new-key-file) and replaces the old key file "
+      "only once every site holds the re-wrapped keys. A site that is down stops it before anything here "
+      "changes: run it again when the site is back, it resumes with the staged key. Restart `citadel serve` "
+      "afterwards, and keep a copy of the new key off this machine");
+  AddCommonOptions(*keys_rotate_app, keys_rotate.common);
+  keys_rotate_app->add_option("--new-key-file", keys_rotate.new_key_file,
+                              "Where to stage the new key (default: the master key file + .next)");
+  keys_rotate_app->add_flag("--json", keys_rotate.json, "Print the outcome as JSON");
 
   auto* cluster_app = app.add_subcommand(
       "cluster", "A high-availability PostgreSQL cluster: a Patroni-managed primary and streaming "
@@ -319,6 +331,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
     return {backup_restore, 0};
   }
   if (keys_init_app->parsed()) return {keys_init, 0};
+  if (keys_rotate_app->parsed()) return {keys_rotate, 0};
   if (cluster_init_app->parsed()) return {cluster_init, 0};
   if (cluster_run_app->parsed()) return {cluster_run, 0};
   if (cluster_status_app->parsed()) return {cluster_status, 0};

@@ -153,6 +153,13 @@ struct BackupVerifyCommand {
 struct KeysInitCommand {
   CommonOptions common;
 };
+// citadel keys rotate [--new-key-file PATH]: a new master key, every tenant
+// key re-wrapped here and on every site (backup/master_key_rotation.hpp).
+struct KeysRotateCommand {
+  CommonOptions common;
+  std::string new_key_file;  // empty: <master key file>.next
+  bool json = false;
+};
 
 // citadel cluster init --ha | run | status [--json]: the high-availability
 // cluster (docs/ha.md).
@@ -174,7 +181,7 @@ using Command = std::variant<ServeCommand, TenantCreateCommand, TenantListComman
                              SiteListCommand, SiteCheckCommand, SiteRemoveCommand,
                              SitePolicyCommand, BackupCreateCommand, BackupListCommand,
                              BackupVerifyCommand, BackupDownloadCommand, BackupStatusCommand, BackupRestoreCommand,
-                             KeysInitCommand, ClusterInitCommand, ClusterRunCommand,
+                             KeysInitCommand, KeysRotateCommand, ClusterInitCommand, ClusterRunCommand,
                              ClusterStatusCommand>;
 
 // Either a command to run, or an exit code to leave with at once (0 after

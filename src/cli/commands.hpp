@@ -27,6 +27,7 @@ int RunBackupDownload(const BackupDownloadCommand& command);
 int RunBackupStatus(const BackupStatusCommand& command);
 int RunBackupRestore(const BackupRestoreCommand& command);
 int RunKeysInit(const KeysInitCommand& command);
+int RunKeysRotate(const KeysRotateCommand& command);
 int RunClusterInit(const ClusterInitCommand& command);
 int RunClusterRun(const ClusterRunCommand& command);
 int RunClusterStatus(const ClusterStatusCommand& command);

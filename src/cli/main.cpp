@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
                         [](const BackupStatusCommand& c) { return RunBackupStatus(c); },
                         [](const BackupRestoreCommand& c) { return RunBackupRestore(c); },
                         [](const KeysInitCommand& c) { return RunKeysInit(c); },
+                        [](const KeysRotateCommand& c) { return RunKeysRotate(c); },
                         [](const ClusterInitCommand& c) { return RunClusterInit(c); },
                         [](const ClusterRunCommand& c) { return RunClusterRun(c); },
                         [](const ClusterStatusCommand& c) { return RunClusterStatus(c); },

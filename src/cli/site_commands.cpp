@@ -1,4 +1,4 @@
-// citadel site add|list|check|remove|policy: the places tenant backups are
+// citadel site add|list|check|remove|policy, citadel keys init|rotate: the places tenant backups are
 // kept (platform/backup_sites.hpp). A site is checked before it is stored:
 // a typo in a path or a host key fails here, not at 3 a.m. in a backup.
 #include <cstdio>
@@ -10,6 +10,7 @@
 #include "cli/backup_session.hpp"
 #include "cli/commands.hpp"
 #include "backup/master_key.hpp"
+#include "backup/master_key_rotation.hpp"
 #include "cli/effective_config.hpp"
 #include "core/file_system.hpp"
 #include "platform/backup_sites.hpp"
@@ -223,6 +224,64 @@ int RunKeysInit(const KeysInitCommand& command) {
   std::cout << "Master key " << key->id() << " written to " << options.master_key_path << " (mode 0600).\n"
             << "Keep a copy off this machine (a password manager, a safe): without it no backup can be read.\n";
   return 0;
+}
+
+int RunKeysRotate(const KeysRotateCommand& command) {
+  auto session = OpenBackups(command.common);
+  if (!session) return ReportFailure(session.error());
+  const auto& options = (*session)->backups->options();
+  auto sites = platform::OpenAllSites((*session)->backups->catalog());
+  if (!sites) return ReportFailure(sites.error());
+  auto rotation = backup::RotateMasterKey(options.key_directory, options.master_key_path, command.new_key_file,
+                                          sites->named);
+  if (!rotation) return ReportFailure(rotation.error());
+  bool cleaned = true;
+  for (const auto& outcome : rotation->cleaned) cleaned = cleaned && outcome.ok;
+  auto outcomes = [](const std::vector<backup::SiteOutcome>& list) {
+    auto out = nlohmann::ordered_json::array();
+    for (const auto& o : list) out.push_back({{"site", o.site}, {"ok", o.ok}, {"detail", o.detail}});
+    return out;
+  };
+  if (command.json) {
+    std::cout << nlohmann::ordered_json{{"old_key_id", rotation->old_key_id},
+                                        {"new_key_id", rotation->new_key_id},
+                                        {"complete", rotation->complete},
+                                        {"resumed", rotation->resumed},
+                                        {"tenant_keys", rotation->tenant_keys},
+                                        {"staged_path", rotation->staged_path},
+                                        {"key_in_environment", rotation->in_environment},
+                                        {"pushed", outcomes(rotation->pushed)},
+                                        {"cleaned", outcomes(rotation->cleaned)}}
+                     .dump(2)
+              << "\n";
+    return rotation->complete && cleaned ? 0 : 1;
+  }
+  if (!rotation->complete) {
+    std::cout << "Master key NOT rotated yet: " << rotation->tenant_keys << " tenant key(s) could not be written "
+              << "wrapped by the new key " << rotation->new_key_id << " to every site:\n";
+    for (const auto& o : rotation->pushed) {
+      if (!o.ok) std::cout << "  " << o.site << ": " << o.detail << "\n";
+    }
+    std::cout << "The old key " << rotation->old_key_id << " stays in use; nothing here changed. The new key is "
+              << "staged in " << rotation->staged_path << ": run `citadel keys rotate` again once the site(s) "
+              << "answer, it resumes with it.\n";
+    return 1;
+  }
+  std::cout << "Master key rotated: " << rotation->old_key_id << " -> " << rotation->new_key_id << "; "
+            << rotation->tenant_keys << " tenant key(s) re-wrapped here and on " << rotation->pushed.size()
+            << " site(s); no backup was touched.\n";
+  if (rotation->in_environment) {
+    std::cout << "The key came from " << backup::kMasterKeyEnvironmentVariable << ": put the new key (in "
+              << rotation->staged_path << ") there now, then remove that file.\n";
+  } else {
+    std::cout << "The new key is in " << options.master_key_path << ": keep a copy off this machine.\n";
+  }
+  std::cout << "Restart `citadel serve` so that it loads the new key.\n";
+  for (const auto& o : rotation->cleaned) {
+    if (!o.ok) std::cout << "warning: old records are left on site " << o.site << " (" << o.detail
+                         << "); the next key replication removes them.\n";
+  }
+  return cleaned ? 0 : 1;
 }
 
 }  // namespace citadel::cli

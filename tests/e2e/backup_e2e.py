@@ -165,8 +165,11 @@ class BackupCommandsTest(unittest.TestCase):
         second = self.cli("backup", "restore", "demo", backup["id"], "--onto-live")
         self.assertNotEqual(second.returncode, 0)
         self.assertIn("another restore", second.stderr)
-        out, _ = first.communicate(timeout=120)
-        reader.join(5)
+        out = first.stdout.read()  # stderr is the reader thread's
+        first.wait(timeout=120)
+        reader.join(10)
+        first.stdout.close()
+        first.stderr.close()
         self.assertEqual(first.returncode, 0, "".join(first_err))
         restored = json.loads(out)
         self.assertTrue(restored["ok"])
@@ -210,6 +213,41 @@ class BackupCommandsTest(unittest.TestCase):
         refused = self.cli("backup", "restore", "other", backup["id"], "--onto-live")
         self.assertNotEqual(refused.returncode, 0)
         self.assertIn("another tenant", refused.stderr)
+
+    def test_keys_rotate_rewraps_every_key_and_old_backups_still_verify(self):
+        backup = self.verified_scheduled_backup()
+        key_file = os.path.join(self.data_dir, "master.key")
+        with open(key_file) as f:
+            old_key = f.read().strip()
+        out = self.cli("keys", "rotate", "--json")
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        rotation = json.loads(out.stdout)
+        self.assertTrue(rotation["complete"])
+        self.assertNotEqual(rotation["old_key_id"], rotation["new_key_id"])
+        self.assertTrue(all(site["ok"] for site in rotation["pushed"] + rotation["cleaned"]))
+        with open(key_file) as f:
+            self.assertNotEqual(f.read().strip(), old_key)
+        self.assertEqual(os.stat(key_file).st_mode & 0o777, 0o600)
+        self.assertFalse(os.path.exists(key_file + ".next"))
+        # The backup made before verifies with the new key; the old key opens nothing.
+        verify = self.cli("backup", "verify", backup["id"])
+        self.assertEqual(verify.returncode, 0, verify.stderr)
+        old = self.cli("backup", "verify", backup["id"], env={"CITADEL_MASTER_KEY": old_key})
+        self.assertNotEqual(old.returncode, 0)
+        self.assertIn("wrapped by master key", old.stderr)
+        # A running server loads the key at start: restarted, it backs up again.
+        banner = dict(self.server.banner)  # the demo tenant is announced at its creation only
+        self.server.stop()
+        self.server.start()
+        for key, value in banner.items():
+            self.server.banner.setdefault(key, value)
+        made = self.cli("backup", "create", "demo", "--json")
+        self.assertEqual(made.returncode, 0, made.stderr)
+
+        def monitored():
+            status, _, body = self.server.http_plain("GET", "/metrics", self.server.metrics_port)
+            return status == 200 and b'citadel_backup_verified_sites{tenant="demo"}' in body
+        self.assertTrue(wait_until(monitored, timeout=30, interval=0.5))
 
     def test_bad_input_is_refused_with_a_clear_message(self):
         cases = [
