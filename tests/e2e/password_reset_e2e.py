@@ -131,6 +131,10 @@ class PasswordResetTest(unittest.TestCase):
     def test_a_mailed_link_resets_the_password_once_and_ends_old_sessions(self):
         uid, old_password = self.new_user("carol")
         old_sid = self.web_session("carol", old_password)
+        # execute_kw with the password primes the verified-credential cache.
+        call_with = lambda password: self.models.execute_kw(self.db, uid, password, "res.users", "read", [[uid]],
+                                                            {"fields": ["login"]})
+        self.assertEqual(call_with(old_password)[0]["login"], "carol")
         before = self.sink.count()
         page = self.ask_reset("carol")
         self.assertIn("If an account matches, we have sent a link", page)
@@ -161,6 +165,9 @@ class PasswordResetTest(unittest.TestCase):
         self.assertFalse(self.authenticate("carol", old_password), "the old password must fail")
         self.assertEqual(self.authenticate("carol", new_password), uid)
         self.assertFalse(self.session_alive(old_sid), "a session opened before must be ended")
+        with self.assertRaises(xmlrpc.client.Fault, msg="the cached old password must not pass execute_kw"):
+            call_with(old_password)
+        self.assertEqual(call_with(new_password)[0]["login"], "carol")
 
         # The same link a second time: refused, on the page and on the form.
         again = Browser(self.server)
