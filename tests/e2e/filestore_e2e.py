@@ -14,7 +14,7 @@ import tarfile
 import unittest
 import xmlrpc.client
 
-from citadel_harness import ApiServerTest, run_cli
+from citadel_harness import ApiServerTest, run_cli, wait_until
 
 MARKER = b"CITADEL-E2E-CONFIDENTIAL-IMAGE"
 
@@ -150,6 +150,23 @@ class FileStoreTest(ApiServerTest):
             self.assertEqual(self.common.version()["server_version"], "18.0")
         finally:
             os.rename(key + ".away", key)
+
+    def test_the_server_collects_each_tenants_garbage_and_keeps_live_files(self):
+        image = an_image()
+        partner = self.execute("res.partner", "create",
+                               {"name": "Kept", "image_1920": base64.b64encode(image).decode()})
+
+        def collected():
+            return [r for r in self.server.log_records()
+                    if r.get("msg") == "file store garbage collected" and r.get("tenant") == self.db]
+        # The first pass runs 30 s after start, then daily.
+        self.assertTrue(wait_until(collected, timeout=90, interval=1),
+                        "".join(self.server.stderr_lines[-20:]))
+        self.assertEqual(collected()[0]["failures"], 0)
+        failed = [r for r in self.server.log_records() if r.get("msg") == "file store garbage collection failed for a tenant"
+                  and r.get("tenant") == self.db]
+        self.assertEqual(failed, [])
+        self.assertEqual(self.image_of(partner), image)
 
     def password_file(self):
         path = os.path.join(self.data_dir, "admin-password")
