@@ -8,6 +8,7 @@
 
 #include "core/logger.hpp"
 #include "platform/cluster_credentials.hpp"
+#include "platform/cluster_primary_access.hpp"
 #include "platform/cluster_topology.hpp"
 
 namespace citadel::cli {
@@ -36,20 +37,19 @@ core::Result<void> EnsureDataDirectory(const std::string& data_dir) {
 core::Result<std::unique_ptr<ClusterSession>> ClusterSession::Open(const core::ServerConfig& config,
                                                                    Purpose purpose) {
   std::unique_ptr<ClusterSession> session(new ClusterSession());
-  std::string external_dsn = config.database.pg_dsn;
-  if (external_dsn.empty() && config.cluster.ha) {
-    // The high-availability cluster (`citadel cluster run` runs it): every
-    // member in one DSN, libpq finds the one that accepts writes.
+  if (config.database.pg_dsn.empty() && config.cluster.ha) {
+    // The high-availability cluster (`citadel cluster run` runs it): its
+    // current primary, found through Patroni (platform/cluster_primary_access.hpp).
     auto topology = platform::MakeClusterTopology(config.cluster, config.data_dir);
     auto credentials = platform::LoadClusterCredentials(topology.CredentialsPath());
     if (!credentials) return core::Unexpected(credentials.error());
-    external_dsn = platform::ClusterPrimaryDsn(topology, *credentials, "postgres");
-  }
-  if (!external_dsn.empty()) {
-    auto external = db::ExternalClusterAccess::Make(external_dsn, "default");
-
+    session->access_ = std::make_shared<platform::ClusterPrimaryAccess>(std::move(topology), std::move(*credentials));
+  } else if (!config.database.pg_dsn.empty()) {
+    auto external = db::ExternalClusterAccess::Make(config.database.pg_dsn, "default");
     if (!external) return core::Unexpected(external.error());
     session->access_ = std::move(*external);
+  }
+  if (session->access_) {  // a cluster we do not run: serve only locks the data directory
     if (purpose == Purpose::kServe) {
       if (auto made = EnsureDataDirectory(config.data_dir); !made) return core::Unexpected(made.error());
       auto lock = DataDirLock::TryAcquire(config.data_dir);

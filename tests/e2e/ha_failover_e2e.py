@@ -16,20 +16,25 @@ from citadel_harness import CitadelServer
 from ha_cluster_harness import HaCluster
 
 
-class HaSynchronousFailoverTest(unittest.TestCase):
+# CI runs the synchronous mode; bench/ha_failover_bench.sh repeats either.
+MODE = os.environ.get("CITADEL_HA_MODE", "synchronous")
+
+
+class HaFailoverTest(unittest.TestCase):
     def setUp(self):
-        self.cluster = HaCluster(mode="synchronous")
+        self.cluster = HaCluster(mode=MODE)
         self.addCleanup(self.cluster.stop)  # runs even if setUp fails below
         self.cluster.init()
         self.cluster.start()
 
     def test_kill_the_primary_and_lose_no_acknowledged_write(self):
-        status = self.cluster.wait_for_streaming(synchronous=True)
+        synchronous = MODE == "synchronous"
+        status = self.cluster.wait_for_streaming(synchronous=synchronous)
         leaders = [m for m in status["members"] if m["role"] == "leader"]
-        standbys = [m for m in status["members"] if m["role"] == "sync_standby"]
+        standbys = [m for m in status["members"] if m["role"] == ("sync_standby" if synchronous else "replica")]
         self.assertEqual((len(leaders), len(standbys)), (1, 1), status)
         self.assertEqual(standbys[0]["replication"], "streaming")
-        self.assertEqual(standbys[0]["sync_state"], "sync")
+        self.assertEqual(standbys[0]["sync_state"], "sync" if synchronous else "async")
         old_leader = leaders[0]["name"]
         old_timeline = leaders[0]["timeline"]
         old_index = int(old_leader.split("-")[1])
@@ -60,7 +65,7 @@ class HaSynchronousFailoverTest(unittest.TestCase):
         text = metrics()
         standby = standbys[0]["name"]
         for line in ('citadel_cluster_leader 1', 'citadel_cluster_member_streaming{member="%s"} 1' % standby,
-                     'citadel_cluster_member_sync{member="%s"} 1' % standby):
+                     'citadel_cluster_member_sync{member="%s"} %d' % (standby, synchronous)):
             self.assertIn(line, text)
 
         acknowledged = []  # (name, id, time sent, time acknowledged)
@@ -122,11 +127,14 @@ class HaSynchronousFailoverTest(unittest.TestCase):
                                   [[["name", "=like", "ha-write-%"]]], {"fields": ["name"]})
         missing = sorted(set(names) - {r["name"] for r in found})
         failed_during = len([f for f in failures if f[0] > killed_at])
-        print("\nHA failover (synchronous, ttl 7 / loop_wait 1 / retry_timeout 3): kill to first write "
+        lag = standbys[0]["replay_lag_bytes"]
+        print("\nHA failover (%s, ttl 7 / loop_wait 1 / retry_timeout 3): kill to first write "
               "through Citadel %.2f s; acknowledged writes %d (%d before the kill); refused during the "
-              "failover %d; acknowledged writes missing %d" % (
-                  failover_seconds, len(names), acknowledged_before, failed_during, len(missing)), flush=True)
-        self.assertEqual(missing, [], "acknowledged writes lost in synchronous mode")
+              "failover %d; acknowledged writes missing %d (standby replay lag before: %s bytes)" % (
+                  MODE, failover_seconds, len(names), acknowledged_before, failed_during, len(missing), lag),
+              flush=True)
+        if synchronous:
+            self.assertEqual(missing, [], "acknowledged writes lost in synchronous mode")
         self.assertLess(failover_seconds, 30)
 
         after = self.cluster.status()

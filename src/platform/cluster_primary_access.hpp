@@ -1,0 +1,51 @@
+// ClusterPrimaryAccess: how Citadel reaches the high-availability cluster —
+// always its current primary. A db::ClusterAccess whose DSNs name the member
+// Patroni's REST API reports as leader (asked at most once a second, cached),
+// with target_session_attrs=read-write so a connection never lands on a
+// demoted member; when no leader is known (mid-failover) they name every
+// member and libpq tries them in turn.
+//
+// Why not only libpq's multi-host DSN: libpq moves to the next host when a
+// connection fails, but not when a connected server refuses the startup — a
+// standby that has not yet replayed a just-created database answers "database
+// does not exist", and libpq gives up instead of trying the primary (seen:
+// `serve`'s catalog right after CREATE DATABASE, with member-0 a standby).
+//
+// Pools ask for a DSN each time they open a connection, so after a failover
+// new connections go to the new primary. Thread-safe; DSNs hold passwords:
+// never log them.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "db/cluster_access.hpp"
+#include "platform/cluster_credentials.hpp"
+#include "platform/cluster_topology.hpp"
+
+namespace citadel::platform {
+
+class ClusterPrimaryAccess final : public db::ClusterAccess {
+ public:
+  ClusterPrimaryAccess(ClusterTopology topology, ClusterCredentials credentials);
+
+  std::string name() const override { return "default"; }
+  std::string MaintenanceDatabase() const override { return "postgres"; }
+  std::string ProvisioningDsn(std::string_view dbname) const override;
+  std::string LoginDsn(std::string_view dbname, std::string_view role,
+                       std::string_view password) const override;
+
+ private:
+  // host and port options: the leader's, or every member's.
+  db::ConnInfo Locate() const;
+
+  const ClusterTopology topology_;
+  const ClusterCredentials credentials_;
+  mutable std::mutex mutex_;
+  mutable std::chrono::steady_clock::time_point checked_at_{};
+  mutable std::optional<std::pair<std::string, int>> leader_;
+};
+
+}  // namespace citadel::platform
