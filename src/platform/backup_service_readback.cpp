@@ -32,9 +32,9 @@ using core::Fail;
 // `file_store`, the target tenant's store, which seals each under that
 // tenant's key and names it by its keyed hash (or, when it is null, only
 // checked: the reader checks every part's size and SHA-256 against the
-// archive's records). A file is gathered in memory (at most the store's
-// maximum value size) and stored once its part checked out and its SHA-256
-// is the one its name says.
+// archive's records, and here that each file's SHA-256 is the one its name
+// says). A file is gathered in memory (at most the store's maximum value
+// size) and stored once its part checked out.
 class RestoreVisitor final : public backup::ArchiveVisitor {
  public:
   RestoreVisitor(PgToolProcess& restore, orm::FileStore* file_store)
@@ -42,7 +42,7 @@ class RestoreVisitor final : public backup::ArchiveVisitor {
   core::Result<backup::ByteSink*> BeginPart(const std::string& name) override {
     if (name == kBackupDumpPart) return &restore_sink_;
     if (name == kBackupManifestPart) return &manifest_;
-    if (file_store_ == nullptr || !name.starts_with("filestore/")) return static_cast<backup::ByteSink*>(nullptr);
+    if (!name.starts_with("filestore/")) return static_cast<backup::ByteSink*>(nullptr);
     // "filestore/<2 hex>/<sha256 hex>"; the reader checked names are relative.
     const std::string relative = name.substr(std::strlen("filestore/"));
     const auto slash = relative.find('/');
@@ -50,7 +50,8 @@ class RestoreVisitor final : public backup::ArchiveVisitor {
       return Fail(ErrorCode::kInvalidArgument, "the backup holds a file store entry of an unknown shape: " + name);
     }
     file_sha256_ = relative.substr(slash + 1);
-    file_sink_ = FileSink(file_store_->max_bytes());
+    // Checked only (verify): the content is not kept, its SHA-256 is compared.
+    file_sink_ = file_store_ != nullptr ? FileSink(file_store_->max_bytes(), true) : FileSink(0, false);
     file_open_ = true;
     return &file_sink_;
   }
@@ -60,6 +61,7 @@ class RestoreVisitor final : public backup::ArchiveVisitor {
     if (part.sha256_hex != file_sha256_) {
       return Fail(ErrorCode::kInvalidArgument, "the backup's file " + part.name + " does not hold what its name says");
     }
+    if (file_store_ == nullptr) return {};
     auto stored = file_store_->Put(file_sink_.content());
     file_sink_ = FileSink(0);
     if (!stored) return Fail(stored.error().code, "cannot restore the file " + part.name + ": " + stored.error().message);
@@ -80,8 +82,9 @@ class RestoreVisitor final : public backup::ArchiveVisitor {
   };
   class FileSink final : public backup::ByteSink {
    public:
-    explicit FileSink(std::uint64_t max_bytes = 0) : max_bytes_(max_bytes) {}
+    explicit FileSink(std::uint64_t max_bytes = 0, bool keep = false) : max_bytes_(max_bytes), keep_(keep) {}
     core::Result<void> Write(std::string_view bytes) override {
+      if (!keep_) return {};
       if (content_.size() + bytes.size() > max_bytes_) {
         return Fail(ErrorCode::kInvalidArgument, "a file of the backup is larger than the file store takes");
       }
@@ -93,6 +96,7 @@ class RestoreVisitor final : public backup::ArchiveVisitor {
 
    private:
     std::uint64_t max_bytes_;
+    bool keep_;
     std::string content_;
   };
   RestoreSink restore_sink_;
