@@ -145,6 +145,16 @@ class HaFailoverTest(unittest.TestCase):
         new_leader_line = 'citadel_cluster_member_role{member="%s",role="leader"} 1' % after["leader"]
         self.assertTrue(_wait(lambda: new_leader_line in metrics(), 15), metrics())
 
+        # The lost member comes back: `cluster run` restarts its Patroni
+        # 2 x ttl + loop_wait after it died, which rewinds the old primary and
+        # follows the new one; the cluster is whole again.
+        back = self.cluster.wait_for_streaming(synchronous=synchronous, timeout=60)
+        self.assertEqual(back["leader"], after["leader"], back)
+        rejoined = [m for m in back["members"] if m["name"] == old_leader][0]
+        self.assertEqual(rejoined["replication"], "streaming", back)
+        print("HA: the old primary %s streams again from %s, %.1f s after the kill" % (
+            old_leader, back["leader"], time.monotonic() - killed_at), flush=True)
+
 
 def _wait(predicate, timeout):
     deadline = time.monotonic() + timeout
