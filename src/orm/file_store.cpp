@@ -88,7 +88,7 @@ core::Result<std::string> FileStore::Put(std::string_view content) {
     return reference.ToString();
   }
   if (!options_.sealing) {
-    if (auto written = Write(*name, content); !written) return core::Unexpected(written.error());
+    if (auto written = Write(*name, std::string(content)); !written) return core::Unexpected(written.error());
     return reference.ToString();
   }
   auto sealed = options_.sealing->Seal(reference.sha256, content);
@@ -97,14 +97,14 @@ core::Result<std::string> FileStore::Put(std::string_view content) {
   return reference.ToString();
 }
 
-core::Result<void> FileStore::Write(const std::string& name, std::string_view bytes) {
+core::Result<void> FileStore::Write(const std::string& name, const std::string& bytes) {
   const std::string directory = DirectoryOf(name);
   const bool new_directory = !file_system_.Status(directory);
   if (new_directory) {
     if (auto made = file_system_.CreateDirectories(directory, kDirectoryMode); !made) return made;
   }
   // Temporary file in `directory`, fsync, rename (a failure removes it).
-  if (auto written = file_system_.WriteFileAtomic(PathOf(name), std::string(bytes), kFileMode); !written) {
+  if (auto written = file_system_.WriteFileAtomic(PathOf(name), bytes, kFileMode); !written) {
     return written;
   }
   // The rename is durable once its directory is; a new directory's name

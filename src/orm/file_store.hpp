@@ -121,7 +121,7 @@ class FileStore {
   core::Result<std::string> NameOf(const std::string& sha256_hex) const;
   std::string DirectoryOf(const std::string& name) const;
   std::string PathOf(const std::string& name) const;
-  core::Result<void> Write(const std::string& name, std::string_view bytes);
+  core::Result<void> Write(const std::string& name, const std::string& bytes);
   bool Expired(std::int64_t modified_unix) const;
   void CollectShard(const std::string& shard, const std::set<std::string>& live,
                     GarbageReport& report);

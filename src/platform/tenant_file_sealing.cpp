@@ -50,6 +50,23 @@ std::string DeriveFileKeys(std::string_view tenant_key) {
   return out;
 }
 
+// Collects a whole sealed file or its plaintext in one buffer sized up front
+// (a file is up to the store's maximum, 64 MiB by default: no regrowth, and
+// the result moves out instead of being copied).
+class FileBufferSink final : public backup::ByteSink {
+ public:
+  explicit FileBufferSink(std::size_t expected) { data_.reserve(expected); }
+  core::Result<void> Write(std::string_view bytes) override {
+    data_.append(bytes);
+    return {};
+  }
+  core::Result<void> Close() override { return {}; }
+  std::string Take() { return std::move(data_); }
+
+ private:
+  std::string data_;
+};
+
 std::string SealingContext(std::string_view file_name) {
   return std::string(kFileSealingLabel) + "|" + std::string(file_name);
 }
@@ -96,19 +113,19 @@ std::uint64_t TenantFileSealing::SealedSize(std::uint64_t content_size) const {
 core::Result<std::string> TenantFileSealing::Seal(std::string_view sha256_hex, std::string_view content) const {
   auto name = FileName(sha256_hex);
   if (!name) return core::Unexpected(name.error());
-  backup::StringSink sealed;
+  FileBufferSink sealed(SealedSize(content.size()));
   backup::StreamSealer sealer(sealing_key_, SealingContext(*name), sealed, kFileSealingChunkBytes);
   if (auto written = sealer.Write(sha256_hex); !written) return core::Unexpected(written.error());
   if (auto written = sealer.Write(content); !written) return core::Unexpected(written.error());
   if (auto closed = sealer.Close(); !closed) return core::Unexpected(closed.error());
-  return sealed.data();
+  return sealed.Take();
 }
 
 core::Result<OpenedFile> TenantFileSealing::OpenNamed(std::string_view file_name, std::string_view sealed) const {
   if (!IsFileShaHex(file_name)) {
     return core::Fail(core::ErrorCode::kInvalidArgument, "not a file store file name");
   }
-  backup::StringSink plaintext;
+  FileBufferSink plaintext(sealed.size());
   {
     backup::StreamOpener opener(sealing_key_, SealingContext(file_name), plaintext);
     auto opened = opener.Write(sealed);
@@ -119,7 +136,7 @@ core::Result<OpenedFile> TenantFileSealing::OpenNamed(std::string_view file_name
                             opened.error().message + ")");
     }
   }
-  const std::string& bytes = plaintext.data();
+  std::string bytes = plaintext.Take();
   const std::string_view sha256_hex = std::string_view(bytes).substr(0, kFileShaHexDigits);
   if (bytes.size() < kFileShaHexDigits || !IsFileShaHex(sha256_hex)) {
     return core::Fail(core::ErrorCode::kInvalidArgument, "the file opened but holds no SHA-256");
@@ -129,7 +146,10 @@ core::Result<OpenedFile> TenantFileSealing::OpenNamed(std::string_view file_name
   if (CRYPTO_memcmp(expected->data(), file_name.data(), kFileShaHexDigits) != 0) {
     return core::Fail(core::ErrorCode::kInvalidArgument, "the file's SHA-256 is not the one its name is made from");
   }
-  return OpenedFile{std::string(sha256_hex), bytes.substr(kFileShaHexDigits)};
+  OpenedFile opened{std::string(sha256_hex), {}};
+  bytes.erase(0, kFileShaHexDigits);  // a move within the buffer, not a second one
+  opened.content = std::move(bytes);
+  return opened;
 }
 
 core::Result<std::string> TenantFileSealing::Open(std::string_view sha256_hex, std::string_view sealed) const {
