@@ -12,7 +12,8 @@
 // Sessions are server-side (platform/web_session_store.hpp): the cookie
 // holds a random id, Secure, HttpOnly, SameSite=Lax, for the store's
 // inactivity. Signing in always makes a new id (a session id planted before
-// sign-in is never promoted) and ends the one the request came with. Each
+// sign-in is never promoted) and ends the one the request came with; that
+// code is web_sign_in.hpp, which the login page (web/web_pages.hpp) shares. Each
 // call with a session re-reads its user in the call's own transaction: an
 // archived user or a new password ends the session (Odoo's session token).
 // No session, or an ended one: code 100 "Odoo Session Expired", as Odoo.
