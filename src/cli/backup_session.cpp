@@ -24,6 +24,8 @@ platform::BackupServiceOptions BackupOptions(const core::ServerConfig& config) {
   // CA; `citadel keys init` does it explicitly.
   options.create_master_key = config.backup.master_key_file.empty();
   options.file_store_root = config.data_dir + "/filestore";
+  options.copy_retry.attempts = config.backup.copy_retries;
+  options.copy_retry.first_delay = std::chrono::milliseconds(config.backup.copy_retry_delay_ms);
   return options;
 }
 

@@ -204,6 +204,8 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Integer("keep_weekly", b.keep_weekly, 0, 52);
     r.Integer("keep_monthly", b.keep_monthly, 0, 120);
     r.Text("master_key_file", b.master_key_file);
+    r.Integer("copy_retries", b.copy_retries, 0, 10);
+    r.Integer("copy_retry_delay_ms", b.copy_retry_delay_ms, 0, 600000);
     Merge(errors, r);
   }
   if (const toml::table* t = top.SubTable("cluster")) {

@@ -56,6 +56,11 @@ struct BackupConfig {
   int keep_weekly = 4;
   int keep_monthly = 3;
   std::string master_key_file;    // empty: <data_dir>/master.key (or CITADEL_MASTER_KEY)
+  // A site that could not take a backup's copy (down, full) gets it again
+  // from another site's copy, this many times, waiting first this long,
+  // then twice as long each time (at most a minute).
+  int copy_retries = 3;
+  int copy_retry_delay_ms = 5000;
 };
 
 // [mail]: the SMTP relay Citadel sends its own e-mails through (password

@@ -104,18 +104,22 @@ namespace {
 TEST(ConfigBackup, ReadsTheScheduleAndRetentionAndRefusesNonsense) {
   auto c = ParseConfigToml(
       "[backup]\nscheduled = false\nwindow_start_hour = 22\nwindow_hours = 6\nkeep_daily = 3\nkeep_weekly = 2\n"
-      "keep_monthly = 12\nmaster_key_file = \"/etc/citadel/master.key\"\n");
+      "keep_monthly = 12\nmaster_key_file = \"/etc/citadel/master.key\"\ncopy_retries = 5\n"
+      "copy_retry_delay_ms = 250\n");
   ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->backup.copy_retries, 5);
+  EXPECT_EQ(c->backup.copy_retry_delay_ms, 250);
   EXPECT_FALSE(c->backup.scheduled);
   EXPECT_EQ(c->backup.window_start_hour, 22);
   EXPECT_EQ(c->backup.window_hours, 6);
   EXPECT_EQ(c->backup.keep_monthly, 12);
   EXPECT_EQ(c->backup.master_key_file, "/etc/citadel/master.key");
-  auto bad = ParseConfigToml("[backup]\nwindow_start_hour = 24\nkeep_daily = 0\nfrequency = 2\n");
+  auto bad = ParseConfigToml("[backup]\nwindow_start_hour = 24\nkeep_daily = 0\nfrequency = 2\ncopy_retries = 11\n");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("backup.window_start_hour"), std::string::npos) << bad.error().message;
   EXPECT_NE(bad.error().message.find("backup.keep_daily"), std::string::npos);
   EXPECT_NE(bad.error().message.find("backup.frequency: unknown setting"), std::string::npos);
+  EXPECT_NE(bad.error().message.find("backup.copy_retries"), std::string::npos);
 }
 
 }  // namespace

@@ -1,5 +1,10 @@
 #include "platform/backup_catalog.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include <nlohmann/json.hpp>
 
 namespace citadel::platform {
@@ -7,6 +12,13 @@ namespace {
 
 using core::ErrorCode;
 using core::Fail;
+
+// This machine's name, as backups record who runs them.
+std::string BackupRunnerHost() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
 
 std::optional<std::string> Optional(const db::QueryResult& rows, int row, std::string_view column) {
   auto value = rows.Get(row, column);
@@ -163,8 +175,8 @@ core::Result<void> BackupCatalog::BeginBackup(const std::string& id, std::int64_
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());
   auto inserted = (*catalog)->Execute(
-      "INSERT INTO backups (id, tenant_id, tenant_db, kind, state) VALUES ($1, $2, $3, $4, 'running')", id,
-      tenant_id, tenant_db, kind);
+      "INSERT INTO backups (id, tenant_id, tenant_db, kind, state, host) VALUES ($1, $2, $3, $4, 'running', $5)", id,
+      tenant_id, tenant_db, kind, BackupRunnerHost() + ":" + std::to_string(::getpid()));
   if (!inserted) return core::Unexpected(inserted.error());
   return {};
 }
@@ -275,6 +287,36 @@ core::Result<int> BackupCatalog::FailAbandoned(const std::string& reason) {
       "UPDATE backups SET state = 'failed', finished_at = now(), error = $1 WHERE state = 'running'", reason);
   if (!updated) return core::Unexpected(updated.error());
   return static_cast<int>(updated->affected_rows());
+}
+
+core::Result<int> BackupCatalog::FailAbandonedHere(const std::string& reason) {
+  auto catalog = tenants_.AcquireCatalog();
+  if (!catalog) return core::Unexpected(catalog.error());
+  const std::string prefix = BackupRunnerHost() + ":";
+  auto running = (*catalog)->Execute(
+      "SELECT id, host FROM backups WHERE state = 'running' AND starts_with(host, $1)", prefix);
+  if (!running) return core::Unexpected(running.error());
+  int failed = 0;
+  for (int row = 0; row < running->rows(); ++row) {
+    const std::string host = running->Text(row, "host");
+    long pid = 0;
+    try {
+      pid = std::stol(host.substr(prefix.size()));
+    } catch (const std::exception&) {
+      pid = 0;
+    }
+    // Alive (or not ours to signal, so alive): left alone. Our own pid may
+    // be at work on it (another thread); a former process that had our pid
+    // is failed by the next start, which has another.
+    bool alive = pid > 0 && (pid == ::getpid() || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+    if (alive) continue;
+    auto updated = (*catalog)->Execute(
+        "UPDATE backups SET state = 'failed', finished_at = now(), error = $2 WHERE id = $1 AND state = 'running'",
+        running->Text(row, "id"), reason);
+    if (!updated) return core::Unexpected(updated.error());
+    failed += static_cast<int>(updated->affected_rows());
+  }
+  return failed;
 }
 
 core::Result<std::vector<TenantBackupHealth>> BackupCatalog::Health() {

@@ -102,7 +102,13 @@ class BackupCatalog {
   core::Result<std::vector<BackupRow>> ListBackups(std::int64_t tenant_id);
   core::Result<BackupRow> GetBackup(const std::string& id);
   // Backups left 'running' by a server that died: failed, with a reason.
+  // Every server's: only for a catalog no server uses at the moment.
   core::Result<int> FailAbandoned(const std::string& reason);
+  // The same, for this machine's processes only: each backup records the
+  // host and process that runs it ("<host name>:<pid>"), and a row whose
+  // process is gone is failed. Another server's running backup, or one of
+  // a `citadel backup create` still at work here, is left alone.
+  core::Result<int> FailAbandonedHere(const std::string& reason);
   // Every live tenant, by name.
   core::Result<std::vector<TenantBackupHealth>> Health();
 

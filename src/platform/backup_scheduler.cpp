@@ -25,6 +25,14 @@ bool BackupScheduler::Stopping() {
 }
 
 void BackupScheduler::Run() {
+  // Backups this machine began in a process that is gone (killed, crashed)
+  // would stay 'running' forever: failed now, with the reason.
+  auto abandoned = backups_.catalog().FailAbandonedHere("abandoned: the process running it ended before it did");
+  if (!abandoned) {
+    logger_.Warn("cannot fail abandoned backups", {{"error", abandoned.error().message}});
+  } else if (*abandoned > 0) {
+    logger_.Warn("abandoned backups marked failed", {{"count", *abandoned}});
+  }
   while (true) {
     {
       std::unique_lock lock(mutex_);
