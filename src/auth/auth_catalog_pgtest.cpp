@@ -41,17 +41,28 @@ TEST_F(AuthCatalogPg, ATokenIsClaimedOnceAcrossLedgers) {
 }
 
 TEST_F(AuthCatalogPg, ResetMailsAreCappedPerAccount) {
-  ResetMailQuota quota(*tenants_, 3);
+  ResetMailQuota quota(*tenants_, 3, 100);
   const std::string tenant = "quota-" + core::RandomHex(4);
+  const std::string source = "192.0.2." + std::to_string(std::rand() % 250);
   for (int i = 0; i < 3; ++i) {
-    auto taken = quota.Take(tenant, 5);
+    auto taken = quota.Take(tenant, 5, source + "a");
     ASSERT_TRUE(taken) << taken.error().message;
     EXPECT_TRUE(*taken) << i;
   }
-  EXPECT_FALSE(*quota.Take(tenant, 5));
-  EXPECT_FALSE(*ResetMailQuota(*tenants_, 3).Take(tenant, 5));  // another server counts the same rows
-  EXPECT_TRUE(*quota.Take(tenant, 6));                           // another account
-  EXPECT_TRUE(*quota.Take("other-" + tenant, 5));                // another tenant
+  EXPECT_FALSE(*quota.Take(tenant, 5, source + "b"));                        // from anywhere
+  EXPECT_FALSE(*ResetMailQuota(*tenants_, 3, 100).Take(tenant, 5, source));  // another server counts the same rows
+  EXPECT_TRUE(*quota.Take(tenant, 6, source));                               // another account
+  EXPECT_TRUE(*quota.Take("other-" + tenant, 5, source));                    // another tenant
+}
+
+TEST_F(AuthCatalogPg, ResetMailsAreCappedPerSource) {
+  ResetMailQuota quota(*tenants_, 3, 4);
+  const std::string tenant = "source-" + core::RandomHex(4);
+  const std::string source = "198.51.100." + core::RandomHex(3);
+  for (std::int64_t uid = 1; uid <= 4; ++uid) EXPECT_TRUE(*quota.Take(tenant, uid, source)) << uid;
+  EXPECT_FALSE(*quota.Take(tenant, 5, source));           // a fifth account from the same address
+  EXPECT_FALSE(*quota.Take("other-" + tenant, 1, source));  // in any tenant
+  EXPECT_TRUE(*quota.Take(tenant, 5, source + "x"));      // another address
 }
 
 }  // namespace

@@ -5,7 +5,7 @@ namespace {
 constexpr std::uint64_t kQuotaPurgeEvery = 64;
 }
 
-core::Result<bool> ResetMailQuota::Take(std::string_view tenant, std::int64_t uid) {
+core::Result<bool> ResetMailQuota::Take(std::string_view tenant, std::int64_t uid, std::string_view source) {
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());
   if (takes_.fetch_add(1) % kQuotaPurgeEvery == kQuotaPurgeEvery - 1) {
@@ -14,11 +14,13 @@ core::Result<bool> ResetMailQuota::Take(std::string_view tenant, std::int64_t ui
   // One statement: two servers racing may both pass at the very edge of the
   // cap (one mail over), never more.
   auto taken = (*catalog)->Execute(
-      "INSERT INTO password_reset_mails (tenant, uid) SELECT $1, $2 "
+      "INSERT INTO password_reset_mails (tenant, uid, source) SELECT $1, $2, $4 "
       "WHERE (SELECT count(*) FROM password_reset_mails "
       "       WHERE tenant = $1 AND uid = $2 AND sent_at > now() - interval '1 hour') < $3 "
+      "  AND (SELECT count(*) FROM password_reset_mails "
+      "       WHERE source = $4 AND sent_at > now() - interval '1 hour') < $5 "
       "RETURNING uid",
-      tenant, uid, per_hour_);
+      tenant, uid, per_hour_, source, per_source_hour_);
   if (!taken) return core::Unexpected(taken.error());
   return !taken->empty();
 }

@@ -139,6 +139,12 @@ const std::vector<Migration>& Migrations() {
         "  uid bigint NOT NULL,"
         "  sent_at timestamptz NOT NULL DEFAULT now())",
         "CREATE INDEX password_reset_mails_account ON password_reset_mails (tenant, uid, sent_at)"}},
+      {7,
+       {// Who asked for each reset mail (the client's address), to cap them
+        // per source too: one address cannot make the relay mail every
+        // account of a tenant (auth/reset_mail_quota.hpp).
+        "ALTER TABLE password_reset_mails ADD COLUMN source text NOT NULL DEFAULT ''",
+        "CREATE INDEX password_reset_mails_source ON password_reset_mails (source, sent_at)"}},
   };
   return migrations;
 }

@@ -109,12 +109,12 @@ void RequestReset(WebPageServices& services, const FormRequest& form, ResetReque
         core::Log().Error("password reset: reading the account failed",
                           {{"request_id", form.request_id}, {"error", recipient.error().message}});
       } else if (*recipient) {
-        auto allowed = services.reset_quota.Take(shown.db, (*recipient)->uid);
+        auto allowed = services.reset_quota.Take(shown.db, (*recipient)->uid, form.client_ip);
         if (!allowed) {
           core::Log().Error("password reset: the mail quota could not be read",
                             {{"request_id", form.request_id}, {"error", allowed.error().message}});
         } else if (!*allowed) {
-          core::Log().Warn("password reset mail not sent: this account had its mails for the hour",
+          core::Log().Warn("password reset mail not sent: this account or this source had its mails for the hour",
                            {{"request_id", form.request_id}, {"tenant", shown.db}, {"uid", (*recipient)->uid}});
         } else {
           (void)SendPasswordResetMail(services, shown.db, **recipient, ReadResetValidityHours(**connection),
