@@ -25,8 +25,9 @@
 // transaction rolled back stays as an orphan until then; that is accepted.
 //
 // All I/O goes through core::FileSystem, so tests inject faults. Paths are
-// built only from a reference's validated hex digits: nothing read from the
-// database or a client can name a path outside the root.
+// built only from 64 lowercase hex digits (a reference's, or the name the
+// sealing gives, checked): nothing read from the database or a client can
+// name a path outside the root.
 //
 // Thread-safe: several calls of one tenant store values at once. The
 // FileSystem and Clock must outlive the store.

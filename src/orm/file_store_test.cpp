@@ -289,5 +289,57 @@ TEST(FileStore, GarbageCollectionOfAnEmptyStore) {
   EXPECT_EQ(report->removed + report->kept + report->young, 0u);
 }
 
+// A stand-in for the platform's sealing: names a file by its SHA-256
+// reversed and writes "sealed:" + content. Enough to see that the store
+// names, writes and reads through the sealing, and refuses a bad name.
+class ToySealing final : public FileSealing {
+ public:
+  explicit ToySealing(std::string bad_name = "") : bad_name_(std::move(bad_name)) {}
+  core::Result<std::string> FileName(std::string_view sha256_hex) const override {
+    if (!bad_name_.empty()) return bad_name_;
+    return std::string(sha256_hex.rbegin(), sha256_hex.rend());
+  }
+  core::Result<std::string> Seal(std::string_view, std::string_view content) const override {
+    return "sealed:" + std::string(content);
+  }
+  core::Result<std::string> Open(std::string_view, std::string_view sealed) const override {
+    if (!sealed.starts_with("sealed:")) return core::Fail(core::ErrorCode::kInvalidArgument, "not sealed");
+    return std::string(sealed.substr(7));
+  }
+  std::uint64_t SealedSize(std::uint64_t content_size) const override { return content_size + 7; }
+
+ private:
+  std::string bad_name_;
+};
+
+TEST(FileStore, NamesWritesAndReadsThroughItsSealing) {
+  core::FakeFileSystem fs;
+  FileStoreOptions options;
+  options.sealing = std::make_shared<ToySealing>();
+  FileStore store(kRoot, fs, options);
+  auto reference = store.Put("a document");
+  ASSERT_TRUE(reference) << reference.error().message;
+  const std::string sha = Sha256Hex("a document");
+  const std::string name(sha.rbegin(), sha.rend());
+  EXPECT_EQ(*fs.ReadFile(kRoot + "/" + name.substr(0, 2) + "/" + name), "sealed:a document");
+  EXPECT_FALSE(fs.Exists(PathOf(*reference))) << "never under the plain SHA-256";
+  EXPECT_EQ(*store.Get(*reference), "a document");
+  ASSERT_TRUE(fs.WriteFileAtomic(kRoot + "/" + name.substr(0, 2) + "/" + name, "tampered!!", 0600));
+  auto read = store.Get(*reference);
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code, core::ErrorCode::kInternal) << "a file that does not open is damaged";
+}
+
+TEST(FileStore, RefusesANameTheSealingGetsWrong) {
+  core::FakeFileSystem fs;
+  FileStoreOptions options;
+  options.sealing = std::make_shared<ToySealing>("../../../etc/passwd");
+  FileStore store(kRoot, fs, options);
+  auto reference = store.Put("x");
+  ASSERT_FALSE(reference);
+  EXPECT_EQ(reference.error().code, core::ErrorCode::kInternal);
+  EXPECT_FALSE(store.CollectGarbage({}));
+}
+
 }  // namespace
 }  // namespace citadel::orm
