@@ -76,6 +76,7 @@ void TransactionRunner::Begin() {
 }
 
 void TransactionRunner::Commit() {
+  commit_sent_ = true;  // from here on a lost connection leaves the outcome unknown
   auto r = connection_.Execute("COMMIT");
   if (!r) throw DatabaseError(std::move(r.error()));
 }
@@ -89,6 +90,7 @@ void TransactionRunner::RollbackQuietly() {
 void TransactionRunner::RunErased(const std::function<void()>& body) {
   for (int attempt = 1;; ++attempt) {
     last_tries_ = attempt;
+    commit_sent_ = false;
     try {
       Begin();
       body();
@@ -114,6 +116,10 @@ void TransactionRunner::RunErased(const std::function<void()>& body) {
       throw;
     }
   }
+}
+
+bool MayRunAgainOnNewConnection(const TransactionRunner& runner, const core::Error& error) {
+  return db::IsConnectionLoss(error) && !runner.commit_sent();
 }
 
 }  // namespace citadel::orm

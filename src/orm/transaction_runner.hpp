@@ -72,6 +72,13 @@ class TransactionRunner {
   // How many tries the last Run took (1 when nothing was retried).
   int last_tries() const { return last_tries_; }
 
+  // Whether the last try of the last Run sent COMMIT. A Run that failed with
+  // a lost connection before that changed nothing, and may run again on
+  // another connection (after a failover: on the new primary); after it, the
+  // outcome is unknown and must be reported, never replayed
+  // (MayRunAgainOnNewConnection).
+  bool commit_sent() const { return commit_sent_; }
+
  private:
   void RunErased(const std::function<void()>& body);
   void Begin();
@@ -82,6 +89,7 @@ class TransactionRunner {
   std::shared_ptr<const Registry> registry_;
   TransactionRunnerOptions options_;
   int last_tries_ = 0;
+  bool commit_sent_ = false;
   std::mt19937_64 random_;  // the jitter of the back-off
 };
 
@@ -90,5 +98,9 @@ class TransactionRunner {
 // transactions.
 std::optional<std::string> IntegrityErrorMessage(const core::Error& error,
                                                  const Registry& registry);
+
+// Whether a call whose Run on `runner` threw `error` may be run once more on
+// a fresh connection: the connection was lost and COMMIT had not been sent.
+bool MayRunAgainOnNewConnection(const TransactionRunner& runner, const core::Error& error);
 
 }  // namespace citadel::orm

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "db/error.hpp"
 #include "orm/errors.hpp"
 #include "orm/schema_pgtest_support.hpp"
 
@@ -125,6 +126,35 @@ TEST(TransactionRunnerPg, OtherExceptionsRollBackAndPassThrough) {
   ASSERT_TRUE(count);
   EXPECT_EQ(count->Text(0, "n"), "0");
   EXPECT_TRUE(connection.IsReusable());
+}
+
+TEST(TransactionRunnerPg, ALostConnectionBeforeCommitMayRunAgainOneAfterCommitMayNot) {
+  db::Connection connection = FreshDatabase("runner_lost");
+  TransactionRunner runner(connection, BaseRegistry());
+  // The server ends this session mid-transaction, as a failover does.
+  try {
+    runner.Run([&] {
+      auto r = connection.Execute("SELECT pg_terminate_backend(pg_backend_pid())");
+      if (!r) throw DatabaseError(r.error());
+    });
+    FAIL() << "the terminated session did not fail the call";
+  } catch (const DatabaseError& error) {
+    EXPECT_TRUE(db::IsConnectionLoss(error.error())) << error.error().message;
+    EXPECT_FALSE(runner.commit_sent());
+    EXPECT_TRUE(MayRunAgainOnNewConnection(runner, error.error()));
+    EXPECT_EQ(runner.last_tries(), 1) << "a lost connection is not the runner's to retry";
+  }
+  EXPECT_FALSE(connection.IsReusable());
+
+  db::Connection fresh = Connect("runner_lost");
+  TransactionRunner second(fresh, BaseRegistry());
+  second.Run([&] {
+    auto r = fresh.Execute("SELECT 1");
+    if (!r) throw DatabaseError(r.error());
+  });
+  EXPECT_TRUE(second.commit_sent());
+  // Had the connection died now, during COMMIT, the outcome would be unknown.
+  EXPECT_FALSE(MayRunAgainOnNewConnection(second, db::ErrorFromSqlState(db::sqlstate::kConnectionFailure, "lost")));
 }
 
 }  // namespace

@@ -149,36 +149,43 @@ void Verify(RpcServices& services, std::shared_ptr<Json2Call> call, std::vector<
 // The model method as the key's user, in one transaction that reads the key
 // again first.
 RpcOutcome RunInTransaction(RpcServices& services, Json2Call& call, std::optional<NeedsKeyVerification>& detour) {
-  auto connection = services.tenants.Acquire(call.db);
-  if (!connection) return ConnectionFailure(connection.error(), call.request_id, "JSON-2");
-  try {
+  // A call whose connection was lost before COMMIT (a failover) runs once
+  // more on a fresh one, which reaches the new primary; a lost COMMIT is reported.
+  for (int attempt = 1;; ++attempt) {
+    auto connection = services.tenants.Acquire(call.db);
+    if (!connection) return ConnectionFailure(connection.error(), call.request_id, "JSON-2");
     orm::TransactionRunner runner(**connection, services.registry);
-    return runner.Run([&]() -> RpcOutcome {
-      auto candidates = FindApiKeyCandidates(**connection, call.token, "rpc");
-      if (!candidates) throw orm::DatabaseError(candidates.error());
-      std::int64_t uid = 0;
-      for (const auto& candidate : *candidates) {
-        if (services.credentials.Matches(call.db, candidate.uid, call.token, candidate.hash)) uid = candidate.uid;
-      }
-      if (uid == 0) throw NeedsKeyVerification{std::move(*candidates)};
-      const orm::Environment env = CallerEnvironment(services, **connection, call.db, uid);
-      const orm::Model* model = services.registry->FindModel(call.model);
-      if (model == nullptr) return RpcError::Raised("builtins.AttributeError", "the model '" + call.model + "' does not exist");
-      const bool on_records = orm::TakesRecordIds(*model, call.method);
-      if (!on_records && !call.ids.empty()) {
-        return RpcError::TypeError("cannot call " + call.model + "." + call.method + " with ids");
-      }
-      Value args = on_records ? Value::array({call.ids}) : Value::array();
-      Value result = orm::CallModelMethod(env, call.model, call.method, args, call.kwargs);
-      // Odoo 19 answers records as their ids: create gives a list, even of one.
-      if (call.method == "create" && result.is_number_integer()) result = Value::array({result});
-      return result;
-    });
-  } catch (NeedsKeyVerification& needs) {
-    detour = std::move(needs);
-    return RpcError::AccessDenied();
-  } catch (...) {
-    return RpcErrorFromException(std::current_exception(), call.request_id, "json2." + call.model + "." + call.method);
+    try {
+      return runner.Run([&]() -> RpcOutcome {
+        auto candidates = FindApiKeyCandidates(**connection, call.token, "rpc");
+        if (!candidates) throw orm::DatabaseError(candidates.error());
+        std::int64_t uid = 0;
+        for (const auto& candidate : *candidates) {
+          if (services.credentials.Matches(call.db, candidate.uid, call.token, candidate.hash)) uid = candidate.uid;
+        }
+        if (uid == 0) throw NeedsKeyVerification{std::move(*candidates)};
+        const orm::Environment env = CallerEnvironment(services, **connection, call.db, uid);
+        const orm::Model* model = services.registry->FindModel(call.model);
+        if (model == nullptr) return RpcError::Raised("builtins.AttributeError", "the model '" + call.model + "' does not exist");
+        const bool on_records = orm::TakesRecordIds(*model, call.method);
+        if (!on_records && !call.ids.empty()) {
+          return RpcError::TypeError("cannot call " + call.model + "." + call.method + " with ids");
+        }
+        Value args = on_records ? Value::array({call.ids}) : Value::array();
+        Value result = orm::CallModelMethod(env, call.model, call.method, args, call.kwargs);
+        // Odoo 19 answers records as their ids: create gives a list, even of one.
+        if (call.method == "create" && result.is_number_integer()) result = Value::array({result});
+        return result;
+      });
+    } catch (NeedsKeyVerification& needs) {
+      detour = std::move(needs);
+      return RpcError::AccessDenied();
+    } catch (const orm::DatabaseError& error) {
+      if (attempt == 1 && orm::MayRunAgainOnNewConnection(runner, error.error())) continue;
+      return RpcErrorFromException(std::current_exception(), call.request_id, "json2." + call.model + "." + call.method);
+    } catch (...) {
+      return RpcErrorFromException(std::current_exception(), call.request_id, "json2." + call.model + "." + call.method);
+    }
   }
 }
 

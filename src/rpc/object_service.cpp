@@ -152,29 +152,36 @@ std::optional<NeedsVerification> CheckStoredSecrets(RpcServices& services, db::C
 }
 
 // The call in its transaction on a pooled connection, returned before the
-// caller goes on; nullopt outcome with `detour` set when it must verify.
+// caller goes on; nullopt outcome with `detour` set when it must verify. A
+// call whose connection was lost before COMMIT (a failover) runs once more on
+// a fresh one, which reaches the new primary; a lost COMMIT is reported.
 RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
                             std::optional<NeedsVerification>& detour) {
-  auto connection = services.tenants.Acquire(state.db);
-  if (!connection) return ConnectionFailure(connection.error(), state.call.request_id, "execute_kw");
   const std::string where = state.call.service + "." + state.call.method;
-  try {
+  for (int attempt = 1;; ++attempt) {
+    auto connection = services.tenants.Acquire(state.db);
+    if (!connection) return ConnectionFailure(connection.error(), state.call.request_id, "execute_kw");
     orm::TransactionRunner runner(**connection, services.registry);
-    return runner.Run([&]() -> RpcOutcome {
-      std::optional<orm::SecurityVersion> version;
-      if (auto needs = CheckStoredSecrets(services, **connection, state, version)) throw *needs;
-      auto bound = BindModelCall(state.call);
-      if (auto* error = std::get_if<RpcError>(&bound)) return *error;
-      const ModelCall& model_call = std::get<ModelCall>(bound);
-      const orm::Environment env = CallerEnvironment(services, **connection, state.db, state.uid, version);
-      return orm::CallModelMethod(env, model_call.model, model_call.method, model_call.args,
-                                  model_call.kwargs);
-    });
-  } catch (const NeedsVerification& needs) {
-    detour = needs;
-    return RpcError::AccessDenied();
-  } catch (...) {
-    return RpcErrorFromException(std::current_exception(), state.call.request_id, where);
+    try {
+      return runner.Run([&]() -> RpcOutcome {
+        std::optional<orm::SecurityVersion> version;
+        if (auto needs = CheckStoredSecrets(services, **connection, state, version)) throw *needs;
+        auto bound = BindModelCall(state.call);
+        if (auto* error = std::get_if<RpcError>(&bound)) return *error;
+        const ModelCall& model_call = std::get<ModelCall>(bound);
+        const orm::Environment env = CallerEnvironment(services, **connection, state.db, state.uid, version);
+        return orm::CallModelMethod(env, model_call.model, model_call.method, model_call.args,
+                                    model_call.kwargs);
+      });
+    } catch (const NeedsVerification& needs) {
+      detour = needs;
+      return RpcError::AccessDenied();
+    } catch (const orm::DatabaseError& error) {
+      if (attempt == 1 && orm::MayRunAgainOnNewConnection(runner, error.error())) continue;
+      return RpcErrorFromException(std::current_exception(), state.call.request_id, where);
+    } catch (...) {
+      return RpcErrorFromException(std::current_exception(), state.call.request_id, where);
+    }
   }
 }
 
