@@ -98,7 +98,9 @@ int RetryFailedCopies(const std::vector<NamedSite>& sites, const std::string& pa
     bool any_source = false;
     for (const auto& outcome : outcomes) any_source = any_source || outcome.copy.has_value();
     if (!missing || !any_source) break;
+    if (policy.stop && policy.stop()) break;
     sleep(RetryDelay(policy, attempt));
+    if (policy.stop && policy.stop()) break;
     for (auto& target : outcomes) {
       if (target.copy) continue;
       BackupSite* target_site = site_named(target.site);

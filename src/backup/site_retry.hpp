@@ -28,6 +28,8 @@ struct CopyRetryPolicy {
   std::chrono::milliseconds max_delay{60000};    // the doubling stops here
   // How to wait; tests may record instead. Unset: std::this_thread::sleep_for.
   std::function<void(std::chrono::milliseconds)> sleep;
+  // Checked before each wait and each attempt: true gives up (a server stopping).
+  std::function<bool()> stop;
 };
 
 // The wait before retry `attempt` (0-based): first_delay * 2^attempt, capped.

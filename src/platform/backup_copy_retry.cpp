@@ -2,6 +2,9 @@
 
 #include "platform/backup_sites.hpp"
 
+#include <algorithm>
+#include <thread>
+
 namespace citadel::platform {
 
 core::Result<BackupRow> CreateBackupWithRetries(BackupService& backups, const std::string& tenant_name,
@@ -34,7 +37,20 @@ core::Result<BackupRow> RetryMissingCopies(BackupService& backups, const BackupR
   }
   std::vector<bool> had(outcomes.size());
   for (std::size_t i = 0; i < outcomes.size(); ++i) had[i] = outcomes[i].copy.has_value();
-  backup::RetryFailedCopies(sites->named, path, outcomes, backups.options().copy_retry);
+  // A stopping server does not wait out the back-off.
+  backup::CopyRetryPolicy policy = backups.options().copy_retry;
+  policy.stop = [&backups] { return backups.stopping(); };
+  if (!policy.sleep) {
+    policy.sleep = [&backups](std::chrono::milliseconds delay) {
+      auto until = std::chrono::steady_clock::now() + delay;
+      while (!backups.stopping() && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
+            std::chrono::milliseconds(100), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                until - std::chrono::steady_clock::now())));
+      }
+    };
+  }
+  backup::RetryFailedCopies(sites->named, path, outcomes, policy);
 
   std::string missing;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {

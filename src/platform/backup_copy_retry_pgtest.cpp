@@ -189,6 +189,49 @@ TEST_F(CopyRetryPg, AnUnwritableLocalSiteGetsItsCopyOnceWritableAndNeverAnAltere
   EXPECT_FALSE(HasPartial(dir_ + "/local2"));
 }
 
+// A server that stops mid-backup does not wait for it: pg_dump is killed,
+// the sites' temporaries go, the row is failed, and nothing new starts.
+TEST_F(CopyRetryPg, AStopMidBackupKillsTheDumpRemovesTemporariesAndFailsTheRow) {
+  ASSERT_TRUE(backups_->catalog().SetPolicy(SitePolicy{2, 2, "test: two sites"}));
+  bool asked = false;
+  auto stopped = backups_->Create(name_, "scheduled", [&](const BackupProgress& progress) {
+    if (progress.stage == "dump" && !asked) {
+      asked = true;
+      backups_->RequestStop();
+    }
+  });
+  ASSERT_TRUE(asked);
+  ASSERT_FALSE(stopped);
+  EXPECT_NE(stopped.error().message.find("stopping"), std::string::npos) << stopped.error().message;
+  auto listed = backups_->List(name_);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().state, "failed");
+  EXPECT_NE(listed->front().error.find("stopping"), std::string::npos);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_FALSE(HasPartial(LocalDir(i)));
+    EXPECT_FALSE(std::filesystem::exists(LocalDir(i) + "/" + listed->front().tenant_db + "/" + listed->front().id +
+                                         ".cbk"));
+  }
+  // pg_dump was killed: its session is gone (the harness's postmaster is a
+  // child of this process too, so children are not counted).
+  auto maintenance = tenants_->AcquireMaintenance();
+  ASSERT_TRUE(maintenance);
+  bool dump_gone = false;
+  for (int i = 0; i < 50 && !dump_gone; ++i) {
+    auto dumps = (*maintenance)->Execute(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'pg_dump' AND datname = $1",
+        listed->front().tenant_db);
+    ASSERT_TRUE(dumps);
+    dump_gone = dumps->Text(0, "n") == "0";
+    if (!dump_gone) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(dump_gone);
+  auto next = backups_->Create(name_, "scheduled");
+  ASSERT_FALSE(next);
+  EXPECT_NE(next.error().message.find("not started"), std::string::npos);
+}
+
 // At start a server fails the backups this machine's dead processes left
 // 'running', and no one else's.
 TEST_F(CopyRetryPg, AbandonedBackupsOfThisMachineAreFailedAndNoOneElses) {

@@ -15,6 +15,9 @@ BackupScheduler::~BackupScheduler() {
     std::lock_guard lock(mutex_);
     stop_ = true;
   }
+  // A backup in progress gives up now (its row failed, temporaries removed)
+  // rather than holding the server's stop for as long as it would take.
+  backups_.RequestStop();
   wake_.notify_all();
   thread_.join();
 }

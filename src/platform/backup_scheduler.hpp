@@ -4,8 +4,11 @@
 // most overdue first; after each it applies the retention rule and, when the
 // tenant's newest backup has not been restore-verified in the last day,
 // verifies it. While the sites do not meet the placement policy nothing runs
-// and a warning is logged every hour. Stopping waits for the backup in
-// progress to end (a backup is not abandoned half-written on purpose).
+// and a warning is logged every hour. Stopping makes the backup in progress
+// give up after its current chunk (BackupService::RequestStop: pg_dump
+// killed, the sites' temporaries removed, the row failed) and waits for
+// that; at start, this machine's backups left running by a dead process are
+// failed (BackupCatalog::FailAbandonedHere).
 // One thread of its own.
 #pragma once
 

@@ -173,6 +173,7 @@ core::Result<std::vector<BackupRow>> BackupService::List(const std::string& tena
 
 core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, const std::string& kind,
                                               const ProgressReporter& progress) {
+  if (stopping_) return Fail(ErrorCode::kUnavailable, "not started: the server is stopping");
   auto tenant = tenants_.Get(tenant_name);
   if (!tenant) return core::Unexpected(tenant.error());
   auto opened = OpenSitesAndKeys(catalog_, options_, master_);
@@ -237,6 +238,7 @@ core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, co
       if (chunk->empty()) break;
       if (auto part = archive.WritePart(*chunk); !part) return core::Unexpected(part.error());
       dump_meter.Add(chunk->size());
+      if (stopping_) return Fail(ErrorCode::kUnavailable, "stopped: the server is stopping");
     }
     dump_meter.Add(0, true);
     if (auto finished = dump->Finish(options_.tool_timeout); !finished) return core::Unexpected(finished.error());

@@ -21,6 +21,7 @@
 // tenant at a time is the caller's business (the scheduler serialises).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -116,6 +117,12 @@ class BackupService {
   // key replication.
   core::Result<std::vector<backup::SiteOutcome>> DestroyTenantKey(const std::string& tenant_db);
 
+  // The server is stopping: a backup in progress gives up after the chunk it
+  // is writing (pg_dump killed, the sites' temporaries removed, its row
+  // failed), copy retries stop waiting, and no new backup starts. For good.
+  void RequestStop() { stopping_ = true; }
+  bool stopping() const { return stopping_.load(); }
+
   BackupCatalog& catalog() { return catalog_; }
   const backup::MasterKey& master() const { return master_; }
   const BackupServiceOptions& options() const { return options_; }
@@ -126,6 +133,7 @@ class BackupService {
   BackupServiceOptions options_;
   backup::MasterKey master_;
   BackupCatalog catalog_;
+  std::atomic<bool> stopping_{false};
 };
 
 // The sites of the catalog, open, with the key store over them.
