@@ -41,7 +41,7 @@ core::Result<db::ServiceUser> ClusterServiceUser(const core::ServerConfig& confi
   return db::ResolveServiceUser("citadel", config.data_dir + "/ha");
 }
 
-std::string OrDash(const std::optional<long long>& v) { return v ? std::to_string(*v) : "-"; }
+std::string ClusterOrDash(const std::optional<long long>& v) { return v ? std::to_string(*v) : "-"; }
 
 void PrintClusterTable(const platform::ClusterStatus& status) {
   std::cout << std::left << std::setw(10) << "MEMBER" << std::setw(14) << "ROLE" << std::setw(10) << "STATE"
@@ -51,8 +51,8 @@ void PrintClusterTable(const platform::ClusterStatus& status) {
     std::ostringstream lag_seconds;
     if (m.replay_lag_seconds) lag_seconds << std::fixed << std::setprecision(3) << *m.replay_lag_seconds;
     std::cout << std::left << std::setw(10) << m.name << std::setw(14) << m.role << std::setw(10) << m.state
-              << std::setw(22) << (m.host + ":" + std::to_string(m.port)) << std::setw(5) << OrDash(m.timeline)
-              << std::setw(11) << (m.role == "leader" ? "-" : OrDash(m.lag_bytes)) << std::setw(11)
+              << std::setw(22) << (m.host + ":" + std::to_string(m.port)) << std::setw(5) << ClusterOrDash(m.timeline)
+              << std::setw(11) << (m.role == "leader" ? "-" : ClusterOrDash(m.lag_bytes)) << std::setw(11)
               << (m.replication.empty() ? "-" : m.replication) << std::setw(7)
               << (m.sync_state.empty() ? "-" : m.sync_state) << (m.replay_lag_seconds ? lag_seconds.str() : "-")
               << "\n";

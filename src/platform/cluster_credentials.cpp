@@ -19,13 +19,15 @@ ClusterCredentials GenerateClusterCredentials() {
   ClusterCredentials c;
   c.superuser_password = core::RandomPassword(32);
   c.replication_password = core::RandomPassword(32);
+  c.rest_password = core::RandomPassword(32);
   return c;
 }
 
 std::string SerializeClusterCredentials(const ClusterCredentials& c) {
   nlohmann::json j = {{"superuser", {{"username", c.superuser}, {"password", c.superuser_password}}},
                       {"replication",
-                       {{"username", c.replication_user}, {"password", c.replication_password}}}};
+                       {{"username", c.replication_user}, {"password", c.replication_password}}},
+                      {"rest_api", {{"username", c.rest_user}, {"password", c.rest_password}}}};
   return j.dump(2) + "\n";
 }
 
@@ -49,8 +51,10 @@ core::Result<ClusterCredentials> LoadClusterCredentials(const std::string& path)
   c.superuser_password = field("superuser", "password");
   c.replication_user = field("replication", "username");
   c.replication_password = field("replication", "password");
+  c.rest_user = field("rest_api", "username");
+  c.rest_password = field("rest_api", "password");
   if (c.superuser.empty() || c.superuser_password.empty() || c.replication_user.empty() ||
-      c.replication_password.empty()) {
+      c.replication_password.empty() || c.rest_user.empty() || c.rest_password.empty()) {
     return core::Fail(core::ErrorCode::kInvalidArgument, path + " is not a cluster credentials file");
   }
   return c;

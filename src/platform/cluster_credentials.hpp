@@ -1,6 +1,7 @@
-// The high-availability cluster's two passwords: its PostgreSQL superuser's
-// (Citadel provisions tenants and Patroni manages PostgreSQL with it) and the
-// replication role's (standbys stream WAL with it). Generated once by
+// The high-availability cluster's passwords: its PostgreSQL superuser's
+// (Citadel provisions tenants and Patroni manages PostgreSQL with it), the
+// replication role's (standbys stream WAL with it) and the one Patroni's REST
+// API asks for before it changes anything. Generated once by
 // `citadel cluster init --ha`, kept in <data_dir>/ha/credentials.json (0600),
 // and copied into each member's patroni.yaml (0600, the service user's).
 //
@@ -21,6 +22,10 @@ struct ClusterCredentials {
   std::string superuser_password;
   std::string replication_user = "replicator";
   std::string replication_password;
+  // Patroni's REST API asks for it on its state-changing requests (switchover,
+  // restart, reinitialize, config changes); reads (GET /cluster) need none.
+  std::string rest_user = "patroni";
+  std::string rest_password;
 };
 
 // New random passwords (32 characters each).

@@ -6,7 +6,7 @@ namespace citadel::platform {
 namespace {
 
 constexpr auto kLeaderCacheTime = std::chrono::seconds(1);
-constexpr auto kRestTimeout = std::chrono::milliseconds(500);
+constexpr auto kLeaderRestTimeout = std::chrono::milliseconds(500);
 
 }  // namespace
 
@@ -24,7 +24,7 @@ db::ConnInfo ClusterPrimaryAccess::Locate() const {
       // Under the lock: one REST call a second at most, however many
       // connections are being opened.
       leader_.reset();
-      if (auto view = FetchPatroniCluster(topology_, kRestTimeout)) {
+      if (auto view = FetchPatroniCluster(topology_, kLeaderRestTimeout)) {
         for (const auto& m : view->members) {
           if (m.role == "leader" && m.state == "running" && !m.host.empty() && m.port > 0) {
             leader_.emplace(m.host, m.port);

@@ -18,7 +18,7 @@ std::optional<long long> ClusterStatusInteger(std::optional<std::string_view> te
 
 // Joins the primary's pg_stat_replication rows (application_name is the
 // member's name: Patroni sets it in each standby's primary_conninfo).
-std::string AddPrimaryView(ClusterStatus& status, const ClusterTopology& topology,
+std::string AddPrimaryReplicationView(ClusterStatus& status, const ClusterTopology& topology,
                            const ClusterCredentials& credentials) {
   auto conn = db::Connection::Open(ClusterPrimaryDsn(topology, credentials, "postgres"),
                                    std::chrono::seconds(3));
@@ -66,7 +66,7 @@ core::Result<ClusterStatus> ReadClusterStatus(const ClusterTopology& topology,
     if (m.role == "leader") status.leader = m.name;
     status.members.push_back(std::move(m));
   }
-  if (!status.leader.empty()) status.primary_error = AddPrimaryView(status, topology, credentials);
+  if (!status.leader.empty()) status.primary_error = AddPrimaryReplicationView(status, topology, credentials);
   else status.primary_error = "no leader";
   return status;
 }

@@ -41,7 +41,11 @@ std::string RenderPatroniConfig(const core::ClusterConfig& config, const Cluster
       {"namespace", "/citadel/"},
       {"name", member.name},
       {"log", {{"level", "INFO"}}},
-      {"restapi", {{"listen", rest}, {"connect_address", rest}}},
+      {"restapi",
+       {{"listen", rest},
+        {"connect_address", rest},
+        // Anyone on the host reaches the port: state changes need the password.
+        {"authentication", {{"username", credentials.rest_user}, {"password", credentials.rest_password}}}}},
       {"etcd3", {{"hosts", json::array({topology.address + ":" + std::to_string(topology.etcd_client_port)})}}},
       {"bootstrap",
        {{"dcs", dcs},

@@ -1,5 +1,8 @@
 // The HA cluster's configuration as files: the port plan, Patroni's and
 // etcd's settings, and the multi-host DSN that follows the primary.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -25,6 +28,7 @@ ClusterCredentials QuotingCredentials() {
   ClusterCredentials k;
   k.superuser_password = "s'uper \"pw\"\n";
   k.replication_password = "r: {e}";
+  k.rest_password = "rest #pw";
   return k;
 }
 
@@ -55,6 +59,8 @@ TEST(PatroniConfig, SpeaksEtcd3AndCarriesTheModeTimingsAndQuotedSecrets) {
   EXPECT_EQ(j["postgresql"]["bin_dir"], "/usr/lib/postgresql/15/bin");
   EXPECT_EQ(j["postgresql"]["authentication"]["superuser"]["password"], "s'uper \"pw\"\n");
   EXPECT_EQ(j["postgresql"]["authentication"]["replication"]["password"], "r: {e}");
+  EXPECT_EQ(j["restapi"]["authentication"]["username"], "patroni");
+  EXPECT_EQ(j["restapi"]["authentication"]["password"], "rest #pw");
   const auto& dcs = j["bootstrap"]["dcs"];
   EXPECT_EQ(dcs["synchronous_mode"], true);
   EXPECT_EQ(dcs["ttl"], 7);
@@ -106,6 +112,31 @@ TEST(PatroniClusterAnswer, ReadsMembersAndRefusesWhatIsNotOne) {
   EXPECT_FALSE(view->members[2].lag_bytes) << "\"unknown\" is not a number";
   EXPECT_FALSE(ParsePatroniCluster("<html>"));
   EXPECT_FALSE(ParsePatroniCluster(R"({"members":{}})"));
+}
+
+TEST(ClusterCredentialsFile, RoundTripsOwnerOnlyAndRefusesAnIncompleteOne) {
+  char dir_template[] = "/tmp/cit-cred-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string path = std::string(dir_template) + "/credentials.json";
+  auto written = GenerateClusterCredentials();
+  EXPECT_EQ(written.rest_password.size(), 32u);
+  EXPECT_NE(written.superuser_password, written.replication_password);
+  ASSERT_TRUE(WriteOwnerOnlyFile(path, SerializeClusterCredentials(written), db::ServiceUser{}));
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  auto read = LoadClusterCredentials(path);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->superuser_password, written.superuser_password);
+  EXPECT_EQ(read->replication_password, written.replication_password);
+  EXPECT_EQ(read->rest_password, written.rest_password);
+
+  ASSERT_TRUE(WriteOwnerOnlyFile(path, R"({"superuser":{"username":"citadel","password":"x"}})", db::ServiceUser{}));
+  auto incomplete = LoadClusterCredentials(path);
+  ASSERT_FALSE(incomplete);
+  EXPECT_EQ(incomplete.error().message.find("\"x\""), std::string::npos) << "never quotes the file";
+  ::unlink(path.c_str());
+  ::rmdir(dir_template);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@ DSN. The primary's host is "lost" (its Patroni and its PostgreSQL killed
 together with SIGKILL) while a client writes through Citadel's XML-RPC API;
 the test measures the time from the kill to the first write that succeeds
 again, and checks that no acknowledged write is missing afterwards."""
+import http.client
 import os
 import ssl
 import threading
@@ -38,6 +39,12 @@ class HaFailoverTest(unittest.TestCase):
         old_leader = leaders[0]["name"]
         old_timeline = leaders[0]["timeline"]
         old_index = int(old_leader.split("-")[1])
+
+        # Patroni's REST API reads for anyone on the host, changes only with its password.
+        rest = http.client.HTTPConnection("127.0.0.1", self.cluster.base_port + 20 + old_index, timeout=10)
+        rest.request("POST", "/restart", body="{}", headers={"Content-Type": "application/json"})
+        self.assertEqual(rest.getresponse().status, 401)
+        rest.close()
 
         # serve shares the data directory: it reads the cluster's credentials there.
         with open(self.cluster.config_path) as f:
