@@ -57,5 +57,26 @@ TEST(CommandLineTest, HelpAndVersionExitZero) {
   }
 }
 
+TEST(CommandLineTest, ClusterCommandsParseAndInitNeedsHa) {
+  auto status = Parse({"cluster", "status", "--json", "--data-dir", "/srv/c"});
+  ASSERT_TRUE(status.command);
+  ASSERT_TRUE(std::holds_alternative<ClusterStatusCommand>(*status.command));
+  EXPECT_TRUE(std::get<ClusterStatusCommand>(*status.command).json);
+  EXPECT_EQ(std::get<ClusterStatusCommand>(*status.command).common.data_dir, "/srv/c");
+  auto init = Parse({"cluster", "init", "--ha"});
+  ASSERT_TRUE(init.command);
+  EXPECT_TRUE(std::get<ClusterInitCommand>(*init.command).ha);
+  auto run = Parse({"cluster", "run"});
+  ASSERT_TRUE(run.command);
+  EXPECT_TRUE(std::holds_alternative<ClusterRunCommand>(*run.command));
+  for (auto args : std::vector<std::vector<std::string>>{{"cluster"}, {"cluster", "init"}, {"cluster", "promote"}}) {
+    testing::internal::CaptureStderr();
+    auto parsed = Parse(args);
+    testing::internal::GetCapturedStderr();
+    EXPECT_FALSE(parsed.command);
+    EXPECT_EQ(parsed.exit_code, 2) << testing::PrintToString(args);
+  }
+}
+
 }  // namespace
 }  // namespace citadel::cli
