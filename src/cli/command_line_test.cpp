@@ -78,5 +78,34 @@ TEST(CommandLineTest, ClusterCommandsParseAndInitNeedsHa) {
   }
 }
 
+TEST(CommandLineTest, BackupRestoreTakesExactlyOneOfAsAndOntoLive) {
+  auto beside = Parse({"backup", "restore", "20261203t065823z-62ece2", "--as", "copy"});
+  ASSERT_TRUE(beside.command);
+  auto& b = std::get<BackupRestoreCommand>(*beside.command);
+  EXPECT_EQ(b.backup_id, "20261203t065823z-62ece2");
+  EXPECT_EQ(b.as, "copy");
+  EXPECT_TRUE(b.tenant.empty());
+  EXPECT_FALSE(b.onto_live);
+  auto live = Parse({"backup", "restore", "acme", "20261203t065823z-62ece2", "--onto-live", "--json"});
+  ASSERT_TRUE(live.command);
+  auto& l = std::get<BackupRestoreCommand>(*live.command);
+  EXPECT_EQ(l.tenant, "acme");
+  EXPECT_EQ(l.backup_id, "20261203t065823z-62ece2");
+  EXPECT_TRUE(l.onto_live);
+  EXPECT_TRUE(l.json);
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"backup", "restore", "id"},                                   // neither
+           {"backup", "restore", "acme", "id", "--as", "x", "--onto-live"},  // both
+           {"backup", "restore", "id", "--onto-live"},                    // whose live database?
+           {"backup", "restore", "a", "b", "c", "--as", "x"}}) {          // too many
+    auto parsed = Parse(args);
+    EXPECT_FALSE(parsed.command) << args.size();
+    EXPECT_EQ(parsed.exit_code, 2);
+  }
+  auto rotate = Parse({"keys", "rotate", "--new-key-file", "/secure/next.key", "--json"});
+  ASSERT_TRUE(rotate.command);
+  EXPECT_EQ(std::get<KeysRotateCommand>(*rotate.command).new_key_file, "/secure/next.key");
+}
+
 }  // namespace
 }  // namespace citadel::cli
