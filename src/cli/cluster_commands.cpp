@@ -41,31 +41,38 @@ core::Result<db::ServiceUser> ClusterServiceUser(const core::ServerConfig& confi
   return db::ResolveServiceUser("citadel", config.data_dir + "/ha");
 }
 
-std::string ClusterOrDash(const std::optional<long long>& v) { return v ? std::to_string(*v) : "-"; }
+std::string ClusterOrDash(const std::optional<long long>& v) {
+  return v ? std::to_string(*v) : "-";
+}
 
 void PrintClusterTable(const platform::ClusterStatus& status) {
-  std::cout << std::left << std::setw(10) << "MEMBER" << std::setw(14) << "ROLE" << std::setw(10) << "STATE"
-            << std::setw(22) << "ADDRESS" << std::setw(5) << "TL" << std::setw(11) << "LAG_BYTES"
-            << std::setw(11) << "STREAMING" << std::setw(7) << "SYNC" << "LAG_S\n";
+  std::cout << std::left << std::setw(10) << "MEMBER" << std::setw(14) << "ROLE" << std::setw(10)
+            << "STATE" << std::setw(22) << "ADDRESS" << std::setw(5) << "TL" << std::setw(11)
+            << "LAG_BYTES" << std::setw(11) << "STREAMING" << std::setw(7) << "SYNC"
+            << "LAG_S\n";
   for (const auto& m : status.members) {
     std::ostringstream lag_seconds;
-    if (m.replay_lag_seconds) lag_seconds << std::fixed << std::setprecision(3) << *m.replay_lag_seconds;
-    std::cout << std::left << std::setw(10) << m.name << std::setw(14) << m.role << std::setw(10) << m.state
-              << std::setw(22) << (m.host + ":" + std::to_string(m.port)) << std::setw(5) << ClusterOrDash(m.timeline)
-              << std::setw(11) << (m.role == "leader" ? "-" : ClusterOrDash(m.lag_bytes)) << std::setw(11)
+    if (m.replay_lag_seconds)
+      lag_seconds << std::fixed << std::setprecision(3) << *m.replay_lag_seconds;
+    std::cout << std::left << std::setw(10) << m.name << std::setw(14) << m.role << std::setw(10)
+              << m.state << std::setw(22) << (m.host + ":" + std::to_string(m.port)) << std::setw(5)
+              << ClusterOrDash(m.timeline) << std::setw(11)
+              << (m.role == "leader" ? "-" : ClusterOrDash(m.lag_bytes)) << std::setw(11)
               << (m.replication.empty() ? "-" : m.replication) << std::setw(7)
-              << (m.sync_state.empty() ? "-" : m.sync_state) << (m.replay_lag_seconds ? lag_seconds.str() : "-")
-              << "\n";
+              << (m.sync_state.empty() ? "-" : m.sync_state)
+              << (m.replay_lag_seconds ? lag_seconds.str() : "-") << "\n";
   }
   if (status.leader.empty()) std::cout << "NO LEADER\n";
-  if (!status.primary_error.empty()) std::cout << "primary not read: " << status.primary_error << "\n";
+  if (!status.primary_error.empty())
+    std::cout << "primary not read: " << status.primary_error << "\n";
 }
 
 }  // namespace
 
 int RunClusterInit(const ClusterInitCommand& command) {
   if (!command.ha) {
-    std::cerr << "citadel: cluster init needs --ha (the single embedded PostgreSQL needs no init)\n";
+    std::cerr
+        << "citadel: cluster init needs --ha (the single embedded PostgreSQL needs no init)\n";
     return 2;
   }
   auto config = LoadClusterCommandConfig(command.common);
@@ -75,10 +82,13 @@ int RunClusterInit(const ClusterInitCommand& command) {
   auto user = ClusterServiceUser(*config);
   if (!user) return ReportFailure(user.error());
   auto topology = platform::MakeClusterTopology(config->cluster, config->data_dir);
-  auto report = platform::PrepareClusterFiles(config->cluster, topology, config->database.pg_bin_dir, *user);
+  auto report =
+      platform::PrepareClusterFiles(config->cluster, topology, config->database.pg_bin_dir, *user);
   if (!report) return ReportFailure(report.error());
-  std::cout << "High-availability cluster '" << topology.scope << "' configured under " << topology.ha_dir << "\n"
-            << "  Mode:     " << (config->cluster.synchronous ? "synchronous" : "asynchronous") << "\n"
+  std::cout << "High-availability cluster '" << topology.scope << "' configured under "
+            << topology.ha_dir << "\n"
+            << "  Mode:     " << (config->cluster.synchronous ? "synchronous" : "asynchronous")
+            << "\n"
             << "  etcd:     " << topology.EtcdClientUrl() << "\n";
   for (const auto& m : topology.members) {
     std::cout << "  " << m.name << ": PostgreSQL " << topology.address << ":" << m.postgres_port
@@ -86,7 +96,8 @@ int RunClusterInit(const ClusterInitCommand& command) {
   }
   std::cout << "  Credentials: " << topology.CredentialsPath()
             << (report->generated_credentials ? " (generated)" : " (kept)") << "\n"
-            << "Start it with `citadel cluster run` (same --config and --data-dir); `citadel serve` uses it\n"
+            << "Start it with `citadel cluster run` (same --config and --data-dir); `citadel "
+               "serve` uses it\n"
             << "when the config says [cluster] ha = true.\n";
   return 0;
 }
@@ -97,14 +108,16 @@ int RunClusterRun(const ClusterRunCommand& command) {
   if (!config) return ReportFailure(config.error());
   config->cluster.ha = true;
   auto topology = platform::MakeClusterTopology(config->cluster, config->data_dir);
-  if (auto credentials = platform::LoadClusterCredentials(topology.CredentialsPath()); !credentials) {
+  if (auto credentials = platform::LoadClusterCredentials(topology.CredentialsPath());
+      !credentials) {
     return ReportFailure(credentials.error());
   }
   auto user = ClusterServiceUser(*config);
   if (!user) return ReportFailure(user.error());
   // Longer than a failover takes, so a lost member is replaced by a new
   // leader first and then comes back as a standby.
-  const auto restart_delay = std::chrono::seconds(2 * config->cluster.ttl + config->cluster.loop_wait);
+  const auto restart_delay =
+      std::chrono::seconds(2 * config->cluster.ttl + config->cluster.loop_wait);
   platform::ClusterSupervisor supervisor(topology, *user, restart_delay);
   if (auto started = supervisor.Start(); !started) return ReportFailure(started.error());
 
@@ -115,8 +128,8 @@ int RunClusterRun(const ClusterRunCommand& command) {
       if (view) {
         for (const auto& m : view->members) {
           if (m.role != "leader" || m.state != "running") continue;
-          std::cout << "Citadel cluster is ready: leader " << m.name << " on " << m.host << ":" << m.port
-                    << std::endl;
+          std::cout << "Citadel cluster is ready: leader " << m.name << " on " << m.host << ":"
+                    << m.port << std::endl;
           announced = true;
         }
       }

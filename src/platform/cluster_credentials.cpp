@@ -1,12 +1,12 @@
 #include "platform/cluster_credentials.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -24,10 +24,10 @@ ClusterCredentials GenerateClusterCredentials() {
 }
 
 std::string SerializeClusterCredentials(const ClusterCredentials& c) {
-  nlohmann::json j = {{"superuser", {{"username", c.superuser}, {"password", c.superuser_password}}},
-                      {"replication",
-                       {{"username", c.replication_user}, {"password", c.replication_password}}},
-                      {"rest_api", {{"username", c.rest_user}, {"password", c.rest_password}}}};
+  nlohmann::json j = {
+      {"superuser", {{"username", c.superuser}, {"password", c.superuser_password}}},
+      {"replication", {{"username", c.replication_user}, {"password", c.replication_password}}},
+      {"rest_api", {{"username", c.rest_user}, {"password", c.rest_password}}}};
   return j.dump(2) + "\n";
 }
 
@@ -39,7 +39,8 @@ core::Result<ClusterCredentials> LoadClusterCredentials(const std::string& path)
   }
   std::stringstream text;
   text << in.rdbuf();
-  if (text.str().size() > 64 * 1024) return core::Fail(core::ErrorCode::kInvalidArgument, path + " is too large");
+  if (text.str().size() > 64 * 1024)
+    return core::Fail(core::ErrorCode::kInvalidArgument, path + " is too large");
   auto j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
   ClusterCredentials c;
   auto field = [&j](const char* role, const char* key) -> std::string {
@@ -55,13 +56,14 @@ core::Result<ClusterCredentials> LoadClusterCredentials(const std::string& path)
   c.rest_password = field("rest_api", "password");
   if (c.superuser.empty() || c.superuser_password.empty() || c.replication_user.empty() ||
       c.replication_password.empty() || c.rest_user.empty() || c.rest_password.empty()) {
-    return core::Fail(core::ErrorCode::kInvalidArgument, path + " is not a cluster credentials file");
+    return core::Fail(core::ErrorCode::kInvalidArgument,
+                      path + " is not a cluster credentials file");
   }
   return c;
 }
 
-std::string ClusterPrimaryDsn(const ClusterTopology& topology, const ClusterCredentials& credentials,
-                              const std::string& dbname) {
+std::string ClusterPrimaryDsn(const ClusterTopology& topology,
+                              const ClusterCredentials& credentials, const std::string& dbname) {
   std::string hosts, ports;
   for (const auto& m : topology.members) {
     if (!hosts.empty()) {
@@ -88,7 +90,9 @@ core::Result<void> WriteOwnerOnlyFile(const std::string& path, const std::string
   const std::string temporary = path + ".tmp";
   ::unlink(temporary.c_str());
   int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return core::Fail(core::ErrorCode::kIo, "cannot create " + temporary + ": " + std::strerror(errno));
+  if (fd < 0)
+    return core::Fail(core::ErrorCode::kIo,
+                      "cannot create " + temporary + ": " + std::strerror(errno));
   bool ok = true;
   std::size_t written = 0;
   while (ok && written < text.size()) {

@@ -37,8 +37,8 @@ std::string SerializeClusterCredentials(const ClusterCredentials& credentials);
 // The superuser's DSN that reaches whichever member is the primary now:
 // every member's host and port, target_session_attrs=read-write, so libpq
 // skips the dead and the standbys. Holds the password: never log it.
-std::string ClusterPrimaryDsn(const ClusterTopology& topology, const ClusterCredentials& credentials,
-                              const std::string& dbname);
+std::string ClusterPrimaryDsn(const ClusterTopology& topology,
+                              const ClusterCredentials& credentials, const std::string& dbname);
 
 // Writes `text` to `path` with mode 0600, owned by `owner` (when we are root
 // and it is another user), through a temporary file and a rename, so a

@@ -45,7 +45,10 @@ db::ConnInfo ClusterPrimaryAccess::Locate() const {
       ports += (ports.empty() ? "" : ",") + std::to_string(m.postgres_port);
     }
   }
-  return {{"host", hosts}, {"port", ports}, {"target_session_attrs", "read-write"}, {"connect_timeout", "2"}};
+  return {{"host", hosts},
+          {"port", ports},
+          {"target_session_attrs", "read-write"},
+          {"connect_timeout", "2"}};
 }
 
 std::string ClusterPrimaryAccess::ProvisioningDsn(std::string_view dbname) const {

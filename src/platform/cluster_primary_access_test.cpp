@@ -1,11 +1,11 @@
 // ClusterPrimaryAccess: DSNs name the leader Patroni reports, or every member
 // when none answers; tenants' DSNs never carry the superuser's password.
 #include <arpa/inet.h>
-#include <map>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <thread>
 #include <unistd.h>
+#include <map>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -89,8 +89,9 @@ TEST(ClusterPrimaryAccess, NamesEveryMemberWhenNoPatroniAnswers) {
 
 TEST(ClusterPrimaryAccess, NamesTheLeaderPatroniReportsAndGivesTenantsTheirOwnRole) {
   OneAnswerPatroni patroni;
-  patroni.Serve(R"({"members":[{"name":"member-0","role":"sync_standby","state":"running","host":"127.0.0.1","port":1040},)"
-                R"({"name":"member-1","role":"leader","state":"running","host":"127.0.0.1","port":1041}]})");
+  patroni.Serve(
+      R"({"members":[{"name":"member-0","role":"sync_standby","state":"running","host":"127.0.0.1","port":1040},)"
+      R"({"name":"member-1","role":"leader","state":"running","host":"127.0.0.1","port":1041}]})");
   ClusterPrimaryAccess access(TwoMembersOnClosedPorts(patroni.port()), PrimaryAccessCredentials());
   auto options = PrimaryAccessOptions(access.LoginDsn("t_abc", "t_abc", "tenant-password"));
   EXPECT_EQ(options["host"], "127.0.0.1");

@@ -19,7 +19,7 @@ std::optional<long long> ClusterStatusInteger(std::optional<std::string_view> te
 // Joins the primary's pg_stat_replication rows (application_name is the
 // member's name: Patroni sets it in each standby's primary_conninfo).
 std::string AddPrimaryReplicationView(ClusterStatus& status, const ClusterTopology& topology,
-                           const ClusterCredentials& credentials) {
+                                      const ClusterCredentials& credentials) {
   auto conn = db::Connection::Open(ClusterPrimaryDsn(topology, credentials, "postgres"),
                                    std::chrono::seconds(3));
   if (!conn) return conn.error().message;
@@ -66,8 +66,10 @@ core::Result<ClusterStatus> ReadClusterStatus(const ClusterTopology& topology,
     if (m.role == "leader") status.leader = m.name;
     status.members.push_back(std::move(m));
   }
-  if (!status.leader.empty()) status.primary_error = AddPrimaryReplicationView(status, topology, credentials);
-  else status.primary_error = "no leader";
+  if (!status.leader.empty())
+    status.primary_error = AddPrimaryReplicationView(status, topology, credentials);
+  else
+    status.primary_error = "no leader";
   return status;
 }
 
@@ -88,10 +90,11 @@ nlohmann::json ClusterStatusToJson(const ClusterStatus& status) {
                        {"replay_lag_bytes", optional(m.replay_lag_bytes)},
                        {"replay_lag_seconds", optional(m.replay_lag_seconds)}});
   }
-  return {{"leader", status.leader.empty() ? json(nullptr) : json(status.leader)},
-          {"answered_by", status.answered_by},
-          {"primary_error", status.primary_error.empty() ? json(nullptr) : json(status.primary_error)},
-          {"members", members}};
+  return {
+      {"leader", status.leader.empty() ? json(nullptr) : json(status.leader)},
+      {"answered_by", status.answered_by},
+      {"primary_error", status.primary_error.empty() ? json(nullptr) : json(status.primary_error)},
+      {"members", members}};
 }
 
 }  // namespace citadel::platform

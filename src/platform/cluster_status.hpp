@@ -27,17 +27,17 @@ struct ClusterMemberStatus {
   std::string host;
   int port = 0;
   std::optional<long long> timeline;
-  std::optional<long long> lag_bytes;       // Patroni's; nullopt for the leader or unknown
-  std::string replication;                  // the primary's pg_stat_replication.state ("streaming")
-  std::string sync_state;                   // ... sync_state ("sync", "async", "potential")
+  std::optional<long long> lag_bytes;  // Patroni's; nullopt for the leader or unknown
+  std::string replication;             // the primary's pg_stat_replication.state ("streaming")
+  std::string sync_state;              // ... sync_state ("sync", "async", "potential")
   std::optional<long long> replay_lag_bytes;  // the primary's current LSN minus the replay LSN
   std::optional<double> replay_lag_seconds;
 };
 
 struct ClusterStatus {
   std::string answered_by;
-  std::string leader;          // empty: no leader now
-  std::string primary_error;   // why the primary's view is missing, if it is
+  std::string leader;         // empty: no leader now
+  std::string primary_error;  // why the primary's view is missing, if it is
   std::vector<ClusterMemberStatus> members;
 };
 

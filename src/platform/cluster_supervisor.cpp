@@ -1,11 +1,11 @@
 #include "platform/cluster_supervisor.hpp"
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <csignal>
 #include <fstream>
 #include <sstream>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 
 #include "db/postmaster_process.hpp"
 #include "platform/patroni_client.hpp"
@@ -35,7 +35,10 @@ void WriteClusterPidFile(const std::string& path, pid_t pid) {
 
 ClusterSupervisor::ClusterSupervisor(ClusterTopology topology, db::ServiceUser user,
                                      std::chrono::seconds restart_delay, core::Logger& logger)
-    : topology_(std::move(topology)), user_(std::move(user)), restart_delay_(restart_delay), logger_(logger) {
+    : topology_(std::move(topology)),
+      user_(std::move(user)),
+      restart_delay_(restart_delay),
+      logger_(logger) {
   // A fixed environment: nothing of ours (PGPASSWORD, ETCD_*, PATRONI_*,
   // LD_PRELOAD...) reaches the children; their configuration is their file.
   const std::vector<std::string> env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
@@ -79,7 +82,8 @@ void ClusterSupervisor::StopOrphanOf(const Child& child) {
   }
   if (!child.pgdata.empty()) {
     auto postmaster = db::ReadPostmasterPid(child.pgdata);
-    if (postmaster && db::MatchPostmaster(*postmaster, child.pgdata) == db::PostmasterMatch::kOurs) {
+    if (postmaster &&
+        db::MatchPostmaster(*postmaster, child.pgdata) == db::PostmasterMatch::kOurs) {
       logger_.Warn("stopping a PostgreSQL left without its Patroni",
                    {{"member", child.name}, {"pid", static_cast<int>(*postmaster)}});
       if (!db::SignalAndWaitGone(*postmaster, SIGINT, std::chrono::seconds(30))) {
@@ -94,7 +98,8 @@ core::Result<void> ClusterSupervisor::Launch(Child& child) {
   if (!pid) return core::Unexpected(pid.error());
   child.pid = *pid;
   WriteClusterPidFile(child.pid_path, child.pid);
-  logger_.Info("cluster process started", {{"process", child.name}, {"pid", static_cast<int>(child.pid)}});
+  logger_.Info("cluster process started",
+               {{"process", child.name}, {"pid", static_cast<int>(child.pid)}});
   return {};
 }
 
@@ -105,14 +110,17 @@ core::Result<void> ClusterSupervisor::Start() {
   if (auto launched = Launch(etcd); !launched) return launched;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (;;) {
-    auto health = HttpGet(topology_.address, topology_.etcd_client_port, "/health", std::chrono::seconds(1));
+    auto health =
+        HttpGet(topology_.address, topology_.etcd_client_port, "/health", std::chrono::seconds(1));
     if (health && health->find("\"true\"") != std::string::npos) break;
     if (db::WaitChild(etcd.pid, std::chrono::milliseconds(0))) {
       etcd.pid = 0;
-      return core::Fail(core::ErrorCode::kUnavailable, "etcd exited at start; see " + topology_.EtcdLogPath());
+      return core::Fail(core::ErrorCode::kUnavailable,
+                        "etcd exited at start; see " + topology_.EtcdLogPath());
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      return core::Fail(core::ErrorCode::kTimeout, "etcd not healthy within 30 s; see " + topology_.EtcdLogPath());
+      return core::Fail(core::ErrorCode::kTimeout,
+                        "etcd not healthy within 30 s; see " + topology_.EtcdLogPath());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -139,7 +147,8 @@ void ClusterSupervisor::Tend() {
       // Its PostgreSQL may outlive a killed Patroni: the new Patroni adopts
       // it (Patroni recognises a running postmaster of its data directory).
       if (auto launched = Launch(c); !launched) {
-        logger_.Error("cluster process did not restart", {{"process", c.name}, {"error", launched.error().message}});
+        logger_.Error("cluster process did not restart",
+                      {{"process", c.name}, {"error", launched.error().message}});
         c.restart_at = now + restart_delay_;
       }
     }
@@ -153,7 +162,8 @@ void ClusterSupervisor::StopChildren(std::vector<Child*> children, std::chrono::
   const auto deadline = std::chrono::steady_clock::now() + grace;
   for (Child* c : children) {
     if (c->pid == 0) continue;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (!db::WaitChild(c->pid, std::max(left, std::chrono::milliseconds(0)))) {
       logger_.Warn("cluster process did not stop in time; killing it", {{"process", c->name}});
       ::kill(c->pid, SIGKILL);

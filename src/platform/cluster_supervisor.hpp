@@ -22,9 +22,9 @@
 // Used from one thread.
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 #include "core/logger.hpp"
@@ -37,8 +37,8 @@ namespace citadel::platform {
 
 class ClusterSupervisor {
  public:
-  ClusterSupervisor(ClusterTopology topology, db::ServiceUser user, std::chrono::seconds restart_delay,
-                    core::Logger& logger = core::Log());
+  ClusterSupervisor(ClusterTopology topology, db::ServiceUser user,
+                    std::chrono::seconds restart_delay, core::Logger& logger = core::Log());
   ~ClusterSupervisor();
   ClusterSupervisor(const ClusterSupervisor&) = delete;
   ClusterSupervisor& operator=(const ClusterSupervisor&) = delete;

@@ -6,7 +6,8 @@ std::string ClusterTopology::EtcdClientUrl() const {
   return "http://" + address + ":" + std::to_string(etcd_client_port);
 }
 
-ClusterTopology MakeClusterTopology(const core::ClusterConfig& config, const std::string& data_dir) {
+ClusterTopology MakeClusterTopology(const core::ClusterConfig& config,
+                                    const std::string& data_dir) {
   ClusterTopology t;
   t.scope = config.name;
   t.address = config.listen;

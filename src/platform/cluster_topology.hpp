@@ -21,9 +21,9 @@
 namespace citadel::platform {
 
 struct ClusterMemberPlan {
-  std::string name;        // "member-0": Patroni's member name and application_name
-  std::string dir;         // <ha_dir>/member-<i>
-  std::string pgdata;      // <dir>/data
+  std::string name;    // "member-0": Patroni's member name and application_name
+  std::string dir;     // <ha_dir>/member-<i>
+  std::string pgdata;  // <dir>/data
   int postgres_port = 0;
   int rest_port = 0;
   std::string ConfigPath() const { return dir + "/patroni.yaml"; }
@@ -32,10 +32,10 @@ struct ClusterMemberPlan {
 };
 
 struct ClusterTopology {
-  std::string scope;       // Patroni's scope (the cluster's name in etcd)
-  std::string address;     // every listener's address
+  std::string scope;    // Patroni's scope (the cluster's name in etcd)
+  std::string address;  // every listener's address
   std::string ha_dir;
-  std::string etcd_dir;    // etcd's data directory
+  std::string etcd_dir;  // etcd's data directory
   int etcd_client_port = 0;
   int etcd_peer_port = 0;
   std::vector<ClusterMemberPlan> members;

@@ -26,7 +26,8 @@ struct ClusterSnapshot {
 
 class ClusterWatcher {
  public:
-  ClusterWatcher(ClusterTopology topology, ClusterCredentials credentials, std::chrono::milliseconds interval);
+  ClusterWatcher(ClusterTopology topology, ClusterCredentials credentials,
+                 std::chrono::milliseconds interval);
   ~ClusterWatcher();
   ClusterWatcher(const ClusterWatcher&) = delete;
   ClusterWatcher& operator=(const ClusterWatcher&) = delete;

@@ -29,29 +29,32 @@ core::Result<std::string> HttpGet(const std::string& address, int port, const st
   beast::flat_buffer buffer;
   // Asynchronous operations run to completion on this thread, so the stream's
   // deadline covers connect, write and read together.
-  stream.async_connect(boost::asio::ip::tcp::endpoint(ip, static_cast<unsigned short>(port)),
-                       [&](boost::system::error_code e) {
-                         if (e) {
-                           ec = e;
-                           return;
-                         }
-                         http::async_write(stream, request, [&](boost::system::error_code e2, std::size_t) {
-                           if (e2) {
-                             ec = e2;
-                             return;
-                           }
-                           http::async_read(stream, buffer, parser,
-                                            [&](boost::system::error_code e3, std::size_t) { ec = e3; });
-                         });
-                       });
+  stream.async_connect(
+      boost::asio::ip::tcp::endpoint(ip, static_cast<unsigned short>(port)),
+      [&](boost::system::error_code e) {
+        if (e) {
+          ec = e;
+          return;
+        }
+        http::async_write(stream, request, [&](boost::system::error_code e2, std::size_t) {
+          if (e2) {
+            ec = e2;
+            return;
+          }
+          http::async_read(stream, buffer, parser,
+                           [&](boost::system::error_code e3, std::size_t) { ec = e3; });
+        });
+      });
   io.run();
   boost::system::error_code ignored;
   stream.socket().close(ignored);
-  if (ec) return core::Fail(core::ErrorCode::kUnavailable, "GET " + target + " on " + where + ": " + ec.message());
+  if (ec)
+    return core::Fail(core::ErrorCode::kUnavailable,
+                      "GET " + target + " on " + where + ": " + ec.message());
   auto& response = parser.get();
   if (response.result() != http::status::ok) {
-    return core::Fail(core::ErrorCode::kUnavailable,
-                      "GET " + target + " on " + where + ": HTTP " + std::to_string(response.result_int()));
+    return core::Fail(core::ErrorCode::kUnavailable, "GET " + target + " on " + where + ": HTTP " +
+                                                         std::to_string(response.result_int()));
   }
   return std::move(response.body());
 }
@@ -59,7 +62,8 @@ core::Result<std::string> HttpGet(const std::string& address, int port, const st
 core::Result<PatroniClusterView> ParsePatroniCluster(const std::string& body) {
   auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("members") || !j["members"].is_array()) {
-    return core::Fail(core::ErrorCode::kInvalidArgument, "Patroni's /cluster answer has no members");
+    return core::Fail(core::ErrorCode::kInvalidArgument,
+                      "Patroni's /cluster answer has no members");
   }
   PatroniClusterView view;
   for (const auto& m : j["members"]) {
@@ -73,8 +77,10 @@ core::Result<PatroniClusterView> ParsePatroniCluster(const std::string& body) {
     member.state = text("state");
     member.host = text("host");
     if (m.contains("port") && m["port"].is_number_integer()) member.port = m["port"].get<int>();
-    if (m.contains("timeline") && m["timeline"].is_number_integer()) member.timeline = m["timeline"].get<long long>();
-    if (m.contains("lag") && m["lag"].is_number_integer()) member.lag_bytes = m["lag"].get<long long>();
+    if (m.contains("timeline") && m["timeline"].is_number_integer())
+      member.timeline = m["timeline"].get<long long>();
+    if (m.contains("lag") && m["lag"].is_number_integer())
+      member.lag_bytes = m["lag"].get<long long>();
     view.members.push_back(std::move(member));
   }
   return view;

@@ -5,7 +5,8 @@
 namespace citadel::platform {
 
 std::string RenderPatroniConfig(const core::ClusterConfig& config, const ClusterTopology& topology,
-                                const ClusterMemberPlan& member, const ClusterCredentials& credentials,
+                                const ClusterMemberPlan& member,
+                                const ClusterCredentials& credentials,
                                 const std::string& pg_bin_dir) {
   using nlohmann::json;
   const std::string rest = topology.address + ":" + std::to_string(member.rest_port);
@@ -45,11 +46,16 @@ std::string RenderPatroniConfig(const core::ClusterConfig& config, const Cluster
        {{"listen", rest},
         {"connect_address", rest},
         // Anyone on the host reaches the port: state changes need the password.
-        {"authentication", {{"username", credentials.rest_user}, {"password", credentials.rest_password}}}}},
-      {"etcd3", {{"hosts", json::array({topology.address + ":" + std::to_string(topology.etcd_client_port)})}}},
+        {"authentication",
+         {{"username", credentials.rest_user}, {"password", credentials.rest_password}}}}},
+      {"etcd3",
+       {{"hosts",
+         json::array({topology.address + ":" + std::to_string(topology.etcd_client_port)})}}},
       {"bootstrap",
        {{"dcs", dcs},
-        {"initdb", json::array({"data-checksums", {{"encoding", "UTF8"}}, {{"locale", "C.UTF-8"}},
+        {"initdb", json::array({"data-checksums",
+                                {{"encoding", "UTF8"}},
+                                {{"locale", "C.UTF-8"}},
                                 {{"username", credentials.superuser}}})}}},
       {"postgresql",
        {{"listen", postgres},
@@ -58,22 +64,27 @@ std::string RenderPatroniConfig(const core::ClusterConfig& config, const Cluster
         {"bin_dir", pg_bin_dir},
         {"pgpass", member.dir + "/pgpass"},
         {"authentication",
-         {{"superuser", {{"username", credentials.superuser}, {"password", credentials.superuser_password}}},
+         {{"superuser",
+           {{"username", credentials.superuser}, {"password", credentials.superuser_password}}},
           {"replication",
-           {{"username", credentials.replication_user}, {"password", credentials.replication_password}}},
-          {"rewind", {{"username", credentials.superuser}, {"password", credentials.superuser_password}}}}},
+           {{"username", credentials.replication_user},
+            {"password", credentials.replication_password}}},
+          {"rewind",
+           {{"username", credentials.superuser}, {"password", credentials.superuser_password}}}}},
         {"parameters",
          {// No Unix socket: Debian's default directory is not the service user's.
           {"unix_socket_directories", ""},
           {"logging_collector", "on"},
           {"log_directory", "log"}}},
         {"pg_hba",
-         json::array({"host replication " + credentials.replication_user + " " + network + " scram-sha-256",
-                      "host all " + credentials.superuser + " " + network + " scram-sha-256",
-                      // Tenants' login roles, each confined to its own database by CONNECT.
-                      "host all all " + network + " scram-sha-256"})}}},
+         json::array(
+             {"host replication " + credentials.replication_user + " " + network + " scram-sha-256",
+              "host all " + credentials.superuser + " " + network + " scram-sha-256",
+              // Tenants' login roles, each confined to its own database by CONNECT.
+              "host all all " + network + " scram-sha-256"})}}},
       {"watchdog", {{"mode", "off"}}},
-      {"tags", {{"nofailover", false}, {"noloadbalance", false}, {"clonefrom", false}, {"nosync", false}}},
+      {"tags",
+       {{"nofailover", false}, {"noloadbalance", false}, {"clonefrom", false}, {"nosync", false}}},
   };
   return doc.dump(2) + "\n";
 }
@@ -81,7 +92,8 @@ std::string RenderPatroniConfig(const core::ClusterConfig& config, const Cluster
 std::string RenderEtcdConfig(const ClusterTopology& topology) {
   using nlohmann::json;
   const std::string client = topology.EtcdClientUrl();
-  const std::string peer = "http://" + topology.address + ":" + std::to_string(topology.etcd_peer_port);
+  const std::string peer =
+      "http://" + topology.address + ":" + std::to_string(topology.etcd_peer_port);
   const std::string name = topology.scope + "-etcd";
   json doc = {
       {"name", name},

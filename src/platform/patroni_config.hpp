@@ -24,7 +24,8 @@
 namespace citadel::platform {
 
 std::string RenderPatroniConfig(const core::ClusterConfig& config, const ClusterTopology& topology,
-                                const ClusterMemberPlan& member, const ClusterCredentials& credentials,
+                                const ClusterMemberPlan& member,
+                                const ClusterCredentials& credentials,
                                 const std::string& pg_bin_dir);
 
 std::string RenderEtcdConfig(const ClusterTopology& topology);

@@ -9,8 +9,8 @@
 #include "db/conninfo.hpp"
 #include "platform/cluster_credentials.hpp"
 #include "platform/cluster_topology.hpp"
-#include "platform/patroni_config.hpp"
 #include "platform/patroni_client.hpp"
+#include "platform/patroni_config.hpp"
 
 namespace citadel::platform {
 namespace {
@@ -47,7 +47,8 @@ TEST(ClusterTopology, FollowsThePortPlanAndKeepsEverythingUnderTheDataFolder) {
 TEST(PatroniConfig, SpeaksEtcd3AndCarriesTheModeTimingsAndQuotedSecrets) {
   auto config = ThreeMembers(true);
   auto t = MakeClusterTopology(config, "/srv/cit");
-  auto text = RenderPatroniConfig(config, t, t.members[1], QuotingCredentials(), "/usr/lib/postgresql/15/bin");
+  auto text = RenderPatroniConfig(config, t, t.members[1], QuotingCredentials(),
+                                  "/usr/lib/postgresql/15/bin");
   auto j = nlohmann::json::parse(text);  // JSON is YAML: what Patroni reads is exactly this
   EXPECT_FALSE(j.contains("etcd")) << "etcd 3.4 serves only the v3 API";
   EXPECT_EQ(j["etcd3"]["hosts"][0], "127.0.0.1:40000");
@@ -131,7 +132,8 @@ TEST(ClusterCredentialsFile, RoundTripsOwnerOnlyAndRefusesAnIncompleteOne) {
   EXPECT_EQ(read->replication_password, written.replication_password);
   EXPECT_EQ(read->rest_password, written.rest_password);
 
-  ASSERT_TRUE(WriteOwnerOnlyFile(path, R"({"superuser":{"username":"citadel","password":"x"}})", db::ServiceUser{}));
+  ASSERT_TRUE(WriteOwnerOnlyFile(path, R"({"superuser":{"username":"citadel","password":"x"}})",
+                                 db::ServiceUser{}));
   auto incomplete = LoadClusterCredentials(path);
   ASSERT_FALSE(incomplete);
   EXPECT_EQ(incomplete.error().message.find("\"x\""), std::string::npos) << "never quotes the file";
