@@ -21,54 +21,27 @@
 #include "core/sha256.hpp"
 #include "db/testing/pg_test_cluster.hpp"
 #include "platform/backup_sites.hpp"
+#include "platform/testing/backup_pg_test.hpp"
 
 namespace citadel::platform {
 namespace {
 
-using db::testing::PgTestCluster;
-
-class CopyRetryPg : public ::testing::Test {
+class CopyRetryPg : public testing::BackupPgTest {
  protected:
   void SetUp() override {
-    TenantServiceOptions options;
-    options.data_dir = db::testing::PgTestDataDir();
-    options.pbkdf2_rounds = 1000;
-    auto opened = TenantService::Open(PgTestCluster().Access(), options);
-    ASSERT_TRUE(opened) << opened.error().message;
-    tenants_ = std::move(*opened);
-    dir_ = db::testing::MakeTestDataDir("retry-");
-    name_ = "retry" + core::RandomLowerAlnum(6);
-    auto tenant = tenants_->Create({name_, "admin", "a long admin password"});
-    ASSERT_TRUE(tenant) << tenant.error().message;
-    BackupServiceOptions backup_options;
-    backup_options.key_directory = dir_ + "/keys";
-    backup_options.master_key_path = dir_ + "/master.key";
-    backup_options.create_master_key = true;
+    ASSERT_NO_FATAL_FAILURE(OpenTenant("retry"));
+    BackupServiceOptions backup_options = BackupOptionsInTestDir();
     backup_options.copy_retry.attempts = 5;
     backup_options.copy_retry.first_delay = std::chrono::milliseconds(250);
-    auto service = BackupService::Open(*tenants_, backup_options);
-    ASSERT_TRUE(service) << service.error().message;
-    backups_ = std::move(*service);
+    ASSERT_NO_FATAL_FAILURE(OpenBackups(backup_options));
     // The tenant's key exists before its first backup, as tenant creation
     // makes it (a site that is down must not stand in the way of a new key).
     backup::TenantKeyStore keys(dir_ + "/keys", backups_->master(), {});
-    ASSERT_TRUE(keys.Create(tenant->db_name));
+    ASSERT_TRUE(keys.Create(tenant_.db_name));
     for (int i = 0; i < 2; ++i) {
       SiteRow row{"local" + std::to_string(i), "local", i == 0 ? "eu-west" : "us-east", LocalDir(i), "", "", ""};
       ASSERT_TRUE(backups_->catalog().AddSite(row));
     }
-  }
-  void TearDown() override {
-    if (backups_) {
-      auto sites = backups_->catalog().ListSites();
-      if (sites) {
-        for (const auto& site : *sites) (void)backups_->catalog().RemoveSite(site.name, true);
-      }
-      (void)backups_->catalog().SetPolicy(SitePolicy{});
-    }
-    backups_.reset();
-    if (tenants_) (void)tenants_->Drop(name_);
-    std::filesystem::remove_all(dir_);
   }
   std::string LocalDir(int i) const { return dir_ + "/local" + std::to_string(i); }
   void AddSftpSite(const backup::testing::SshdTestServer& server) {
@@ -90,11 +63,6 @@ class CopyRetryPg : public ::testing::Test {
     }
     return false;
   }
-
-  std::unique_ptr<TenantService> tenants_;
-  std::unique_ptr<BackupService> backups_;
-  std::string dir_;
-  std::string name_;
 };
 
 TEST_F(CopyRetryPg, AnSftpSiteDownDuringTheBackupGetsItsCopyWhenItIsBack) {

@@ -19,40 +19,25 @@
 #include "platform/live_database_switch.hpp"
 #include "platform/restore_lock.hpp"
 #include "platform/tenant_file_sealing.hpp"
+#include "platform/testing/backup_pg_test.hpp"
 #include "platform/web_session_store.hpp"
 
 namespace citadel::platform {
 namespace {
 
 using core::ErrorCode;
-using db::testing::PgTestCluster;
 
-class RestoreOntoLivePg : public ::testing::Test {
+class RestoreOntoLivePg : public testing::BackupPgTest {
  protected:
   void SetUp() override {
-    TenantServiceOptions options;
-    options.data_dir = db::testing::PgTestDataDir();
-    options.pbkdf2_rounds = 1000;
-    auto opened = TenantService::Open(PgTestCluster().Access(), options);
-    ASSERT_TRUE(opened) << opened.error().message;
-    tenants_ = std::move(*opened);
-    dir_ = db::testing::MakeTestDataDir("live-");
-    name_ = "live" + core::RandomLowerAlnum(6);
-    auto tenant = tenants_->Create({name_, "admin", "a long admin password"});
-    ASSERT_TRUE(tenant) << tenant.error().message;
-    tenant_ = *tenant;
+    ASSERT_NO_FATAL_FAILURE(OpenTenant("live"));
     ASSERT_TRUE(Sql("CREATE TABLE invoice_line (id serial PRIMARY KEY, product text, qty numeric)"));
     ASSERT_TRUE(Sql("INSERT INTO invoice_line (product, qty) SELECT 'product ' || g, g % 7 "
                     "FROM generate_series(1, 5000) g"));
-    BackupServiceOptions backup_options;
-    backup_options.key_directory = dir_ + "/keys";
-    backup_options.master_key_path = dir_ + "/master.key";
-    backup_options.create_master_key = true;
+    BackupServiceOptions backup_options = BackupOptionsInTestDir();
     backup_options.file_store_root = dir_ + "/filestore";
     backup_options.copy_retry.attempts = 0;
-    auto service = BackupService::Open(*tenants_, backup_options);
-    ASSERT_TRUE(service) << service.error().message;
-    backups_ = std::move(*service);
+    ASSERT_NO_FATAL_FAILURE(OpenBackups(backup_options));
     // The tenant's key, as tenant creation makes it, seals its file store.
     backup::TenantKeyStore keys(dir_ + "/keys", backups_->master(), {});
     auto key = keys.Create(tenant_.db_name);
@@ -63,25 +48,7 @@ class RestoreOntoLivePg : public ::testing::Test {
     auto first = files_->Put("an attachment's bytes");
     ASSERT_TRUE(first) << first.error().message;
     first_file_ = *first;
-    for (int i = 0; i < 3; ++i) {
-      SiteRow row{"site" + std::to_string(i), "local", i % 2 == 0 ? "eu-west" : "us-east",
-                  dir_ + "/site" + std::to_string(i), "", "", ""};
-      ASSERT_TRUE(backups_->catalog().AddSite(row));
-    }
-  }
-  void TearDown() override {
-    if (backups_) {
-      auto sites = backups_->catalog().ListSites();
-      if (sites) {
-        for (const auto& site : *sites) (void)backups_->catalog().RemoveSite(site.name, true);
-      }
-    }
-    backups_.reset();
-    if (tenants_) {
-      (void)tenants_->Drop(name_);
-      for (const auto& other : others_) (void)tenants_->Drop(other);
-    }
-    std::filesystem::remove_all(dir_);
+    ASSERT_NO_FATAL_FAILURE(AddLocalSites(3));
   }
 
   core::Result<db::QueryResult> Sql(db::SqlText sql) {
@@ -145,12 +112,6 @@ class RestoreOntoLivePg : public ::testing::Test {
     return made ? *made : BackupRow{};
   }
 
-  std::unique_ptr<TenantService> tenants_;
-  std::unique_ptr<BackupService> backups_;
-  std::string dir_;
-  std::string name_;
-  TenantRecord tenant_;
-  std::vector<std::string> others_;
   std::unique_ptr<orm::FileStore> files_;
   std::string first_file_;
   std::string later_file_;
@@ -214,7 +175,7 @@ TEST_F(RestoreOntoLivePg, ReplacesTheLiveDataAndFilesAndTheSafetyBackupBringsThe
 TEST_F(RestoreOntoLivePg, AnotherTenantsBackupIsNeverRestoredOntoThisOne) {
   auto backup = BackupThenWriteMore();
   std::string other = name_ + "b";
-  others_.push_back(other);
+  other_tenants_.push_back(other);
   auto made = tenants_->Create({other, "admin", "another long password"});
   ASSERT_TRUE(made) << made.error().message;
   auto refused = RestoreOntoLive(*backups_, *tenants_, other, backup.id);

@@ -15,28 +15,18 @@
 #include "db/testing/pg_test_cluster.hpp"
 #include "orm/file_store.hpp"
 #include "platform/tenant_file_sealing.hpp"
+#include "platform/testing/backup_pg_test.hpp"
 
 namespace citadel::platform {
 namespace {
 
 using core::ErrorCode;
-using db::testing::PgTestCluster;
 
-class BackupServicePg : public ::testing::Test {
+class BackupServicePg : public testing::BackupPgTest {
  protected:
   void SetUp() override {
-    TenantServiceOptions options;
-    options.data_dir = db::testing::PgTestDataDir();
-    options.pbkdf2_rounds = 1000;
-    auto opened = TenantService::Open(PgTestCluster().Access(), options);
-    ASSERT_TRUE(opened) << opened.error().message;
-    tenants_ = std::move(*opened);
-    dir_ = db::testing::MakeTestDataDir("cbk-");
-    tenant_name_ = "shop" + core::RandomLowerAlnum(6);
-    auto tenant = tenants_->Create({tenant_name_, "admin", "a long admin password"});
-    ASSERT_TRUE(tenant) << tenant.error().message;
-    tenant_ = *tenant;
-    auto dsn = tenants_->TenantDsn(tenant_name_);
+    ASSERT_NO_FATAL_FAILURE(OpenTenant("cbk"));
+    auto dsn = tenants_->TenantDsn(name_);
     ASSERT_TRUE(dsn);
     auto c = db::Connection::Open(*dsn);
     ASSERT_TRUE(c) << c.error().message;
@@ -47,16 +37,11 @@ class BackupServicePg : public ::testing::Test {
                            "CASE WHEN g % 5 = 0 THEN NULL ELSE 'customer secret ' || g END "
                            "FROM generate_series(1, 20000) g"));
 
-    BackupServiceOptions backup_options;
-    backup_options.key_directory = dir_ + "/keys";
-    backup_options.master_key_path = dir_ + "/master.key";
-    backup_options.create_master_key = true;
+    BackupServiceOptions backup_options = BackupOptionsInTestDir();
     backup_options.file_store_root = dir_ + "/filestore";
-    auto service = BackupService::Open(*tenants_, backup_options);
-    ASSERT_TRUE(service) << service.error().message;
-    service_ = std::move(*service);
+    ASSERT_NO_FATAL_FAILURE(OpenBackups(backup_options));
     // A file in the tenant's store, sealed under its key, as a call stores it.
-    backup::TenantKeyStore keys(dir_ + "/keys", service_->master(), {});
+    backup::TenantKeyStore keys(dir_ + "/keys", backups_->master(), {});
     auto key = keys.Create(tenant_.db_name);
     ASSERT_TRUE(key) << key.error().message;
     auto reference = StoreOf(tenant_.db_name, key->bytes)->Put(kAttachment);
@@ -75,43 +60,19 @@ class BackupServicePg : public ::testing::Test {
     return std::make_unique<orm::FileStore>(dir_ + "/filestore/" + db_name, core::RealFileSystem::Instance(),
                                             options);
   }
-  void TearDown() override {
-    // Sites are shared by the whole catalog: each test starts with none.
-    if (service_) {
-      auto sites = service_->catalog().ListSites();
-      if (sites) {
-        for (const auto& site : *sites) (void)service_->catalog().RemoveSite(site.name, true);
-      }
-      (void)service_->catalog().SetPolicy(SitePolicy{});
-    }
-    service_.reset();
-    if (tenants_) (void)tenants_->Drop(tenant_name_);
-    std::filesystem::remove_all(dir_);
-  }
-  void AddSites(int count) {
-    for (int i = 0; i < count; ++i) {
-      SiteRow row{"site" + std::to_string(i), "local", i % 2 == 0 ? "eu-west" : "us-east",
-                  dir_ + "/site" + std::to_string(i), "", "", ""};
-      ASSERT_TRUE(service_->catalog().AddSite(row));
-    }
-  }
+  void AddSites(int count) { AddLocalSites(count); }
   std::string ReadFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string((std::istreambuf_iterator<char>(in)), {});
   }
 
-  std::unique_ptr<TenantService> tenants_;
-  std::unique_ptr<BackupService> service_;
-  std::string dir_;
-  std::string tenant_name_;
-  TenantRecord tenant_;
   std::string attachment_reference_;
 };
 
 TEST_F(BackupServicePg, ABackupGoesToEverySiteEncryptedAndVerifies) {
   AddSites(3);
   std::vector<std::string> stages;
-  auto made = service_->Create(tenant_name_, "manual", [&](const BackupProgress& p) { stages.push_back(p.stage); });
+  auto made = backups_->Create(name_, "manual", [&](const BackupProgress& p) { stages.push_back(p.stage); });
   ASSERT_TRUE(made) << made.error().message;
   EXPECT_EQ(made->state, "complete");
   EXPECT_TRUE(made->error.empty()) << made->error;
@@ -136,14 +97,14 @@ TEST_F(BackupServicePg, ABackupGoesToEverySiteEncryptedAndVerifies) {
   for (const auto& part : manifest["parts"]) has_file = has_file || part["name"] == AttachmentPart();
   EXPECT_TRUE(has_file) << manifest["parts"].dump();
 
-  auto verified = service_->Verify(made->id);
+  auto verified = backups_->Verify(made->id);
   ASSERT_TRUE(verified) << verified.error().message;
   EXPECT_TRUE(verified->ok()) << verified->differences;
-  auto row = service_->catalog().GetBackup(made->id);
+  auto row = backups_->catalog().GetBackup(made->id);
   ASSERT_TRUE(row);
   EXPECT_TRUE(row->verified_at.has_value());
 
-  auto listed = service_->List(tenant_name_);
+  auto listed = backups_->List(name_);
   ASSERT_TRUE(listed);
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ(listed->front().id, made->id);
@@ -151,43 +112,43 @@ TEST_F(BackupServicePg, ABackupGoesToEverySiteEncryptedAndVerifies) {
 
 TEST_F(BackupServicePg, ADamagedCopyFailsVerificationAndIsRecorded) {
   AddSites(1);
-  ASSERT_TRUE(service_->catalog().SetPolicy(SitePolicy{1, 1, "test: one site"}));
-  auto made = service_->Create(tenant_name_, "manual");
+  ASSERT_TRUE(backups_->catalog().SetPolicy(SitePolicy{1, 1, "test: one site"}));
+  auto made = backups_->Create(name_, "manual");
   ASSERT_TRUE(made) << made.error().message;
   std::string path = dir_ + "/site0/" + made->copies.front().path;
   std::string bytes = ReadFile(path);
   bytes[bytes.size() / 2] ^= 0x40;
   std::filesystem::permissions(path, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-  auto verified = service_->Verify(made->id);
+  auto verified = backups_->Verify(made->id);
   ASSERT_FALSE(verified);
   EXPECT_NE(verified.error().message.find("authentication"), std::string::npos) << verified.error().message;
-  auto row = service_->catalog().GetBackup(made->id);
+  auto row = backups_->catalog().GetBackup(made->id);
   ASSERT_TRUE(row);
   EXPECT_FALSE(row->verify_error.empty());
   EXPECT_FALSE(row->verified_at.has_value());
 }
 
 TEST_F(BackupServicePg, SitesBelowThePolicyAreRefusedUntilItIsLowered) {
-  auto none = service_->Create(tenant_name_, "manual");
+  auto none = backups_->Create(name_, "manual");
   ASSERT_FALSE(none);
   EXPECT_NE(none.error().message.find("citadel site add"), std::string::npos);
   AddSites(2);
-  auto below = service_->Create(tenant_name_, "manual");
+  auto below = backups_->Create(name_, "manual");
   ASSERT_FALSE(below);
   EXPECT_NE(below.error().message.find("at least 3 sites in 2 regions"), std::string::npos) << below.error().message;
-  ASSERT_TRUE(service_->catalog().SetPolicy(SitePolicy{2, 2, "test"}));
-  EXPECT_TRUE(service_->Create(tenant_name_, "manual"));
+  ASSERT_TRUE(backups_->catalog().SetPolicy(SitePolicy{2, 2, "test"}));
+  EXPECT_TRUE(backups_->Create(name_, "manual"));
 }
 
 TEST_F(BackupServicePg, ALostKeyIsNeverReplacedForATenantWithBackups) {
   AddSites(1);
-  ASSERT_TRUE(service_->catalog().SetPolicy(SitePolicy{1, 1, "test"}));
-  ASSERT_TRUE(service_->Create(tenant_name_, "manual"));
+  ASSERT_TRUE(backups_->catalog().SetPolicy(SitePolicy{1, 1, "test"}));
+  ASSERT_TRUE(backups_->Create(name_, "manual"));
   // The key gone here and from the site.
   std::filesystem::remove(dir_ + "/keys/" + tenant_.db_name + ".key");
   std::filesystem::remove_all(dir_ + "/site0/keys");
-  auto refused = service_->Create(tenant_name_, "manual");
+  auto refused = backups_->Create(name_, "manual");
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("refusing to make a new key"), std::string::npos) << refused.error().message;
 }
@@ -200,11 +161,11 @@ namespace {
 
 TEST_F(BackupServicePg, ExportIsAPlainTarOfTheDumpFilesAndManifest) {
   AddSites(1);
-  ASSERT_TRUE(service_->catalog().SetPolicy(SitePolicy{1, 1, "test"}));
-  auto made = service_->Create(tenant_name_, "manual");
+  ASSERT_TRUE(backups_->catalog().SetPolicy(SitePolicy{1, 1, "test"}));
+  auto made = backups_->Create(name_, "manual");
   ASSERT_TRUE(made) << made.error().message;
   backup::StringSink tar;
-  auto exported = service_->Export(made->id, tar);
+  auto exported = backups_->Export(made->id, tar);
   ASSERT_TRUE(exported) << exported.error().message;
   EXPECT_TRUE(tar.closed());
   std::string out = dir_ + "/export";
@@ -222,9 +183,9 @@ TEST_F(BackupServicePg, ExportIsAPlainTarOfTheDumpFilesAndManifest) {
 
 TEST_F(BackupServicePg, DestroyingTheTenantKeyMakesEveryBackupUnreadableForAnyone) {
   AddSites(3);
-  auto made = service_->Create(tenant_name_, "manual");
+  auto made = backups_->Create(name_, "manual");
   ASSERT_TRUE(made) << made.error().message;
-  auto destroyed = service_->DestroyTenantKey(tenant_.db_name);
+  auto destroyed = backups_->DestroyTenantKey(tenant_.db_name);
   ASSERT_TRUE(destroyed) << destroyed.error().message;
   for (const auto& outcome : *destroyed) EXPECT_TRUE(outcome.ok) << outcome.site << ": " << outcome.detail;
   // The backup files are still on every site, but no key record is left
@@ -237,11 +198,11 @@ TEST_F(BackupServicePg, DestroyingTheTenantKeyMakesEveryBackupUnreadableForAnyon
     }
   }
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/keys/" + tenant_.db_name + ".key"));
-  auto verify = service_->Verify(made->id);
+  auto verify = backups_->Verify(made->id);
   ASSERT_FALSE(verify);
   EXPECT_EQ(verify.error().code, ErrorCode::kPermissionDenied) << verify.error().message;
   backup::StringSink tar;
-  EXPECT_FALSE(service_->Export(made->id, tar));
+  EXPECT_FALSE(backups_->Export(made->id, tar));
   // A fresh service (another server, same master key) cannot either.
   BackupServiceOptions again;
   again.key_directory = dir_ + "/keys-elsewhere";
@@ -263,15 +224,15 @@ TEST_F(BackupServicePg, PruningRemovesWhatRetentionDropsFromEverySite) {
   AddSites(3);
   std::vector<std::string> ids;
   for (int i = 0; i < 3; ++i) {
-    auto made = service_->Create(tenant_name_, "manual");
+    auto made = backups_->Create(name_, "manual");
     ASSERT_TRUE(made) << made.error().message;
     ids.push_back(made->id);
   }
   // One a day, none weekly or monthly: of three backups of today, the newest stays.
-  auto pruned = service_->Prune(tenant_name_, backup::RetentionPolicy{1, 0, 0}, std::chrono::system_clock::now());
+  auto pruned = backups_->Prune(name_, backup::RetentionPolicy{1, 0, 0}, std::chrono::system_clock::now());
   ASSERT_TRUE(pruned) << pruned.error().message;
   EXPECT_EQ(pruned->size(), 2u);
-  auto listed = service_->List(tenant_name_);
+  auto listed = backups_->List(name_);
   ASSERT_TRUE(listed);
   int complete = 0;
   for (const auto& row : *listed) {
@@ -295,22 +256,22 @@ TEST_F(BackupServicePg, TheSchedulerBacksUpDueTenantsAndVerifiesOncePerDay) {
   core::Logger logger;
   BackupSchedulerOptions options;
   options.poll = std::chrono::hours(24);  // the test drives the passes
-  BackupScheduler scheduler(*service_, options, logger);
+  BackupScheduler scheduler(*backups_, options, logger);
   auto now = std::chrono::system_clock::now();
   EXPECT_GE(scheduler.RunOnce(now), 1);
-  auto listed = service_->List(tenant_name_);
+  auto listed = backups_->List(name_);
   ASSERT_TRUE(listed);
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ(listed->front().kind, "scheduled");
   EXPECT_TRUE(listed->front().verified_at.has_value());
   // Not due again before its next slot.
   scheduler.RunOnce(now + std::chrono::minutes(1));
-  listed = service_->List(tenant_name_);
+  listed = backups_->List(name_);
   ASSERT_TRUE(listed);
   EXPECT_EQ(listed->size(), 1u);
   // A day later (the server was down): caught up at once.
   scheduler.RunOnce(now + std::chrono::hours(30));
-  listed = service_->List(tenant_name_);
+  listed = backups_->List(name_);
   ASSERT_TRUE(listed);
   EXPECT_EQ(listed->size(), 2u);
 }
@@ -323,10 +284,10 @@ namespace {
 
 TEST_F(BackupServicePg, RestoreBesideMakesANewTenantWithTheSameDataAndFiles) {
   AddSites(3);
-  auto made = service_->Create(tenant_name_, "manual");
+  auto made = backups_->Create(name_, "manual");
   ASSERT_TRUE(made) << made.error().message;
-  std::string copy_name = tenant_name_ + "-copy";
-  auto restored = service_->RestoreBeside(made->id, copy_name);
+  std::string copy_name = name_ + "-copy";
+  auto restored = backups_->RestoreBeside(made->id, copy_name);
   ASSERT_TRUE(restored) << restored.error().message;
   EXPECT_EQ(restored->state, "active");
   EXPECT_NE(restored->db_name, tenant_.db_name);
@@ -338,7 +299,7 @@ TEST_F(BackupServicePg, RestoreBesideMakesANewTenantWithTheSameDataAndFiles) {
   ASSERT_TRUE(rows) << rows.error().message;
   EXPECT_EQ(rows->Text(0, "n"), "20000");
   // The copy's file is sealed under the copy's own key, not the source's.
-  backup::TenantKeyStore keys(dir_ + "/keys", service_->master(), {});
+  backup::TenantKeyStore keys(dir_ + "/keys", backups_->master(), {});
   auto copy_key = keys.Get(restored->db_name);
   ASSERT_TRUE(copy_key) << copy_key.error().message;
   auto source_key = keys.Get(tenant_.db_name);
@@ -354,7 +315,7 @@ TEST_F(BackupServicePg, RestoreBesideMakesANewTenantWithTheSameDataAndFiles) {
   EXPECT_EQ(owner->Text(0, "tableowner"), restored->role_name);
 
   // The name is taken now: a second restore under it fails and leaves nothing.
-  auto again = service_->RestoreBeside(made->id, copy_name);
+  auto again = backups_->RestoreBeside(made->id, copy_name);
   ASSERT_FALSE(again);
   auto listed = tenants_->List();
   ASSERT_TRUE(listed);

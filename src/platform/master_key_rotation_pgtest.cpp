@@ -13,54 +13,21 @@
 #include "db/testing/pg_test_cluster.hpp"
 #include "platform/backup_service.hpp"
 #include "platform/backup_sites.hpp"
+#include "platform/testing/backup_pg_test.hpp"
 
 namespace citadel::platform {
 namespace {
 
-using db::testing::PgTestCluster;
-
-class MasterKeyRotationPg : public ::testing::Test {
+class MasterKeyRotationPg : public testing::BackupPgTest {
  protected:
   void SetUp() override {
-    TenantServiceOptions options;
-    options.data_dir = db::testing::PgTestDataDir();
-    options.pbkdf2_rounds = 1000;
-    auto opened = TenantService::Open(PgTestCluster().Access(), options);
-    ASSERT_TRUE(opened) << opened.error().message;
-    tenants_ = std::move(*opened);
-    dir_ = db::testing::MakeTestDataDir("rot-");
-    name_ = "rot" + core::RandomLowerAlnum(6);
-    auto tenant = tenants_->Create({name_, "admin", "a long admin password"});
-    ASSERT_TRUE(tenant) << tenant.error().message;
-    tenant_ = *tenant;
-    options_.key_directory = dir_ + "/keys";
-    options_.master_key_path = dir_ + "/master.key";
-    options_.create_master_key = true;
-    Reopen();
-    for (int i = 0; i < 3; ++i) {
-      SiteRow row{"site" + std::to_string(i), "local", i % 2 == 0 ? "eu-west" : "us-east", SiteDir(i), "", "", ""};
-      ASSERT_TRUE(backups_->catalog().AddSite(row));
-    }
-  }
-  void TearDown() override {
-    if (backups_) {
-      auto sites = backups_->catalog().ListSites();
-      if (sites) {
-        for (const auto& site : *sites) (void)backups_->catalog().RemoveSite(site.name, true);
-      }
-    }
-    backups_.reset();
-    if (tenants_) (void)tenants_->Drop(name_);
-    std::filesystem::remove_all(dir_);
+    ASSERT_NO_FATAL_FAILURE(OpenTenant("rot"));
+    options_ = BackupOptionsInTestDir();
+    ASSERT_NO_FATAL_FAILURE(Reopen());
+    ASSERT_NO_FATAL_FAILURE(AddLocalSites(3));
   }
   // A service as a restarted server has it: the master key read again.
-  void Reopen() {
-    backups_.reset();
-    auto service = BackupService::Open(*tenants_, options_);
-    ASSERT_TRUE(service) << service.error().message;
-    backups_ = std::move(*service);
-  }
-  std::string SiteDir(int i) const { return dir_ + "/site" + std::to_string(i); }
+  void Reopen() { OpenBackups(options_); }
   core::Result<backup::MasterKeyRotation> Rotate() {
     auto sites = OpenAllSites(backups_->catalog());
     if (!sites) return core::Unexpected(sites.error());
@@ -74,12 +41,7 @@ class MasterKeyRotationPg : public ::testing::Test {
     return store.Get(tenant_.db_name).has_value();
   }
 
-  std::unique_ptr<TenantService> tenants_;
-  std::unique_ptr<BackupService> backups_;
   BackupServiceOptions options_;
-  std::string dir_;
-  std::string name_;
-  TenantRecord tenant_;
 };
 
 TEST_F(MasterKeyRotationPg, BackupsMadeBeforeARotationVerifyAfterItAndTheOldKeyOpensNothing) {
