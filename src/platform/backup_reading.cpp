@@ -9,6 +9,20 @@ namespace citadel::platform {
 using core::ErrorCode;
 using core::Fail;
 
+core::Result<OpenedBackup> OpenCompleteBackup(const BackupRow& row, BackupCatalog& catalog,
+                                              const BackupServiceOptions& options, const backup::MasterKey& master) {
+  if (row.state != "complete") {
+    return Fail(ErrorCode::kInvalidArgument, "backup " + row.id + " is " + row.state + ", not complete");
+  }
+  auto opened = OpenSitesAndKeys(catalog, options, master);
+  if (!opened) return core::Unexpected(opened.error());
+  auto key = opened->keys->Get(row.tenant_db);
+  if (!key) return core::Unexpected(key.error());
+  auto copy = OpenReadableCopy(row, opened->sites);
+  if (!copy) return core::Unexpected(copy.error());
+  return OpenedBackup{std::move(*opened), std::move(*key), std::move(*copy)};
+}
+
 core::Result<ReadableCopy> OpenReadableCopy(const BackupRow& row, const OpenedSites& sites) {
   std::string unreachable;
   for (const auto& candidate : row.copies) {

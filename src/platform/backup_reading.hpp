@@ -22,6 +22,20 @@ struct ReadableCopy {
 // The first recorded copy of `row` that its site lets us open.
 core::Result<ReadableCopy> OpenReadableCopy(const BackupRow& row, const OpenedSites& sites);
 
+// What reading a complete backup back needs: the sites (open while the copy
+// is read), the tenant's key and a copy a site serves. `row` must outlive it
+// (the copy points into it).
+struct OpenedBackup {
+  SitesAndKeys sites_and_keys;
+  backup::TenantKey key;
+  ReadableCopy copy;
+};
+
+// Refuses a backup that is not complete; otherwise opens its sites, the
+// key of its tenant and the first copy a site serves.
+core::Result<OpenedBackup> OpenCompleteBackup(const BackupRow& row, BackupCatalog& catalog,
+                                              const BackupServiceOptions& options, const backup::MasterKey& master);
+
 // Streams the copy into `visitor`; fails if the file is not `row`'s backup
 // of `row.tenant_db`, does not decrypt with `key`, or differs from the
 // recorded digest. Returns the bytes read. Parts already given to the

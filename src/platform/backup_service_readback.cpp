@@ -207,15 +207,10 @@ core::Result<std::string> CompareWithManifest(const std::string& dsn, const std:
 core::Result<VerifyOutcome> BackupService::Verify(const std::string& backup_id, const ProgressReporter& progress) {
   auto row = catalog_.GetBackup(backup_id);
   if (!row) return core::Unexpected(row.error());
-  if (row->state != "complete") {
-    return Fail(ErrorCode::kInvalidArgument, "backup " + backup_id + " is " + row->state + ", not complete");
-  }
-  auto opened = OpenSitesAndKeys(catalog_, options_, master_);
-  if (!opened) return core::Unexpected(opened.error());
-  auto key = opened->keys->Get(row->tenant_db);
-  if (!key) return core::Unexpected(key.error());
-  auto copy = OpenReadableCopy(*row, opened->sites);
-  if (!copy) return core::Unexpected(copy.error());
+  auto backup = OpenCompleteBackup(*row, catalog_, options_, master_);
+  if (!backup) return core::Unexpected(backup.error());
+  const backup::TenantKey& key = backup->key;
+  ReadableCopy& copy = backup->copy;
 
   auto maintenance = tenants_.AcquireMaintenance();
   if (!maintenance) return core::Unexpected(maintenance.error());
@@ -232,10 +227,10 @@ core::Result<VerifyOutcome> BackupService::Verify(const std::string& backup_id, 
     (void)RunUtility(**maintenance, drop);
   };
 
-  VerifyOutcome outcome{backup_id, copy->copy->site, {}, 0};
+  VerifyOutcome outcome{backup_id, copy.copy->site, {}, 0};
   auto verified = [&]() -> core::Result<void> {
     std::string dsn = tenants_.ProvisioningDsn(scratch->str());
-    auto restored = RestoreStream(*row, *copy, *key, dsn, nullptr, options_, progress, "verify");
+    auto restored = RestoreStream(*row, copy, key, dsn, nullptr, options_, progress, "verify");
     if (!restored) return core::Unexpected(restored.error());
     outcome.bytes_read = restored->bytes_read;
     auto differences = CompareWithManifest(dsn, restored->manifest);
@@ -256,25 +251,20 @@ core::Result<std::uint64_t> BackupService::Export(const std::string& backup_id, 
                                                   const ProgressReporter& progress) {
   auto row = catalog_.GetBackup(backup_id);
   if (!row) return core::Unexpected(row.error());
-  if (row->state != "complete") {
-    return Fail(ErrorCode::kInvalidArgument, "backup " + backup_id + " is " + row->state + ", not complete");
-  }
+  auto backup = OpenCompleteBackup(*row, catalog_, options_, master_);
+  if (!backup) return core::Unexpected(backup.error());
+  const backup::TenantKey& key = backup->key;
+  ReadableCopy& copy = backup->copy;
   auto manifest = nlohmann::json::parse(row->manifest, nullptr, false);
   if (!manifest.is_object() || !manifest.contains("parts") || !manifest["parts"].is_array()) {
     return Fail(ErrorCode::kInvalidArgument, "the catalog's manifest of backup " + backup_id + " is malformed");
   }
   std::map<std::string, std::uint64_t> sizes;
   for (const auto& part : manifest["parts"]) sizes[part.value("name", "")] = part.value("size", std::uint64_t{0});
-  auto opened = OpenSitesAndKeys(catalog_, options_, master_);
-  if (!opened) return core::Unexpected(opened.error());
-  auto key = opened->keys->Get(row->tenant_db);
-  if (!key) return core::Unexpected(key.error());
-  auto copy = OpenReadableCopy(*row, opened->sites);
-  if (!copy) return core::Unexpected(copy.error());
   auto created = ParseRfc3339(manifest.value("created_at", ""));
   backup::TarWriter tar(out, created ? created->time_since_epoch().count() : 0);
   TarVisitor visitor(tar, std::move(sizes));
-  auto read = ReadBackupCopy(*row, *copy, *key, visitor, progress, "export");
+  auto read = ReadBackupCopy(*row, copy, key, visitor, progress, "export");
   if (!read) return core::Unexpected(read.error());
   if (auto closed = tar.Close(); !closed) return core::Unexpected(closed.error());
   return *read;
@@ -283,43 +273,33 @@ core::Result<std::uint64_t> BackupService::Export(const std::string& backup_id, 
 core::Result<BackupService::RestoredInto> BackupService::RestoreInto(const BackupRow& row, const std::string& dsn,
                                                                      const std::string& file_store,
                                                                      const ProgressReporter& progress) {
-  if (row.state != "complete") {
-    return Fail(ErrorCode::kInvalidArgument, "backup " + row.id + " is " + row.state + ", not complete");
-  }
-  auto opened = OpenSitesAndKeys(catalog_, options_, master_);
-  if (!opened) return core::Unexpected(opened.error());
-  auto key = opened->keys->Get(row.tenant_db);
-  if (!key) return core::Unexpected(key.error());
-  auto copy = OpenReadableCopy(row, opened->sites);
-  if (!copy) return core::Unexpected(copy.error());
+  auto backup = OpenCompleteBackup(row, catalog_, options_, master_);
+  if (!backup) return core::Unexpected(backup.error());
+  const backup::TenantKey& key = backup->key;
+  ReadableCopy& copy = backup->copy;
   // The files go back sealed under the same tenant's key (the database keeps
   // its name once switched into place, and so its key).
   std::unique_ptr<orm::FileStore> target;
   if (!file_store.empty()) {
     orm::FileStoreOptions store_options;
-    store_options.sealing = std::make_shared<TenantFileSealing>(key->bytes);
+    store_options.sealing = std::make_shared<TenantFileSealing>(key.bytes);
     target = std::make_unique<orm::FileStore>(file_store, core::RealFileSystem::Instance(), store_options);
   }
-  auto restored = RestoreStream(row, *copy, *key, dsn, target.get(), options_, progress, "restore");
+  auto restored = RestoreStream(row, copy, key, dsn, target.get(), options_, progress, "restore");
   if (!restored) return core::Unexpected(restored.error());
   auto differences = CompareWithManifest(dsn, restored->manifest);
   if (!differences) return core::Unexpected(differences.error());
-  return RestoredInto{restored->bytes_read, copy->copy->site, *differences};
+  return RestoredInto{restored->bytes_read, copy.copy->site, *differences};
 }
 
 core::Result<TenantRecord> BackupService::RestoreBeside(const std::string& backup_id, const std::string& new_name,
                                                        const ProgressReporter& progress) {
   auto row = catalog_.GetBackup(backup_id);
   if (!row) return core::Unexpected(row.error());
-  if (row->state != "complete") {
-    return Fail(ErrorCode::kInvalidArgument, "backup " + backup_id + " is " + row->state + ", not complete");
-  }
-  auto opened = OpenSitesAndKeys(catalog_, options_, master_);
-  if (!opened) return core::Unexpected(opened.error());
-  auto key = opened->keys->Get(row->tenant_db);
-  if (!key) return core::Unexpected(key.error());
-  auto copy = OpenReadableCopy(*row, opened->sites);
-  if (!copy) return core::Unexpected(copy.error());
+  auto backup = OpenCompleteBackup(*row, catalog_, options_, master_);
+  if (!backup) return core::Unexpected(backup.error());
+  const backup::TenantKey& key = backup->key;
+  ReadableCopy& copy = backup->copy;
   // The first admin recorded for the source stays the new tenant's (the
   // restored database holds its users, with their own passwords, anyway).
   auto manifest = nlohmann::json::parse(row->manifest, nullptr, false);
@@ -342,14 +322,14 @@ core::Result<TenantRecord> BackupService::RestoreBeside(const std::string& backu
     // The new tenant's files are sealed under its own key, never the source's.
     std::unique_ptr<orm::FileStore> target;
     if (!options_.file_store_root.empty() && !db_name.empty()) {
-      auto target_key = GetOrCreateTenantKey(*opened->keys, db_name);
+      auto target_key = GetOrCreateTenantKey(*backup->sites_and_keys.keys, db_name);
       if (!target_key) return core::Unexpected(target_key.error());
       file_store = options_.file_store_root + "/" + db_name;
       orm::FileStoreOptions store_options;
       store_options.sealing = std::make_shared<TenantFileSealing>(target_key->bytes);
       target = std::make_unique<orm::FileStore>(file_store, core::RealFileSystem::Instance(), store_options);
     }
-    auto restored = RestoreStream(*row, *copy, *key, dsn, target.get(), options_, progress, "restore");
+    auto restored = RestoreStream(*row, copy, key, dsn, target.get(), options_, progress, "restore");
     core::Result<std::string> differences =
         restored ? CompareWithManifest(dsn, restored->manifest) : core::Result<std::string>(core::Unexpected(restored.error()));
     if (differences && !differences->empty()) {
