@@ -144,6 +144,15 @@ class HaFailoverTest(unittest.TestCase):
             self.assertEqual(missing, [], "acknowledged writes lost in synchronous mode")
         self.assertLess(failover_seconds, 30)
 
+        # Patroni publishes a member's timeline on its next loop (loop_wait 1 s)
+        # after the promotion, so a status read just after the first write may
+        # still show the old one: wait for the new timeline, bounded.
+        def promoted():
+            status = self.cluster.status()
+            leaders = [m for m in (status or {}).get("members", []) if m["role"] == "leader"]
+            return (status and status["leader"] != old_leader and leaders
+                    and (leaders[0]["timeline"] or 0) > old_timeline)
+        _wait(promoted, 15)
         after = self.cluster.status()
         self.assertIsNotNone(after)
         self.assertNotEqual(after["leader"], old_leader, after)
