@@ -44,6 +44,7 @@
 namespace citadel::orm {
 
 class FileStore;         // orm/file_store.hpp
+class TenantBackups;     // orm/tenant_backups.hpp
 class SecuritySnapshot;  // orm/security_cache.hpp
 struct UserSecurity;     // orm/security_cache.hpp
 
@@ -100,6 +101,14 @@ class Environment {
     copy.security_user_ = std::move(user);
     return copy;
   }
+  // The tenant's backups (orm/tenant_backups.hpp), for citadel.backup; null:
+  // its methods refuse (no platform behind this call).
+  TenantBackups* tenant_backups() const { return tenant_backups_.get(); }
+  Environment WithTenantBackups(std::shared_ptr<TenantBackups> backups) const {
+    Environment copy = *this;
+    copy.tenant_backups_ = std::move(backups);
+    return copy;
+  }
   // Both or neither (see WithSecurity).
   const SecuritySnapshot* security_snapshot() const { return security_snapshot_.get(); }
   const UserSecurity* security_user() const { return security_user_.get(); }
@@ -131,6 +140,7 @@ class Environment {
   FileStore* file_store_ = nullptr;
   std::shared_ptr<const SecuritySnapshot> security_snapshot_;
   std::shared_ptr<const UserSecurity> security_user_;
+  std::shared_ptr<TenantBackups> tenant_backups_;
 };
 
 }  // namespace citadel::orm
