@@ -27,6 +27,7 @@ struct PoolShared {
   PoolGroup::DsnResolver resolver;
   const core::Clock* clock = nullptr;
   PoolGroup::Hooks hooks;
+  std::shared_ptr<AcquireGate> gate;
 
   mutable std::mutex mutex;
   std::condition_variable_any changed;
@@ -78,6 +79,7 @@ PooledConnection& PooledConnection::operator=(PooledConnection&& other) noexcept
     conn_ = std::move(other.conn_);
     generation_ = other.generation_;
     discard_ = other.discard_;
+    holder_ = other.holder_;
   }
   return *this;
 }
@@ -103,6 +105,7 @@ void PooledConnection::Return() {
     }
   }
   shared->changed.notify_all();
+  if (shared->gate) shared->gate->Leave(holder_);
   // `to_close` is closed here, outside the lock (PQfinish may write to a socket).
 }
 
@@ -144,7 +147,33 @@ PoolGroup::~PoolGroup() {
 
 const PoolLimits& PoolGroup::limits() const { return shared_->limits; }
 
+void PoolGroup::UseGate(std::shared_ptr<AcquireGate> gate) { shared_->gate = std::move(gate); }
+
 core::Result<PooledConnection> PoolGroup::Acquire(const std::string& key) {
+  if (!shared_->gate) return AcquireUngated(key);
+  shared_->gate->Enter();
+  auto lease = AcquireUngated(key);
+  if (!lease) shared_->gate->Leave(std::this_thread::get_id());
+  return lease;
+}
+
+int PoolGroup::CloseIdle() {
+  auto& s = *shared_;
+  std::vector<Connection> to_close;
+  {
+    std::lock_guard lock(s.mutex);
+    for (auto& [key, pool] : s.pools) {
+      for (auto& idle : pool->idle) to_close.push_back(std::move(idle.conn));
+      pool->open -= static_cast<int>(pool->idle.size());
+      s.total_open -= static_cast<int>(pool->idle.size());
+      pool->idle.clear();
+    }
+  }
+  if (!to_close.empty()) s.changed.notify_all();
+  return static_cast<int>(to_close.size());
+}
+
+core::Result<PooledConnection> PoolGroup::AcquireUngated(const std::string& key) {
   auto& s = *shared_;
   const auto deadline = std::chrono::steady_clock::now() + s.limits.acquire_timeout;
   std::unique_lock lock(s.mutex);

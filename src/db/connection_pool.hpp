@@ -33,6 +33,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/result.hpp"
+#include "db/acquire_gate.hpp"
 #include "db/connection.hpp"
 
 namespace citadel::db {
@@ -84,6 +85,7 @@ class PooledConnection {
   Connection conn_;
   std::uint64_t generation_ = 0;
   bool discard_ = false;
+  std::thread::id holder_ = std::this_thread::get_id();  // for the gate's count
 };
 
 class PoolGroup {
@@ -106,6 +108,13 @@ class PoolGroup {
 
   core::Result<PooledConnection> Acquire(const std::string& key);
 
+  // Passes every Acquire through `gate` (a switchover's pause, acquire_gate.hpp);
+  // call once, before the first Acquire. A paused wait does not count
+  // against acquire_timeout: the gate bounds it.
+  void UseGate(std::shared_ptr<AcquireGate> gate);
+  // Closes every idle connection of every key (the primary is about to move).
+  int CloseIdle();
+
   // Closes connections idle for idle_timeout or longer, and forgets empty
   // pools. Returns how many connections it closed.
   int ReapIdle();
@@ -121,6 +130,8 @@ class PoolGroup {
   void StartReaper(std::chrono::milliseconds interval);
 
  private:
+  core::Result<PooledConnection> AcquireUngated(const std::string& key);
+
   std::shared_ptr<detail::PoolShared> shared_;
   std::jthread reaper_;
 };
