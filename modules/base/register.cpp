@@ -17,7 +17,7 @@ void RegisterBase(orm::ModuleContext& context) {
        {IrModelDef, IrModelFieldsDef, IrModelDataDef, IrModuleModuleDef, IrModelAccessDef,
         IrRuleDef, IrConfigParameterDef, IrSequenceDef, ResCurrencyDef, ResCountryDef,
         ResCountryStateDef, ResPartnerTitleDef, ResPartnerDef, ResCompanyDef, ResGroupsDef,
-        ResUsersDef, ResUsersApikeysDef, ResUsersApikeysDescriptionDef}) {
+        ResUsersDef, ResUsersApikeysDef, ResUsersApikeysDescriptionDef, CitadelBackupDef}) {
     context.AddModel(make());
   }
 }

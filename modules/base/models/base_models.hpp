@@ -24,5 +24,6 @@ orm::ModelDef IrConfigParameterDef();
 orm::ModelDef IrSequenceDef();
 orm::ModelDef ResUsersApikeysDef();             // res_users_apikeys.cpp
 orm::ModelDef ResUsersApikeysDescriptionDef();  // res_users_apikeys.cpp
+orm::ModelDef CitadelBackupDef();               // citadel_backup.cpp
 
 }  // namespace citadel::modules::base
