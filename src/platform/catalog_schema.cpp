@@ -145,6 +145,67 @@ const std::vector<Migration>& Migrations() {
         // account of a tenant (auth/reset_mail_quota.hpp).
         "ALTER TABLE password_reset_mails ADD COLUMN source text NOT NULL DEFAULT ''",
         "CREATE INDEX password_reset_mails_source ON password_reset_mails (source, sent_at)"}},
+      {8,
+       {// Support staff (platform/staff_accounts.hpp): platform people, in no
+        // tenant, each with a PBKDF2 password hash and a TOTP secret (both
+        // mandatory). A disabled account stays, so the audit keeps its name.
+        "CREATE TABLE staff_accounts ("
+        "  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+        "  login text NOT NULL UNIQUE CHECK (login ~ '^[a-z0-9][a-z0-9._@-]{0,63}$'),"
+        "  password_hash text NOT NULL CHECK (password_hash LIKE '$pbkdf2-sha512$%'),"
+        "  totp_secret text NOT NULL CHECK (length(totp_secret) >= 16),"
+        "  totp_last_step bigint NOT NULL DEFAULT -1,"
+        "  disabled boolean NOT NULL DEFAULT false,"
+        "  created_at timestamptz NOT NULL DEFAULT now(),"
+        "  disabled_at timestamptz)",
+        // Support grants (platform/support_grants.hpp): the only way in for
+        // staff, opened by the tenant's admin (or by staff with a ticket where
+        // the operator allows it), bounded to 7 days, revocable at once.
+        "CREATE TABLE support_grants ("
+        "  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+        "  tenant_id bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,"
+        "  access text NOT NULL CHECK (access IN ('read', 'write')),"
+        "  models text NOT NULL,"
+        "  staff_id bigint REFERENCES staff_accounts (id),"
+        "  opened_by text NOT NULL,"
+        "  ticket text NOT NULL DEFAULT '' CHECK (length(ticket) <= 64),"
+        "  created_at timestamptz NOT NULL DEFAULT now(),"
+        "  expires_at timestamptz NOT NULL,"
+        "  revoked_at timestamptz,"
+        "  revoked_by text,"
+        "  CHECK (expires_at > created_at AND expires_at <= created_at + interval '7 days'))",
+        "CREATE INDEX support_grants_tenant ON support_grants (tenant_id, expires_at)",
+        // Staff sessions inside one tenant under one grant
+        // (platform/support_sessions.hpp); only the token's SHA-256 is kept.
+        "CREATE TABLE staff_sessions ("
+        "  token_hash text PRIMARY KEY,"
+        "  staff_id bigint NOT NULL REFERENCES staff_accounts (id),"
+        "  tenant_id bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,"
+        "  grant_id bigint NOT NULL REFERENCES support_grants (id) ON DELETE CASCADE,"
+        "  uid bigint NOT NULL,"
+        "  created_at timestamptz NOT NULL DEFAULT now(),"
+        "  expires_at timestamptz NOT NULL,"
+        "  ended_at timestamptz)",
+        "CREATE INDEX staff_sessions_staff ON staff_sessions (staff_id)",
+        // The support audit (platform/support_audit_log.hpp): one hash chain
+        // per tenant. No foreign key: the log outlives its tenant's row.
+        // Append-only here too: updates, deletes and truncation raise.
+        "CREATE TABLE support_audit ("
+        "  tenant_id bigint NOT NULL,"
+        "  seq bigint NOT NULL CHECK (seq >= 1),"
+        "  at text NOT NULL,"
+        "  staff text NOT NULL,"
+        "  action text NOT NULL,"
+        "  details text NOT NULL,"
+        "  prev_hash text NOT NULL,"
+        "  hash text NOT NULL,"
+        "  PRIMARY KEY (tenant_id, seq))",
+        "CREATE FUNCTION support_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$BEGIN RAISE EXCEPTION 'support_audit is append-only'; END$$",
+        "CREATE TRIGGER support_audit_no_change BEFORE UPDATE OR DELETE ON support_audit "
+        "FOR EACH ROW EXECUTE FUNCTION support_audit_append_only()",
+        "CREATE TRIGGER support_audit_no_truncate BEFORE TRUNCATE ON support_audit "
+        "FOR EACH STATEMENT EXECUTE FUNCTION support_audit_append_only()"}},
   };
   return migrations;
 }
