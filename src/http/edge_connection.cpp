@@ -16,6 +16,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -69,6 +70,7 @@ class EdgeConnection final : public StoppableConnection,
         handler_timer_(executor_) {}
 
   ~EdgeConnection() override {
+    if (body_stream_) body_stream_->Cancel();
     if (role_ != ListenerRole::kMetrics) state_->metrics->ConnectionClosed();
     state_->connections.Remove(registry_id_);
   }
@@ -82,7 +84,8 @@ class EdgeConnection final : public StoppableConnection,
   void BeginShutdown() override {
     net::post(executor_, [self = this->shared_from_this()] {
       self->stopping_ = true;
-      if (self->phase_ == Phase::kIdle) self->Close();
+      // A long download is cut (the client resumes it with Range elsewhere).
+      if (self->phase_ == Phase::kIdle || self->body_stream_) self->Close();
     });
   }
 
@@ -376,6 +379,10 @@ class EdgeConnection final : public StoppableConnection,
         PrepareResponse(std::move(response), state_->security_headers, request_id_, head_request_);
     Record(prepared);
 
+    if (prepared.stream) {
+      if (prepared.send_body) return StartStream(prepared, close);
+      prepared.stream->Cancel();  // HEAD, 204, 304: the length only
+    }
     response_.emplace();
     response_->version(11);
     response_->result(static_cast<unsigned>(prepared.status));
@@ -384,7 +391,7 @@ class EdgeConnection final : public StoppableConnection,
       response_->body() = std::move(prepared.body);
       response_->prepare_payload();
     } else if (head_request_ && prepared.status != 204 && prepared.status != 304) {
-      response_->content_length(prepared.body.size());
+      response_->content_length(prepared.stream ? prepared.stream_length : prepared.body.size());
     }
     response_->keep_alive(!close);
     phase_ = Phase::kWriting;
@@ -401,7 +408,88 @@ class EdgeConnection final : public StoppableConnection,
     WriteAccessLog(state_->logger,
                    AccessLogEntry{request_id_, client_ip_.ToString(), method_, route_label_, path_,
                                   prepared.status, seconds * 1000.0,
-                                  prepared.send_body ? prepared.body.size() : 0});
+                                  !prepared.send_body ? 0
+                                  : prepared.stream  ? prepared.stream_length
+                                                     : prepared.body.size()});
+  }
+
+  // A streamed body (body_stream.hpp): the header with its Content-Length,
+  // then one chunk at a time, each asked for only once the last is written.
+  void StartStream(PreparedResponse& prepared, bool close) {
+    body_stream_ = std::move(prepared.stream);
+    stream_left_ = prepared.stream_length;
+    stream_close_ = close;
+    stream_header_.emplace();
+    stream_header_->version(11);
+    stream_header_->result(static_cast<unsigned>(prepared.status));
+    for (auto& [name, value] : prepared.headers) stream_header_->insert(name, value);
+    stream_header_->content_length(stream_left_);
+    stream_header_->keep_alive(!close);
+    stream_serializer_.emplace(*stream_header_);
+    phase_ = Phase::kWriting;
+    Tcp().expires_after(RequestTimeout());
+    bhttp::async_write_header(stream_, *stream_serializer_,
+                              [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+                                if (error) return self->AbortStream();
+                                self->PullChunk();
+                              });
+  }
+
+  void PullChunk() {
+    if (stream_left_ == 0) {
+      EndStream();
+      return OnWritten(stream_close_, {}, 0);
+    }
+    const std::uint64_t pull = ++stream_pulls_;
+    // A producer that stalls is treated as a client that stalls.
+    handler_timer_.expires_after(RequestTimeout());
+    handler_timer_.async_wait([self = this->shared_from_this(), pull](beast::error_code error) {
+      if (!error && pull == self->stream_pulls_ && self->body_stream_) {
+        self->state_->logger.Warn("streamed body stalled", {{"request_id", self->request_id_}});
+        self->AbortStream();
+      }
+    });
+    body_stream_->Next([weak = this->weak_from_this(), gate = state_->responder_gate,
+                        pull](std::optional<std::string> chunk) {
+      std::lock_guard lock(gate->mutex);
+      if (!gate->open) return;
+      if (auto self = weak.lock()) {
+        net::post(self->executor_, [self, pull, chunk = std::move(chunk)]() mutable {
+          self->OnChunk(pull, std::move(chunk));
+        });
+      }
+    });
+  }
+
+  void OnChunk(std::uint64_t pull, std::optional<std::string> chunk) {
+    if (pull != stream_pulls_ || !body_stream_ || phase_ != Phase::kWriting) return;
+    handler_timer_.cancel();
+    if (!chunk || chunk->empty() || chunk->size() > stream_left_) {
+      state_->logger.Warn("streamed body failed", {{"request_id", request_id_}});
+      return AbortStream();
+    }
+    stream_chunk_ = std::move(*chunk);
+    stream_left_ -= stream_chunk_.size();
+    Tcp().expires_after(RequestTimeout());
+    net::async_write(stream_, net::buffer(stream_chunk_),
+                     [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+                       if (error) return self->AbortStream();
+                       self->PullChunk();
+                     });
+  }
+
+  void EndStream() {
+    if (body_stream_) body_stream_->Cancel();
+    body_stream_.reset();
+    stream_serializer_.reset();
+    stream_header_.reset();
+    stream_chunk_ = std::string();
+  }
+
+  // The announced length cannot be kept: closing is the only honest end.
+  void AbortStream() {
+    EndStream();
+    Close();
   }
 
   void OnWritten(bool close, beast::error_code error, std::size_t) {
@@ -440,6 +528,7 @@ class EdgeConnection final : public StoppableConnection,
 
   void Close() {
     phase_ = Phase::kClosed;
+    EndStream();
     handler_timer_.cancel();
     beast::error_code ignored;
     Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -459,6 +548,14 @@ class EdgeConnection final : public StoppableConnection,
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::string_body>> response_;
   std::optional<bhttp::response<bhttp::empty_body>> interim_;
+  // The streamed body in progress (StartStream).
+  std::shared_ptr<BodyStream> body_stream_;
+  std::optional<bhttp::response<bhttp::empty_body>> stream_header_;
+  std::optional<bhttp::response_serializer<bhttp::empty_body>> stream_serializer_;
+  std::string stream_chunk_;
+  std::uint64_t stream_left_ = 0;
+  std::uint64_t stream_pulls_ = 0;
+  bool stream_close_ = false;
   std::vector<char> drain_buffer_;
   std::size_t drained_ = 0;
   Phase phase_ = Phase::kReading;

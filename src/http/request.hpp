@@ -15,7 +15,9 @@
 // exception's message never reaches the client.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "core/ip_network.hpp"
+#include "http/body_stream.hpp"
 
 namespace citadel::http {
 
@@ -50,6 +53,10 @@ struct Response {
   // Transfer-Encoding, Connection) are the server's and are dropped, and so is
   // any header whose name or value could split the response (CR, LF, NUL).
   std::vector<std::pair<std::string, std::string>> headers;
+  // A body produced while it is sent (body_stream.hpp): when set, `body` is
+  // ignored and exactly `stream_length` bytes are sent as they come.
+  std::shared_ptr<BodyStream> stream = nullptr;
+  std::uint64_t stream_length = 0;
 };
 
 using Responder = std::function<void(Response)>;

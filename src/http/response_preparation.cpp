@@ -46,7 +46,13 @@ PreparedResponse PrepareResponse(Response response, const HeaderList& security_h
     prepared.headers.emplace_back("Content-Type", std::move(response.content_type));
   }
   prepared.headers.emplace_back("X-Request-Id", std::string(request_id));
-  if (may_have_body) prepared.body = std::move(response.body);
+  if (may_have_body) {
+    prepared.body = std::move(response.body);
+    prepared.stream = std::move(response.stream);
+    prepared.stream_length = prepared.stream ? response.stream_length : 0;
+  } else if (response.stream) {
+    response.stream->Cancel();
+  }
   return prepared;
 }
 

@@ -24,6 +24,10 @@ struct PreparedResponse {
   HeaderList headers;   // in order; names may repeat (Set-Cookie)
   std::string body;
   bool send_body = true;  // false for HEAD, 204 and 304: Content-Length only (HEAD) or nothing
+  // The handler's streamed body (request.hpp), when it may have one; the
+  // edge cancels it when send_body is false.
+  std::shared_ptr<BodyStream> stream;
+  std::uint64_t stream_length = 0;
 };
 
 PreparedResponse PrepareResponse(Response response, const HeaderList& security_headers,
