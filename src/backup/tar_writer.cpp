@@ -102,4 +102,32 @@ core::Result<void> TarWriter::Close() {
   return state_->out->Close();
 }
 
+namespace {
+
+class CountingTarSink final : public ByteSink {
+ public:
+  core::Result<void> Write(std::string_view bytes) override {
+    count += bytes.size();
+    return {};
+  }
+  core::Result<void> Close() override { return {}; }
+  std::uint64_t count = 0;
+};
+
+}  // namespace
+
+core::Result<std::uint64_t> TarWriter::ArchiveSize(const std::vector<std::pair<std::string, std::uint64_t>>& entries,
+                                                   std::int64_t mtime_unix) {
+  CountingTarSink counter;
+  TarWriter tar(counter, mtime_unix);
+  for (const auto& [name, size] : entries) {
+    if (auto begun = tar.BeginEntry(name, size); !begun) return core::Unexpected(begun.error());
+    // libarchive pads what was not written with zeros, as many as the data.
+    if (archive_write_finish_entry(tar.state_->tar) != ARCHIVE_OK) return tar.state_->Failure("cannot size a tar entry");
+    tar.state_->in_entry = false;
+  }
+  if (auto closed = tar.Close(); !closed) return core::Unexpected(closed.error());
+  return counter.count;
+}
+
 }  // namespace citadel::backup

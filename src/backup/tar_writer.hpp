@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "backup/byte_sink.hpp"
 #include "core/result.hpp"
@@ -28,6 +30,13 @@ class TarWriter {
   core::Result<void> EndEntry();
   // Writes tar's end and closes `out`.
   core::Result<void> Close();
+
+  // The exact size of the archive these entries (name, size), in order,
+  // make: what a download announces as its Content-Length before a byte of
+  // it is decrypted. Runs libarchive itself with no data (its padding of an
+  // entry's missing bytes is the same size), so it cannot drift from it.
+  static core::Result<std::uint64_t> ArchiveSize(const std::vector<std::pair<std::string, std::uint64_t>>& entries,
+                                                 std::int64_t mtime_unix);
 
   struct State;  // opaque; public only for libarchive's C callback
 

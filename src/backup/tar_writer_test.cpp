@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -49,6 +51,28 @@ TEST(TarWriter, SizesMustBeKept) {
   EXPECT_FALSE(tar.Write("abc"));
   ASSERT_TRUE(tar.Write("a"));
   EXPECT_FALSE(tar.EndEntry());
+}
+
+TEST(TarWriter, ArchiveSizeIsTheSizeOfTheArchiveWritten) {
+  const std::string tar = MakeTar(1'796'000'000);
+  auto size = TarWriter::ArchiveSize({{"database.dump", 3000}, {"filestore/ab/" + std::string(64, 'c'), 5}},
+                                     1'796'000'000);
+  ASSERT_TRUE(size);
+  EXPECT_EQ(*size, tar.size());
+  // A long name takes a pax header, an entry over 8 GiB a pax size: both counted.
+  auto long_name = TarWriter::ArchiveSize({{std::string(150, 'n'), 1}}, 0);
+  auto short_name = TarWriter::ArchiveSize({{"n", 1}}, 0);
+  ASSERT_TRUE(long_name && short_name);
+  EXPECT_GT(*long_name, *short_name);
+  const auto start = std::chrono::steady_clock::now();
+  auto huge = TarWriter::ArchiveSize({{"database.dump", (std::uint64_t{9} << 30) + 1}}, 0);
+  ASSERT_TRUE(huge);
+  EXPECT_GT(*huge, (std::uint64_t{9} << 30) + 512);
+  EXPECT_EQ(*huge % 512, 0u);
+  std::printf("sizing a 9 GiB entry took %lld ms\n",
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - start)
+                                         .count()));
 }
 
 }  // namespace
