@@ -15,8 +15,27 @@
 #include "modules/base/models/user_reset_password.hpp"
 #include "core/password_hasher.hpp"
 #include "orm/access_guard.hpp"
+#include "orm/compute.hpp"
+#include "orm/errors.hpp"
+
+#include <set>
+#include <string>
 
 namespace citadel::modules::base {
+namespace {
+
+void ComputeTotpEnabled(orm::ComputeBatch& batch) {
+  std::string ids = "{";
+  for (std::size_t i = 0; i < batch.size(); ++i) ids += (i ? "," : "") + std::to_string(batch.id(i));
+  auto enabled = batch.env().connection().Execute(
+      "SELECT user_id FROM res_users_totp WHERE enabled AND user_id = ANY($1::int8[])", ids + "}");
+  if (!enabled) throw orm::DatabaseError(enabled.error());
+  std::set<std::int64_t> on;
+  for (int row = 0; row < enabled->rows(); ++row) on.insert(std::stoll(enabled->Text(row, "user_id")));
+  for (std::size_t i = 0; i < batch.size(); ++i) batch.Set(i, "totp_enabled", on.count(batch.id(i)) > 0);
+}
+
+}  // namespace
 
 orm::ModelDef ResUsersDef() {
   using namespace fields;
@@ -59,7 +78,14 @@ orm::ModelDef ResUsersDef() {
       Char("email").Related("partner_id.email").Writable(),
       Char("lang").Related("partner_id.lang").Writable(),
       Char("tz").Related("partner_id.tz").Writable(),
+      // Odoo 18 auth_totp's field: readable by whoever reads the user, while
+      // the secret itself has no field (res_users_totp.cpp).
+      Boolean("totp_enabled")
+          .String("Two-factor authentication")
+          .Compute("_compute_totp_enabled", {}, false)
+          .Readonly(),
   };
+  def.computes["_compute_totp_enabled"] = ComputeTotpEnabled;
   def.sql_constraints = {
       {"login_key", "UNIQUE (login)", "You can not have two users with the same login!"},
   };

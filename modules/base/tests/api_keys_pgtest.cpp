@@ -456,7 +456,7 @@ TEST(ApiKeys, UpgradeFromTheVersionBeforeMakesTheTable) {
   options.registry = installed.registry;
   auto report = orm::InstallModules(c, BaseAndContacts(), options);
   ASSERT_TRUE(report) << report.error().message;
-  EXPECT_NE(orm::DescribeInstall(*report).find("base 18.0.1.0 -> 18.0.1.2"), std::string::npos)
+  EXPECT_NE(orm::DescribeInstall(*report).find("base 18.0.1.0 -> " + BaseModule().manifest.version), std::string::npos)
       << orm::DescribeInstall(*report);
   EXPECT_EQ(
       Scalar(
