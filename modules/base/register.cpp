@@ -17,8 +17,7 @@ void RegisterBase(orm::ModuleContext& context) {
        {IrModelDef, IrModelFieldsDef, IrModelDataDef, IrModuleModuleDef, IrModelAccessDef,
         IrRuleDef, IrConfigParameterDef, IrSequenceDef, ResCurrencyDef, ResCountryDef,
         ResCountryStateDef, ResPartnerTitleDef, ResPartnerDef, ResCompanyDef, ResGroupsDef,
-        ResUsersDef, ResUsersApikeysDef, ResUsersApikeysDescriptionDef, ResUsersTotpDef, CitadelBackupDef,
-        CitadelSupportGrantDef, CitadelSupportAuditDef}) {
+        ResUsersDef, ResUsersApikeysDef, ResUsersApikeysDescriptionDef, ResUsersTotpDef, CitadelBackupDef}) {
     context.AddModel(make());
   }
 }
