@@ -7,6 +7,7 @@
 //              supervises them until SIGINT/SIGTERM (platform/cluster_supervisor.hpp);
 //              prints "Citadel cluster is ready" once a leader is elected.
 //   status     Patroni's view joined with the primary's pg_stat_replication.
+//   switchover a planned switch, the server drained first (platform/cluster_switchover.hpp).
 #include <iomanip>
 #include <iostream>
 
@@ -15,6 +16,7 @@
 #include "cli/cluster_session.hpp"
 #include "cli/commands.hpp"
 #include "cli/effective_config.hpp"
+#include "cli/data_dir_lock.hpp"
 #include "cli/signal_waiter.hpp"
 #include "core/file_system.hpp"
 #include "core/logger.hpp"
@@ -23,6 +25,7 @@
 #include "platform/cluster_files.hpp"
 #include "platform/cluster_status.hpp"
 #include "platform/cluster_supervisor.hpp"
+#include "platform/cluster_switchover.hpp"
 #include "platform/cluster_topology.hpp"
 #include "platform/patroni_client.hpp"
 
@@ -155,6 +158,39 @@ int RunClusterStatus(const ClusterStatusCommand& command) {
     PrintClusterTable(*status);
   }
   return status->leader.empty() ? 1 : 0;
+}
+
+}  // namespace citadel::cli
+
+namespace citadel::cli {
+
+int RunClusterSwitchover(const ClusterSwitchoverCommand& command) {
+  auto config = LoadClusterCommandConfig(command.common);
+  if (!config) return ReportFailure(config.error());
+  auto topology = platform::MakeClusterTopology(config->cluster, config->data_dir);
+  auto credentials = platform::LoadClusterCredentials(topology.CredentialsPath());
+  if (!credentials) return ReportFailure(credentials.error());
+  platform::SwitchoverOptions options;
+  options.candidate = command.to;
+  options.drain_timeout = std::chrono::seconds(command.drain_timeout_seconds);
+  // A server holds the data directory's lock for its whole life. Taking it
+  // for an instant here only tells whether one runs (a server starting in
+  // that instant would be refused and should be started again).
+  {
+    auto probe = DataDirLock::TryAcquire(config->data_dir);
+    options.server_running = !probe && probe.error().code == core::ErrorCode::kAlreadyExists;
+  }
+  auto report = platform::RunSwitchover(topology, *credentials, options);
+  if (!report) return ReportFailure(report.error());
+  std::cout << "Switched over from " << report->from << " to " << report->to << " in "
+            << report->switch_time.count() << " ms\n";
+  if (report->drained_server) {
+    std::cout << "  the server drained in " << report->drain_time.count()
+              << " ms; new transactions waited at most " << report->paused_time.count() << " ms\n";
+  } else {
+    std::cout << "  no `citadel serve` runs on this data directory: nothing to drain\n";
+  }
+  return 0;
 }
 
 }  // namespace citadel::cli

@@ -276,6 +276,18 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
                 "Exits 1 if the cluster has no leader");
   AddCommonOptions(*cluster_status_app, cluster_status.common);
   cluster_status_app->add_flag("--json", cluster_status.json, "Print JSON instead of a table");
+  ClusterSwitchoverCommand cluster_switchover;
+  auto* cluster_switchover_app = cluster_app->add_subcommand(
+      "switchover", "A planned switch of the primary that clients do not see fail: the `citadel serve` of "
+                    "this data directory pauses new transactions and drains its connections, Patroni "
+                    "switches, the server resumes on the new primary");
+  AddCommonOptions(*cluster_switchover_app, cluster_switchover.common);
+  cluster_switchover_app->add_option("--to", cluster_switchover.to,
+                                     "The member to promote (default: the synchronous standby)");
+  cluster_switchover_app
+      ->add_option("--drain-timeout", cluster_switchover.drain_timeout_seconds,
+                   "Seconds to wait for the server's transactions to finish; none switched after")
+      ->check(CLI::Range(1, 300));
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   if (!reversed.empty()) reversed.pop_back();  // the program name
@@ -335,6 +347,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   if (cluster_init_app->parsed()) return {cluster_init, 0};
   if (cluster_run_app->parsed()) return {cluster_run, 0};
   if (cluster_status_app->parsed()) return {cluster_status, 0};
+  if (cluster_switchover_app->parsed()) return {cluster_switchover, 0};
   if (upgrade_app->parsed()) {
     if (upgrade.name.empty() && !upgrade.all) {
       std::cerr << "citadel: tenant upgrade needs a tenant NAME or --all\nRun 'citadel tenant "

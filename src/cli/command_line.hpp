@@ -174,6 +174,11 @@ struct ClusterStatusCommand {
   CommonOptions common;
   bool json = false;
 };
+struct ClusterSwitchoverCommand {
+  CommonOptions common;
+  std::string to;              // empty: the synchronous standby
+  int drain_timeout_seconds = 10;
+};
 
 using Command = std::variant<ServeCommand, TenantCreateCommand, TenantListCommand,
                              TenantInfoCommand, TenantDropCommand, TenantUpgradeCommand,
@@ -182,7 +187,7 @@ using Command = std::variant<ServeCommand, TenantCreateCommand, TenantListComman
                              SitePolicyCommand, BackupCreateCommand, BackupListCommand,
                              BackupVerifyCommand, BackupDownloadCommand, BackupStatusCommand, BackupRestoreCommand,
                              KeysInitCommand, KeysRotateCommand, ClusterInitCommand, ClusterRunCommand,
-                             ClusterStatusCommand>;
+                             ClusterStatusCommand, ClusterSwitchoverCommand>;
 
 // Either a command to run, or an exit code to leave with at once (0 after
 // --help or --version, 2 after a usage error, whose message was printed).

@@ -31,6 +31,7 @@ int RunKeysRotate(const KeysRotateCommand& command);
 int RunClusterInit(const ClusterInitCommand& command);
 int RunClusterRun(const ClusterRunCommand& command);
 int RunClusterStatus(const ClusterStatusCommand& command);
+int RunClusterSwitchover(const ClusterSwitchoverCommand& command);
 
 // Prints "citadel: <message>" to stderr and returns the exit status for it.
 int ReportFailure(const core::Error& error);

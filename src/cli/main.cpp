@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
                         [](const ClusterInitCommand& c) { return RunClusterInit(c); },
                         [](const ClusterRunCommand& c) { return RunClusterRun(c); },
                         [](const ClusterStatusCommand& c) { return RunClusterStatus(c); },
+                        [](const ClusterSwitchoverCommand& c) { return RunClusterSwitchover(c); },
                     },
                     *parsed.command);
 }

@@ -20,6 +20,7 @@
 #include "cli/installed_modules.hpp"
 #include "cli/server_metrics.hpp"
 #include "cli/signal_waiter.hpp"
+#include "cli/switchover_drain_watcher.hpp"
 #include "core/bounded_worker_pool.hpp"
 #include "core/clock.hpp"
 #include "core/delay_queue.hpp"
@@ -151,7 +152,12 @@ int RunServe(const ServeCommand& command) {
 
   auto installed = LoadInstalledModules();
   if (!installed) return ReportFailure(installed.error());
-  auto opened = platform::TenantService::Open(access, TenantOptions(config, *installed));
+  // Every pooled connection passes this gate: a planned switchover pauses
+  // and drains them (cli/switchover_drain_watcher.hpp).
+  auto acquire_gate = std::make_shared<db::AcquireGate>();
+  auto tenant_options = TenantOptions(config, *installed);
+  tenant_options.acquire_gate = acquire_gate;
+  auto opened = platform::TenantService::Open(access, std::move(tenant_options));
   if (!opened) return ReportFailure(opened.error());
   std::unique_ptr<platform::TenantService> tenants = std::move(*opened);
 
@@ -169,6 +175,7 @@ int RunServe(const ServeCommand& command) {
   auto metrics = std::make_shared<http::MetricsRegistry>();
   AddServerMetrics(*metrics, *tenants, postgres_up);
   auto cluster_watcher = WatchClusterForMetrics(config, *metrics);  // HA only (docs/ha.md)
+  auto switchover_drain = WatchForSwitchoverDrain(config, access, acquire_gate, *tenants);  // HA only
 
   core::BoundedWorkerPool db_workers("db", static_cast<std::size_t>(config.database.worker_threads),
                                      static_cast<std::size_t>(config.database.worker_queue));

@@ -13,6 +13,11 @@ constexpr auto kLeaderRestTimeout = std::chrono::milliseconds(500);
 ClusterPrimaryAccess::ClusterPrimaryAccess(ClusterTopology topology, ClusterCredentials credentials)
     : topology_(std::move(topology)), credentials_(std::move(credentials)) {}
 
+void ClusterPrimaryAccess::ForgetLeader() const {
+  std::lock_guard lock(mutex_);
+  leader_.reset();
+}
+
 db::ConnInfo ClusterPrimaryAccess::Locate() const {
   std::optional<std::pair<std::string, int>> leader;
   {

@@ -37,6 +37,11 @@ class ClusterPrimaryAccess final : public db::ClusterAccess {
   std::string LoginDsn(std::string_view dbname, std::string_view role,
                        std::string_view password) const override;
 
+  // Drops the cached leader: the next DSN asks Patroni again (a switchover
+  // just moved the primary; without this, up to a second of new connections
+  // would go to the old one and be refused as read-only).
+  void ForgetLeader() const;
+
  private:
   // host and port options: the leader's, or every member's.
   db::ConnInfo Locate() const;

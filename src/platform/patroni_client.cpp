@@ -7,13 +7,20 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/base64.hpp"
+
 namespace citadel::platform {
 
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 
-core::Result<std::string> HttpGet(const std::string& address, int port, const std::string& target,
-                                  std::chrono::milliseconds timeout) {
+namespace {
+
+// One request, one answer, on a fresh connection; the deadline covers
+// connect, write and read together.
+core::Result<HttpAnswer> PatroniHttpExchange(const std::string& address, int port,
+                                             http::request<http::string_body> request,
+                                             std::chrono::milliseconds timeout) {
   const std::string where = address + ":" + std::to_string(port);
   boost::asio::io_context io;
   beast::tcp_stream stream(io);
@@ -21,9 +28,9 @@ core::Result<std::string> HttpGet(const std::string& address, int port, const st
   auto ip = boost::asio::ip::make_address(address, ec);
   if (ec) return core::Fail(core::ErrorCode::kInvalidArgument, "not an IP address: " + address);
   stream.expires_after(timeout);
-  http::request<http::empty_body> request{http::verb::get, target, 11};
   request.set(http::field::host, where);
   request.set(http::field::user_agent, "citadel");
+  request.prepare_payload();
   http::response_parser<http::string_body> parser;
   parser.body_limit(1024 * 1024);
   beast::flat_buffer buffer;
@@ -48,15 +55,40 @@ core::Result<std::string> HttpGet(const std::string& address, int port, const st
   io.run();
   boost::system::error_code ignored;
   stream.socket().close(ignored);
-  if (ec)
+  const std::string target(request.target());
+  if (ec) {
     return core::Fail(core::ErrorCode::kUnavailable,
-                      "GET " + target + " on " + where + ": " + ec.message());
-  auto& response = parser.get();
-  if (response.result() != http::status::ok) {
-    return core::Fail(core::ErrorCode::kUnavailable, "GET " + target + " on " + where + ": HTTP " +
-                                                         std::to_string(response.result_int()));
+                      std::string(request.method_string()) + " " + target + " on " + where + ": " +
+                          ec.message());
   }
-  return std::move(response.body());
+  auto& response = parser.get();
+  return HttpAnswer{static_cast<int>(response.result_int()), std::move(response.body())};
+}
+
+}  // namespace
+
+core::Result<std::string> HttpGet(const std::string& address, int port, const std::string& target,
+                                  std::chrono::milliseconds timeout) {
+  auto answer = PatroniHttpExchange(address, port, {http::verb::get, target, 11}, timeout);
+  if (!answer) return core::Unexpected(answer.error());
+  if (answer->status != 200) {
+    return core::Fail(core::ErrorCode::kUnavailable, "GET " + target + " on " + address + ":" +
+                                                         std::to_string(port) + ": HTTP " +
+                                                         std::to_string(answer->status));
+  }
+  return std::move(answer->body);
+}
+
+core::Result<HttpAnswer> HttpPostJson(const std::string& address, int port, const std::string& target,
+                                      const std::string& json_body, const std::string& user,
+                                      const std::string& password, std::chrono::milliseconds timeout) {
+  http::request<http::string_body> request{http::verb::post, target, 11};
+  const std::string pair = user + ":" + password;
+  request.set(http::field::authorization,
+              "Basic " + core::Base64Encode(std::vector<unsigned char>(pair.begin(), pair.end())));
+  request.set(http::field::content_type, "application/json");
+  request.body() = json_body;
+  return PatroniHttpExchange(address, port, std::move(request), timeout);
 }
 
 core::Result<PatroniClusterView> ParsePatroniCluster(const std::string& body) {

@@ -23,6 +23,17 @@ namespace citadel::platform {
 core::Result<std::string> HttpGet(const std::string& address, int port, const std::string& target,
                                   std::chrono::milliseconds timeout);
 
+// POST http://address:port/target with a JSON body and HTTP Basic
+// credentials (Patroni's restapi.authentication); the status and body of
+// whatever answer came. Fails only when no answer came.
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+};
+core::Result<HttpAnswer> HttpPostJson(const std::string& address, int port, const std::string& target,
+                                      const std::string& json_body, const std::string& user,
+                                      const std::string& password, std::chrono::milliseconds timeout);
+
 struct PatroniMember {
   std::string name;
   std::string role;   // leader, replica, sync_standby (Patroni's words)

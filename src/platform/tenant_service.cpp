@@ -59,11 +59,19 @@ TenantService::TenantService(std::shared_ptr<const db::ClusterAccess> access,
   tenant_pools_ = std::make_unique<db::PoolGroup>(
       options_.tenant_pools,
       [this](const std::string& name) { return TenantDsn(name); }, *options_.clock);
+  if (options_.acquire_gate) {
+    admin_pools_->UseGate(options_.acquire_gate);
+    tenant_pools_->UseGate(options_.acquire_gate);
+  }
   admin_pools_->StartReaper(std::chrono::seconds(5));
   tenant_pools_->StartReaper(std::chrono::seconds(5));
 }
 
 TenantService::~TenantService() = default;
+
+int TenantService::CloseIdleConnections() {
+  return admin_pools_->CloseIdle() + tenant_pools_->CloseIdle();
+}
 
 core::Result<std::unique_ptr<TenantService>> TenantService::Open(
     std::shared_ptr<const db::ClusterAccess> access, TenantServiceOptions options) {

@@ -85,6 +85,9 @@ struct TenantServiceOptions {
   // `<data_dir>/filestore`: Drop removes `<file_store_root>/<database>`.
   // Empty: no file store to remove.
   std::string file_store_root;
+  // Every pooled connection (catalog and tenants) passes through it: a
+  // planned switchover pauses and drains them (db/acquire_gate.hpp). Unset: none.
+  std::shared_ptr<db::AcquireGate> acquire_gate;
 
   static TenantServiceOptions FromConfig(const core::ServerConfig& config);
 };
@@ -127,6 +130,9 @@ class TenantService {
   // A connection from the tenant's pool (bounded, fair, see db::PoolGroup).
   core::Result<db::PooledConnection> Acquire(const std::string& name);
   db::PoolGroup& Pools() { return *tenant_pools_; }
+  // Closes every idle pooled connection, the catalog's and the tenants'
+  // (the primary is about to move: none should be left pointing at it).
+  int CloseIdleConnections();
   // The PBKDF2 hash stored for the first admin (for the ORM's first user).
   core::Result<std::string> AdminPasswordHash(std::string_view name);
 
