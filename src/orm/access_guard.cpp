@@ -7,6 +7,7 @@
 #include "orm/crud_sql.hpp"
 #include "orm/errors.hpp"
 #include "orm/security_cache.hpp"
+#include "orm/support_scope.hpp"
 
 namespace citadel::orm {
 namespace {
@@ -250,7 +251,18 @@ Value NormalizeDomain(const Value& domain) {
   return result;
 }
 
+namespace {
+// A support staff member's grant (support_scope.hpp): checked before su,
+// which it limits too.
+std::optional<std::string> SupportRefusal(const Environment& env, const Model& model, Operation operation) {
+  const SupportScope* scope = env.support_scope();
+  if (scope == nullptr) return std::nullopt;
+  return scope->Refusal(model.name(), operation != Operation::kRead, env.su());
+}
+}  // namespace
+
 bool AccessGuard::HasModelAccess(const Environment& env, const Model& model, Operation operation) {
+  if (SupportRefusal(env, model, operation)) return false;
   if (env.su()) return true;
   if (const UserSecurity* user = CachedUser(env)) {
     return env.security_snapshot()->HasAccess(model.name(), Bit(operation), *user);
@@ -260,6 +272,7 @@ bool AccessGuard::HasModelAccess(const Environment& env, const Model& model, Ope
 }
 
 void AccessGuard::CheckModel(const Environment& env, const Model& model, Operation operation) {
+  if (auto refusal = SupportRefusal(env, model, operation)) throw AccessError(*refusal);
   if (!HasModelAccess(env, model, operation)) throw AccessError(AclMessage(env, model, operation));
 }
 
@@ -421,6 +434,10 @@ void AccessGuard::CheckFields(const Environment& env, const Model& model,
     if (operation == Operation::kRead && field->def().write_only) {
       throw AccessError("The field '" + field->name() + "' of '" + Description(model) + "' (" +
                         model.name() + ") is write-only: it can never be read.");
+    }
+    // Passwords and secrets are the customer's own: support never sets one.
+    if (operation != Operation::kRead && field->def().write_only && env.support_scope() != nullptr) {
+      throw AccessError("Support access never sets '" + field->name() + "' of '" + model.name() + "'.");
     }
     if (!InFieldGroups(env, *field)) {
       throw AccessError(

@@ -26,6 +26,11 @@
 // without it (module code, tests, a database without the signal) AccessGuard
 // reads the tables itself.
 //
+// A support staff member's call carries its grant's SupportScope
+// (support_scope.hpp), which AccessGuard enforces, even in su where it says
+// so; the tenant's SupportDesk (support_desk.hpp), optional, is what the
+// admin's citadel.support.* methods reach the catalog through.
+//
 // Not thread-safe: one Environment belongs to one call on one thread, as its
 // connection does.
 #pragma once
@@ -46,6 +51,8 @@ namespace citadel::orm {
 class FileStore;         // orm/file_store.hpp
 class TenantBackups;     // orm/tenant_backups.hpp
 class SecuritySnapshot;  // orm/security_cache.hpp
+class SupportDesk;       // orm/support_desk.hpp
+struct SupportScope;     // orm/support_scope.hpp
 struct UserSecurity;     // orm/security_cache.hpp
 
 // A statement failed in PostgreSQL. Thrown by Environment::Execute so that
@@ -113,6 +120,22 @@ class Environment {
   const SecuritySnapshot* security_snapshot() const { return security_snapshot_.get(); }
   const UserSecurity* security_user() const { return security_user_.get(); }
 
+  // A copy limited by a support grant (see the header comment); kept by Sudo.
+  Environment WithSupportScope(std::shared_ptr<const SupportScope> scope) const {
+    Environment copy = *this;
+    copy.support_scope_ = std::move(scope);
+    return copy;
+  }
+  // The grant's scope when a staff member calls, else nullptr.
+  const SupportScope* support_scope() const { return support_scope_.get(); }
+  // A copy that reaches the tenant's support grants and audit through `desk`.
+  Environment WithSupportDesk(std::shared_ptr<SupportDesk> desk) const {
+    Environment copy = *this;
+    copy.support_desk_ = std::move(desk);
+    return copy;
+  }
+  SupportDesk* support_desk() const { return support_desk_.get(); }
+
   Environment WithContext(Value context) const {
     Environment copy = *this;
     copy.context_ = context.is_object() ? std::move(context) : Value::object();
@@ -140,6 +163,8 @@ class Environment {
   FileStore* file_store_ = nullptr;
   std::shared_ptr<const SecuritySnapshot> security_snapshot_;
   std::shared_ptr<const UserSecurity> security_user_;
+  std::shared_ptr<const SupportScope> support_scope_;
+  std::shared_ptr<SupportDesk> support_desk_;
   std::shared_ptr<TenantBackups> tenant_backups_;
 };
 
