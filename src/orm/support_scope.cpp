@@ -6,10 +6,12 @@
 namespace citadel::orm {
 
 bool IsSupportSecretModel(std::string_view model) {
-  static constexpr std::array<std::string_view, 4> kSecret = {
-      "res.users.apikeys", "res.users.apikeys.description", "citadel.support.grant", "citadel.support.audit"};
-  return std::find(kSecret.begin(), kSecret.end(), model) != kSecret.end() || model.starts_with("auth_totp") ||
-         model.starts_with("res.users.totp") || model.starts_with("citadel.support.");
+  // The platform's own models (citadel.*: the support grants and audit, the
+  // tenant's backups, whose downloads hold every password hash) and the
+  // secrets' models of users (API keys and their wizard, TOTP).
+  static constexpr std::array<std::string_view, 2> kSecret = {"res.users.apikeys", "res.users.apikeys.description"};
+  return std::find(kSecret.begin(), kSecret.end(), model) != kSecret.end() || model.starts_with("citadel.") ||
+         model.starts_with("res.users.totp") || model.starts_with("auth_totp");
 }
 
 bool IsSupportProtectedModel(std::string_view model) {

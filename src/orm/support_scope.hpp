@@ -10,7 +10,9 @@
 //   - a read-only grant refuses every write, create and unlink, in su too,
 //     so no method can write on the caller's behalf;
 //   - never, whatever the grant: secrets' models (API keys and their wizard,
-//     the support grants and audit themselves), in su too;
+//     TOTP) and the platform's own (citadel.*: the support grants and audit
+//     themselves, backups, whose downloads hold every password hash), in su
+//     too;
 //   - never written, whatever the grant: the models that decide who may do
 //     what or sign in (users, groups, access rights, rules, system
 //     parameters, the model registry), so staff cannot give themselves more
