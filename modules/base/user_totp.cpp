@@ -101,6 +101,15 @@ core::Result<std::optional<std::string>> StartTotpEnrolment(db::Connection& conn
   return std::optional<std::string>(std::move(secret));
 }
 
+core::Result<std::optional<std::string>> PendingTotpSecret(db::Connection& connection, std::int64_t uid) {
+  auto found = connection.Execute("SELECT secret FROM res_users_totp WHERE user_id = $1 AND NOT enabled", uid);
+  if (!found) return core::Unexpected(found.error());
+  if (found->empty()) return std::optional<std::string>();
+  auto secret = auth::Base32Decode(found->Text(0, "secret"));
+  if (!secret) return core::Unexpected(core::Error{core::ErrorCode::kInternal, "res_users_totp: a malformed secret"});
+  return std::optional<std::string>(std::move(*secret));
+}
+
 core::Result<SecondFactorVerdict> ConfirmTotpEnrolment(db::Connection& connection, std::int64_t uid,
                                                       std::string_view code, std::int64_t unix_now,
                                                       std::vector<std::string>& recovery_codes) {

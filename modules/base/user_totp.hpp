@@ -59,6 +59,10 @@ core::Result<bool> TotpEnabled(db::Connection& connection, std::int64_t uid);
 // earlier pending one; nullopt when the user's second factor is already on.
 core::Result<std::optional<std::string>> StartTotpEnrolment(db::Connection& connection, std::int64_t uid);
 
+// The secret of the user's enrolment in progress (raw bytes), so that the
+// page shows the same one until it is confirmed; nullopt when none waits.
+core::Result<std::optional<std::string>> PendingTotpSecret(db::Connection& connection, std::int64_t uid);
+
 // Checks `code` against the pending secret (counted and rate-limited as any
 // check); on kAccepted the second factor is on, and `recovery_codes` gets
 // the kRecoveryCodeCount new codes in clear: the only time they exist.

@@ -231,6 +231,7 @@ int RunServe(const ServeCommand& command) {
   if (!page_templates) return ReportFailure(page_templates.error());
   const auth::CsrfTokens csrf_tokens(web_secret->KeyFor("csrf"));
   const auth::ResetTokenSigner reset_tokens(web_secret->KeyFor("password-reset"));
+  const auth::ResetTokenSigner second_factor_tickets(web_secret->KeyFor("second-factor"));
   auth::ResetTokenLedger reset_ledger(*tenants);
   auth::ResetMailQuota reset_quota(*tenants);
   core::MailOutbox mail_outbox(config.mail);
@@ -243,7 +244,7 @@ int RunServe(const ServeCommand& command) {
           ? config.mail.link_base_url
           : "https://" + config.public_host + (config.https_port == 443 ? "" : ":" + std::to_string(config.https_port));
   web::WebPageServices web_pages{rpc_services, *page_templates, form_guard, reset_tokens, reset_ledger,
-                                 reset_quota, mail_outbox, page_options};
+                                 reset_quota, mail_outbox, page_options, &second_factor_tickets};
   web::AddWebPages(router, web_pages);
   // res.users.action_reset_password mails through the same pages' code.
   modules::base::SetPasswordResetDelivery(std::make_shared<web::MailedPasswordReset>(

@@ -70,7 +70,9 @@ void CheckLogin(RpcServices& services, const std::string& db, const std::string&
         return done(RpcError::Internal(request_id));
       }
       user = std::move(*found);
-      if (user && !user->hash.empty()) hashes.push_back(user->hash);
+      const bool password_counts =
+          user && (!user->totp_enabled || accepted == LoginSecrets::kPasswordBeforeSecondFactor);
+      if (password_counts && !user->hash.empty()) hashes.push_back(user->hash);
       if (user && accepted == LoginSecrets::kPasswordOrApiKey) {
         auto keys = FindApiKeyCandidates(**connection, password, "rpc", user->uid);
         if (!keys) {

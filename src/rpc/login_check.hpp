@@ -27,8 +27,14 @@ using LoginOutcome = std::variant<std::optional<StoredCredential>, RpcError>;
 
 // What may stand for the password: Odoo 18 accepts the user's API keys in
 // non-interactive logins (common.authenticate) and only the password in
-// interactive ones (/web/session/authenticate).
-enum class LoginSecrets { kPasswordOnly, kPasswordOrApiKey };
+// interactive ones (/web/session/authenticate). A user with a second factor
+// (StoredCredential::totp_enabled) signs in to the external API only with an
+// API key, as in Odoo: their password is then not even compared (a dummy
+// verification takes its time), so it is refused as a wrong one, by
+// kPasswordOnly and kPasswordOrApiKey alike. Only the login page, which asks
+// the second factor next, takes it (kPasswordBeforeSecondFactor: the
+// outcome's totp_enabled tells the page to ask).
+enum class LoginSecrets { kPasswordOnly, kPasswordOrApiKey, kPasswordBeforeSecondFactor };
 
 // `source` is the client's address (the throttle's key, see
 // login_throttle.hpp): a source in cooldown is answered "no" without the

@@ -137,7 +137,8 @@ std::optional<NeedsVerification> CheckStoredSecrets(RpcServices& services, db::C
     user = std::move(*found);
   }
   if (!user || !user->active) return NeedsVerification{};
-  const std::string& hash = user->hash;
+  // A user with a second factor calls the API with an API key only.
+  const std::string hash = user->totp_enabled ? std::string() : user->hash;
   NeedsVerification needs;
   if (!hash.empty()) needs.hashes.push_back(hash);
   // The password first, without dropping an entry verified for an API key.

@@ -9,6 +9,7 @@ std::optional<StoredCredential> FirstRow(const db::QueryResult& result) {
   credential.uid = std::stoll(result.Text(0, "id"));
   credential.hash = result.Text(0, "password");
   credential.active = result.Text(0, "active") == "t";
+  credential.totp_enabled = result.Text(0, "totp") == "t";
   return credential;
 }
 
@@ -20,8 +21,9 @@ core::Result<std::optional<StoredCredential>> FindActiveUserByLogin(db::Connecti
   // short): no login holds one, so no user has it.
   if (login.find('\0') != std::string_view::npos) return std::optional<StoredCredential>();
   auto result = connection.Execute(
-      "SELECT id, COALESCE(password, '') AS password, active FROM res_users "
-      "WHERE login = $1 AND active ORDER BY id LIMIT 1",
+      "SELECT id, COALESCE(password, '') AS password, active, "
+      "EXISTS (SELECT 1 FROM res_users_totp t WHERE t.user_id = res_users.id AND t.enabled) AS totp "
+      "FROM res_users WHERE login = $1 AND active ORDER BY id LIMIT 1",
       login);
   if (!result) return core::Unexpected(result.error());
   return FirstRow(*result);
@@ -30,7 +32,10 @@ core::Result<std::optional<StoredCredential>> FindActiveUserByLogin(db::Connecti
 core::Result<std::optional<StoredCredential>> FindUserById(db::Connection& connection,
                                                            std::int64_t uid) {
   auto result = connection.Execute(
-      "SELECT id, COALESCE(password, '') AS password, active FROM res_users WHERE id = $1", uid);
+      "SELECT id, COALESCE(password, '') AS password, active, "
+      "EXISTS (SELECT 1 FROM res_users_totp t WHERE t.user_id = res_users.id AND t.enabled) AS totp "
+      "FROM res_users WHERE id = $1",
+      uid);
   if (!result) return core::Unexpected(result.error());
   return FirstRow(*result);
 }
@@ -47,7 +52,8 @@ core::Result<StoredCredentialAndVersion> FindUserByIdWithSecurityVersion(db::Con
                                                                          std::int64_t uid) {
   // The signal row always comes back (RIGHT JOIN), the user's only if it exists.
   auto result = connection.Execute(
-      "SELECT u.id, COALESCE(u.password, '') AS password, u.active, s.epoch::text AS epoch, s.version "
+      "SELECT u.id, COALESCE(u.password, '') AS password, u.active, s.epoch::text AS epoch, s.version, "
+      "EXISTS (SELECT 1 FROM res_users_totp t WHERE t.user_id = u.id AND t.enabled) AS totp "
       "FROM res_users u RIGHT JOIN citadel_security_signal s ON u.id = $1",
       uid);
   if (!result) return core::Unexpected(result.error());

@@ -23,6 +23,9 @@ struct StoredCredential {
   std::int64_t uid = 0;
   std::string hash;  // passlib's $pbkdf2-sha512$...; empty when none is set
   bool active = false;
+  // A confirmed second factor (modules/base/user_totp.hpp): the password
+  // alone then opens nothing but the login page's second step.
+  bool totp_enabled = false;
 };
 
 // The active user with this exact login (Odoo's _get_login_domain), if any.

@@ -8,8 +8,11 @@
 #include "rpc/login_check.hpp"
 #include "rpc/user_credentials.hpp"
 #include "rpc/web_sign_in.hpp"
+#include "web/account_page_support.hpp"
 #include "web/page_response.hpp"
+#include "web/signed_in_user.hpp"
 #include "web/tenant_of_request.hpp"
+#include "web/totp_sign_in.hpp"
 #include "web/web_pages.hpp"
 
 namespace citadel::web {
@@ -39,13 +42,6 @@ http::Response LoginPage(const WebPageServices& services, const std::string& bin
   return HtmlPage(status, services.templates.Get("login.html").Render(values));
 }
 
-http::Response ServerTroublePage(const WebPageServices& services, const rpc::RpcError& error) {
-  if (error.kind == rpc::RpcError::Kind::kBusy) {
-    return RefusedPage(services.templates, 503, "Server busy", "The server is busy; try again in a moment.");
-  }
-  return RefusedPage(services.templates, 500, "Server error", "Something went wrong on our side; try again later.");
-}
-
 void LoginGet(WebPageServices& services, const http::Request& request, http::Responder respond) {
   const BrowserBinding binding = services.guard.BindingOf(request);
   auto query = FormFields::Parse(request.query);
@@ -69,7 +65,7 @@ void FinishSignIn(WebPageServices& services, const FormRequest& form, const std:
     if (error->kind == rpc::RpcError::Kind::kRaised) {  // AccessDenied: the tenant went away
       return respond(LoginPage(services, form.binding, {db, form.fields.Get("login"), true, kWrongLogin, ""}));
     }
-    return respond(ServerTroublePage(services, *error));
+    return respond(ServerTroublePage(services.templates, *error));
   }
   http::Response response = RedirectTo("/web");
   response.headers.push_back(std::get<rpc::OpenedWebSession>(opened).set_cookie);
@@ -89,45 +85,28 @@ void LoginPost(WebPageServices& services, FormRequest form, http::Responder resp
   auto task = [&services, shared_form, shown, respond]() mutable {
     auto cooled = std::make_shared<std::atomic<bool>>(false);
     auto done = [&services, shared_form, shown, respond, cooled](rpc::LoginOutcome outcome) mutable {
-      if (auto* error = std::get_if<rpc::RpcError>(&outcome)) return respond(ServerTroublePage(services, *error));
+      if (auto* error = std::get_if<rpc::RpcError>(&outcome)) return respond(ServerTroublePage(services.templates, *error));
       const auto& user = std::get<std::optional<rpc::StoredCredential>>(outcome);
       if (!user) {
         shown.error = cooled->load() ? kTooManyFailures : kWrongLogin;
         return respond(LoginPage(services, shared_form->binding, shown));
       }
+      // Two-factor authentication: no session yet, the code's page instead.
+      if (user->totp_enabled) return respond(SecondFactorPage(services, shared_form->binding, shown.db, *user, shown.login));
       // Back from the hashing pool to a db worker: the catalog blocks.
       if (!services.rpc.db_workers.Submit([&services, shared_form, db = shown.db, user = *user, respond] {
             FinishSignIn(services, *shared_form, db, user, respond);
           })) {
-        respond(ServerTroublePage(services, rpc::RpcError::Busy()));
+        respond(ServerTroublePage(services.templates, rpc::RpcError::Busy()));
       }
     };
     rpc::CheckLogin(services.rpc, shown.db, shared_form->fields.Get("login"), shared_form->fields.Get("password"),
-                    shared_form->client_ip, shared_form->request_id, rpc::LoginSecrets::kPasswordOnly,
+                    shared_form->client_ip, shared_form->request_id, rpc::LoginSecrets::kPasswordBeforeSecondFactor,
                     std::move(done), [cooled] { cooled->store(true); });
   };
   if (!services.rpc.db_workers.Submit(std::move(task))) {
-    respond(ServerTroublePage(services, rpc::RpcError::Busy()));
+    respond(ServerTroublePage(services.templates, rpc::RpcError::Busy()));
   }
-}
-
-// The signed-in user's login, if the session is live and its password the
-// one it was opened with (as every session call checks).
-std::optional<std::pair<platform::WebSession, std::string>> LiveSessionUser(WebPageServices& services,
-                                                                            const std::string& session_id) {
-  auto found = services.rpc.web_sessions->Find(session_id);
-  if (!found || !*found) return std::nullopt;
-  auto connection = services.rpc.tenants.Acquire((*found)->tenant);
-  if (!connection) return std::nullopt;
-  auto user = rpc::FindUserById(**connection, (*found)->uid);
-  if (!user || !*user || !(*user)->active || (*user)->hash.empty() ||
-      platform::CredentialFingerprint((*user)->hash) != (*found)->credential_fingerprint) {
-    (void)services.rpc.web_sessions->Destroy(session_id);
-    return std::nullopt;
-  }
-  auto login = (**connection).Execute("SELECT login FROM res_users WHERE id = $1", (*found)->uid);
-  if (!login || login->empty()) return std::nullopt;
-  return std::make_pair(**found, login->Text(0, "login"));
 }
 
 void HomeGet(WebPageServices& services, const http::Request& request, http::Responder respond) {
@@ -135,17 +114,17 @@ void HomeGet(WebPageServices& services, const http::Request& request, http::Resp
   if (!session_id) return respond(RedirectTo("/web/login"));
   const BrowserBinding binding = services.guard.BindingOf(request);
   auto task = [&services, session_id = *session_id, binding, respond] {
-    auto live = LiveSessionUser(services, session_id);
+    auto live = FindSignedInUser(services.rpc, session_id);
     if (!live) return respond(RedirectTo("/web/login"));
     PageValues values;
     values.Set("csrf_token", services.guard.TokenFor(binding))
-        .Set("login", live->second)
-        .Set("db", live->first.tenant)
+        .Set("login", live->login)
+        .Set("db", live->tenant)
         .Set("message", "");
     respond(HtmlPage(200, services.templates.Get("home.html").Render(values)));
   };
   if (!services.rpc.db_workers.Submit(std::move(task))) {
-    respond(ServerTroublePage(services, rpc::RpcError::Busy()));
+    respond(ServerTroublePage(services.templates, rpc::RpcError::Busy()));
   }
 }
 
@@ -154,7 +133,7 @@ void LogoutPost(WebPageServices& services, FormRequest form, http::Responder res
     if (session_id) {
       if (auto ended = services.rpc.web_sessions->Destroy(*session_id); !ended) {
         core::Log().Error("web session end failed", {{"request_id", request_id}, {"error", ended.error().message}});
-        return respond(ServerTroublePage(services, rpc::RpcError::Internal(request_id)));
+        return respond(ServerTroublePage(services.templates, rpc::RpcError::Internal(request_id)));
       }
     }
     http::Response response = RedirectTo("/web/login");
@@ -162,7 +141,7 @@ void LogoutPost(WebPageServices& services, FormRequest form, http::Responder res
     respond(std::move(response));
   };
   if (!services.rpc.db_workers.Submit(std::move(task))) {
-    respond(ServerTroublePage(services, rpc::RpcError::Busy()));
+    respond(ServerTroublePage(services.templates, rpc::RpcError::Busy()));
   }
 }
 

@@ -87,6 +87,22 @@ PageValues& PageValues::SetList(std::string_view name, const std::vector<std::st
   return *this;
 }
 
+PageValues& PageValues::SetRows(std::string_view name,
+                                const std::vector<std::map<std::string, std::string>>& rows) {
+  CheckName(name);
+  kainjow::mustache::data list(kainjow::mustache::data::type::list);
+  for (const auto& row : rows) {
+    kainjow::mustache::data object(kainjow::mustache::data::type::object);
+    for (const auto& [column, text] : row) {
+      CheckName(column);
+      object.set(column, text);
+    }
+    list.push_back(object);
+  }
+  data_->root.set(std::string(name), list);
+  return *this;
+}
+
 PageValues& PageValues::SetSanitizedHtml(std::string_view name, const SanitizedHtml& html) {
   if (!IsTemplateIdentifier(name)) throw std::invalid_argument("PageValues: bad sanitized_html name");
   data_->sanitized.set(std::string(name), html.html());

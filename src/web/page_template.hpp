@@ -20,6 +20,7 @@
 // Immutable once loaded; Render is const and thread-safe (it renders a copy).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -46,6 +47,9 @@ class PageValues {
   PageValues& SetFlag(std::string_view name, bool on);
   // A list for {{#name}}{{.}}{{/name}}.
   PageValues& SetList(std::string_view name, const std::vector<std::string>& texts);
+  // A list of rows for {{#name}}{{column}}...{{/name}}: each column a text,
+  // escaped as any other (column names as Set's names).
+  PageValues& SetRows(std::string_view name, const std::vector<std::map<std::string, std::string>>& rows);
   PageValues& SetSanitizedHtml(std::string_view name, const SanitizedHtml& html);
 
   struct Data;

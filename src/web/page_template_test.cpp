@@ -56,6 +56,16 @@ TEST(PageTemplate, SectionsAndLists) {
   EXPECT_EQ(page->Render(values), "no<i>a&lt;</i><i>b</i>");
 }
 
+TEST(PageTemplate, RowsEscapeEveryColumn) {
+  auto page = PageTemplate::Load("t.html", "{{#keys}}<tr><td>{{name}}</td><td>{{id}}</td></tr>{{/keys}}");
+  ASSERT_TRUE(page);
+  PageValues values;
+  values.SetRows("keys", {{{"name", "<img src=x onerror=y>"}, {"id", "1"}}, {{"name", "b"}, {"id", "2\""}}});
+  EXPECT_EQ(page->Render(values),
+            "<tr><td>&lt;img src=x onerror=y&gt;</td><td>1</td></tr><tr><td>b</td><td>2&quot;</td></tr>");
+  EXPECT_THROW(values.SetRows("rows", {{{"sanitized_html", "<b>x</b>"}}}), std::invalid_argument);
+}
+
 TEST(PageTemplates, TheShippedTemplatesLoadAndEscape) {
   auto set = PageTemplates::LoadEmbedded();
   ASSERT_TRUE(set) << set.error().message;
@@ -65,7 +75,8 @@ TEST(PageTemplates, TheShippedTemplatesLoadAndEscape) {
   EXPECT_EQ(html.find("<script>x"), std::string::npos);
   EXPECT_NE(html.find("&quot;&gt;&lt;script&gt;"), std::string::npos);
   EXPECT_NE(html.find("name=\"csrf_token\" value=\"tok\""), std::string::npos);
-  for (const char* name : {"reset_request.html", "reset_password.html", "home.html", "refused.html"}) {
+  for (const char* name : {"reset_request.html", "reset_password.html", "home.html", "refused.html",
+                           "login_totp.html", "totp.html", "api_keys.html"}) {
     EXPECT_NO_THROW(set->Get(name)) << name;
   }
 }

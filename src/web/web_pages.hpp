@@ -9,6 +9,12 @@
 //                                   during a cooldown: "Too many login failures..."
 //   GET  /web                       who is signed in, and a log-out form
 //   POST /web/session/logout        ends the session
+//   POST /web/login/totp            the second step for users with two-factor
+//                                   authentication (totp_sign_in.hpp)
+//   GET  /web/totp                  enrol in / turn off two-factor authentication
+//   POST /web/totp/enable|disable   (totp_pages.cpp)
+//   GET  /web/api_keys              the user's API keys; create (shown once),
+//   POST /web/api_keys/create|revoke revoke (api_key_pages.cpp)
 //   GET  /web/reset_password        "forgot password" form; with ?db=&token=,
 //                                   the new-password form of a mailed link
 //   POST /web/reset_password        without token: mails a link if the account
@@ -51,14 +57,26 @@ struct WebPageServices {
   auth::ResetMailQuota& reset_quota;  // "forgot password" mails per account and hour
   core::MailOutbox& mail;
   WebPageOptions options;
+  // Signs the ticket between the password and the second factor
+  // (totp_sign_in.hpp), under its own server key; set by citadel serve.
+  // Null: users with two-factor authentication cannot sign in on the pages.
+  const auth::ResetTokenSigner* second_factor_tickets = nullptr;
 };
 
 void AddLoginPages(http::Router& router, WebPageServices& services);
 void AddPasswordResetPages(http::Router& router, WebPageServices& services);
+// /web/login/totp (totp_sign_in.hpp), /web/totp (totp_pages.cpp),
+// /web/api_keys (api_key_pages.cpp).
+void AddSecondFactorSignIn(http::Router& router, WebPageServices& services);
+void AddTotpPages(http::Router& router, WebPageServices& services);
+void AddApiKeyPages(http::Router& router, WebPageServices& services);
 
 inline void AddWebPages(http::Router& router, WebPageServices& services) {
   AddLoginPages(router, services);
   AddPasswordResetPages(router, services);
+  AddSecondFactorSignIn(router, services);
+  AddTotpPages(router, services);
+  AddApiKeyPages(router, services);
 }
 
 }  // namespace citadel::web

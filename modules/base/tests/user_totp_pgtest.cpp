@@ -119,6 +119,9 @@ TEST(UserTotp, EnrolmentNeedsACurrentCodeAndIsThenOn) {
   auto secret = base::StartTotpEnrolment(c, uid);
   ASSERT_TRUE(secret && *secret);
   EXPECT_EQ((*secret)->size(), auth::kTotpSecretBytes);
+  auto pending = base::PendingTotpSecret(c, uid);
+  ASSERT_TRUE(pending && *pending);
+  EXPECT_EQ(**pending, **secret);
   std::vector<std::string> recovery;
   // A code of another secret, or an old one, is wrong; checking a pending
   // enrolment is not a sign-in: CheckSecondFactor sees no second factor.
@@ -135,6 +138,8 @@ TEST(UserTotp, EnrolmentNeedsACurrentCodeAndIsThenOn) {
   for (const std::string& code : recovery) EXPECT_EQ(code.size(), 19u) << code;  // 4 groups of 4
   enabled = base::TotpEnabled(c, uid);
   EXPECT_TRUE(enabled && *enabled);
+  pending = base::PendingTotpSecret(c, uid);
+  EXPECT_TRUE(pending && !*pending);
   // Only hashes are stored.
   const std::string hashes = Scalar(c, "SELECT recovery_hashes::text FROM res_users_totp ORDER BY id DESC LIMIT 1");
   for (const std::string& code : recovery) EXPECT_EQ(hashes.find(code), std::string::npos);
