@@ -9,7 +9,7 @@ CITADEL_RUN_PACKAGES=(
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   libxml2-dev libzxcvbn-dev libzstd-dev libssh-dev libarchive-dev
   iso-codes
-  libkainjow-mustache-dev libcurl4-openssl-dev
+  libkainjow-mustache-dev libcurl4-openssl-dev libqrencode-dev
   patroni etcd-server pgbackrest
 )
 
