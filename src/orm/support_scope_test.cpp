@@ -22,7 +22,8 @@ TEST(SupportScope, SecretsAreNeverReachedAndAccountsNeverChanged) {
   EXPECT_TRUE(scope.Refusal("res.users.apikeys", false, false));
   EXPECT_TRUE(scope.Refusal("res.users.apikeys", false, true));
   EXPECT_TRUE(scope.Refusal("citadel.support.audit", false, false));
-  EXPECT_TRUE(SupportScope{true, {"citadel.backup"}}.Refusal("citadel.backup", false, false))
+  const SupportScope backups{true, {"citadel.backup"}};
+  EXPECT_TRUE(backups.Refusal("citadel.backup", false, false))
       << "a backup download holds every password hash";
   EXPECT_FALSE(scope.Refusal("res.users", false, false)) << "users are readable (the password is write-only)";
   EXPECT_TRUE(scope.Refusal("res.users", true, false)) << "an e-mail changed would take the account over";
