@@ -17,7 +17,8 @@ void RegisterBase(orm::ModuleContext& context) {
        {IrModelDef, IrModelFieldsDef, IrModelDataDef, IrModuleModuleDef, IrModelAccessDef,
         IrRuleDef, IrConfigParameterDef, IrSequenceDef, ResCurrencyDef, ResCountryDef,
         ResCountryStateDef, ResPartnerTitleDef, ResPartnerDef, ResCompanyDef, ResGroupsDef,
-        ResUsersDef, ResUsersApikeysDef, ResUsersApikeysDescriptionDef, ResUsersTotpDef, CitadelBackupDef}) {
+        ResUsersDef, ResUsersApikeysDef, ResUsersApikeysDescriptionDef, ResUsersTotpDef, CitadelBackupDef,
+        CitadelSupportGrantDef, CitadelSupportAuditDef}) {
     context.AddModel(make());
   }
 }

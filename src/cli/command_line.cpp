@@ -289,6 +289,30 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
                    "Seconds to wait for the server's transactions to finish; none switched after")
       ->check(CLI::Range(1, 300));
 
+  auto* staff_app = app.add_subcommand(
+      "staff", "Support staff accounts: they enter a tenant only under a grant its admin opened, with "
+               "password and TOTP, and everything they do is audited (docs/support_access.md)");
+  staff_app->require_subcommand(1);
+  StaffCommand staff_add;
+  staff_add.action = StaffCommand::Action::kAdd;
+  auto* staff_add_app = staff_app->add_subcommand(
+      "add", "Add a staff account; the password is read from standard input (one line, 12 characters or "
+             "more), and the TOTP secret is printed once, as an otpauth URI and as base32");
+  AddCommonOptions(*staff_add_app, staff_add.common);
+  staff_add_app->add_option("LOGIN", staff_add.login, "1 to 64 of a-z, 0-9, '.', '_', '@', '-'")->required();
+  StaffCommand staff_list;
+  staff_list.action = StaffCommand::Action::kList;
+  auto* staff_list_app = staff_app->add_subcommand("list", "List staff accounts (never their secrets)");
+  AddCommonOptions(*staff_list_app, staff_list.common);
+  staff_list_app->add_flag("--json", staff_list.json, "Print JSON instead of a table");
+  StaffCommand staff_disable;
+  staff_disable.action = StaffCommand::Action::kDisable;
+  auto* staff_disable_app = staff_app->add_subcommand(
+      "disable", "Disable a staff account: their sessions and the grants naming them end at once, on every "
+                 "server. Exits 1 if there is no such account");
+  AddCommonOptions(*staff_disable_app, staff_disable.common);
+  staff_disable_app->add_option("LOGIN", staff_disable.login, "The staff login")->required();
+
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   if (!reversed.empty()) reversed.pop_back();  // the program name
   try {
@@ -347,6 +371,9 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   if (cluster_init_app->parsed()) return {cluster_init, 0};
   if (cluster_run_app->parsed()) return {cluster_run, 0};
   if (cluster_status_app->parsed()) return {cluster_status, 0};
+  if (staff_add_app->parsed()) return {staff_add, 0};
+  if (staff_list_app->parsed()) return {staff_list, 0};
+  if (staff_disable_app->parsed()) return {staff_disable, 0};
   if (cluster_switchover_app->parsed()) return {cluster_switchover, 0};
   if (upgrade_app->parsed()) {
     if (upgrade.name.empty() && !upgrade.all) {

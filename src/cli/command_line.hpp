@@ -180,13 +180,23 @@ struct ClusterSwitchoverCommand {
   int drain_timeout_seconds = 10;
 };
 
+// citadel staff add LOGIN | list [--json] | disable LOGIN: support staff
+// accounts (platform/staff_accounts.hpp); add reads the password from stdin.
+struct StaffCommand {
+  enum class Action { kAdd, kList, kDisable };
+  Action action = Action::kList;
+  CommonOptions common;
+  std::string login;
+  bool json = false;
+};
+
 using Command = std::variant<ServeCommand, TenantCreateCommand, TenantListCommand,
                              TenantInfoCommand, TenantDropCommand, TenantUpgradeCommand,
                              SecurityBlocksCommand, SecurityUnblockCommand, SiteAddCommand,
                              SiteListCommand, SiteCheckCommand, SiteRemoveCommand,
                              SitePolicyCommand, BackupCreateCommand, BackupListCommand,
                              BackupVerifyCommand, BackupDownloadCommand, BackupStatusCommand, BackupRestoreCommand,
-                             KeysInitCommand, KeysRotateCommand, ClusterInitCommand, ClusterRunCommand,
+                             KeysInitCommand, KeysRotateCommand, ClusterInitCommand, ClusterRunCommand, StaffCommand,
                              ClusterStatusCommand, ClusterSwitchoverCommand>;
 
 // Either a command to run, or an exit code to leave with at once (0 after

@@ -31,6 +31,9 @@ int RunKeysRotate(const KeysRotateCommand& command);
 int RunClusterInit(const ClusterInitCommand& command);
 int RunClusterRun(const ClusterRunCommand& command);
 int RunClusterStatus(const ClusterStatusCommand& command);
+int RunStaffAdd(const StaffCommand& command);
+int RunStaffList(const StaffCommand& command);
+int RunStaffDisable(const StaffCommand& command);
 int RunClusterSwitchover(const ClusterSwitchoverCommand& command);
 
 // Prints "citadel: <message>" to stderr and returns the exit status for it.

@@ -45,6 +45,14 @@ int main(int argc, char** argv) {
                         [](const ClusterInitCommand& c) { return RunClusterInit(c); },
                         [](const ClusterRunCommand& c) { return RunClusterRun(c); },
                         [](const ClusterStatusCommand& c) { return RunClusterStatus(c); },
+                        [](const StaffCommand& c) {
+                          switch (c.action) {
+                            case StaffCommand::Action::kAdd: return RunStaffAdd(c);
+                            case StaffCommand::Action::kDisable: return RunStaffDisable(c);
+                            case StaffCommand::Action::kList: break;
+                          }
+                          return RunStaffList(c);
+                        },
                         [](const ClusterSwitchoverCommand& c) { return RunClusterSwitchover(c); },
                     },
                     *parsed.command);

@@ -36,6 +36,8 @@
 #include "rpc/json2_routes.hpp"
 #include "rpc/login_throttle.hpp"
 #include "rpc/web_session_routes.hpp"
+#include "rpc/support_routes.hpp"
+#include "platform/support_access.hpp"
 #include "platform/web_session_store.hpp"
 #include "web/health_route.hpp"
 #include "web/web_pages.hpp"
@@ -216,11 +218,15 @@ int RunServe(const ServeCommand& command) {
   // Declared before the pools' users: a delayed sign-in submits to them.
   core::DelayQueue sign_in_delays(static_cast<std::size_t>(config.database.worker_queue));
   rpc::LoginThrottle throttle(login_failures, sign_in_delays);
+  // Support staff, grants and the audit (docs/support_access.md).
+  platform::SupportAccess support_access(*tenants, {config.support_staff_may_open_grants});
   rpc::RpcServices rpc_services{*tenant_directory, (*installed)->registry, db_workers, hashing,
                                 credentials, rpc::RpcServiceOptions{config.list_db, config.tenant_domain}, &web_sessions,
                                 &security_caches, &throttle, &file_stores};
   rpc::AddRpcRoutes(router, rpc_services);
+  rpc_services.support = &support_access;
   rpc::AddWebSessionRoutes(router, rpc_services);
+  rpc::AddSupportRoutes(router, rpc_services);
   rpc::AddJson2Routes(router, rpc_services);
 
   // The browser pages (web/web_pages.hpp): their tokens are signed with the

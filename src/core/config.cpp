@@ -145,6 +145,7 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Integer("hash_queue", c.hash_queue, 1, 1'000'000);
     r.Integer("hsts_max_age_seconds", c.hsts_max_age_seconds, 15'552'000, 63'072'000);
     r.Boolean("list_db", c.list_db);
+    r.Boolean("support_staff_may_open_grants", c.support_staff_may_open_grants);
     r.Text("tenant_domain", c.tenant_domain);
     r.Integer("session_idle_hours", c.session_idle_hours, 1, 24 * 366);
     r.Integer("session_max_age_hours", c.session_max_age_hours, 1, 24 * 366);

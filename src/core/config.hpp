@@ -112,6 +112,9 @@ struct ServerConfig {
   // Odoo's list_db: whether the API's db.list and db.db_exist answer. Off:
   // anyone could otherwise probe for customers' names.
   bool list_db = false;
+  // Support staff may open a read-only grant themselves, citing a ticket
+  // reference (docs/support_access.md). Off: only a tenant's admin opens one.
+  bool support_staff_may_open_grants = false;
   // When set ("erp.example.com"), a request whose Host is
   // "<tenant>.erp.example.com" is for that tenant where the API lets the
   // tenant be implied (JSON-2 without X-Odoo-Database). Empty: never.

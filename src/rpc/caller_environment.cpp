@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include "platform/support_access.hpp"
 #include "platform/tenant_file_stores.hpp"
 
 namespace citadel::rpc {
@@ -16,6 +17,9 @@ orm::Environment CallerEnvironment(RpcServices& services, db::Connection& connec
     const char* database = connection.native_handle() != nullptr ? PQdb(connection.native_handle()) : nullptr;
     env = env.WithFileStore(services.file_stores->For(database != nullptr ? database : ""));
   }
+  // The admin's citadel.support.* methods reach this tenant's grants and
+  // audit only (the tenant is the call's, never an argument).
+  if (services.support != nullptr) env = env.WithSupportDesk(services.support->DeskFor(tenant));
   if (services.security == nullptr) return env;
   orm::CallSecurity security = services.security->For(tenant)->ForCall(connection, uid, std::move(version));
   return env.WithSecurity(std::move(security.snapshot), std::move(security.user));

@@ -37,6 +37,7 @@
 namespace citadel::platform {
 class WebSessionStore;
 class TenantFileStores;
+class SupportAccess;
 }
 
 namespace citadel::rpc {
@@ -69,6 +70,10 @@ struct RpcServices {
   // (platform/tenant_file_stores.hpp); null: calls have none, and reading or
   // writing a binary content is a UserError.
   platform::TenantFileStores* file_stores = nullptr;
+  // Support staff, grants and their audit (platform/support_access.hpp):
+  // staff calls (support_call.hpp) and the admin's citadel.support.* desk;
+  // null: no support access.
+  platform::SupportAccess* support = nullptr;
 };
 
 struct RpcCall {

@@ -26,5 +26,7 @@ orm::ModelDef ResUsersApikeysDef();             // res_users_apikeys.cpp
 orm::ModelDef ResUsersApikeysDescriptionDef();  // res_users_apikeys.cpp
 orm::ModelDef ResUsersTotpDef();                // res_users_totp.cpp
 orm::ModelDef CitadelBackupDef();               // citadel_backup.cpp
+orm::ModelDef CitadelSupportGrantDef();         // citadel_support.cpp
+orm::ModelDef CitadelSupportAuditDef();         // citadel_support.cpp
 
 }  // namespace citadel::modules::base

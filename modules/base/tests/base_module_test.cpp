@@ -22,7 +22,7 @@ std::shared_ptr<const orm::Registry> BaseRegistry() {
 TEST(BaseModule, ManifestAndEmbeddedFiles) {
   const orm::Module module = BaseModule();
   EXPECT_EQ(module.manifest.name, "base");
-  EXPECT_EQ(module.manifest.version, "18.0.1.4");
+  EXPECT_EQ(module.manifest.version, "18.0.1.5");
   EXPECT_TRUE(module.manifest.depends.empty());
   ASSERT_FALSE(module.manifest.data.empty());
   for (const auto& path : module.manifest.data) {
