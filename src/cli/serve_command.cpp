@@ -12,6 +12,7 @@
 #include "cli/cluster_metrics.hpp"
 #include "cli/backup_session.hpp"
 #include "cli/cluster_session.hpp"
+#include "cli/customer_backups.hpp"
 #include "cli/commands.hpp"
 #include "cli/demo_tenant.hpp"
 #include "cli/edge_block_refresher.hpp"
@@ -252,6 +253,8 @@ int RunServe(const ServeCommand& command) {
   web::WebPageServices web_pages{rpc_services, *page_templates, form_guard, reset_tokens, reset_ledger,
                                  reset_quota, mail_outbox, page_options, &second_factor_tickets};
   web::AddWebPages(router, web_pages);
+  // The tenants' own backups: citadel.backup's desks and GET /web/backup/<id>.
+  CustomerBackups customer_backups(config, *web_secret, **backups, *tenants, rpc_services, router);
   // res.users.action_reset_password mails through the same pages' code.
   modules::base::SetPasswordResetDelivery(std::make_shared<web::MailedPasswordReset>(
       web_pages, *tenants, std::chrono::seconds(config.mail.timeout_seconds + 5)));

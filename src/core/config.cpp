@@ -102,6 +102,15 @@ bool IsClusterName(const std::string& name) {
   return true;
 }
 
+// A retention plan's name ([backup.plan.NAME]; tenants name it in the catalog).
+bool IsPlanName(const std::string& name) {
+  if (name.empty() || name.size() > 40) return false;
+  for (char ch : name) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_')) return false;
+  }
+  return true;
+}
+
 bool IsIpv4Address(const std::string& text) {
   in_addr address{};
   return text.size() <= 15 && ::inet_pton(AF_INET, text.c_str(), &address) == 1;
@@ -207,6 +216,25 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Text("master_key_file", b.master_key_file);
     r.Integer("copy_retries", b.copy_retries, 0, 10);
     r.Integer("copy_retry_delay_ms", b.copy_retry_delay_ms, 0, 600000);
+    r.Boolean("customer_restore_beside", b.customer_restore_beside);
+    r.Integer("max_downloads", b.max_downloads, 1, 64);
+    if (const toml::table* plans = r.SubTable("plan")) {
+      for (const auto& [name, node] : *plans) {
+        const std::string plan(name.str());
+        const toml::table* keep = node.as_table();
+        if (!keep || !IsPlanName(plan)) {
+          errors.push_back("backup.plan." + plan + ": expected a table named by 1 to 40 of [a-z0-9_-]");
+          continue;
+        }
+        TableReader p(*keep, "backup.plan." + plan + ".");
+        BackupConfig::PlanRetention retention{b.keep_daily, b.keep_weekly, b.keep_monthly};
+        p.Integer("keep_daily", retention.keep_daily, 1, 60);
+        p.Integer("keep_weekly", retention.keep_weekly, 0, 52);
+        p.Integer("keep_monthly", retention.keep_monthly, 0, 120);
+        Merge(errors, p);
+        b.plans[plan] = retention;
+      }
+    }
     Merge(errors, r);
   }
   if (const toml::table* t = top.SubTable("cluster")) {

@@ -61,6 +61,20 @@ struct BackupConfig {
   // then twice as long each time (at most a minute).
   int copy_retries = 3;
   int copy_retry_delay_ms = 5000;
+  // Retention per tenant plan, [backup.plan.NAME] (1 to 40 of [a-z0-9_-]):
+  // a tenant whose plan is named here keeps these; any other tenant keeps
+  // keep_* above (`citadel tenant set-plan`).
+  struct PlanRetention {
+    int keep_daily = 7;
+    int keep_weekly = 4;
+    int keep_monthly = 3;
+  };
+  std::map<std::string, PlanRetention> plans;
+  // citadel.backup (the tenant admin's API): whether restore_beside may make
+  // a new tenant (off: the operator does it), and how many downloads of
+  // backups run at once on this server.
+  bool customer_restore_beside = false;
+  int max_downloads = 4;
 };
 
 // [mail]: the SMTP relay Citadel sends its own e-mails through (password

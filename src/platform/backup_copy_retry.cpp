@@ -8,8 +8,9 @@
 namespace citadel::platform {
 
 core::Result<BackupRow> CreateBackupWithRetries(BackupService& backups, const std::string& tenant_name,
-                                                const std::string& kind, const ProgressReporter& progress) {
-  auto made = backups.Create(tenant_name, kind, progress);
+                                                const std::string& kind, const ProgressReporter& progress,
+                                                const std::string& id) {
+  auto made = backups.Create(tenant_name, kind, progress, id);
   if (!made || made->error.empty()) return made;
   auto retried = RetryMissingCopies(backups, *made);
   if (!retried) {

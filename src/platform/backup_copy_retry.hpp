@@ -16,7 +16,8 @@
 namespace citadel::platform {
 
 core::Result<BackupRow> CreateBackupWithRetries(BackupService& backups, const std::string& tenant_name,
-                                                const std::string& kind, const ProgressReporter& progress = {});
+                                                const std::string& kind, const ProgressReporter& progress = {},
+                                                const std::string& id = {});
 
 // The retries alone, for a complete backup `row` missing copies on some of
 // the catalog's sites. Returns the row as the catalog then has it, with

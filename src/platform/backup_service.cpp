@@ -172,7 +172,7 @@ core::Result<std::vector<BackupRow>> BackupService::List(const std::string& tena
 }
 
 core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, const std::string& kind,
-                                              const ProgressReporter& progress) {
+                                              const ProgressReporter& progress, const std::string& given_id) {
   if (stopping_) return Fail(ErrorCode::kUnavailable, "not started: the server is stopping");
   auto tenant = tenants_.Get(tenant_name);
   if (!tenant) return core::Unexpected(tenant.error());
@@ -192,7 +192,7 @@ core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, co
   if (!dsn) return core::Unexpected(dsn.error());
 
   auto now = std::chrono::system_clock::now();
-  std::string id = NewBackupId(now);
+  const std::string id = given_id.empty() ? NewBackupId(now) : given_id;
   if (auto begun = catalog_.BeginBackup(id, tenant->id, tenant->db_name, kind); !begun) {
     return core::Unexpected(begun.error());
   }

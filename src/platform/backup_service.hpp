@@ -75,8 +75,10 @@ class BackupService {
   // Loads (or, if allowed, creates) the master key. `tenants` must outlive it.
   static core::Result<std::unique_ptr<BackupService>> Open(TenantService& tenants, BackupServiceOptions options);
 
+  // `id`: the backup's id when the caller gave it out already (a queued
+  // backup, backup_job_queue.hpp); empty: a new one (NewBackupId).
   core::Result<BackupRow> Create(const std::string& tenant_name, const std::string& kind,
-                                 const ProgressReporter& progress = {});
+                                 const ProgressReporter& progress = {}, const std::string& id = {});
   core::Result<std::vector<BackupRow>> List(const std::string& tenant_name);
   core::Result<VerifyOutcome> Verify(const std::string& backup_id, const ProgressReporter& progress = {});
   // Restore beside: a new tenant `new_name` made from the backup (its

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include "platform/support_access.hpp"
+#include "platform/tenant_backup_desk.hpp"
 #include "platform/tenant_file_stores.hpp"
 
 namespace citadel::rpc {
@@ -20,6 +21,8 @@ orm::Environment CallerEnvironment(RpcServices& services, db::Connection& connec
   // The admin's citadel.support.* methods reach this tenant's grants and
   // audit only (the tenant is the call's, never an argument).
   if (services.support != nullptr) env = env.WithSupportDesk(services.support->DeskFor(tenant));
+  // The call's own tenant's backups: citadel.backup reaches no other.
+  if (services.tenant_backups != nullptr) env = env.WithTenantBackups(services.tenant_backups->For(tenant));
   if (services.security == nullptr) return env;
   orm::CallSecurity security = services.security->For(tenant)->ForCall(connection, uid, std::move(version));
   return env.WithSecurity(std::move(security.snapshot), std::move(security.user));

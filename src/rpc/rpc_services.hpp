@@ -37,6 +37,7 @@
 namespace citadel::platform {
 class WebSessionStore;
 class TenantFileStores;
+class TenantBackupDesks;
 class SupportAccess;
 }
 
@@ -70,6 +71,9 @@ struct RpcServices {
   // (platform/tenant_file_stores.hpp); null: calls have none, and reading or
   // writing a binary content is a UserError.
   platform::TenantFileStores* file_stores = nullptr;
+  // The tenants' own backups for citadel.backup (platform/tenant_backup_desk.hpp);
+  // null: its methods refuse.
+  platform::TenantBackupDesks* tenant_backups = nullptr;
   // Support staff, grants and their audit (platform/support_access.hpp):
   // staff calls (support_call.hpp) and the admin's citadel.support.* desk;
   // null: no support access.
