@@ -20,7 +20,11 @@ Connection::Connection(Connection&& other) noexcept
       broken_(std::exchange(other.broken_, false)),
       statements_(std::move(other.statements_)),
       statements_sent_(std::exchange(other.statements_sent_, 0)),
-      observer_(std::move(other.observer_)) {
+      observer_(std::move(other.observer_)),
+      deferred_begin_(std::exchange(other.deferred_begin_, std::nullopt)),
+      in_transaction_(std::exchange(other.in_transaction_, false)),
+      transaction_wrote_(std::exchange(other.transaction_wrote_, false)),
+      commit_pending_(std::exchange(other.commit_pending_, false)) {
   other.statements_.Clear();
 }
 
@@ -33,6 +37,10 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     other.statements_.Clear();
     statements_sent_ = std::exchange(other.statements_sent_, 0);
     observer_ = std::move(other.observer_);
+    deferred_begin_ = std::exchange(other.deferred_begin_, std::nullopt);
+    in_transaction_ = std::exchange(other.in_transaction_, false);
+    transaction_wrote_ = std::exchange(other.transaction_wrote_, false);
+    commit_pending_ = std::exchange(other.commit_pending_, false);
   }
   return *this;
 }
@@ -41,6 +49,8 @@ void Connection::Close() {
   if (conn_ != nullptr) PQfinish(conn_);
   conn_ = nullptr;
   statements_.Clear();  // prepared statements die with the server session
+  deferred_begin_.reset();
+  in_transaction_ = transaction_wrote_ = commit_pending_ = false;
 }
 
 core::Result<Connection> Connection::Open(const std::string& dsn,
@@ -83,6 +93,9 @@ core::Result<QueryResult> Connection::ExecuteParams(SqlText sql, std::span<const
 }
 
 core::Result<QueryResult> Connection::Run(const std::string& text, std::span<const Param> params) {
+  DrainPendingCommit();
+  if (deferred_begin_) return RunAfterBegin(text, params);
+  NoteSent(text);
   ++statements_sent_;
   if (observer_) observer_(text, params);
   std::vector<const char*> values;
@@ -112,6 +125,9 @@ core::Result<QueryResult> Connection::Run(const std::string& text, std::span<con
 
 core::Result<QueryResult> Connection::ExecuteUtility(const UtilityStatement& statement) {
   if (conn_ == nullptr) return core::Fail(core::ErrorCode::kUnavailable, "not connected");
+  DrainPendingCommit();
+  if (auto begun = SendDeferredBegin(); !begun) return begun;
+  NoteSent(statement.text());
   // PQexecParams with no parameters still refuses multi-statement strings.
   ++statements_sent_;
   if (observer_) observer_(statement.text(), {});
@@ -125,12 +141,149 @@ core::Result<QueryResult> Connection::ExecuteComposed(const ComposedSql& stateme
   return Run(statement.Text(), statement.params());
 }
 
+void Connection::DeferBegin(SqlText begin) {
+  deferred_begin_ = std::string(begin.c_str());
+  in_transaction_ = transaction_wrote_ = false;
+}
+
+void Connection::NoteSent(std::string_view text) {
+  if (!in_transaction_ || transaction_wrote_) return;
+  const auto start = text.find_first_not_of(" \t\n(");
+  const std::string_view keyword = start == std::string_view::npos ? text : text.substr(start, 7);
+  // "SELECT " exactly: anything else (INSERT, WITH ... which may write, a
+  // utility statement) counts as a write.
+  if (keyword != "SELECT " && keyword != "SELECT\n") transaction_wrote_ = true;
+}
+
+void Connection::DrainPendingCommit() {
+  if (!commit_pending_) return;
+  commit_pending_ = false;
+  bool committed = false;
+  while (pg_result* result = PQgetResult(conn_)) {
+    committed = committed || PQresultStatus(result) == PGRES_COMMAND_OK;
+    PQclear(result);
+  }
+  // A read-only transaction's COMMIT does not fail; if it did, the session
+  // is in an unknown state: never lend it again.
+  if (!committed || PQstatus(conn_) != CONNECTION_OK) broken_ = true;
+}
+
+core::Result<QueryResult> Connection::SendDeferredBegin() {
+  if (!deferred_begin_) return QueryResult();
+  const std::string begin = std::move(*deferred_begin_);
+  deferred_begin_.reset();
+  in_transaction_ = true;
+  ++statements_sent_;
+  if (observer_) observer_(begin, {});
+  return Finish(PQexecParams(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
+}
+
+core::Result<QueryResult> Connection::CommitDeferred() {
+  if (deferred_begin_) {
+    deferred_begin_.reset();  // nothing was sent: there is no transaction
+    return QueryResult();
+  }
+  const bool read_only = in_transaction_ && !transaction_wrote_;
+  in_transaction_ = transaction_wrote_ = false;
+  if (!read_only || conn_ == nullptr || broken_) return Execute("COMMIT");
+  ++statements_sent_;
+  if (observer_) observer_("COMMIT", {});
+  if (PQsendQueryParams(conn_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+    broken_ = true;  // nothing was written: the transaction simply ends with the session
+    return QueryResult();
+  }
+  commit_pending_ = true;
+  return QueryResult();
+}
+
+core::Result<QueryResult> Connection::RollbackDeferred() {
+  in_transaction_ = transaction_wrote_ = false;
+  if (deferred_begin_) {
+    deferred_begin_.reset();
+    return QueryResult();
+  }
+  return Execute("ROLLBACK");
+}
+
+core::Result<QueryResult> Connection::RunAfterBegin(const std::string& text,
+                                                    std::span<const Param> params) {
+  const std::string begin = std::move(*deferred_begin_);
+  deferred_begin_.reset();
+  in_transaction_ = true;
+  NoteSent(text);
+  statements_sent_ += 2;
+  if (observer_) {
+    observer_(begin, {});
+    observer_(text, params);
+  }
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+  const int count = static_cast<int>(values.size());
+
+  // One pipeline: BEGIN, [Parse of a statement not prepared yet,] the
+  // statement, Sync; then each one's results in order.
+  const bool cacheable = PreparedStatementCache::IsCacheable(text);
+  std::optional<std::string> name = cacheable ? statements_.Find(text) : std::nullopt;
+  std::optional<std::string> fresh;
+  if (cacheable && !name) fresh = statements_.NextName();
+  const bool sent =
+      PQenterPipelineMode(conn_) == 1 &&
+      PQsendQueryParams(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
+      (!fresh || PQsendPrepare(conn_, fresh->c_str(), text.c_str(), count, nullptr) == 1) &&
+      (cacheable ? PQsendQueryPrepared(conn_, (fresh ? *fresh : *name).c_str(), count, values.data(),
+                                       nullptr, nullptr, 0)
+                 : PQsendQueryParams(conn_, text.c_str(), count, nullptr, values.data(), nullptr,
+                                     nullptr, 0)) == 1 &&
+      PQpipelineSync(conn_) == 1;
+  if (!sent) {
+    // The session's state is unknown (a send failed half-way): never lend it again.
+    core::Error error = ErrorFromSqlState(sqlstate::kUnableToConnect, PQerrorMessage(conn_));
+    broken_ = true;
+    return core::Unexpected(std::move(error));
+  }
+  // Each statement's one result, then the NULL that closes it.
+  auto next_result = [this]() -> pg_result* {
+    pg_result* result = PQgetResult(conn_);
+    if (result == nullptr) return nullptr;
+    while (pg_result* extra = PQgetResult(conn_)) PQclear(extra);
+    return result;
+  };
+  // A statement after a failed one is not run (PGRES_PIPELINE_ABORTED, with
+  // no SQLSTATE): the failed one's error is what the caller gets.
+  auto finish_in_pipeline = [this](pg_result* result) -> core::Result<QueryResult> {
+    if (result != nullptr && PQresultStatus(result) == PGRES_PIPELINE_ABORTED) {
+      PQclear(result);
+      return core::Fail(core::ErrorCode::kInternal, "not run: an earlier statement of its pipeline failed");
+    }
+    return Finish(result);
+  };
+  auto begun = finish_in_pipeline(next_result());
+  std::optional<core::Result<QueryResult>> prepared;
+  if (fresh) prepared = finish_in_pipeline(next_result());
+  auto statement = finish_in_pipeline(next_result());
+  pg_result* sync = PQgetResult(conn_);
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  PQclear(sync);
+  if (!synced || PQexitPipelineMode(conn_) != 1) broken_ = true;
+  if (!begun) return begun;
+  if (prepared && !*prepared) return std::move(*prepared);
+  if (fresh && prepared && *prepared) {  // prepared even when the statement then failed
+    if (auto evicted = statements_.Remember(text, *fresh)) {
+      const std::string deallocate = "DEALLOCATE " + *evicted;  // our name, never input
+      (void)Finish(PQexecParams(conn_, deallocate.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
+    }
+  }
+  return statement;
+}
+
 bool Connection::IsReusable() const {
-  return conn_ != nullptr && !broken_ && PQstatus(conn_) == CONNECTION_OK &&
-         PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  return conn_ != nullptr && !broken_ && !deferred_begin_ && PQstatus(conn_) == CONNECTION_OK &&
+         (commit_pending_ || PQtransactionStatus(conn_) == PQTRANS_IDLE);
 }
 
 bool Connection::StillAlive() {
+  DrainPendingCommit();
   if (!IsReusable()) return false;
   pollfd watched{PQsocket(conn_), POLLIN, 0};
   if (watched.fd < 0) return false;

@@ -83,6 +83,23 @@ class Connection {
   // names and bound parameters only.
   core::Result<QueryResult> ExecuteComposed(const ComposedSql& statement);
 
+  // Opens a transaction with `begin` (a fixed statement such as "BEGIN
+  // ISOLATION LEVEL REPEATABLE READ") sent together with the next statement,
+  // in one libpq pipeline: one round trip instead of two. A transaction whose
+  // body sends nothing never reaches the server; then CommitDeferred and
+  // RollbackDeferred are no-ops. The statement's error, if any, is reported
+  // as usual; a BEGIN that fails (it cannot, short of a lost connection) is
+  // reported in its place.
+  void DeferBegin(SqlText begin);
+  // COMMIT (or ROLLBACK) of a transaction opened with DeferBegin: nothing to
+  // send when its BEGIN is still waiting for a statement. A transaction that
+  // sent only SELECTs has nothing to make durable and cannot fail to commit
+  // (REPEATABLE READ checks conflicts at writes), so its COMMIT is sent
+  // without waiting for the answer: the caller answers its client one round
+  // trip sooner, and the connection reads the answer before its next use.
+  core::Result<QueryResult> CommitDeferred();
+  core::Result<QueryResult> RollbackDeferred();
+
   bool connected() const { return conn_ != nullptr; }
   // Connected, not broken, and not inside a transaction: safe to lend again.
   bool IsReusable() const;
@@ -107,6 +124,8 @@ class Connection {
 
   // For utility_statement.cpp, which needs the connection to escape names
   // and encrypt passwords for this server. Never null while connected().
+  // Never to send a query through: a COMMIT's answer may still be pending
+  // (CommitDeferred); escaping and PQdb need no round trip.
   pg_conn* native_handle() const { return conn_; }
 
  private:
@@ -115,6 +134,15 @@ class Connection {
   // Runs `text` with `params`: data statements through the per-connection
   // prepared statement cache, anything else as a one-off.
   core::Result<QueryResult> Run(const std::string& text, std::span<const Param> params);
+  // Run, with the deferred BEGIN sent first in the same pipeline.
+  core::Result<QueryResult> RunAfterBegin(const std::string& text, std::span<const Param> params);
+  // Sends the deferred BEGIN on its own (for statements that do not go
+  // through Run); an error when it fails.
+  core::Result<QueryResult> SendDeferredBegin();
+  // Reads the answer of a COMMIT sent without waiting (CommitDeferred).
+  void DrainPendingCommit();
+  // Notes that `text` was sent inside the current transaction.
+  void NoteSent(std::string_view text);
   void Close();
 
   pg_conn* conn_ = nullptr;
@@ -122,6 +150,10 @@ class Connection {
   PreparedStatementCache statements_;
   std::uint64_t statements_sent_ = 0;
   StatementObserver observer_;
+  std::optional<std::string> deferred_begin_;
+  bool in_transaction_ = false;      // a deferred BEGIN reached the server
+  bool transaction_wrote_ = false;   // ... and a statement other than SELECT followed
+  bool commit_pending_ = false;      // a COMMIT whose answer is not read yet
 };
 
 }  // namespace citadel::db

@@ -187,5 +187,103 @@ TEST(ConnectionPg, UtilityStatementsAreNotPrepared) {
   EXPECT_EQ(PreparedCount(conn), before);
 }
 
+// DeferBegin: BEGIN travels with the next statement in one pipeline.
+TEST(ConnectionPg, DeferredBeginOpensTheTransactionWithTheFirstStatement) {
+  Connection conn = Superuser();
+  ASSERT_TRUE(conn.Execute("CREATE TEMP TABLE deferred (v int)"));
+  const int before = PreparedCount(conn);
+  conn.DeferBegin("BEGIN ISOLATION LEVEL REPEATABLE READ");
+  EXPECT_FALSE(conn.IsReusable());  // a pending BEGIN is a transaction: never lent
+  // A statement not prepared yet (Parse in the same pipeline), then the same
+  // one again from the cache, both inside the transaction.
+  auto level = conn.Execute("SELECT current_setting('transaction_isolation') AS level, $1::int AS n", 7);
+  ASSERT_TRUE(level) << level.error().message;
+  EXPECT_EQ(level->Text(0, "level"), "repeatable read");
+  EXPECT_EQ(level->Text(0, "n"), "7");
+  ASSERT_TRUE(conn.Execute("INSERT INTO deferred VALUES ($1)", 1));
+  auto again = conn.Execute("SELECT current_setting('transaction_isolation') AS level, $1::int AS n", 8);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->Text(0, "n"), "8");
+  EXPECT_EQ(PreparedCount(conn), before + 2);  // the two statements, once each
+  ASSERT_TRUE(conn.RollbackDeferred());
+  auto rows = conn.Execute("SELECT count(*) AS n FROM deferred");
+  ASSERT_TRUE(rows);
+  EXPECT_EQ(rows->Text(0, "n"), "0");  // rolled back: the INSERT was inside the transaction
+  EXPECT_TRUE(conn.IsReusable());
+
+  conn.DeferBegin("BEGIN");
+  ASSERT_TRUE(conn.Execute("INSERT INTO deferred VALUES ($1)", 2));  // prepared already: no Parse
+  ASSERT_TRUE(conn.CommitDeferred());
+  rows = conn.Execute("SELECT count(*) AS n FROM deferred");
+  ASSERT_TRUE(rows);
+  EXPECT_EQ(rows->Text(0, "n"), "1");
+}
+
+TEST(ConnectionPg, DeferredBeginWithNothingSentReachesNoServer) {
+  Connection conn = Superuser();
+  const std::uint64_t sent = conn.statements_sent();
+  conn.DeferBegin("BEGIN");
+  ASSERT_TRUE(conn.CommitDeferred());
+  conn.DeferBegin("BEGIN");
+  ASSERT_TRUE(conn.RollbackDeferred());
+  EXPECT_EQ(conn.statements_sent(), sent);
+  EXPECT_TRUE(conn.IsReusable());
+}
+
+TEST(ConnectionPg, DeferredBeginReportsTheStatementsErrorAndRollsBack) {
+  Connection conn = Superuser();
+  conn.DeferBegin("BEGIN");
+  auto failed = conn.Execute("SELECT 1/$1::int AS v", 0);  // division by zero
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find("division by zero"), std::string::npos) << failed.error().message;
+  EXPECT_FALSE(conn.Execute("SELECT $1::int AS v", 2));  // the transaction is aborted
+  ASSERT_TRUE(conn.RollbackDeferred());
+  EXPECT_TRUE(conn.IsReusable());
+  // A statement whose Parse fails in the pipeline: its error, then a usable connection.
+  conn.DeferBegin("BEGIN");
+  auto unparsable = conn.Execute("SELECT no_such_column FROM pg_class WHERE oid = $1::oid", 1);
+  ASSERT_FALSE(unparsable);
+  EXPECT_NE(unparsable.error().message.find("no_such_column"), std::string::npos);
+  ASSERT_TRUE(conn.RollbackDeferred());
+  EXPECT_TRUE(conn.IsReusable()) << "after a failed Parse";
+  // A utility statement sends the pending BEGIN first.
+  conn.DeferBegin("BEGIN");
+  ASSERT_TRUE(conn.Execute("CREATE TEMP TABLE in_transaction (v int)"));
+  ASSERT_TRUE(conn.RollbackDeferred());
+  EXPECT_TRUE(conn.IsReusable()) << "after the utility statement";
+  EXPECT_FALSE(conn.Execute("SELECT v FROM in_transaction"));  // rolled back with the transaction
+  EXPECT_TRUE(conn.IsReusable());
+}
+
+TEST(ConnectionPg, ReadOnlyCommitIsReadBeforeTheNextUseAndWritesCommitAtOnce) {
+  Connection conn = Superuser();
+  Connection other = Superuser();
+  ASSERT_TRUE(conn.Execute("CREATE TABLE IF NOT EXISTS committed_at_once (v int)"));
+  // Only SELECTs: COMMIT goes out without waiting; the connection stays lendable
+  // and reads the answer before its next statement.
+  conn.DeferBegin("BEGIN ISOLATION LEVEL REPEATABLE READ");
+  ASSERT_TRUE(conn.Execute("SELECT $1::int AS v", 1));
+  ASSERT_TRUE(conn.CommitDeferred());
+  EXPECT_TRUE(conn.IsReusable());
+  EXPECT_TRUE(conn.StillAlive());
+  auto level = conn.Execute("SELECT current_setting('transaction_isolation') AS level");
+  ASSERT_TRUE(level) << level.error().message;
+  EXPECT_EQ(level->Text(0, "level"), "read committed");  // outside the ended transaction
+  // Twice in a row, the second transaction's first statement reads the first's COMMIT.
+  conn.DeferBegin("BEGIN ISOLATION LEVEL REPEATABLE READ");
+  ASSERT_TRUE(conn.Execute("SELECT $1::int AS v", 2));
+  ASSERT_TRUE(conn.CommitDeferred());
+  conn.DeferBegin("BEGIN ISOLATION LEVEL REPEATABLE READ");
+  auto second = conn.Execute("SELECT $1::int AS v", 3);
+  ASSERT_TRUE(second) << second.error().message;
+  // A write: COMMIT is waited for, so another session sees the row at once.
+  ASSERT_TRUE(conn.Execute("INSERT INTO committed_at_once VALUES ($1)", 4));
+  ASSERT_TRUE(conn.CommitDeferred());
+  auto seen = other.Execute("SELECT count(*) AS n FROM committed_at_once WHERE v = $1", 4);
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->Text(0, "n"), "1");
+  ASSERT_TRUE(conn.Execute("DROP TABLE committed_at_once"));
+}
+
 }  // namespace
 }  // namespace citadel::db

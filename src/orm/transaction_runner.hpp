@@ -27,7 +27,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <random>
 #include <type_traits>
 #include <utility>
 
@@ -53,8 +52,7 @@ class TransactionRunner {
                     TransactionRunnerOptions options = {})
       : connection_(connection),
         registry_(std::move(registry)),
-        options_(std::move(options)),
-        random_(std::random_device{}()) {}
+        options_(std::move(options)) {}
 
   // Runs `function` in a transaction and returns what it returns.
   template <class F>
@@ -90,7 +88,6 @@ class TransactionRunner {
   TransactionRunnerOptions options_;
   int last_tries_ = 0;
   bool commit_sent_ = false;
-  std::mt19937_64 random_;  // the jitter of the back-off
 };
 
 // The ValidationError an integrity violation stands for, or nullopt when
