@@ -8,6 +8,9 @@
 //              prints "Citadel cluster is ready" once a leader is elected.
 //   status     Patroni's view joined with the primary's pg_stat_replication.
 //   switchover a planned switch, the server drained first (platform/cluster_switchover.hpp).
+// citadel dr rebuild --from repo1|repo2: a new site's cluster restored from a
+// pgBackRest repository, then supervised as `cluster run` does.
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 
@@ -21,6 +24,7 @@
 #include "core/file_system.hpp"
 #include "core/logger.hpp"
 #include "db/service_user.hpp"
+#include "platform/archive_backup_scheduler.hpp"
 #include "platform/cluster_credentials.hpp"
 #include "platform/cluster_files.hpp"
 #include "platform/cluster_status.hpp"
@@ -28,6 +32,7 @@
 #include "platform/cluster_switchover.hpp"
 #include "platform/cluster_topology.hpp"
 #include "platform/patroni_client.hpp"
+#include "platform/pgbackrest_runner.hpp"
 
 namespace citadel::cli {
 namespace {
@@ -66,6 +71,19 @@ void PrintClusterTable(const platform::ClusterStatus& status) {
               << (m.replay_lag_seconds ? lag_seconds.str() : "-") << "\n";
   }
   if (status.leader.empty()) std::cout << "NO LEADER\n";
+  if (status.archive.known) {
+    std::cout << "ARCHIVE   last WAL " << (status.archive.last_archived_wal.empty() ? "-" : status.archive.last_archived_wal)
+              << " at " << (status.archive.last_archived_at.empty() ? "-" : status.archive.last_archived_at)
+              << "; archived " << status.archive.archived_count << ", failed " << status.archive.failed_count
+              << "\n";
+  }
+  for (const auto& r : status.repositories) {
+    std::cout << "REPO" << r.repo << "     " << r.status << "; " << r.backups.size() << " backup(s)";
+    if (!r.backups.empty())
+      std::cout << ", newest " << r.backups.back().label << " (" << r.backups.back().type << ")";
+    std::cout << "; WAL " << (r.archive_min.empty() ? "-" : r.archive_min) << " .. "
+              << (r.archive_max.empty() ? "-" : r.archive_max) << "\n";
+  }
   if (!status.primary_error.empty())
     std::cout << "primary not read: " << status.primary_error << "\n";
 }
@@ -105,6 +123,49 @@ int RunClusterInit(const ClusterInitCommand& command) {
   return 0;
 }
 
+namespace {
+
+// `cluster run`'s loop, also `dr rebuild`'s once its files are written:
+// starts etcd and the agents, announces the leader, takes pgBackRest's
+// backups, tends the children until SIGINT/SIGTERM.
+int SuperviseCluster(const core::ServerConfig& config, const platform::ClusterTopology& topology,
+                     const db::ServiceUser& user) {
+  // Longer than a failover takes, so a lost member is replaced by a new
+  // leader first and then comes back as a standby.
+  const auto restart_delay =
+      std::chrono::seconds(2 * config.cluster.ttl + config.cluster.loop_wait);
+  platform::ClusterSupervisor supervisor(topology, user, restart_delay);
+  const auto started_at = std::chrono::steady_clock::now();
+  if (auto started = supervisor.Start(); !started) return ReportFailure(started.error());
+  // Archiving needs the stanza; backups run on their own thread.
+  std::optional<platform::ArchiveBackupScheduler> backups;
+  backups.emplace(config.cluster, topology, user);
+
+  bool announced = false;
+  for (;;) {
+    if (!announced) {
+      auto view = platform::FetchPatroniCluster(topology, std::chrono::milliseconds(1000));
+      if (view) {
+        for (const auto& m : view->members) {
+          if (m.role != "leader" || m.state != "running") continue;
+          const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - started_at).count();
+          std::cout << "Citadel cluster is ready: leader " << m.name << " on " << m.host << ":"
+                    << m.port << " (" << ms << " ms after start)" << std::endl;
+          announced = true;
+        }
+      }
+    }
+    if (SignalWaiter::Wait(std::chrono::seconds(1)) == ProcessSignal::kStop) break;
+    supervisor.Tend();
+  }
+  backups.reset();
+  supervisor.Stop();
+  return 0;
+}
+
+}  // namespace
+
 int RunClusterRun(const ClusterRunCommand& command) {
   SignalWaiter::Block();  // before any thread: only the main thread takes signals
   auto config = LoadClusterCommandConfig(command.common);
@@ -117,31 +178,7 @@ int RunClusterRun(const ClusterRunCommand& command) {
   }
   auto user = ClusterServiceUser(*config);
   if (!user) return ReportFailure(user.error());
-  // Longer than a failover takes, so a lost member is replaced by a new
-  // leader first and then comes back as a standby.
-  const auto restart_delay =
-      std::chrono::seconds(2 * config->cluster.ttl + config->cluster.loop_wait);
-  platform::ClusterSupervisor supervisor(topology, *user, restart_delay);
-  if (auto started = supervisor.Start(); !started) return ReportFailure(started.error());
-
-  bool announced = false;
-  for (;;) {
-    if (!announced) {
-      auto view = platform::FetchPatroniCluster(topology, std::chrono::milliseconds(1000));
-      if (view) {
-        for (const auto& m : view->members) {
-          if (m.role != "leader" || m.state != "running") continue;
-          std::cout << "Citadel cluster is ready: leader " << m.name << " on " << m.host << ":"
-                    << m.port << std::endl;
-          announced = true;
-        }
-      }
-    }
-    if (SignalWaiter::Wait(std::chrono::seconds(1)) == ProcessSignal::kStop) break;
-    supervisor.Tend();
-  }
-  supervisor.Stop();
-  return 0;
+  return SuperviseCluster(*config, topology, *user);
 }
 
 int RunClusterStatus(const ClusterStatusCommand& command) {
@@ -152,6 +189,15 @@ int RunClusterStatus(const ClusterStatusCommand& command) {
   if (!credentials) return ReportFailure(credentials.error());
   auto status = platform::ReadClusterStatus(topology, *credentials);
   if (!status) return ReportFailure(status.error());
+  // pgBackRest's view of the repositories, as the service user (it owns them).
+  if (auto user = ClusterServiceUser(*config)) {
+    auto info = platform::RunPgBackRestOrFail(topology, *user, {"--output=json"}, "info",
+                                              std::chrono::seconds(30));
+    if (info) {
+      if (auto repos = platform::ParsePgBackRestInfo(*info, topology.Stanza()))
+        status->repositories = std::move(*repos);
+    }
+  }
   if (command.json) {
     std::cout << platform::ClusterStatusToJson(*status).dump(2) << "\n";
   } else {
@@ -191,6 +237,79 @@ int RunClusterSwitchover(const ClusterSwitchoverCommand& command) {
     std::cout << "  no `citadel serve` runs on this data directory: nothing to drain\n";
   }
   return 0;
+}
+
+}  // namespace citadel::cli
+
+namespace citadel::cli {
+namespace {
+
+// Whether `dir` holds anything (a member's PGDATA, etcd's data).
+bool DirectoryHasEntries(const std::string& dir) {
+  std::error_code ec;
+  return std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec);
+}
+
+}  // namespace
+
+int RunDrRebuild(const DrRebuildCommand& command) {
+  SignalWaiter::Block();  // before any thread: only the main thread takes signals
+  int repo = 0;
+  if (command.from == "repo1" || command.from == "1") repo = 1;
+  if (command.from == "repo2" || command.from == "2") repo = 2;
+  if (repo == 0) {
+    std::cerr << "citadel: --from takes repo1 or repo2\n";
+    return 2;
+  }
+  auto config = LoadClusterCommandConfig(command.common);
+  if (!config) return ReportFailure(config.error());
+  config->cluster.ha = true;
+  auto topology = platform::MakeClusterTopology(config->cluster, config->data_dir);
+  // The lost site's credentials (kept off-site, like the backups' master
+  // key): the restored cluster's roles have those passwords, and the
+  // repositories' passphrases are there.
+  auto credentials = platform::LoadClusterCredentials(topology.CredentialsPath());
+  if (!credentials) return ReportFailure(credentials.error());
+  // A new site: never over a cluster that exists.
+  for (const auto& m : topology.members) {
+    if (DirectoryHasEntries(m.pgdata)) {
+      std::cerr << "citadel: " << m.pgdata << " is not empty: dr rebuild provisions a new site and "
+                << "never writes over a cluster (move it away first)\n";
+      return 1;
+    }
+  }
+  if (platform::HttpGet(topology.address, topology.etcd_client_port, "/health",
+                        std::chrono::milliseconds(500))) {
+    std::cerr << "citadel: etcd answers on " << topology.EtcdClientUrl()
+              << ": stop the running cluster first\n";
+    return 1;
+  }
+  auto user = ClusterServiceUser(*config);
+  if (!user) return ReportFailure(user.error());
+  // The consensus store of the lost site described a cluster that is gone.
+  std::error_code ec;
+  std::filesystem::remove_all(topology.etcd_dir, ec);
+  auto files = platform::PrepareClusterFiles(config->cluster, topology, config->database.pg_bin_dir,
+                                             *user, repo);
+  if (!files) return ReportFailure(files.error());
+  auto info = platform::RunPgBackRestOrFail(topology, *user,
+                                            {"--repo=" + std::to_string(repo), "--output=json"},
+                                            "info", std::chrono::minutes(1));
+  if (!info) return ReportFailure(info.error());
+  auto repos = platform::ParsePgBackRestInfo(*info, topology.Stanza());
+  if (!repos) return ReportFailure(repos.error());
+  const platform::RepositoryInfo* found = nullptr;
+  for (const auto& r : *repos)
+    if (r.repo == repo && !r.backups.empty()) found = &r;
+  if (found == nullptr) {
+    std::cerr << "citadel: repo" << repo << " holds no backup of stanza '" << topology.Stanza()
+              << "' (" << (repos->empty() ? "no stanza" : (*repos)[0].status) << ")\n";
+    return 1;
+  }
+  std::cout << "Rebuilding cluster '" << topology.Stanza() << "' from repo" << repo
+            << ": backup " << found->backups.back().label << ", then archived WAL up to "
+            << found->archive_max << std::endl;
+  return SuperviseCluster(*config, topology, *user);
 }
 
 }  // namespace citadel::cli

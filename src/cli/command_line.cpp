@@ -289,6 +289,17 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
                    "Seconds to wait for the server's transactions to finish; none switched after")
       ->check(CLI::Range(1, 300));
 
+  auto* dr_app = app.add_subcommand(
+      "dr", "Disaster recovery of the high-availability cluster from its pgBackRest repositories (docs/ha.md)");
+  dr_app->require_subcommand(1);
+  DrRebuildCommand dr_rebuild;
+  auto* dr_rebuild_app = dr_app->add_subcommand(
+      "rebuild", "Provision the cluster on a new site (empty member directories) from a repository: "
+                 "restore its newest backup, replay the archived WAL to its end, then run the cluster "
+                 "as `cluster run` does. Needs the lost site's <data dir>/ha/credentials.json");
+  AddCommonOptions(*dr_rebuild_app, dr_rebuild.common);
+  dr_rebuild_app->add_option("--from", dr_rebuild.from, "repo1 or repo2")->required();
+
   auto* staff_app = app.add_subcommand(
       "staff", "Support staff accounts: they enter a tenant only under a grant its admin opened, with "
                "password and TOTP, and everything they do is audited (docs/support_access.md)");
@@ -375,6 +386,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   if (staff_list_app->parsed()) return {staff_list, 0};
   if (staff_disable_app->parsed()) return {staff_disable, 0};
   if (cluster_switchover_app->parsed()) return {cluster_switchover, 0};
+  if (dr_rebuild_app->parsed()) return {dr_rebuild, 0};
   if (upgrade_app->parsed()) {
     if (upgrade.name.empty() && !upgrade.all) {
       std::cerr << "citadel: tenant upgrade needs a tenant NAME or --all\nRun 'citadel tenant "

@@ -174,6 +174,10 @@ struct ClusterStatusCommand {
   CommonOptions common;
   bool json = false;
 };
+struct DrRebuildCommand {
+  CommonOptions common;
+  std::string from;  // repo1 | repo2
+};
 struct ClusterSwitchoverCommand {
   CommonOptions common;
   std::string to;              // empty: the synchronous standby
@@ -197,7 +201,7 @@ using Command = std::variant<ServeCommand, TenantCreateCommand, TenantListComman
                              SitePolicyCommand, BackupCreateCommand, BackupListCommand,
                              BackupVerifyCommand, BackupDownloadCommand, BackupStatusCommand, BackupRestoreCommand,
                              KeysInitCommand, KeysRotateCommand, ClusterInitCommand, ClusterRunCommand, StaffCommand,
-                             ClusterStatusCommand, ClusterSwitchoverCommand>;
+                             ClusterStatusCommand, ClusterSwitchoverCommand, DrRebuildCommand>;
 
 // Either a command to run, or an exit code to leave with at once (0 after
 // --help or --version, 2 after a usage error, whose message was printed).

@@ -35,6 +35,7 @@ int RunStaffAdd(const StaffCommand& command);
 int RunStaffList(const StaffCommand& command);
 int RunStaffDisable(const StaffCommand& command);
 int RunClusterSwitchover(const ClusterSwitchoverCommand& command);
+int RunDrRebuild(const DrRebuildCommand& command);
 
 // Prints "citadel: <message>" to stderr and returns the exit status for it.
 int ReportFailure(const core::Error& error);

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
                           return RunStaffList(c);
                         },
                         [](const ClusterSwitchoverCommand& c) { return RunClusterSwitchover(c); },
+                        [](const DrRebuildCommand& c) { return RunDrRebuild(c); },
                     },
                     *parsed.command);
 }

@@ -254,6 +254,16 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Integer("loop_wait", k.loop_wait, 1, 60);
     r.Integer("retry_timeout", k.retry_timeout, 1, 120);
     r.Text("name", k.name);
+    r.Integer("archive_timeout", k.archive_timeout, 1, 3600);
+    r.Text("archive_repo2_path", k.archive_repo2_path);
+    r.Integer("backup_incremental_hours", k.backup_incremental_hours, 1, 24 * 31);
+    r.Integer("backup_full_days", k.backup_full_days, 1, 366);
+    // Written into pgBackRest's configuration file: one absolute path, one line.
+    if (!k.archive_repo2_path.empty() &&
+        (k.archive_repo2_path.front() != '/' ||
+         k.archive_repo2_path.find_first_of("\n\r=") != std::string::npos)) {
+      errors.push_back("cluster.archive_repo2_path: expected an absolute path without '=' or line breaks");
+    }
     // Both go into Patroni's and etcd's files and URLs: only plain values.
     if (!IsClusterName(k.name)) errors.push_back("cluster.name: expected 1 to 40 of [a-z0-9-]");
     if (!IsIpv4Address(k.listen)) errors.push_back("cluster.listen: expected an IPv4 address");

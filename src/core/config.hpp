@@ -105,6 +105,15 @@ struct ClusterConfig {
   int loop_wait = 1;              // seconds between Patroni's HA cycles
   int retry_timeout = 3;          // seconds Patroni retries etcd and PostgreSQL
   std::string name = "citadel";   // Patroni's scope: the cluster's name in etcd
+  // Continuous archiving with pgBackRest (docs/ha.md): a WAL segment is
+  // archived at least every archive_timeout seconds, which bounds the RPO
+  // after a lost site. Repository 1 is <data dir>/ha/pgbackrest/repo1;
+  // repository 2 is archive_repo2_path (another disk or site's mount; empty:
+  // <data dir>/ha/pgbackrest/repo2).
+  int archive_timeout = 60;
+  std::string archive_repo2_path;
+  int backup_incremental_hours = 24;  // `cluster run` takes an incremental backup this often
+  int backup_full_days = 7;           // and a full one this often
 };
 
 struct ServerConfig {

@@ -20,6 +20,8 @@ ClusterCredentials GenerateClusterCredentials() {
   c.superuser_password = core::RandomPassword(32);
   c.replication_password = core::RandomPassword(32);
   c.rest_password = core::RandomPassword(32);
+  c.repo1_cipher_pass = core::RandomPassword(48);
+  c.repo2_cipher_pass = core::RandomPassword(48);
   return c;
 }
 
@@ -27,7 +29,8 @@ std::string SerializeClusterCredentials(const ClusterCredentials& c) {
   nlohmann::json j = {
       {"superuser", {{"username", c.superuser}, {"password", c.superuser_password}}},
       {"replication", {{"username", c.replication_user}, {"password", c.replication_password}}},
-      {"rest_api", {{"username", c.rest_user}, {"password", c.rest_password}}}};
+      {"rest_api", {{"username", c.rest_user}, {"password", c.rest_password}}},
+      {"pgbackrest", {{"repo1_cipher_pass", c.repo1_cipher_pass}, {"repo2_cipher_pass", c.repo2_cipher_pass}}}};
   return j.dump(2) + "\n";
 }
 
@@ -54,6 +57,9 @@ core::Result<ClusterCredentials> LoadClusterCredentials(const std::string& path)
   c.replication_password = field("replication", "password");
   c.rest_user = field("rest_api", "username");
   c.rest_password = field("rest_api", "password");
+  // Absent from files written before archiving existed: `cluster init` adds them.
+  c.repo1_cipher_pass = field("pgbackrest", "repo1_cipher_pass");
+  c.repo2_cipher_pass = field("pgbackrest", "repo2_cipher_pass");
   if (c.superuser.empty() || c.superuser_password.empty() || c.replication_user.empty() ||
       c.replication_password.empty() || c.rest_user.empty() || c.rest_password.empty()) {
     return core::Fail(core::ErrorCode::kInvalidArgument,

@@ -26,6 +26,11 @@ struct ClusterCredentials {
   // restart, reinitialize, config changes); reads (GET /cluster) need none.
   std::string rest_user = "patroni";
   std::string rest_password;
+  // pgBackRest's repo-cipher-pass for each repository (aes-256-cbc). Whoever
+  // rebuilds the cluster from a repository needs it: keep a copy of this
+  // file off the site, as of the backups' master key.
+  std::string repo1_cipher_pass;
+  std::string repo2_cipher_pass;
 };
 
 // New random passwords (32 characters each).

@@ -43,6 +43,19 @@ std::string AddPrimaryReplicationView(ClusterStatus& status, const ClusterTopolo
       }
     }
   }
+  auto archiver = conn->Execute(
+      "SELECT archived_count, coalesce(last_archived_wal, '') AS last_archived_wal,"
+      " coalesce(last_archived_time::text, '') AS last_archived_time, failed_count,"
+      " coalesce(last_failed_wal, '') AS last_failed_wal FROM pg_stat_archiver");
+  if (!archiver) return archiver.error().message;
+  if (archiver->rows() == 1) {
+    status.archive.known = true;
+    status.archive.archived_count = ClusterStatusInteger(archiver->Get(0, "archived_count")).value_or(0);
+    status.archive.last_archived_wal = archiver->Text(0, "last_archived_wal");
+    status.archive.last_archived_at = archiver->Text(0, "last_archived_time");
+    status.archive.failed_count = ClusterStatusInteger(archiver->Get(0, "failed_count")).value_or(0);
+    status.archive.last_failed_wal = archiver->Text(0, "last_failed_wal");
+  }
   return {};
 }
 
@@ -90,7 +103,28 @@ nlohmann::json ClusterStatusToJson(const ClusterStatus& status) {
                        {"replay_lag_bytes", optional(m.replay_lag_bytes)},
                        {"replay_lag_seconds", optional(m.replay_lag_seconds)}});
   }
+  json archive = nullptr;
+  if (status.archive.known) {
+    archive = {{"archived_count", status.archive.archived_count},
+               {"last_archived_wal", status.archive.last_archived_wal},
+               {"last_archived_at", status.archive.last_archived_at},
+               {"failed_count", status.archive.failed_count},
+               {"last_failed_wal", status.archive.last_failed_wal}};
+  }
+  json repositories = json::array();
+  for (const auto& r : status.repositories) {
+    json backups = json::array();
+    for (const auto& b : r.backups)
+      backups.push_back({{"label", b.label}, {"type", b.type}, {"stopped_at", b.stopped_at}});
+    repositories.push_back({{"repo", r.repo},
+                            {"status", r.status},
+                            {"archive_min", r.archive_min},
+                            {"archive_max", r.archive_max},
+                            {"backups", backups}});
+  }
   return {
+      {"archive", archive},
+      {"repositories", repositories},
       {"leader", status.leader.empty() ? json(nullptr) : json(status.leader)},
       {"answered_by", status.answered_by},
       {"primary_error", status.primary_error.empty() ? json(nullptr) : json(status.primary_error)},

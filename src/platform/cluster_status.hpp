@@ -17,6 +17,7 @@
 #include "core/result.hpp"
 #include "platform/cluster_credentials.hpp"
 #include "platform/cluster_topology.hpp"
+#include "platform/pgbackrest_runner.hpp"
 
 namespace citadel::platform {
 
@@ -34,11 +35,24 @@ struct ClusterMemberStatus {
   std::optional<double> replay_lag_seconds;
 };
 
+// The primary's pg_stat_archiver: pgBackRest's archive_command at work.
+struct ArchiveStatus {
+  bool known = false;
+  long long archived_count = 0;
+  std::string last_archived_wal;
+  std::string last_archived_at;  // PostgreSQL's timestamptz text
+  long long failed_count = 0;
+  std::string last_failed_wal;
+};
+
 struct ClusterStatus {
   std::string answered_by;
   std::string leader;         // empty: no leader now
   std::string primary_error;  // why the primary's view is missing, if it is
   std::vector<ClusterMemberStatus> members;
+  ArchiveStatus archive;
+  // pgBackRest's repositories (`pgbackrest info`), when the caller read them.
+  std::vector<RepositoryInfo> repositories;
 };
 
 core::Result<ClusterStatus> ReadClusterStatus(const ClusterTopology& topology,

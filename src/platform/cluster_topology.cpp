@@ -15,6 +15,10 @@ ClusterTopology MakeClusterTopology(const core::ClusterConfig& config,
   t.etcd_dir = t.ha_dir + "/etcd";
   t.etcd_client_port = config.base_port;
   t.etcd_peer_port = config.base_port + 1;
+  t.pgbackrest_dir = t.ha_dir + "/pgbackrest";
+  t.repo1_path = t.pgbackrest_dir + "/repo1";
+  t.repo2_path =
+      config.archive_repo2_path.empty() ? t.pgbackrest_dir + "/repo2" : config.archive_repo2_path;
   for (int i = 0; i < config.members; ++i) {
     ClusterMemberPlan m;
     m.name = "member-" + std::to_string(i);

@@ -9,6 +9,8 @@
 //   credentials.json   superuser and replication passwords (0600)
 //   etcd.yaml, etcd/   etcd's configuration and data
 //   member-<i>/        patroni.yaml (0600), data/ (PGDATA), logs, pid files
+//   pgbackrest/        pgbackrest.conf and pgpass (0600), log/, lock/,
+//                      repo1/ (and repo2/ unless [cluster] archive_repo2_path)
 //
 // A plain value built by a pure function; thread-safe.
 #pragma once
@@ -39,12 +41,18 @@ struct ClusterTopology {
   int etcd_client_port = 0;
   int etcd_peer_port = 0;
   std::vector<ClusterMemberPlan> members;
+  std::string pgbackrest_dir;  // <ha_dir>/pgbackrest
+  std::string repo1_path;
+  std::string repo2_path;
 
   std::string CredentialsPath() const { return ha_dir + "/credentials.json"; }
   std::string EtcdConfigPath() const { return ha_dir + "/etcd.yaml"; }
   std::string EtcdLogPath() const { return ha_dir + "/etcd.log"; }
   std::string EtcdPidPath() const { return ha_dir + "/etcd.pid"; }
   std::string EtcdClientUrl() const;
+  std::string PgBackRestConfigPath() const { return pgbackrest_dir + "/pgbackrest.conf"; }
+  std::string PgBackRestPgpassPath() const { return pgbackrest_dir + "/pgpass"; }
+  std::string Stanza() const { return scope; }
 };
 
 ClusterTopology MakeClusterTopology(const core::ClusterConfig& config, const std::string& data_dir);

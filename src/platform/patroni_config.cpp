@@ -2,12 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/pgbackrest_config.hpp"
+
 namespace citadel::platform {
 
 std::string RenderPatroniConfig(const core::ClusterConfig& config, const ClusterTopology& topology,
                                 const ClusterMemberPlan& member,
                                 const ClusterCredentials& credentials,
-                                const std::string& pg_bin_dir) {
+                                const std::string& pg_bin_dir, int restore_repo) {
   using nlohmann::json;
   const std::string rest = topology.address + ":" + std::to_string(member.rest_port);
   const std::string postgres = topology.address + ":" + std::to_string(member.postgres_port);
@@ -35,7 +37,11 @@ std::string RenderPatroniConfig(const core::ClusterConfig& config, const Cluster
           {"max_wal_senders", 10},
           {"max_replication_slots", 10},
           {"wal_keep_size", "256MB"},
-          {"password_encryption", "scram-sha-256"}}}}},
+          {"password_encryption", "scram-sha-256"},
+          // pgBackRest archives every WAL segment, a partial one after
+          // archive_timeout seconds: the RPO after a lost site.
+          {"archive_mode", "on"},
+          {"archive_timeout", config.archive_timeout}}}}},
   };
   json doc = {
       {"scope", topology.scope},
@@ -75,7 +81,8 @@ std::string RenderPatroniConfig(const core::ClusterConfig& config, const Cluster
          {// No Unix socket: Debian's default directory is not the service user's.
           {"unix_socket_directories", ""},
           {"logging_collector", "on"},
-          {"log_directory", "log"}}},
+          {"log_directory", "log"},
+          {"archive_command", PgBackRestArchiveCommand(topology, member)}}},
         {"pg_hba",
          json::array(
              {"host replication " + credentials.replication_user + " " + network + " scram-sha-256",
@@ -86,6 +93,24 @@ std::string RenderPatroniConfig(const core::ClusterConfig& config, const Cluster
       {"tags",
        {{"nofailover", false}, {"noloadbalance", false}, {"clonefrom", false}, {"nosync", false}}},
   };
+  if (restore_repo > 0) {
+    // Patroni runs the restore (no --scope/--datadir added), then starts
+    // PostgreSQL in recovery from the same repository to its newest WAL and
+    // promotes it: the new cluster's first leader.
+    const std::string restore = std::string(kPgBackRestBinary) +
+                                " --config=" + topology.PgBackRestConfigPath() +
+                                " --stanza=" + topology.Stanza() +
+                                " --repo=" + std::to_string(restore_repo) +
+                                " --pg1-path=" + member.pgdata + " --type=default restore";
+    doc["bootstrap"]["method"] = "pgbackrest";
+    doc["bootstrap"]["pgbackrest"] = {
+        {"command", restore},
+        {"no_params", true},
+        {"keep_existing_recovery_conf", false},
+        {"recovery_conf",
+         {{"restore_command", PgBackRestRestoreCommand(topology, restore_repo)},
+          {"recovery_target_timeline", "latest"}}}};
+  }
   return doc.dump(2) + "\n";
 }
 

@@ -11,6 +11,10 @@
 // synchronous_mode per cluster.mode; pg_rewind and replication slots so an old
 // primary can rejoin as a standby; data checksums; every connection but the
 // superuser's and the replication role's refused, and those by SCRAM.
+// WAL archived by pgBackRest (pgbackrest_config.hpp) every archive_timeout
+// at least. With `restore_repo` (1 or 2; `citadel dr rebuild`), a cluster
+// that Patroni bootstraps is restored from that repository and replayed to
+// its newest WAL instead of initdb'd (Patroni's custom bootstrap).
 //
 // Pure functions; thread-safe.
 #pragma once
@@ -26,7 +30,7 @@ namespace citadel::platform {
 std::string RenderPatroniConfig(const core::ClusterConfig& config, const ClusterTopology& topology,
                                 const ClusterMemberPlan& member,
                                 const ClusterCredentials& credentials,
-                                const std::string& pg_bin_dir);
+                                const std::string& pg_bin_dir, int restore_repo = 0);
 
 std::string RenderEtcdConfig(const ClusterTopology& topology);
 

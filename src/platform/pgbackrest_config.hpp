@@ -1,0 +1,59 @@
+// pgBackRest for a high-availability cluster (docs/ha.md): its configuration
+// file, the archive_command and restore_command that PostgreSQL runs, and the
+// argv of the commands Citadel runs itself (stanza-create, backup, info,
+// restore).
+//
+// One stanza (the cluster's scope) lists every member's data directory as
+// pg1..pgN, so a backup finds the primary wherever it is. Two repositories,
+// each encrypted with aes-256-cbc under its own generated passphrase
+// (credentials.json): repo1 on this site's disk, repo2 at
+// [cluster] archive_repo2_path (another disk or a mounted remote site).
+//
+// pgBackRest reaches PostgreSQL over TCP on the cluster's address (the
+// members have no Unix socket): it sets no host of its own, so libpq takes
+// PGHOST from the environment Citadel gives it, and the password from
+// PGPASSFILE (PgBackRestEnvironment).
+//
+// archive_command and restore_command are run by PostgreSQL through a shell,
+// so every path in them must be shell-inert: ShellSafePath checks it, and
+// RenderPatroniConfig refuses a data directory that is not.
+//
+// Pure functions; thread-safe. The configuration holds the passphrases:
+// written 0600 for the service user.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "platform/cluster_credentials.hpp"
+#include "platform/cluster_topology.hpp"
+
+namespace citadel::platform {
+
+inline constexpr const char* kPgBackRestBinary = "/usr/bin/pgbackrest";
+
+// Only [A-Za-z0-9/._-], absolute: safe unquoted in a shell command and in
+// pgBackRest's INI file.
+bool ShellSafePath(const std::string& path);
+
+std::string RenderPgBackRestConfig(const ClusterTopology& topology,
+                                   const ClusterCredentials& credentials);
+// A libpq password file for the superuser on the cluster's address.
+std::string RenderPgBackRestPgpass(const ClusterTopology& topology,
+                                   const ClusterCredentials& credentials);
+
+// PostgreSQL's archive_command on `member` (pushes to every repository).
+std::string PgBackRestArchiveCommand(const ClusterTopology& topology,
+                                     const ClusterMemberPlan& member);
+// restore_command reading WAL from repository `repo` only.
+std::string PgBackRestRestoreCommand(const ClusterTopology& topology, int repo);
+
+// argv: pgbackrest --config=... --stanza=... <options...> <command>.
+std::vector<std::string> PgBackRestArgv(const ClusterTopology& topology,
+                                        const std::vector<std::string>& options,
+                                        const std::string& command);
+// The whole environment for Citadel's own pgbackrest runs.
+std::vector<std::string> PgBackRestEnvironment(const ClusterTopology& topology);
+
+}  // namespace citadel::platform
