@@ -83,9 +83,9 @@ void ShowApiKeysPage(WebPageServices& services, const std::string& binding, cons
   values.Set("csrf_token", services.guard.TokenFor({binding, std::nullopt}))
       .Set("login", user.login)
       .Set("db", user.tenant)
-      .Set("error", notes.error)
-      .Set("message", notes.message)
-      .Set("new_key", notes.new_key)
+      .SetUnlessEmpty("error", notes.error)
+      .SetUnlessEmpty("message", notes.message)
+      .SetUnlessEmpty("new_key", notes.new_key)
       .Set("max_days", std::to_string(modules::base::kApiKeyMaxDays))
       .SetRows("keys", rows);
   respond(HtmlPage(200, services.templates.Get("api_keys.html").Render(values)));

@@ -73,6 +73,12 @@ PageValues& PageValues::Set(std::string_view name, std::string_view text) {
   return *this;
 }
 
+PageValues& PageValues::SetUnlessEmpty(std::string_view name, std::string_view text) {
+  CheckName(name);
+  if (!text.empty()) data_->root.set(std::string(name), std::string(text));
+  return *this;
+}
+
 PageValues& PageValues::SetFlag(std::string_view name, bool on) {
   CheckName(name);
   data_->root.set(std::string(name), kainjow::mustache::data(on));

@@ -44,6 +44,9 @@ class PageValues {
 
   // `name` must not be "sanitized_html" (std::invalid_argument: a bug).
   PageValues& Set(std::string_view name, std::string_view text);
+  // Set only when `text` is not empty: kainjow's sections treat an empty
+  // string as true, so {{#error}}...{{/error}} needs the name left unset.
+  PageValues& SetUnlessEmpty(std::string_view name, std::string_view text);
   PageValues& SetFlag(std::string_view name, bool on);
   // A list for {{#name}}{{.}}{{/name}}.
   PageValues& SetList(std::string_view name, const std::vector<std::string>& texts);

@@ -56,6 +56,16 @@ TEST(PageTemplate, SectionsAndLists) {
   EXPECT_EQ(page->Render(values), "no<i>a&lt;</i><i>b</i>");
 }
 
+TEST(PageTemplate, AnEmptyTextCanLeaveItsSectionOut) {
+  auto page = PageTemplate::Load("t.html", "{{#error}}<p>{{error}}</p>{{/error}}");
+  ASSERT_TRUE(page);
+  PageValues values;
+  values.SetUnlessEmpty("error", "");
+  EXPECT_EQ(page->Render(values), "");
+  values.SetUnlessEmpty("error", "bad");
+  EXPECT_EQ(page->Render(values), "<p>bad</p>");
+}
+
 TEST(PageTemplate, RowsEscapeEveryColumn) {
   auto page = PageTemplate::Load("t.html", "{{#keys}}<tr><td>{{name}}</td><td>{{id}}</td></tr>{{/keys}}");
   ASSERT_TRUE(page);

@@ -31,7 +31,7 @@ http::Response CodePage(const WebPageServices& services, const std::string& bind
       .Set("db", db)
       .Set("ticket", ticket)
       .Set("login", login)
-      .Set("error", error);
+      .SetUnlessEmpty("error", error);
   return HtmlPage(status, services.templates.Get("login_totp.html").Render(values));
 }
 
