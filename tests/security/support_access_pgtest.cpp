@@ -327,5 +327,47 @@ TEST_F(SupportAccessPg, EachAdminReadsOnlyTheirOwnLogAndVerificationShowsTamperi
   EXPECT_EQ(verdict["first_broken_seq"], last);
 }
 
+TEST_F(SupportAccessPg, SigningOutEndsTheSessionAndIsAudited) {
+  const std::string staff = AddStaff("leaver");
+  OpenGrant("acme", Value::array({"res.partner"}), "read", staff);
+  Value entered = SignInOk("acme", staff);
+  const std::string token = entered["token"].get<std::string>();
+  auto sign_out = [&] {
+    rpc::JsonCall call;
+    call.params = {{"token", token}};
+    std::promise<rpc::RpcOutcome> answer;
+    rpc::StaffSignOut(*services_, std::move(call),
+                      [&answer](rpc::JsonReply reply) { answer.set_value(std::move(reply.outcome)); });
+    return answer.get_future().get();
+  };
+  EXPECT_EQ(Ok(sign_out()), true);
+  EXPECT_EQ(Ok(sign_out()), false) << "once";
+  EXPECT_EQ(Refused(Call("acme", entered["uid"].get<std::int64_t>(), token, "res.partner", "search_count",
+                         Value::array({Value::array()}))),
+            "odoo.exceptions.AccessDenied");
+  EXPECT_EQ(Actions(Audit("acme"), staff), (std::vector<std::string>{"sign_in", "sign_out", "call_refused"}));
+}
+
+TEST_F(SupportAccessPg, StaffOpenAGrantWithATicketOnlyWhereTheOperatorAllowsIt) {
+  const std::string staff = AddStaff("ticketed");
+  Value asked = {{"db", "acme"},          {"login", staff},         {"password", "staff password 1"},
+                 {"totp", Code()},        {"ticket", "T-4242"},     {"models", Value::array({"res.partner"})}};
+  EXPECT_EQ(Refused(SignIn(asked)), "odoo.exceptions.AccessDenied") << "off by default";
+  platform::SupportAccess allowing(*tenants_, {true});
+  services_->support = &allowing;
+  asked["totp"] = Code(1);
+  Value entered = Ok(SignIn(asked));
+  services_->support = access_;
+  EXPECT_EQ(entered["grant"]["access"], "read") << "a staff-opened grant is read-only";
+  EXPECT_EQ(entered["grant"]["ticket"], "T-4242");
+  EXPECT_EQ(entered["grant"]["opened_by"], "staff:" + staff);
+  bool customer_sees_it = false;
+  for (const Value& g : Admin("acme", "citadel.support.grant", "list_grants", Value::array()))
+    customer_sees_it = customer_sees_it || g["id"] == entered["grant"]["id"];
+  EXPECT_TRUE(customer_sees_it);
+  EXPECT_EQ(Actions(Audit("acme"), staff),
+            (std::vector<std::string>{"sign_in_refused", "grant_opened_by_staff", "sign_in"}));
+}
+
 }  // namespace
 }  // namespace citadel
