@@ -2,6 +2,8 @@
 CLI, the daily backup that `citadel serve` takes by itself (caught up at
 start), restore-verification, the metrics and `citadel backup status` that
 watch it, the customer's plain .tar, and crypto-shredding on tenant drop.
+The tenant admin's own backups (citadel.backup, GET /web/backup/<id>) are
+checked on the same server: customer_backup_checks.py.
 Also the refusals: paths, unpinned SFTP sites, a policy not met."""
 import json
 import os
@@ -15,9 +17,10 @@ import unittest
 import xmlrpc.client
 
 from citadel_harness import CITADEL, CitadelServer, run_cli, short_tempdir, wait_until
+from customer_backup_checks import CustomerBackupChecks
 
 
-class BackupCommandsTest(unittest.TestCase):
+class BackupCommandsTest(CustomerBackupChecks, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.data_dir = short_tempdir("cit-bk-")
