@@ -13,6 +13,7 @@
 #include "modules/base/models/user_hooks.hpp"
 #include "modules/base/models/user_password.hpp"
 #include "modules/base/models/user_reset_password.hpp"
+#include "modules/base/models/user_totp_action.hpp"
 #include "core/password_hasher.hpp"
 #include "orm/access_guard.hpp"
 #include "orm/compute.hpp"
@@ -92,6 +93,7 @@ orm::ModelDef ResUsersDef() {
   AddUserHooks(def);
   AddPasswordHashing(def, core::kDefaultPbkdf2Rounds);
   AddResetPasswordAction(def);
+  AddTotpDisableAction(def);
   return def;
 }
 

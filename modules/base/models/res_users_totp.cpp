@@ -18,8 +18,37 @@
 // res.users.totp_enabled (res_users.cpp) is computed from `enabled`.
 #include "modules/base/models/base_models.hpp"
 #include "modules/base/models/field_builder.hpp"
+#include "modules/base/models/group_membership.hpp"
+#include "modules/base/models/user_totp_action.hpp"
+#include "modules/base/user_totp.hpp"
+#include "orm/errors.hpp"
+#include "orm/record_set.hpp"
 
 namespace citadel::modules::base {
+namespace {
+
+orm::Value ActionTotpDisable(const orm::RecordSet& users, const orm::Value& args, const orm::Value& kwargs) {
+  if ((args.is_array() && !args.empty()) || (kwargs.is_object() && !kwargs.empty())) {
+    throw orm::UserError("res.users.action_totp_disable() takes no arguments");
+  }
+  if (!IsSystem(users.env())) {
+    throw orm::AccessError("Only an administrator can turn off another user's two-factor authentication; "
+                           "turn off your own on the two-factor authentication page.");
+  }
+  users.CheckAccess("write");
+  for (const std::int64_t id : users.ids()) {
+    auto removed = DisableTotp(users.env().connection(), id);
+    if (!removed) throw orm::DatabaseError(removed.error());
+  }
+  return true;
+}
+
+}  // namespace
+
+void AddTotpDisableAction(orm::ModelDef& users_def) {
+  users_def.methods["action_totp_disable"] = ActionTotpDisable;
+  users_def.exposed_methods.insert("action_totp_disable");
+}
 
 orm::ModelDef ResUsersTotpDef() {
   using namespace fields;

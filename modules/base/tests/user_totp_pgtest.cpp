@@ -223,6 +223,29 @@ TEST(UserTotp, WrongCodesHitTheLimitThenEvenTheRightOneWaits) {
   EXPECT_EQ(Scalar(c, "SELECT failures FROM res_users_totp ORDER BY id DESC LIMIT 1"), "0");
 }
 
+TEST(UserTotp, OnlyAnAdministratorTurnsItOffForSomeoneElse) {
+  AdminTransaction t;
+  db::Connection& c = t.connection();
+  const std::int64_t uid = MakeTotpUser(t.env(), "totp_lost_device");
+  const std::int64_t colleague = MakeTotpUser(t.env(), "totp_colleague");
+  std::vector<std::string> recovery;
+  Enrol(c, uid, recovery);
+  // The user themself, and any other non-admin, through the API: refused.
+  for (const std::int64_t caller : {uid, colleague}) {
+    const Environment env(t.env().shared_registry(), c, caller);
+    EXPECT_THROW(orm::CallModelMethod(env, "res.users", "action_totp_disable", Value::array({Value::array({uid})}),
+                                      Value::object()),
+                 orm::AccessError);
+  }
+  auto enabled = base::TotpEnabled(c, uid);
+  EXPECT_TRUE(enabled && *enabled);
+  EXPECT_EQ(orm::CallModelMethod(t.env(), "res.users", "action_totp_disable", Value::array({Value::array({uid})}),
+                                 Value::object()),
+            true);
+  enabled = base::TotpEnabled(c, uid);
+  EXPECT_TRUE(enabled && !*enabled);
+}
+
 TEST(UserTotp, UpgradeFromTheVersionBeforeMakesTheTable) {
   const Installed& installed = InstalledBaseAndContacts();
   db::Connection c = Connect(installed);
