@@ -39,10 +39,16 @@ std::map<std::string, std::vector<Value>, std::less<>> LoadPaths(const Environme
                                                                  const std::vector<std::int64_t>& ids,
                                                                  const std::set<std::string, std::less<>>& paths);
 
+// Whether `ids` were just inserted and nothing points at them yet (create,
+// before any x2many command and any recompute): then no record's many2one can
+// hold them, and the searches for such records are skipped.
+enum class Referenced { kMaybe, kNotYet };
+
 // Odoo's modified(): adds to `pending` what a change of `fields` on `ids`
 // of `model` makes stale, on whichever records of whichever model.
 void CollectModified(const Environment& env, const Model& model, std::span<const Field* const> fields,
-                     std::span<const std::int64_t> ids, Pending& pending);
+                     std::span<const std::int64_t> ids, Pending& pending,
+                     Referenced referenced = Referenced::kMaybe);
 // Every stored computed field of `model` on `ids` (new records).
 void AddStoredComputes(const Model& model, std::span<const std::int64_t> ids, Pending& pending);
 

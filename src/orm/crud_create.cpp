@@ -118,7 +118,9 @@ std::vector<std::int64_t> RecordSet::Create(const Value& vals_list) const {
     std::vector<const Field*> written;
     for (const auto& [field, value] : split.columns) written.push_back(field);
     for (const auto& [field, value] : split.x2many) written.push_back(field);
-    compute::CollectModified(env, model, written, one, pending);
+    // Without x2many commands nothing can reference the new record yet.
+    compute::CollectModified(env, model, written, one, pending,
+                             split.x2many.empty() ? compute::Referenced::kNotYet : compute::Referenced::kMaybe);
     compute::AddStoredComputes(model, one, pending);
     for (const Field* field : written) {
       if (field->computed() && !field->readonly()) kept.emplace_back(field, id);
