@@ -19,6 +19,18 @@ void OnDbWorker(rpc::RpcServices& services, const PageTemplates& templates, cons
   if (!services.db_workers.Submit(std::move(task))) respond(ServerTroublePage(templates, rpc::RpcError::Busy()));
 }
 
+void ShowToSignedInUser(WebPageServices& services, const http::Request& request, const http::Responder& respond,
+                        std::function<void(const std::string& binding, const SignedInUser&)> show) {
+  auto session_id = SessionCookieOf(request);
+  if (!session_id) return respond(RedirectTo("/web/login"));
+  const std::string binding = services.guard.BindingOf(request).value;
+  OnDbWorker(services.rpc, services.templates, respond, [&services, session_id = *session_id, binding, respond, show] {
+    auto user = FindSignedInUser(services.rpc, session_id);
+    if (!user) return respond(RedirectTo("/web/login"));
+    show(binding, *user);
+  });
+}
+
 void WithSignedInUser(WebPageServices& services, const FormRequest& form, const http::Responder& respond,
                       std::function<void(const SignedInUser&)> then) {
   OnDbWorker(services.rpc, services.templates, respond, [&services, session_id = form.session_id, respond, then] {

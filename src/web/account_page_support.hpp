@@ -25,6 +25,12 @@ http::Response ServerTroublePage(const PageTemplates& templates, const rpc::RpcE
 void OnDbWorker(rpc::RpcServices& services, const PageTemplates& templates, const http::Responder& respond,
                 std::function<void()> task);
 
+// A GET of a signed-in user's page: `show` runs on a db worker with the
+// browser's CSRF binding and the user; without a live session, a redirect
+// to /web/login.
+void ShowToSignedInUser(WebPageServices& services, const http::Request& request, const http::Responder& respond,
+                        std::function<void(const std::string& binding, const SignedInUser&)> show);
+
 // On a db worker: the form's signed-in user, then `then` (on that worker);
 // without a live session, a redirect to /web/login.
 void WithSignedInUser(WebPageServices& services, const FormRequest& form, const http::Responder& respond,

@@ -100,17 +100,6 @@ std::optional<std::int64_t> BoundedNumber(const std::string& text, std::int64_t 
   return value;
 }
 
-void ApiKeysGet(WebPageServices& services, const http::Request& request, http::Responder respond) {
-  auto session_id = SessionCookieOf(request);
-  if (!session_id) return respond(RedirectTo("/web/login"));
-  const std::string binding = services.guard.BindingOf(request).value;
-  OnDbWorker(services.rpc, services.templates, respond, [&services, session_id = *session_id, binding, respond] {
-    auto user = FindSignedInUser(services.rpc, session_id);
-    if (!user) return respond(RedirectTo("/web/login"));
-    ShowApiKeysPage(services, binding, *user, {}, respond);
-  });
-}
-
 void CreatePost(WebPageServices& services, FormRequest form, http::Responder respond) {
   const std::string binding = form.binding;
   // Bounded before anything else; the model checks the name again.
@@ -171,7 +160,9 @@ void RevokePost(WebPageServices& services, FormRequest form, http::Responder res
 
 void AddApiKeyPages(http::Router& router, WebPageServices& services) {
   router.Add("GET", "/web/api_keys", [&services](const http::Request& request, http::Responder respond) {
-    ApiKeysGet(services, request, std::move(respond));
+    ShowToSignedInUser(services, request, respond, [&services, respond](const std::string& binding, const SignedInUser& user) {
+      ShowApiKeysPage(services, binding, user, {}, respond);
+    });
   });
   services.guard.AddFormRoute(router, "/web/api_keys/create", [&services](FormRequest form, http::Responder respond) {
     CreatePost(services, std::move(form), std::move(respond));

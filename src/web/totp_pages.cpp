@@ -86,19 +86,15 @@ void ShowTotpPage(WebPageServices& services, const std::string& binding, const S
   respond(HtmlPage(status, services.templates.Get("totp.html").Render(values)));
 }
 
-std::string VerdictError(SecondFactorVerdict verdict) {
-  return verdict == SecondFactorVerdict::kCoolingDown ? kTooManyTotpCodes : kWrongTotpCode;
+std::function<void(const SignedInUser&)> WrongPasswordAnswer(WebPageServices& services, const std::string& binding,
+                                                             const http::Responder& respond) {
+  return [&services, binding, respond](const SignedInUser& user) {
+    ShowTotpPage(services, binding, user, {kWrongPassword, "", {}}, respond);
+  };
 }
 
-void TotpGet(WebPageServices& services, const http::Request& request, http::Responder respond) {
-  auto session_id = SessionCookieOf(request);
-  if (!session_id) return respond(RedirectTo("/web/login"));
-  const std::string binding = services.guard.BindingOf(request).value;
-  OnDbWorker(services.rpc, services.templates, respond, [&services, session_id = *session_id, binding, respond] {
-    auto user = FindSignedInUser(services.rpc, session_id);
-    if (!user) return respond(RedirectTo("/web/login"));
-    ShowTotpPage(services, binding, *user, {}, respond);
-  });
+std::string VerdictError(SecondFactorVerdict verdict) {
+  return verdict == SecondFactorVerdict::kCoolingDown ? kTooManyTotpCodes : kWrongTotpCode;
 }
 
 void EnablePost(WebPageServices& services, FormRequest form, http::Responder respond) {
@@ -126,9 +122,7 @@ void EnablePost(WebPageServices& services, FormRequest form, http::Responder res
         }
         ShowTotpPage(services, binding, user, notes, respond);
       },
-      [&services, binding, respond](const SignedInUser& user) {
-        ShowTotpPage(services, binding, user, {kWrongPassword, "", {}}, respond);
-      });
+      WrongPasswordAnswer(services, binding, respond));
 }
 
 void DisablePost(WebPageServices& services, FormRequest form, http::Responder respond) {
@@ -154,16 +148,16 @@ void DisablePost(WebPageServices& services, FormRequest form, http::Responder re
         }
         ShowTotpPage(services, binding, user, {VerdictError(*verdict), "", {}}, respond);
       },
-      [&services, binding, respond](const SignedInUser& user) {
-        ShowTotpPage(services, binding, user, {kWrongPassword, "", {}}, respond);
-      });
+      WrongPasswordAnswer(services, binding, respond));
 }
 
 }  // namespace
 
 void AddTotpPages(http::Router& router, WebPageServices& services) {
   router.Add("GET", "/web/totp", [&services](const http::Request& request, http::Responder respond) {
-    TotpGet(services, request, std::move(respond));
+    ShowToSignedInUser(services, request, respond, [&services, respond](const std::string& binding, const SignedInUser& user) {
+      ShowTotpPage(services, binding, user, {}, respond);
+    });
   });
   services.guard.AddFormRoute(router, "/web/totp/enable", [&services](FormRequest form, http::Responder respond) {
     EnablePost(services, std::move(form), std::move(respond));

@@ -438,26 +438,16 @@ TEST(ApiKeys, UpgradeFromTheVersionBeforeMakesTheTable) {
   db::Connection c = Connect(installed);
   Rollback rollback(c);
   // A database of base 18.0.1.0: no API key tables, rights or rules.
-  const db::SqlText statements[] = {
-      "DROP TABLE res_users_apikeys",
-      "DROP TABLE res_users_apikeys_description",
-      "DELETE FROM ir_rule WHERE model_id IN (SELECT id FROM ir_model WHERE model LIKE "
-      "'res.users.apikeys%')",
-      "DELETE FROM ir_model_access WHERE model_id IN (SELECT id FROM ir_model WHERE model LIKE "
-      "'res.users.apikeys%')",
-      "DELETE FROM ir_model_data WHERE module = 'base' AND (name LIKE 'api_key%' OR name LIKE "
-      "'access_res_users_apikeys%')",
-      "UPDATE ir_module_module SET latest_version = '18.0.1.0' WHERE name = 'base'"};
-  for (const db::SqlText& sql : statements) {
-    auto r = c.Execute(sql);
-    ASSERT_TRUE(r) << sql.view() << ": " << r.error().message;
-  }
-  orm::InstallOptions options;
-  options.registry = installed.registry;
-  auto report = orm::InstallModules(c, BaseAndContacts(), options);
-  ASSERT_TRUE(report) << report.error().message;
-  EXPECT_NE(orm::DescribeInstall(*report).find("base 18.0.1.0 -> " + BaseModule().manifest.version), std::string::npos)
-      << orm::DescribeInstall(*report);
+  const std::string report = UpgradeBaseFrom(
+      c, installed, "18.0.1.0",
+      {"DROP TABLE res_users_apikeys", "DROP TABLE res_users_apikeys_description",
+       "DELETE FROM ir_rule WHERE model_id IN (SELECT id FROM ir_model WHERE model LIKE "
+       "'res.users.apikeys%')",
+       "DELETE FROM ir_model_access WHERE model_id IN (SELECT id FROM ir_model WHERE model LIKE "
+       "'res.users.apikeys%')",
+       "DELETE FROM ir_model_data WHERE module = 'base' AND (name LIKE 'api_key%' OR name LIKE "
+       "'access_res_users_apikeys%')"});
+  EXPECT_NE(report.find("base 18.0.1.0 -> " + BaseModule().manifest.version), std::string::npos) << report;
   EXPECT_EQ(
       Scalar(
           c,

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -99,6 +100,28 @@ inline std::int64_t Ref(db::Connection& connection, const std::string& xml_id) {
                               xml_id.substr(0, dot), xml_id.substr(dot + 1));
   if (!r) throw std::runtime_error(r.error().message);
   return r->empty() ? 0 : std::stoll(r->Text(0, "res_id"));
+}
+
+// Makes the shared installation look like base `old_version` (inside the
+// caller's transaction: `downgrade`, then the recorded version), upgrades it
+// with the real installer and returns the installer's description
+// ("base <old> -> <current>, ..."); throws when a step fails.
+inline std::string UpgradeBaseFrom(db::Connection& connection, const Installed& installed,
+                                   const std::string& old_version, std::initializer_list<db::SqlText> downgrade) {
+  for (const db::SqlText& sql : downgrade) {
+    if (auto r = connection.Execute(sql); !r) {
+      throw std::runtime_error(std::string(sql.view()) + ": " + r.error().message);
+    }
+  }
+  if (auto r = connection.Execute("UPDATE ir_module_module SET latest_version = $1 WHERE name = 'base'", old_version);
+      !r) {
+    throw std::runtime_error(r.error().message);
+  }
+  orm::InstallOptions options;
+  options.registry = installed.registry;
+  auto report = orm::InstallModules(connection, BaseAndContacts(), options);
+  if (!report) throw std::runtime_error("upgrade: " + report.error().message);
+  return orm::DescribeInstall(*report);
 }
 
 inline std::string Scalar(db::Connection& connection, db::SqlText sql) {

@@ -46,20 +46,11 @@ TEST(ResPartnerImage, UpgradeFromTheVersionBeforeAddsTheColumn) {
   db::Connection c = Connect(installed);
   Rollback rollback(c);
   // A database of base 18.0.1.1: res.partner without image_1920.
-  const db::SqlText statements[] = {
-      "ALTER TABLE res_partner DROP COLUMN image_1920",
-      "DELETE FROM ir_model_fields WHERE model = 'res.partner' AND name = 'image_1920'",
-      "UPDATE ir_module_module SET latest_version = '18.0.1.1' WHERE name = 'base'"};
-  for (const db::SqlText& sql : statements) {
-    auto r = c.Execute(sql);
-    ASSERT_TRUE(r) << sql.view() << ": " << r.error().message;
-  }
-  orm::InstallOptions options;
-  options.registry = installed.registry;
-  auto report = orm::InstallModules(c, BaseAndContacts(), options);
-  ASSERT_TRUE(report) << report.error().message;
-  EXPECT_NE(orm::DescribeInstall(*report).find("base 18.0.1.1 -> " + BaseModule().manifest.version), std::string::npos)
-      << orm::DescribeInstall(*report);
+  const std::string report = UpgradeBaseFrom(
+      c, installed, "18.0.1.1",
+      {"ALTER TABLE res_partner DROP COLUMN image_1920",
+       "DELETE FROM ir_model_fields WHERE model = 'res.partner' AND name = 'image_1920'"});
+  EXPECT_NE(report.find("base 18.0.1.1 -> " + BaseModule().manifest.version), std::string::npos) << report;
   EXPECT_EQ(Scalar(c, "SELECT data_type FROM information_schema.columns WHERE table_name = 'res_partner' AND "
                       "column_name = 'image_1920'"),
             "text");

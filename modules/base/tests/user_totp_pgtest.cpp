@@ -250,19 +250,9 @@ TEST(UserTotp, UpgradeFromTheVersionBeforeMakesTheTable) {
   const Installed& installed = InstalledBaseAndContacts();
   db::Connection c = Connect(installed);
   Rollback rollback(c);
-  const std::string current = BaseModule().manifest.version;
-  for (const db::SqlText sql : {db::SqlText("DROP TABLE res_users_totp"),
-                                db::SqlText("UPDATE ir_module_module SET latest_version = '18.0.1.2' "
-                                            "WHERE name = 'base'")}) {
-    auto r = c.Execute(sql);
-    ASSERT_TRUE(r) << sql.view() << ": " << r.error().message;
-  }
-  orm::InstallOptions options;
-  options.registry = installed.registry;
-  auto report = orm::InstallModules(c, BaseAndContacts(), options);
-  ASSERT_TRUE(report) << report.error().message;
-  EXPECT_NE(orm::DescribeInstall(*report).find("base 18.0.1.2 -> " + current), std::string::npos)
-      << orm::DescribeInstall(*report);
+  // A database of base 18.0.1.3 (before the table).
+  const std::string report = UpgradeBaseFrom(c, installed, "18.0.1.3", {"DROP TABLE res_users_totp"});
+  EXPECT_NE(report.find("base 18.0.1.3 -> " + BaseModule().manifest.version), std::string::npos) << report;
   const Environment admin(installed.registry, c, kAdmin);
   const std::int64_t uid = MakeTotpUser(admin, "totp_upgrade_user");
   std::vector<std::string> recovery;
