@@ -196,19 +196,23 @@ void Recompute(const Environment& env, Pending pending) {
     for (const auto& [key, id_set] : groups) {
       const Model& model = *key.first;
       const std::vector<std::int64_t> wanted(id_set.begin(), id_set.end());
-      const std::vector<std::int64_t> ids = crud::ExistingIds(env, model, wanted);
-      if (ids.empty()) continue;
       const Field* any = nullptr;
       for (const auto& [field, field_ids] : now) {
         if (!field_ids.empty() && &field->model() == &model && GroupKey(*field) == key.second) any = field;
       }
-      ComputeBatch batch = Run(env, model, ComputedTogether(*any), ids);
+      std::vector<const Field*> together = ComputedTogether(*any);
       std::vector<const Field*> stored;
-      for (const Field* field : batch.fields()) {
+      for (const Field* field : together) {
         if (crud::HasColumn(*field)) stored.push_back(field);
       }
       if (stored.empty()) continue;
-      const auto current = CurrentValues(env, model, stored, ids);
+      // The stored values as they are, read first: the rows found are the
+      // records that still exist (one statement for both).
+      const auto current = CurrentValues(env, model, stored, wanted);
+      std::vector<std::int64_t> ids;
+      for (const auto& [id, values] : current) ids.push_back(id);
+      if (ids.empty()) continue;
+      ComputeBatch batch = Run(env, model, std::move(together), ids);
       std::vector<std::int64_t> changed_ids;
       std::vector<std::vector<db::Param>> columns(stored.size());
       std::map<const Field*, std::vector<std::int64_t>> changed_by_field;
