@@ -172,6 +172,11 @@ RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
         std::optional<orm::SecurityVersion> version;
         if (!state.support) {
           if (auto needs = CheckStoredSecrets(services, **connection, state, version)) throw *needs;
+        } else if (!state.support->scope->read_write) {
+          // Beside the ORM's refusal: PostgreSQL refuses any write of a
+          // read-only grant's call, even one a module makes in plain SQL.
+          auto read_only = (*connection)->Execute("SET TRANSACTION READ ONLY");
+          if (!read_only) throw orm::DatabaseError(read_only.error());
         }
         auto bound = BindModelCall(state.call);
         if (auto* error = std::get_if<RpcError>(&bound)) return *error;
