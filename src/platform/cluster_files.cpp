@@ -32,6 +32,7 @@ core::Result<ClusterFilesReport> PrepareClusterFiles(const core::ClusterConfig& 
   }
   for (const std::string& dir :
        {topology.pgbackrest_dir, topology.pgbackrest_dir + "/log", topology.pgbackrest_dir + "/lock",
+        topology.pgbackrest_dir + "/spool",
         topology.repo1_path, topology.repo2_path}) {
     if (auto made = db::PrepareDirectory(dir, 0700, user); !made)
       return core::Unexpected(made.error());

@@ -9,7 +9,7 @@
 //   credentials.json   superuser and replication passwords (0600)
 //   etcd.yaml, etcd/   etcd's configuration and data
 //   member-<i>/        patroni.yaml (0600), data/ (PGDATA), logs, pid files
-//   pgbackrest/        pgbackrest.conf and pgpass (0600), log/, lock/,
+//   pgbackrest/        pgbackrest.conf and pgpass (0600), log/, lock/, spool/,
 //                      repo1/ (and repo2/ unless [cluster] archive_repo2_path)
 //
 // A plain value built by a pure function; thread-safe.

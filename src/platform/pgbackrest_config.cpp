@@ -21,6 +21,7 @@ std::string RenderPgBackRestConfig(const ClusterTopology& topology,
       << "[global]\n"
       << "log-path=" << topology.pgbackrest_dir << "/log\n"
       << "lock-path=" << topology.pgbackrest_dir << "/lock\n"
+      << "spool-path=" << topology.pgbackrest_dir << "/spool\n"
       << "log-level-console=warn\n"
       << "log-level-file=info\n"
       // A backup starts with an immediate checkpoint rather than waiting for
