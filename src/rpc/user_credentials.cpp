@@ -3,6 +3,11 @@
 namespace citadel::rpc {
 namespace {
 
+// The support user (support_user.hpp) is only ever entered through a staff
+// session (support_call.hpp): every credential lookup here sees it as
+// archived, so no password or API key a tenant's admin might give it opens
+// it, and the staff audit stays the whole record of what it did.
+
 std::optional<StoredCredential> FirstRow(const db::QueryResult& result) {
   if (result.empty()) return std::nullopt;
   StoredCredential credential;
@@ -23,7 +28,7 @@ core::Result<std::optional<StoredCredential>> FindActiveUserByLogin(db::Connecti
   auto result = connection.Execute(
       "SELECT id, COALESCE(password, '') AS password, active, "
       "EXISTS (SELECT 1 FROM res_users_totp t WHERE t.user_id = res_users.id AND t.enabled) AS totp "
-      "FROM res_users WHERE login = $1 AND active ORDER BY id LIMIT 1",
+      "FROM res_users WHERE login = $1 AND active AND login <> 'support@platform' ORDER BY id LIMIT 1",
       login);
   if (!result) return core::Unexpected(result.error());
   return FirstRow(*result);
@@ -32,7 +37,7 @@ core::Result<std::optional<StoredCredential>> FindActiveUserByLogin(db::Connecti
 core::Result<std::optional<StoredCredential>> FindUserById(db::Connection& connection,
                                                            std::int64_t uid) {
   auto result = connection.Execute(
-      "SELECT id, COALESCE(password, '') AS password, active, "
+      "SELECT id, COALESCE(password, '') AS password, active AND login <> 'support@platform' AS active, "
       "EXISTS (SELECT 1 FROM res_users_totp t WHERE t.user_id = res_users.id AND t.enabled) AS totp "
       "FROM res_users WHERE id = $1",
       uid);
@@ -52,7 +57,8 @@ core::Result<StoredCredentialAndVersion> FindUserByIdWithSecurityVersion(db::Con
                                                                          std::int64_t uid) {
   // The signal row always comes back (RIGHT JOIN), the user's only if it exists.
   auto result = connection.Execute(
-      "SELECT u.id, COALESCE(u.password, '') AS password, u.active, s.epoch::text AS epoch, s.version, "
+      "SELECT u.id, COALESCE(u.password, '') AS password, u.active AND u.login <> 'support@platform' AS active, "
+      "s.epoch::text AS epoch, s.version, "
       "EXISTS (SELECT 1 FROM res_users_totp t WHERE t.user_id = u.id AND t.enabled) AS totp "
       "FROM res_users u RIGHT JOIN citadel_security_signal s ON u.id = $1",
       uid);

@@ -254,9 +254,20 @@ TEST_F(SupportAccessPg, AReadWriteGrantStillNeverTouchesAccountsPasswordsOrKeys)
   EXPECT_EQ(Refused(Call("acme", uid, token, "res.users.apikeys.description", "create",
                          Value::array({{{"name", "support key"}}}))),
             "odoo.exceptions.AccessError");
-  // The support user has no password: it never signs in as a user.
+  // The support user has no password, and one the customer's admin gives it
+  // opens nothing: it is entered only through a staff session, audited.
   EXPECT_EQ(Refused(Call("acme", uid, "", "res.partner", "search_count", Value::array({Value::array()}))),
             "odoo.exceptions.AccessDenied");
+  Admin("acme", "res.users", "write", Value::array({Value::array({uid}), {{"password", "given by the admin 123"}}}));
+  EXPECT_EQ(Refused(Call("acme", uid, "given by the admin 123", "res.partner", "search_count",
+                         Value::array({Value::array()}))),
+            "odoo.exceptions.AccessDenied");
+  rpc::RpcCall login{"common", "authenticate",
+                     Value::array({"acme", "support@platform", "given by the admin 123", Value::object()}), "test",
+                     "192.0.2.11"};
+  std::promise<rpc::RpcOutcome> answer;
+  rpc::DispatchRpc(*services_, std::move(login), [&answer](rpc::RpcOutcome o) { answer.set_value(std::move(o)); });
+  EXPECT_EQ(Ok(answer.get_future().get()), false);
 }
 
 TEST_F(SupportAccessPg, WithoutAGrantOrWithARevokedOneStaffAreRefusedAndTheRefusalIsAudited) {
