@@ -256,6 +256,7 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Text("name", k.name);
     r.Integer("archive_timeout", k.archive_timeout, 1, 3600);
     r.Text("archive_repo2_path", k.archive_repo2_path);
+    r.Boolean("scheduled_backups", k.scheduled_backups);
     r.Integer("backup_incremental_hours", k.backup_incremental_hours, 1, 24 * 31);
     r.Integer("backup_full_days", k.backup_full_days, 1, 366);
     // Written into pgBackRest's configuration file: one absolute path, one line.

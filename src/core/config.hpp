@@ -112,6 +112,9 @@ struct ClusterConfig {
   // <data dir>/ha/pgbackrest/repo2).
   int archive_timeout = 60;
   std::string archive_repo2_path;
+  // `cluster run` takes pgBackRest backups itself (false: the operator's cron
+  // runs `pgbackrest backup`, docs/ha.md); archiving runs either way.
+  bool scheduled_backups = true;
   int backup_incremental_hours = 24;  // `cluster run` takes an incremental backup this often
   int backup_full_days = 7;           // and a full one this often
 };

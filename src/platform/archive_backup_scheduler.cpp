@@ -101,6 +101,7 @@ void ArchiveBackupScheduler::Run() {
   while (!CreateStanza()) {
     if (WaitOrStop(std::chrono::seconds(2))) return;
   }
+  if (!config_.scheduled_backups) return;
   do {
     BackUpWhenDue();
   } while (!WaitOrStop(std::chrono::seconds(60)));

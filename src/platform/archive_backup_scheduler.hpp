@@ -7,7 +7,7 @@
 //   - then, every minute, per repository: a full backup if there is none or
 //     the newest full is older than [cluster] backup_full_days, else an
 //     incremental one if the newest backup is older than
-//     backup_incremental_hours. pgBackRest's retention (repo-retention-full)
+//     backup_incremental_hours (unless [cluster] scheduled_backups = false). pgBackRest's retention (repo-retention-full)
 //     expires old ones, with their WAL.
 //
 // A failed run is logged and tried again on the next minute. Ownership: owns
