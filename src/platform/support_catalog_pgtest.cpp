@@ -171,6 +171,22 @@ TEST_F(SupportCatalogPg, ARevokedGrantEndsItsSessionsAtTheNextCheck) {
   EXPECT_FALSE(*none);
 }
 
+TEST_F(SupportCatalogPg, SessionsExpiredLongAgoAreSweptAtTheNextSignIn) {
+  const std::string tenant = MakeTenant("a");
+  const std::int64_t staff_id = AddStaff("sweep-" + name_.substr(0, 20));
+  auto grant = SupportGrants(*tenants_).Open(tenant, {false, {"res.partner"}, 24, "", "admin#2", ""});
+  ASSERT_TRUE(grant);
+  SupportSessions sessions(*tenants_);
+  auto old_token = sessions.Create(staff_id, TenantId(tenant), grant->id, 7);
+  ASSERT_TRUE(old_token);
+  Catalog("UPDATE staff_sessions SET expires_at = now() - interval '31 days' WHERE staff_id = $1", staff_id);
+  ASSERT_TRUE(sessions.Create(staff_id, TenantId(tenant), grant->id, 7));
+  auto gone = sessions.Check(*old_token);
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(*gone);
+  EXPECT_EQ(Catalog("SELECT count(*) AS n FROM staff_sessions WHERE staff_id = $1", staff_id).Text(0, "n"), "1");
+}
+
 TEST_F(SupportCatalogPg, AnExpiredGrantRefusesAndAGrantForOneStaffMemberIsOnlyTheirs) {
   const std::string tenant = MakeTenant("a");
   const std::string alice = "al-" + name_.substr(0, 20);

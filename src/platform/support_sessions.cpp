@@ -20,6 +20,10 @@ core::Result<std::string> SupportSessions::Create(std::int64_t staff_id, std::in
   std::string token = std::string(kSupportTokenPrefix) + core::RandomHex(32);
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());
+  // Sign-ins are rare: each sweeps the sessions that ended long ago (the
+  // audit keeps what they did).
+  auto swept = (*catalog)->Execute("DELETE FROM staff_sessions WHERE expires_at < now() - interval '30 days'");
+  if (!swept) return core::Unexpected(swept.error());
   auto made = (*catalog)->Execute(
       "INSERT INTO staff_sessions (token_hash, staff_id, tenant_id, grant_id, uid, expires_at) "
       "SELECT $1, $2, $3, g.id, $5, least(g.expires_at, now() + make_interval(hours => $6::int)) "

@@ -49,7 +49,8 @@ class SupportSessions {
  public:
   explicit SupportSessions(TenantService& tenants) : tenants_(tenants) {}
 
-  // A new session; returns its token (never log it).
+  // A new session; returns its token (never log it). Sessions that expired
+  // more than 30 days ago are deleted on the way.
   core::Result<std::string> Create(std::int64_t staff_id, std::int64_t tenant_id, std::int64_t grant_id,
                                    std::int64_t uid);
   // nullopt for a token no session has.

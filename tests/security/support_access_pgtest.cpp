@@ -251,6 +251,11 @@ TEST_F(SupportAccessPg, AReadWriteGrantStillNeverTouchesAccountsPasswordsOrKeys)
   EXPECT_EQ(Refused(Call("acme", uid, token, "res.users", "read", Value::array({Value::array({2})}),
                          {{"fields", Value::array({"password"})}})),
             "odoo.exceptions.AccessError");
+  for (const char* action : {"action_totp_disable", "action_reset_password"}) {
+    EXPECT_EQ(Refused(Call("acme", uid, token, "res.users", action, Value::array({Value::array({2})}))),
+              "odoo.exceptions.AccessError")
+        << action << ": staff never touch a user's second factor or password";
+  }
   EXPECT_EQ(Refused(Call("acme", uid, token, "res.users.apikeys.description", "create",
                          Value::array({{{"name", "support key"}}}))),
             "odoo.exceptions.AccessError");
