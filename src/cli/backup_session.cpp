@@ -14,6 +14,15 @@
 
 namespace citadel::cli {
 
+backup::RetentionPlans RetentionPlansOf(const core::ServerConfig& config) {
+  backup::RetentionPlans plans;
+  plans.fallback = {config.backup.keep_daily, config.backup.keep_weekly, config.backup.keep_monthly};
+  for (const auto& [name, keep] : config.backup.plans) {
+    plans.named[name] = {keep.keep_daily, keep.keep_weekly, keep.keep_monthly};
+  }
+  return plans;
+}
+
 platform::BackupServiceOptions BackupOptions(const core::ServerConfig& config) {
   platform::BackupServiceOptions options;
   options.pg_bin_dir = config.database.pg_bin_dir;

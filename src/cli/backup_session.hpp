@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/tenant_session.hpp"
+#include "backup/retention_plans.hpp"
 #include "core/config.hpp"
 #include "platform/backup_service.hpp"
 
@@ -21,6 +22,9 @@ struct BackupSession {
 };
 
 platform::BackupServiceOptions BackupOptions(const core::ServerConfig& config);
+
+// [backup] keep_* as the default plan, and every [backup.plan.NAME].
+backup::RetentionPlans RetentionPlansOf(const core::ServerConfig& config);
 
 core::Result<std::unique_ptr<BackupSession>> OpenBackups(const CommonOptions& common);
 

@@ -85,6 +85,13 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   AddTenantName(*info_app, info.name);
   info_app->add_flag("--json", info.json, "Print JSON");
 
+  TenantSetPlanCommand set_plan;
+  auto* set_plan_app = tenant_app->add_subcommand(
+      "set-plan", "Set the tenant's plan: the retention of its backups ([backup.plan.PLAN], or default)");
+  AddCommonOptions(*set_plan_app, set_plan.common);
+  AddTenantName(*set_plan_app, set_plan.name);
+  set_plan_app->add_option("plan", set_plan.plan, "A plan of the configuration, or default")->required();
+
   TenantDropCommand drop;
   auto* drop_app = tenant_app->add_subcommand(
       "drop", "Drop a tenant: ends its connections, drops its database and role, records the drop");
@@ -348,6 +355,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   if (create_app->parsed()) return {create, 0};
   if (list_app->parsed()) return {list, 0};
   if (info_app->parsed()) return {info, 0};
+  if (set_plan_app->parsed()) return {set_plan, 0};
   if (drop_app->parsed()) return {drop, 0};
   if (blocks_app->parsed()) return {blocks, 0};
   if (unblock_app->parsed()) return {unblock, 0};

@@ -46,6 +46,13 @@ struct TenantInfoCommand {
   bool json = false;
 };
 
+// `tenant set-plan NAME PLAN`: PLAN from [backup.plan.PLAN], or "default".
+struct TenantSetPlanCommand {
+  CommonOptions common;
+  std::string name;
+  std::string plan;
+};
+
 struct TenantDropCommand {
   CommonOptions common;
   std::string name;
@@ -195,7 +202,7 @@ struct StaffCommand {
 };
 
 using Command = std::variant<ServeCommand, TenantCreateCommand, TenantListCommand,
-                             TenantInfoCommand, TenantDropCommand, TenantUpgradeCommand,
+                             TenantInfoCommand, TenantDropCommand, TenantUpgradeCommand, TenantSetPlanCommand,
                              SecurityBlocksCommand, SecurityUnblockCommand, SiteAddCommand,
                              SiteListCommand, SiteCheckCommand, SiteRemoveCommand,
                              SitePolicyCommand, BackupCreateCommand, BackupListCommand,

@@ -11,6 +11,7 @@ int RunServe(const ServeCommand& command);
 int RunTenantCreate(const TenantCreateCommand& command);
 int RunTenantList(const TenantListCommand& command);
 int RunTenantInfo(const TenantInfoCommand& command);
+int RunTenantSetPlan(const TenantSetPlanCommand& command);  // tenant_plan_command.cpp
 int RunTenantDrop(const TenantDropCommand& command);
 int RunTenantUpgrade(const TenantUpgradeCommand& command);
 int RunSecurityBlocks(const SecurityBlocksCommand& command);

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
                         [](const TenantCreateCommand& c) { return RunTenantCreate(c); },
                         [](const TenantListCommand& c) { return RunTenantList(c); },
                         [](const TenantInfoCommand& c) { return RunTenantInfo(c); },
+                        [](const TenantSetPlanCommand& c) { return RunTenantSetPlan(c); },
                         [](const TenantDropCommand& c) { return RunTenantDrop(c); },
                         [](const TenantUpgradeCommand& c) { return RunTenantUpgrade(c); },
                         [](const SecurityBlocksCommand& c) { return RunSecurityBlocks(c); },

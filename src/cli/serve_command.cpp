@@ -269,7 +269,7 @@ int RunServe(const ServeCommand& command) {
     if (config.backup.scheduled) {
       platform::BackupSchedulerOptions schedule;
       schedule.window = {config.backup.window_start_hour, config.backup.window_hours};
-      schedule.retention = {config.backup.keep_daily, config.backup.keep_weekly, config.backup.keep_monthly};
+      schedule.retention = RetentionPlansOf(config);
       backup_scheduler.emplace(**backups, schedule, log);
       AddBackupMetrics(*metrics, *backup_scheduler);
     }

@@ -218,7 +218,9 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Integer("copy_retry_delay_ms", b.copy_retry_delay_ms, 0, 600000);
     r.Boolean("customer_restore_beside", b.customer_restore_beside);
     r.Integer("max_downloads", b.max_downloads, 1, 64);
-    if (const toml::table* plans = r.SubTable("plan")) {
+    const toml::table* plans = r.SubTable("plan");
+    if (!plans && t->get("plan") != nullptr) errors.push_back("backup.plan: expected tables [backup.plan.NAME]");
+    if (plans != nullptr) {
       for (const auto& [name, node] : *plans) {
         const std::string plan(name.str());
         const toml::table* keep = node.as_table();

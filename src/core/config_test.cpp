@@ -149,5 +149,25 @@ TEST(ConfigCluster, ReadsTheHaSectionAndRefusesPatroniTimingsThatDemoteAHealthyL
   }
 }
 
+TEST(ConfigTest, BackupPlansInheritTheDefaultsAndAreChecked) {
+  auto c = ParseConfigToml(
+      "[backup]\nkeep_daily = 10\ncustomer_restore_beside = true\nmax_downloads = 2\n"
+      "[backup.plan.gold]\nkeep_weekly = 8\nkeep_monthly = 12\n[backup.plan.lite_1]\nkeep_daily = 3\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_TRUE(c->backup.customer_restore_beside);
+  EXPECT_EQ(c->backup.max_downloads, 2);
+  ASSERT_EQ(c->backup.plans.size(), 2u);
+  EXPECT_EQ(c->backup.plans.at("gold").keep_daily, 10);  // [backup]'s, not the built-in 7
+  EXPECT_EQ(c->backup.plans.at("gold").keep_weekly, 8);
+  EXPECT_EQ(c->backup.plans.at("gold").keep_monthly, 12);
+  EXPECT_EQ(c->backup.plans.at("lite_1").keep_daily, 3);
+  EXPECT_EQ(c->backup.plans.at("lite_1").keep_weekly, 4);
+  for (const char* bad : {"[backup.plan.Gold]\nkeep_daily = 3\n", "[backup.plan.gold]\nkeep_daily = 0\n",
+                          "[backup.plan.gold]\nkeep_yearly = 1\n", "[backup]\nplan = 3\n",
+                          "[backup]\nmax_downloads = 0\n"}) {
+    EXPECT_FALSE(ParseConfigToml(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace citadel::core

@@ -323,7 +323,7 @@ core::Result<std::vector<TenantBackupHealth>> BackupCatalog::Health() {
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());
   auto rows = (*catalog)->Execute(
-      "SELECT t.id, t.name, t.db_name, "
+      "SELECT t.id, t.name, t.db_name, t.plan, "
       "to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created_at, "
       "(SELECT to_char(max(b.started_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM backups b "
       "WHERE b.tenant_id = t.id AND b.state = 'complete') AS last_backup_at, "
@@ -340,6 +340,7 @@ core::Result<std::vector<TenantBackupHealth>> BackupCatalog::Health() {
     h.tenant_id = std::stoll(rows->Text(row, "id", "0"));
     h.tenant = rows->Text(row, "name");
     h.tenant_db = rows->Text(row, "db_name");
+    h.plan = rows->Text(row, "plan");
     h.created_at = rows->Text(row, "created_at");
     h.last_backup_at = Optional(*rows, row, "last_backup_at");
     h.verified_backup_at = Optional(*rows, row, "verified_backup_at");

@@ -65,6 +65,7 @@ struct TenantBackupHealth {
   std::int64_t tenant_id = 0;
   std::string tenant;
   std::string tenant_db;
+  std::string plan;                              // its retention plan ('' the default)
   std::string created_at;                        // the tenant's
   std::optional<std::string> last_backup_at;     // started_at of the newest complete backup
   std::optional<std::string> verified_backup_at; // started_at of the newest verified one

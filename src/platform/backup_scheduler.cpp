@@ -105,13 +105,14 @@ int BackupScheduler::Pass(std::chrono::system_clock::time_point now) {
   struct Due {
     std::string tenant;
     std::chrono::sys_seconds last;
+    std::string plan;
   };
   std::vector<Due> due;
   for (const auto& tenant : *health) {
     std::optional<std::chrono::sys_seconds> last;
     if (tenant.last_backup_at) last = ParseRfc3339(*tenant.last_backup_at);
     if (BackupDue(tenant.tenant, last, now_seconds, options_.window)) {
-      due.push_back({tenant.tenant, last.value_or(std::chrono::sys_seconds{})});
+      due.push_back({tenant.tenant, last.value_or(std::chrono::sys_seconds{}), tenant.plan});
     }
   }
   std::sort(due.begin(), due.end(), [](const Due& a, const Due& b) { return a.last < b.last; });
@@ -129,7 +130,7 @@ int BackupScheduler::Pass(std::chrono::system_clock::time_point now) {
                                            {"bytes", static_cast<long long>(backup->size.value_or(0))},
                                            {"sites", static_cast<int>(backup->copies.size())}});
     if (!backup->error.empty()) logger_.Warn("backup copies missing", {{"tenant", tenant.tenant}, {"error", backup->error}});
-    auto pruned = backups_.Prune(tenant.tenant, options_.retention, now);
+    auto pruned = backups_.Prune(tenant.tenant, options_.retention.For(tenant.plan), now);
     if (!pruned) {
       logger_.Warn("backup pruning failed", {{"tenant", tenant.tenant}, {"error", pruned.error().message}});
     } else if (!pruned->empty()) {

@@ -16,7 +16,7 @@
 #include <mutex>
 #include <thread>
 
-#include "backup/retention_policy.hpp"
+#include "backup/retention_plans.hpp"
 #include "core/clock.hpp"
 #include "core/logger.hpp"
 #include "platform/backup_schedule.hpp"
@@ -26,7 +26,8 @@ namespace citadel::platform {
 
 struct BackupSchedulerOptions {
   BackupWindow window;
-  backup::RetentionPolicy retention;
+  // Each tenant keeps what its plan says (backup/retention_plans.hpp).
+  backup::RetentionPlans retention;
   std::chrono::seconds poll{60};
   std::chrono::hours verify_every{24};
 };

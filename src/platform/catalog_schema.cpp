@@ -206,6 +206,13 @@ const std::vector<Migration>& Migrations() {
         "FOR EACH ROW EXECUTE FUNCTION support_audit_append_only()",
         "CREATE TRIGGER support_audit_no_truncate BEFORE TRUNCATE ON support_audit "
         "FOR EACH STATEMENT EXECUTE FUNCTION support_audit_append_only()"}},
+      {10,
+       {// Each tenant's plan, which picks the retention of its backups
+        // (backup/retention_plans.hpp, `citadel tenant set-plan`); '' is
+        // the default policy. Named like the configuration's
+        // [backup.plan.NAME].
+        "ALTER TABLE tenants ADD COLUMN plan text NOT NULL DEFAULT '' "
+        "CHECK (plan ~ '^([a-z0-9_-]{1,40})?$')"}},
   };
   return migrations;
 }
