@@ -13,6 +13,7 @@
 // transaction before trusting the credential cache (rpc/object_service.cpp,
 // rpc/json2_routes.cpp).
 #include <charconv>
+#include <limits>
 #include <chrono>
 #include <map>
 #include <memory>
