@@ -103,6 +103,7 @@ core::Result<std::vector<RepositoryInfo>> ParsePgBackRestInfo(const std::string&
         RepositoryInfo info;
         info.repo = static_cast<int>(PgBackRestJsonInteger(r, "key"));
         info.status = PgBackRestJsonText(PgBackRestJsonChild(r, "status"), "message");
+        if (info.repo < 1) continue;  // pgBackRest numbers repositories from 1
         repos.push_back(std::move(info));
       }
     }
