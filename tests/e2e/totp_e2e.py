@@ -86,6 +86,7 @@ class TotpTest(ApiServerTest):
         # Shown once: the page does not show them again.
         _, _, again, _ = browser.get("/web/totp")
         self.assertNotIn(codes[0], again)
+        self.assertNotIn(key, again, "the key is not shown once it is on")
         self.assertIn("Recovery codes left: 10", again)
         return key, step, codes
 
