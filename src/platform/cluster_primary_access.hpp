@@ -3,7 +3,8 @@
 // Patroni's REST API reports as leader (asked at most once a second, cached),
 // with target_session_attrs=read-write so a connection never lands on a
 // demoted member; when no leader is known (mid-failover) they name every
-// member and libpq tries them in turn.
+// member and libpq tries them in turn. TCP keepalives and tcp_user_timeout
+// make a lost host's connections fail in seconds.
 //
 // Why not only libpq's multi-host DSN: libpq moves to the next host when a
 // connection fails, but not when a connected server refuses the startup — a

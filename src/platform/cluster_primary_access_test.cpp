@@ -85,6 +85,10 @@ TEST(ClusterPrimaryAccess, NamesEveryMemberWhenNoPatroniAnswers) {
   EXPECT_EQ(options["user"], "citadel");
   EXPECT_EQ(options["password"], "super-secret");
   EXPECT_EQ(options["dbname"], "citadel_catalog");
+  // A lost host (no FIN) is noticed in seconds, not after TCP's retransmissions.
+  EXPECT_EQ(options["keepalives"], "1");
+  EXPECT_EQ(options["keepalives_idle"], "5");
+  EXPECT_EQ(options["tcp_user_timeout"], "10000");
 }
 
 TEST(ClusterPrimaryAccess, NamesTheLeaderPatroniReportsAndGivesTenantsTheirOwnRole) {

@@ -6,7 +6,9 @@ together with SIGKILL) while a client writes through Citadel's XML-RPC API;
 the test measures the time from the kill to the first write that succeeds
 again, and checks that no acknowledged write is missing afterwards."""
 import http.client
+import json
 import os
+import subprocess
 import ssl
 import threading
 import time
@@ -41,6 +43,16 @@ class HaFailoverTest(unittest.TestCase):
         old_leader = leaders[0]["name"]
         old_timeline = leaders[0]["timeline"]
         old_index = int(old_leader.split("-")[1])
+
+        # Patroni's initdb enables "trust" for local connections until it
+        # writes our pg_hba: on every running member, no trust and no Unix
+        # socket rule is left, only SCRAM over TCP.
+        for member in status["members"]:
+            rules = _psql(self.cluster, member, "SELECT type || ' ' || auth_method || ' ' || coalesce(error, '')"
+                                                " FROM pg_hba_file_rules")
+            self.assertTrue(rules, member)
+            for rule in rules:
+                self.assertEqual(rule.split(" ", 2)[:2], ["host", "scram-sha-256"], (member["name"], rules))
 
         # Patroni's REST API reads for anyone on the host, changes only with its password.
         rest = http.client.HTTPConnection("127.0.0.1", self.cluster.base_port + 20 + old_index, timeout=10)
@@ -178,6 +190,19 @@ class HaFailoverTest(unittest.TestCase):
                   len(missing2), max(during, default=0)), flush=True)
         self.assertEqual(failed, [], "clients saw errors during the switchover")
         self.assertEqual(missing2, [], "acknowledged writes lost in the switchover")
+
+
+def _psql(cluster, member, query):
+    """Rows of `query` on `member`'s PostgreSQL as the cluster's superuser."""
+    with open(os.path.join(cluster.data_dir, "ha", "credentials.json")) as f:
+        superuser = json.load(f)["superuser"]
+    out = subprocess.run(["/usr/lib/postgresql/15/bin/psql", "-h", member["host"], "-p", str(member["port"]),
+                          "-U", superuser["username"], "-d", "postgres", "-Atc", query],
+                         env=dict(os.environ, PGPASSWORD=superuser["password"]),
+                         capture_output=True, text=True, timeout=30)
+    if out.returncode != 0:
+        raise AssertionError("psql on %s: %s" % (member["name"], out.stderr))
+    return [line.strip() for line in out.stdout.splitlines() if line.strip()]
 
 
 def _start_writer(proxy, db, uid, password, prefix):
