@@ -183,8 +183,10 @@ RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
         const ModelCall& model_call = std::get<ModelCall>(bound);
         orm::Environment env = CallerEnvironment(services, **connection, state.db, state.uid, version);
         if (state.support) env = env.WithSupportScope(state.support->scope);
-        return orm::CallModelMethod(env, model_call.model, model_call.method, model_call.args,
-                                    model_call.kwargs);
+        orm::Value result = orm::CallModelMethod(env, model_call.model, model_call.method, model_call.args,
+                                                 model_call.kwargs);
+        if (state.support) AuditSupportSuccess(services, *state.support, state.call.params);
+        return result;
       });
     } catch (const NeedsVerification& needs) {
       detour = needs;
@@ -247,7 +249,9 @@ void DispatchObject(RpcServices& services, RpcCall call, RpcDone done) {
     state->support = std::move(std::get<SupportAdmission>(admitted));
     std::optional<NeedsVerification> unused;
     RpcOutcome outcome = RunInTransaction(services, *state, unused);
-    AuditSupportCall(services, *state->support, state->call.params, outcome);
+    if (const auto* failed = std::get_if<RpcError>(&outcome)) {
+      AuditSupportFailure(services, *state->support, state->call.params, *failed);
+    }
     return done(std::move(outcome));
   }
   Run(services, std::move(state), std::move(done));

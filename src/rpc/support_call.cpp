@@ -1,21 +1,27 @@
 #include "rpc/support_call.hpp"
 
 #include "core/logger.hpp"
+#include "orm/errors.hpp"
 #include "platform/support_access.hpp"
 #include "platform/support_audit_log.hpp"
 
 namespace citadel::rpc {
 namespace {
 
-void AppendSupportAudit(RpcServices& services, std::int64_t tenant_id, const std::string& staff,
+bool AppendSupportAudit(RpcServices& services, std::int64_t tenant_id, const std::string& staff,
                         const std::string& action, const orm::Value& details) {
   auto logged = platform::SupportAuditLog(services.support->tenants())
                     .Append(tenant_id, staff, action,
                             details.dump(-1, ' ', false, orm::Value::error_handler_t::replace));
-  // The call's answer is already decided; an audit that could not be
-  // written is an operator's alarm (never with the details: they are the
-  // customer's data).
+  // Never with the details: they are the customer's data.
   if (!logged) core::Log().Error("support audit not written", {{"action", action}, {"error", logged.error().message}});
+  return logged.has_value();
+}
+
+orm::Value SupportCallDetails(const SupportAdmission& admission, const orm::Value& params) {
+  orm::Value details = SupportCallSummary(params);
+  details["grant_id"] = admission.session.grant_id;
+  return details;
 }
 
 }  // namespace
@@ -75,16 +81,19 @@ std::variant<SupportAdmission, RpcError> AdmitSupportCall(RpcServices& services,
   return SupportAdmission{std::move(session), std::move(scope)};
 }
 
-void AuditSupportCall(RpcServices& services, const SupportAdmission& admission, const orm::Value& params,
-                      const RpcOutcome& outcome) {
-  orm::Value details = SupportCallSummary(params);
-  details["grant_id"] = admission.session.grant_id;
-  if (const auto* error = std::get_if<RpcError>(&outcome)) {
-    details["outcome"] = "error";
-    details["error"] = error->name;
-  } else {
-    details["outcome"] = "ok";
+void AuditSupportSuccess(RpcServices& services, const SupportAdmission& admission, const orm::Value& params) {
+  orm::Value details = SupportCallDetails(admission, params);
+  details["outcome"] = "ok";
+  if (!AppendSupportAudit(services, admission.session.tenant_id, admission.session.staff_login, "call", details)) {
+    throw orm::UserError("The support audit could not be written: nothing was done. Try again later.");
   }
+}
+
+void AuditSupportFailure(RpcServices& services, const SupportAdmission& admission, const orm::Value& params,
+                         const RpcError& error) {
+  orm::Value details = SupportCallDetails(admission, params);
+  details["outcome"] = "error";
+  details["error"] = error.name;
   AppendSupportAudit(services, admission.session.tenant_id, admission.session.staff_login, "call", details);
 }
 

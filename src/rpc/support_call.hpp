@@ -8,9 +8,14 @@
 // every server. A refusal is AccessDenied, as for a wrong password, and is
 // written to the tenant's audit chain with its reason. An admitted call runs
 // with the grant's orm::SupportScope in its Environment (AccessGuard
-// enforces it); AuditSupportCall then writes what it did and how it ended —
-// after the call's transaction, on the catalog's own connection, so the
-// entry stays whether the call committed or not.
+// enforces it), and is audited on the catalog's own connection, so the
+// entry stays whatever becomes of the call. Fail closed: a call that
+// succeeded is audited inside its transaction, before COMMIT and before
+// anything is answered (AuditSupportSuccess), and an audit that cannot be
+// written rolls the call back and answers an error: no staff call changes
+// or reads anything unaudited. A call that failed is audited after its
+// rollback (AuditSupportFailure). A call retried on a serialization failure
+// is audited once per attempt.
 //
 // On a db worker (blocks on the catalog).
 #pragma once
@@ -39,8 +44,10 @@ std::variant<SupportAdmission, RpcError> AdmitSupportCall(RpcServices& services,
                                                           std::int64_t uid, const std::string& token);
 
 // `params` are execute_kw's (db, uid, token, model, method, args, kw).
-void AuditSupportCall(RpcServices& services, const SupportAdmission& admission, const orm::Value& params,
-                      const RpcOutcome& outcome);
+// Throws orm::UserError when the entry could not be written.
+void AuditSupportSuccess(RpcServices& services, const SupportAdmission& admission, const orm::Value& params);
+void AuditSupportFailure(RpcServices& services, const SupportAdmission& admission, const orm::Value& params,
+                         const RpcError& error);
 
 // The audit's summary of a call: model, method, the ids (at most 20), the
 // arguments cut to kMaxAuditedArgumentBytes, the keyword names. Public for

@@ -343,6 +343,30 @@ TEST_F(SupportAccessPg, EachAdminReadsOnlyTheirOwnLogAndVerificationShowsTamperi
   EXPECT_EQ(verdict["first_broken_seq"], last);
 }
 
+TEST_F(SupportAccessPg, AStaffCallThatCannotBeAuditedDoesNothingAndAnswersNothing) {
+  const std::string staff = AddStaff("unaudited");
+  OpenGrant("acme", Value::array({"res.partner"}), "write", staff);
+  Value entered = SignInOk("acme", staff);
+  const std::int64_t uid = entered["uid"].get<std::int64_t>();
+  const std::string token = entered["token"].get<std::string>();
+  // The catalog refuses the calls' audit entries for a moment.
+  auto catalog = tenants_->AcquireCatalog();
+  ASSERT_TRUE(catalog);
+  ASSERT_TRUE((*catalog)->Execute(
+      "ALTER TABLE support_audit ADD CONSTRAINT support_audit_test_outage CHECK (action <> 'call') NOT VALID"));
+  const rpc::RpcOutcome created =
+      Call("acme", uid, token, "res.partner", "create", Value::array({{{"name", "Made unaudited"}}}));
+  const rpc::RpcOutcome read = Call("acme", uid, token, "res.partner", "search_read", Value::array({Value::array()}),
+                                    {{"fields", Value::array({"name"})}});
+  ASSERT_TRUE((*catalog)->Execute("ALTER TABLE support_audit DROP CONSTRAINT support_audit_test_outage"));
+  EXPECT_EQ(Refused(created), "odoo.exceptions.UserError");
+  EXPECT_EQ(Refused(read), "odoo.exceptions.UserError") << "nothing read is answered unaudited";
+  EXPECT_EQ(Admin("acme", "res.partner", "search_count", Value::array({Value::array({Value::array(
+                                                                        {"name", "=", "Made unaudited"})})})),
+            0)
+      << "the write was rolled back with its missing audit entry";
+}
+
 TEST_F(SupportAccessPg, SigningOutEndsTheSessionAndIsAudited) {
   const std::string staff = AddStaff("leaver");
   OpenGrant("acme", Value::array({"res.partner"}), "read", staff);
