@@ -1,5 +1,8 @@
 #include "rpc/support_user.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "orm/errors.hpp"
 #include "orm/record_set.hpp"
 #include "rpc/support_routes.hpp"
@@ -15,6 +18,13 @@ orm::Value IdsOf(const orm::Value& many2many) {
     for (const orm::Value& id : many2many)
       if (id.is_number_integer()) ids.push_back(id);
   }
+  return ids;
+}
+
+std::vector<std::int64_t> SortedIds(const orm::Value& many2many) {
+  std::vector<std::int64_t> ids;
+  for (const orm::Value& id : IdsOf(many2many)) ids.push_back(id.get<std::int64_t>());
+  std::sort(ids.begin(), ids.end());
   return ids;
 }
 
@@ -35,7 +45,14 @@ std::int64_t EnsureSupportUser(const orm::Environment& env) {
   const std::vector<std::int64_t> found =
       users.Search(orm::Value::array({orm::Value::array({"login", "=", kSupportUserLogin})}), 0, 1);
   if (!found.empty()) {
-    users.Browse(found).Write(vals);
+    // Written only when it differs: a write of groups bumps the tenant's
+    // security version, and every cached right would reload.
+    const orm::Value current = users.Browse(found).Read({"active", "groups_id", "company_id", "company_ids"});
+    const bool same = current.size() == 1 && current[0]["active"] == true &&
+                      SortedIds(current[0]["groups_id"]) == SortedIds(row["groups_id"]) &&
+                      SortedIds(current[0]["company_ids"]) == SortedIds(row["company_ids"]) &&
+                      current[0]["company_id"] == row["company_id"];
+    if (!same) users.Browse(found).Write(vals);
     return found[0];
   }
   vals["login"] = kSupportUserLogin;
