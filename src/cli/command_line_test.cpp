@@ -78,6 +78,28 @@ TEST(CommandLineTest, ClusterCommandsParseAndInitNeedsHa) {
   }
 }
 
+TEST(CommandLineTest, SwitchoverAndDrRebuildParse) {
+  auto switchover = Parse({"cluster", "switchover", "--to", "member-1", "--drain-timeout", "30"});
+  ASSERT_TRUE(switchover.command);
+  auto& s = std::get<ClusterSwitchoverCommand>(*switchover.command);
+  EXPECT_EQ(s.to, "member-1");
+  EXPECT_EQ(s.drain_timeout_seconds, 30);
+  EXPECT_EQ(std::get<ClusterSwitchoverCommand>(*Parse({"cluster", "switchover"}).command).drain_timeout_seconds, 10);
+  auto rebuild = Parse({"dr", "rebuild", "--from", "repo2"});
+  ASSERT_TRUE(rebuild.command);
+  EXPECT_EQ(std::get<DrRebuildCommand>(*rebuild.command).from, "repo2");
+  // A drain timeout out of bounds, and a rebuild without --from, are usage errors.
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"cluster", "switchover", "--drain-timeout", "0"}, {"cluster", "switchover", "--drain-timeout", "301"},
+           {"dr", "rebuild"}, {"dr"}}) {
+    testing::internal::CaptureStderr();
+    auto parsed = Parse(args);
+    testing::internal::GetCapturedStderr();
+    EXPECT_FALSE(parsed.command);
+    EXPECT_EQ(parsed.exit_code, 2) << testing::PrintToString(args);
+  }
+}
+
 TEST(CommandLineTest, BackupRestoreTakesExactlyOneOfAsAndOntoLive) {
   auto beside = Parse({"backup", "restore", "20261203t065823z-62ece2", "--as", "copy"});
   ASSERT_TRUE(beside.command);
