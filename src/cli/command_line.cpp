@@ -240,6 +240,13 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   AddCommonOptions(*backup_status_app, backup_status.common);
   backup_status_app->add_flag("--json", backup_status.json, "Print JSON instead of a table");
 
+  BackupRebuildCatalogCommand backup_rebuild;
+  auto* backup_rebuild_app = backup_app->add_subcommand(
+      "rebuild-catalog", "Re-create the catalog's record of backups from the files on every site (add the "
+                         "sites again first); each backup is decrypted once and every copy hashed");
+  AddCommonOptions(*backup_rebuild_app, backup_rebuild.common);
+  backup_rebuild_app->add_flag("--json", backup_rebuild.json, "Print the outcome as JSON");
+
   auto* keys_app = app.add_subcommand("keys", "The master key that protects every tenant key: init, rotate");
   keys_app->require_subcommand(1);
   KeysInitCommand keys_init;
@@ -369,6 +376,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   if (backup_verify_app->parsed()) return {backup_verify, 0};
   if (backup_download_app->parsed()) return {backup_download, 0};
   if (backup_status_app->parsed()) return {backup_status, 0};
+  if (backup_rebuild_app->parsed()) return {backup_rebuild, 0};
   if (backup_restore_app->parsed()) {
     auto& r = backup_restore;
     if (r.as.empty() == !r.onto_live) {

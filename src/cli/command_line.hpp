@@ -133,6 +133,11 @@ struct BackupStatusCommand {
   CommonOptions common;
   bool json = false;
 };
+// citadel backup rebuild-catalog: the backups' records re-created from the sites.
+struct BackupRebuildCatalogCommand {
+  CommonOptions common;
+  bool json = false;
+};
 // citadel backup restore [TENANT] BACKUP_ID --as NEW_TENANT: restore beside;
 // citadel backup restore TENANT BACKUP_ID --onto-live: replace the live data.
 // Exactly one of --as and --onto-live. A TENANT given must be the backup's.
@@ -206,7 +211,7 @@ using Command = std::variant<ServeCommand, TenantCreateCommand, TenantListComman
                              SecurityBlocksCommand, SecurityUnblockCommand, SiteAddCommand,
                              SiteListCommand, SiteCheckCommand, SiteRemoveCommand,
                              SitePolicyCommand, BackupCreateCommand, BackupListCommand,
-                             BackupVerifyCommand, BackupDownloadCommand, BackupStatusCommand, BackupRestoreCommand,
+                             BackupVerifyCommand, BackupDownloadCommand, BackupStatusCommand, BackupRestoreCommand, BackupRebuildCatalogCommand,
                              KeysInitCommand, KeysRotateCommand, ClusterInitCommand, ClusterRunCommand, StaffCommand,
                              ClusterStatusCommand, ClusterSwitchoverCommand, DrRebuildCommand>;
 

@@ -26,6 +26,7 @@ int RunBackupList(const BackupListCommand& command);
 int RunBackupVerify(const BackupVerifyCommand& command);
 int RunBackupDownload(const BackupDownloadCommand& command);
 int RunBackupStatus(const BackupStatusCommand& command);
+int RunBackupRebuildCatalog(const BackupRebuildCatalogCommand& command);  // backup_rebuild_command.cpp
 int RunBackupRestore(const BackupRestoreCommand& command);
 int RunKeysInit(const KeysInitCommand& command);
 int RunKeysRotate(const KeysRotateCommand& command);

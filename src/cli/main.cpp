@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
                         [](const BackupVerifyCommand& c) { return RunBackupVerify(c); },
                         [](const BackupDownloadCommand& c) { return RunBackupDownload(c); },
                         [](const BackupStatusCommand& c) { return RunBackupStatus(c); },
+                        [](const BackupRebuildCatalogCommand& c) { return RunBackupRebuildCatalog(c); },
                         [](const BackupRestoreCommand& c) { return RunBackupRestore(c); },
                         [](const KeysInitCommand& c) { return RunKeysInit(c); },
                         [](const KeysRotateCommand& c) { return RunKeysRotate(c); },
