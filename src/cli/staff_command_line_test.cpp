@@ -27,9 +27,13 @@ TEST(StaffCommandLine, AddListAndDisable) {
 }
 
 TEST(StaffCommandLine, APasswordIsNeverAnArgumentAndUsageErrorsExitTwo) {
-  for (auto args : std::vector<std::vector<std::string>>{
-           {}, {"add"}, {"add", "alice", "secret password"}, {"add", "alice", "--password", "x"},
-           {"disable"}, {"list", "extra"}, {"bogus"}}) {
+  for (auto args : std::vector<std::vector<std::string>>{{},
+                                                         {"add"},
+                                                         {"add", "alice", "secret password"},
+                                                         {"add", "alice", "--password", "x"},
+                                                         {"disable"},
+                                                         {"list", "extra"},
+                                                         {"bogus"}}) {
     auto parsed = ParseStaff(args);
     EXPECT_FALSE(parsed.command);
     EXPECT_EQ(parsed.exit_code, 2);

@@ -49,7 +49,8 @@ std::string ReadStaffPassword() {
 
 int RunStaffAdd(const StaffCommand& command) {
   if (!platform::IsValidStaffLogin(command.login)) {
-    std::cerr << "citadel: a staff login is 1 to 64 of a-z, 0-9, '.', '_', '@', '-', starting with a letter or "
+    std::cerr << "citadel: a staff login is 1 to 64 of a-z, 0-9, '.', '_', '@', '-', starting with "
+                 "a letter or "
                  "digit\n";
     return 2;
   }
@@ -65,9 +66,11 @@ int RunStaffAdd(const StaffCommand& command) {
   const std::string secret = auth::NewTotpSecret();
   const std::string secret_base32 = auth::Base32Encode(secret, false);
   platform::StaffAccounts staff(*(*session)->tenants);
-  auto added = staff.Add(command.login, core::PasswordHasher(config->pbkdf2_rounds).Hash(password), secret_base32);
+  auto added = staff.Add(command.login, core::PasswordHasher(config->pbkdf2_rounds).Hash(password),
+                         secret_base32);
   if (!added) return ReportFailure(added.error());
-  std::cout << "Staff account '" << command.login << "' added. Its TOTP secret is shown this once:\n"
+  std::cout << "Staff account '" << command.login
+            << "' added. Its TOTP secret is shown this once:\n"
             << "  " << auth::TotpUri("Citadel support", command.login, secret) << "\n"
             << "  secret (base32): " << secret_base32 << "\n";
   return 0;
@@ -82,10 +85,12 @@ int RunStaffList(const StaffCommand& command) {
   if (command.json) {
     auto all = nlohmann::ordered_json::array();
     for (const auto& a : *accounts) {
-      all.push_back({{"login", a.login},
-                     {"disabled", a.disabled},
-                     {"created_at", a.created_at},
-                     {"disabled_at", a.disabled_at.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(a.disabled_at)}});
+      all.push_back(
+          {{"login", a.login},
+           {"disabled", a.disabled},
+           {"created_at", a.created_at},
+           {"disabled_at", a.disabled_at.empty() ? nlohmann::ordered_json()
+                                                 : nlohmann::ordered_json(a.disabled_at)}});
     }
     std::cout << all.dump(2) << "\n";
     return 0;
@@ -96,8 +101,8 @@ int RunStaffList(const StaffCommand& command) {
   }
   std::printf("%-40s %-9s %-21s %s\n", "LOGIN", "STATE", "CREATED", "DISABLED");
   for (const auto& a : *accounts) {
-    std::printf("%-40s %-9s %-21s %s\n", a.login.c_str(), a.disabled ? "disabled" : "enabled", a.created_at.c_str(),
-                a.disabled_at.c_str());
+    std::printf("%-40s %-9s %-21s %s\n", a.login.c_str(), a.disabled ? "disabled" : "enabled",
+                a.created_at.c_str(), a.disabled_at.c_str());
   }
   return 0;
 }

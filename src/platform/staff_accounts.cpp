@@ -14,20 +14,24 @@ bool IsValidStaffLogin(std::string_view login) {
   return true;
 }
 
-core::Result<std::int64_t> StaffAccounts::Add(std::string_view login, std::string_view password_hash,
+core::Result<std::int64_t> StaffAccounts::Add(std::string_view login,
+                                              std::string_view password_hash,
                                               std::string_view totp_secret_base32) {
   if (!IsValidStaffLogin(login)) {
     return core::Fail(core::ErrorCode::kInvalidArgument,
-                      "a staff login is 1 to 64 of a-z, 0-9, '.', '_', '@', '-', starting with a letter or digit");
+                      "a staff login is 1 to 64 of a-z, 0-9, '.', '_', '@', '-', starting with a "
+                      "letter or digit");
   }
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());
   auto added = (*catalog)->Execute(
-      "INSERT INTO staff_accounts (login, password_hash, totp_secret) VALUES ($1, $2, $3) RETURNING id", login,
-      password_hash, totp_secret_base32);
+      "INSERT INTO staff_accounts (login, password_hash, totp_secret) VALUES ($1, $2, $3) "
+      "RETURNING id",
+      login, password_hash, totp_secret_base32);
   if (!added) {
     if (db::SqlStateOf(added.error()) == db::sqlstate::kUniqueViolation) {
-      return core::Fail(core::ErrorCode::kAlreadyExists, "a staff account '" + std::string(login) + "' exists");
+      return core::Fail(core::ErrorCode::kAlreadyExists,
+                        "a staff account '" + std::string(login) + "' exists");
     }
     return core::Unexpected(added.error());
   }
@@ -38,8 +42,10 @@ core::Result<std::vector<StaffAccount>> StaffAccounts::List() {
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());
   auto rows = (*catalog)->Execute(
-      "SELECT id, login, disabled, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS "
-      "created, coalesce(to_char(disabled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') AS "
+      "SELECT id, login, disabled, to_char(created_at AT TIME ZONE 'UTC', "
+      "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS "
+      "created, coalesce(to_char(disabled_at AT TIME ZONE 'UTC', "
+      "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') AS "
       "disabled_time FROM staff_accounts ORDER BY login");
   if (!rows) return core::Unexpected(rows.error());
   std::vector<StaffAccount> accounts;
@@ -57,11 +63,14 @@ core::Result<bool> StaffAccounts::Disable(std::string_view login) {
   // One statement, so it is one transaction: the account, its sessions and
   // its grants end together, on every server at their next call.
   auto done = (*catalog)->Execute(
-      "WITH account AS (UPDATE staff_accounts SET disabled = true, disabled_at = coalesce(disabled_at, now()) "
+      "WITH account AS (UPDATE staff_accounts SET disabled = true, disabled_at = "
+      "coalesce(disabled_at, now()) "
       "WHERE login = $1 RETURNING id, login), "
-      "sessions AS (UPDATE staff_sessions SET ended_at = now() WHERE ended_at IS NULL AND staff_id IN "
+      "sessions AS (UPDATE staff_sessions SET ended_at = now() WHERE ended_at IS NULL AND staff_id "
+      "IN "
       "(SELECT id FROM account) RETURNING 1), "
-      "grants AS (UPDATE support_grants SET revoked_at = now(), revoked_by = 'operator: staff disabled' "
+      "grants AS (UPDATE support_grants SET revoked_at = now(), revoked_by = 'operator: staff "
+      "disabled' "
       "WHERE revoked_at IS NULL AND (staff_id IN (SELECT id FROM account) OR opened_by IN "
       "(SELECT 'staff:' || login FROM account)) RETURNING 1) "
       "SELECT (SELECT count(*) FROM account) AS found, (SELECT count(*) FROM sessions) AS s, "
@@ -76,20 +85,23 @@ core::Result<std::optional<StaffCredentials>> StaffAccounts::FindForSignIn(std::
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());
   auto rows = (*catalog)->Execute(
-      "SELECT id, login, password_hash, totp_secret, totp_last_step, disabled FROM staff_accounts WHERE login = $1",
+      "SELECT id, login, password_hash, totp_secret, totp_last_step, disabled FROM staff_accounts "
+      "WHERE login = $1",
       login);
   if (!rows) return core::Unexpected(rows.error());
   if (rows->empty()) return std::optional<StaffCredentials>();
   return std::optional<StaffCredentials>(StaffCredentials{
       std::stoll(rows->Text(0, "id")), rows->Text(0, "login"), rows->Text(0, "password_hash"),
-      rows->Text(0, "totp_secret"), std::stoll(rows->Text(0, "totp_last_step")), rows->Text(0, "disabled") == "t"});
+      rows->Text(0, "totp_secret"), std::stoll(rows->Text(0, "totp_last_step")),
+      rows->Text(0, "disabled") == "t"});
 }
 
 core::Result<bool> StaffAccounts::ClaimTotpStep(std::int64_t staff_id, std::int64_t step) {
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());
   auto claimed = (*catalog)->Execute(
-      "UPDATE staff_accounts SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2", staff_id, step);
+      "UPDATE staff_accounts SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2",
+      staff_id, step);
   if (!claimed) return core::Unexpected(claimed.error());
   return claimed->affected_rows() == 1;
 }

@@ -61,10 +61,11 @@ class SupportAuditLog {
   explicit SupportAuditLog(TenantService& tenants) : tenants_(tenants) {}
 
   // Appends to `tenant_id`'s chain and returns the entry as stored.
-  core::Result<SupportAuditEntry> Append(std::int64_t tenant_id, std::string_view staff, std::string_view action,
-                                         std::string_view details_json);
+  core::Result<SupportAuditEntry> Append(std::int64_t tenant_id, std::string_view staff,
+                                         std::string_view action, std::string_view details_json);
   // Entries with seq > after_seq, oldest first, at most `limit` (1..kMaxAuditPage).
-  core::Result<std::vector<SupportAuditEntry>> Page(std::int64_t tenant_id, std::int64_t after_seq, int limit);
+  core::Result<std::vector<SupportAuditEntry>> Page(std::int64_t tenant_id, std::int64_t after_seq,
+                                                    int limit);
   core::Result<SupportAuditVerdict> Verify(std::int64_t tenant_id);
   // The catalog id of a tenant that is not dropped (its log's key).
   core::Result<std::optional<std::int64_t>> TenantId(std::string_view tenant);

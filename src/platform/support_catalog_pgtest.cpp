@@ -45,7 +45,8 @@ class SupportCatalogPg : public ::testing::Test {
   }
   std::int64_t AddStaff(const std::string& login) {
     StaffAccounts staff(*tenants_);
-    auto id = staff.Add(login, core::PasswordHasher(1000).Hash("staff password"), "JBSWY3DPEHPK3PXPJBSWY3DP");
+    auto id = staff.Add(login, core::PasswordHasher(1000).Hash("staff password"),
+                        "JBSWY3DPEHPK3PXPJBSWY3DP");
     EXPECT_TRUE(id) << id.error().message;
     return id ? *id : 0;
   }
@@ -73,8 +74,10 @@ TEST_F(SupportCatalogPg, StaffLoginsAreUniqueValidatedAndListedWithoutSecrets) {
   auto again = staff.Add(login, core::PasswordHasher(1000).Hash("x"), "JBSWY3DPEHPK3PXPJBSWY3DP");
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, core::ErrorCode::kAlreadyExists);
-  EXPECT_FALSE(staff.Add("Bad Login", core::PasswordHasher(1000).Hash("x"), "JBSWY3DPEHPK3PXPJBSWY3DP"));
-  EXPECT_FALSE(staff.Add("'; drop table x; --", core::PasswordHasher(1000).Hash("x"), "JBSWY3DPEHPK3PXPJBSWY3DP"));
+  EXPECT_FALSE(
+      staff.Add("Bad Login", core::PasswordHasher(1000).Hash("x"), "JBSWY3DPEHPK3PXPJBSWY3DP"));
+  EXPECT_FALSE(staff.Add("'; drop table x; --", core::PasswordHasher(1000).Hash("x"),
+                         "JBSWY3DPEHPK3PXPJBSWY3DP"));
   auto plain = staff.Add(login + "x", "not a hash", "JBSWY3DPEHPK3PXPJBSWY3DP");
   EXPECT_FALSE(plain) << "the catalog keeps only PBKDF2 hashes";
   auto listed = staff.List();
@@ -126,8 +129,9 @@ TEST_F(SupportCatalogPg, GrantsAreBoundedInTimeAndScope) {
   // The database holds the 7-day bound too, whatever the code says.
   auto catalog = tenants_->AcquireCatalog();
   ASSERT_TRUE(catalog);
-  EXPECT_FALSE((*catalog)->Execute("UPDATE support_grants SET expires_at = created_at + interval '8 days' WHERE id = $1",
-                                   opened->id));
+  EXPECT_FALSE((*catalog)->Execute(
+      "UPDATE support_grants SET expires_at = created_at + interval '8 days' WHERE id = $1",
+      opened->id));
 }
 
 TEST_F(SupportCatalogPg, ARevokedGrantEndsItsSessionsAtTheNextCheck) {
@@ -148,7 +152,8 @@ TEST_F(SupportCatalogPg, ARevokedGrantEndsItsSessionsAtTheNextCheck) {
   auto token = sessions.Create(staff_id, TenantId(tenant), grant->id, 7);
   ASSERT_TRUE(token) << token.error().message;
   EXPECT_TRUE(LooksLikeSupportToken(*token));
-  EXPECT_FALSE(sessions.Create(staff_id, TenantId(other), grant->id, 7)) << "not another tenant's grant";
+  EXPECT_FALSE(sessions.Create(staff_id, TenantId(other), grant->id, 7))
+      << "not another tenant's grant";
   auto check = sessions.Check(*token);
   ASSERT_TRUE(check && *check);
   EXPECT_EQ((*check)->refusal, "");
@@ -158,7 +163,8 @@ TEST_F(SupportCatalogPg, ARevokedGrantEndsItsSessionsAtTheNextCheck) {
   auto stored = Catalog("SELECT count(*) AS n FROM staff_sessions WHERE staff_id = $1", staff_id);
   EXPECT_EQ(stored.Text(0, "n"), "1");
   auto raw = tenants_->AcquireCatalog();
-  auto leaked = (*raw)->Execute("SELECT count(*) AS n FROM staff_sessions WHERE token_hash = $1", *token);
+  auto leaked =
+      (*raw)->Execute("SELECT count(*) AS n FROM staff_sessions WHERE token_hash = $1", *token);
   EXPECT_EQ(leaked->Text(0, "n"), "0");
 
   EXPECT_FALSE(*grants.Revoke(other, grant->id, "admin#2")) << "another tenant cannot revoke it";
@@ -174,17 +180,21 @@ TEST_F(SupportCatalogPg, ARevokedGrantEndsItsSessionsAtTheNextCheck) {
 TEST_F(SupportCatalogPg, SessionsExpiredLongAgoAreSweptAtTheNextSignIn) {
   const std::string tenant = MakeTenant("a");
   const std::int64_t staff_id = AddStaff("sweep-" + name_.substr(0, 20));
-  auto grant = SupportGrants(*tenants_).Open(tenant, {false, {"res.partner"}, 24, "", "admin#2", ""});
+  auto grant =
+      SupportGrants(*tenants_).Open(tenant, {false, {"res.partner"}, 24, "", "admin#2", ""});
   ASSERT_TRUE(grant);
   SupportSessions sessions(*tenants_);
   auto old_token = sessions.Create(staff_id, TenantId(tenant), grant->id, 7);
   ASSERT_TRUE(old_token);
-  Catalog("UPDATE staff_sessions SET expires_at = now() - interval '31 days' WHERE staff_id = $1", staff_id);
+  Catalog("UPDATE staff_sessions SET expires_at = now() - interval '31 days' WHERE staff_id = $1",
+          staff_id);
   ASSERT_TRUE(sessions.Create(staff_id, TenantId(tenant), grant->id, 7));
   auto gone = sessions.Check(*old_token);
   ASSERT_TRUE(gone);
   EXPECT_FALSE(*gone);
-  EXPECT_EQ(Catalog("SELECT count(*) AS n FROM staff_sessions WHERE staff_id = $1", staff_id).Text(0, "n"), "1");
+  EXPECT_EQ(Catalog("SELECT count(*) AS n FROM staff_sessions WHERE staff_id = $1", staff_id)
+                .Text(0, "n"),
+            "1");
 }
 
 TEST_F(SupportCatalogPg, AnExpiredGrantRefusesAndAGrantForOneStaffMemberIsOnlyTheirs) {
@@ -201,9 +211,11 @@ TEST_F(SupportCatalogPg, AnExpiredGrantRefusesAndAGrantForOneStaffMemberIsOnlyTh
   auto token = sessions.Create(alice_id, TenantId(tenant), grant->id, 7);
   ASSERT_TRUE(token);
   // As if the hour had passed (moving both times keeps the table's bound).
-  Catalog("UPDATE support_grants SET created_at = created_at - interval '2 hours', expires_at = expires_at - "
-          "interval '2 hours' WHERE id = $1",
-          grant->id);
+  Catalog(
+      "UPDATE support_grants SET created_at = created_at - interval '2 hours', expires_at = "
+      "expires_at - "
+      "interval '2 hours' WHERE id = $1",
+      grant->id);
   EXPECT_FALSE(*grants.ActiveFor(tenant, alice_id));
   auto check = sessions.Check(*token);
   ASSERT_TRUE(check && *check);
@@ -241,7 +253,8 @@ TEST_F(SupportCatalogPg, TheAuditChainVerifiesAndATamperedEntryBreaksIt) {
   const std::int64_t tenant_id = TenantId(tenant);
   SupportAuditLog log(*tenants_);
   for (int i = 0; i < 5; ++i) {
-    auto entry = log.Append(tenant_id, "alice", "call", nlohmann::json{{"model", "res.partner"}, {"i", i}}.dump());
+    auto entry = log.Append(tenant_id, "alice", "call",
+                            nlohmann::json{{"model", "res.partner"}, {"i", i}}.dump());
     ASSERT_TRUE(entry) << entry.error().message;
     EXPECT_EQ(entry->seq, i + 1);
     EXPECT_EQ(entry->hash, core::Sha256Hex(SupportAuditEncoding(*entry)));
@@ -255,17 +268,21 @@ TEST_F(SupportCatalogPg, TheAuditChainVerifiesAndATamperedEntryBreaksIt) {
   // remove an entry.
   auto catalog = tenants_->AcquireCatalog();
   ASSERT_TRUE(catalog);
-  EXPECT_FALSE((*catalog)->Execute("UPDATE support_audit SET staff = 'mallory' WHERE tenant_id = $1", tenant_id));
+  EXPECT_FALSE((*catalog)->Execute(
+      "UPDATE support_audit SET staff = 'mallory' WHERE tenant_id = $1", tenant_id));
   EXPECT_FALSE((*catalog)->Execute("DELETE FROM support_audit WHERE tenant_id = $1", tenant_id));
   EXPECT_FALSE((*catalog)->Execute("TRUNCATE support_audit"));
 
   // The database superuser can get round the trigger; the chain still tells.
   ASSERT_TRUE((*catalog)->Execute("BEGIN"));
-  ASSERT_TRUE((*catalog)->Execute("ALTER TABLE support_audit DISABLE TRIGGER support_audit_no_change"));
-  ASSERT_TRUE((*catalog)->Execute(
-      "UPDATE support_audit SET details = '{\"model\":\"res.partner\",\"i\":99}' WHERE tenant_id = $1 AND seq = 3",
-      tenant_id));
-  ASSERT_TRUE((*catalog)->Execute("ALTER TABLE support_audit ENABLE TRIGGER support_audit_no_change"));
+  ASSERT_TRUE(
+      (*catalog)->Execute("ALTER TABLE support_audit DISABLE TRIGGER support_audit_no_change"));
+  ASSERT_TRUE(
+      (*catalog)->Execute("UPDATE support_audit SET details = "
+                          "'{\"model\":\"res.partner\",\"i\":99}' WHERE tenant_id = $1 AND seq = 3",
+                          tenant_id));
+  ASSERT_TRUE(
+      (*catalog)->Execute("ALTER TABLE support_audit ENABLE TRIGGER support_audit_no_change"));
   ASSERT_TRUE((*catalog)->Execute("COMMIT"));
   verdict = log.Verify(tenant_id);
   ASSERT_TRUE(verdict);
@@ -288,16 +305,20 @@ TEST_F(SupportCatalogPg, AnEntryRemovedFromTheMiddleBreaksTheChainAndPagesAreBou
   auto others = log.Page(other_id, 0, 100);
   ASSERT_TRUE(others && others->size() == 1);
   EXPECT_EQ((*others)[0].seq, 1) << "one chain per tenant";
-  auto big = log.Append(other_id, "bob", "call", nlohmann::json{{"x", std::string(10000, 'a')}}.dump());
+  auto big =
+      log.Append(other_id, "bob", "call", nlohmann::json{{"x", std::string(10000, 'a')}}.dump());
   ASSERT_TRUE(big);
   EXPECT_LE(big->details.size(), kMaxAuditDetailsBytes);
   EXPECT_TRUE(log.Verify(other_id)->ok);
 
   auto catalog = tenants_->AcquireCatalog();
   ASSERT_TRUE((*catalog)->Execute("BEGIN"));
-  ASSERT_TRUE((*catalog)->Execute("ALTER TABLE support_audit DISABLE TRIGGER support_audit_no_change"));
-  ASSERT_TRUE((*catalog)->Execute("DELETE FROM support_audit WHERE tenant_id = $1 AND seq = 2", tenant_id));
-  ASSERT_TRUE((*catalog)->Execute("ALTER TABLE support_audit ENABLE TRIGGER support_audit_no_change"));
+  ASSERT_TRUE(
+      (*catalog)->Execute("ALTER TABLE support_audit DISABLE TRIGGER support_audit_no_change"));
+  ASSERT_TRUE(
+      (*catalog)->Execute("DELETE FROM support_audit WHERE tenant_id = $1 AND seq = 2", tenant_id));
+  ASSERT_TRUE(
+      (*catalog)->Execute("ALTER TABLE support_audit ENABLE TRIGGER support_audit_no_change"));
   ASSERT_TRUE((*catalog)->Execute("COMMIT"));
   auto verdict = log.Verify(tenant_id);
   ASSERT_TRUE(verdict);

@@ -8,12 +8,14 @@ namespace citadel::platform {
 namespace {
 
 // The columns every grant query selects, as SupportGrantFromRow reads them.
-#define CITADEL_GRANT_COLUMNS                                                                             \
-  "g.id, g.access, g.models, coalesce(a.login, '') AS staff, g.opened_by, g.ticket, "                     \
-  "to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created, "                \
-  "to_char(g.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS expires, "                \
-  "coalesce(to_char(g.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') AS revoked, " \
-  "coalesce(g.revoked_by, '') AS revoked_by, (g.revoked_at IS NULL AND g.expires_at > now()) AS active "
+#define CITADEL_GRANT_COLUMNS                                                                     \
+  "g.id, g.access, g.models, coalesce(a.login, '') AS staff, g.opened_by, g.ticket, "             \
+  "to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created, "       \
+  "to_char(g.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS expires, "       \
+  "coalesce(to_char(g.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') AS "  \
+  "revoked, "                                                                                     \
+  "coalesce(g.revoked_by, '') AS revoked_by, (g.revoked_at IS NULL AND g.expires_at > now()) AS " \
+  "active "
 
 SupportGrant SupportGrantFromRow(const db::QueryResult& rows, int row) {
   SupportGrant grant;
@@ -36,7 +38,8 @@ SupportGrant SupportGrantFromRow(const db::QueryResult& rows, int row) {
 }
 
 bool IsPrintableTicket(std::string_view ticket) {
-  return ticket.size() <= 64 && std::all_of(ticket.begin(), ticket.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+  return ticket.size() <= 64 &&
+         std::all_of(ticket.begin(), ticket.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
 }
 
 }  // namespace
@@ -48,9 +51,11 @@ bool IsGrantableModelName(std::string_view name) {
   });
 }
 
-core::Result<SupportGrant> SupportGrants::Open(std::string_view tenant, const NewSupportGrant& grant) {
+core::Result<SupportGrant> SupportGrants::Open(std::string_view tenant,
+                                               const NewSupportGrant& grant) {
   if (grant.hours < 1 || grant.hours > kMaxGrantHours) {
-    return core::Fail(core::ErrorCode::kInvalidArgument, "a support grant lasts 1 to 168 hours (7 days)");
+    return core::Fail(core::ErrorCode::kInvalidArgument,
+                      "a support grant lasts 1 to 168 hours (7 days)");
   }
   if (grant.models.empty() || grant.models.size() > kMaxGrantModels) {
     return core::Fail(core::ErrorCode::kInvalidArgument, "a support grant names 1 to 200 models");
@@ -58,67 +63,80 @@ core::Result<SupportGrant> SupportGrants::Open(std::string_view tenant, const Ne
   std::vector<std::string> models = grant.models;
   for (const std::string& model : models) {
     if (!IsGrantableModelName(model)) {
-      return core::Fail(core::ErrorCode::kInvalidArgument, "a support grant names models by their technical names");
+      return core::Fail(core::ErrorCode::kInvalidArgument,
+                        "a support grant names models by their technical names");
     }
   }
   std::sort(models.begin(), models.end());
   models.erase(std::unique(models.begin(), models.end()), models.end());
   if (!IsPrintableTicket(grant.ticket) || grant.opened_by.empty() || grant.opened_by.size() > 100) {
-    return core::Fail(core::ErrorCode::kInvalidArgument, "a ticket reference is at most 64 printable characters");
+    return core::Fail(core::ErrorCode::kInvalidArgument,
+                      "a ticket reference is at most 64 printable characters");
   }
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());
   // The staff member named must exist and be enabled; the tenant must be live.
   auto rows = (*catalog)->Execute(
-      "WITH g AS (INSERT INTO support_grants (tenant_id, access, models, staff_id, opened_by, ticket, expires_at) "
+      "WITH g AS (INSERT INTO support_grants (tenant_id, access, models, staff_id, opened_by, "
+      "ticket, expires_at) "
       "SELECT t.id, $2, $3, a.id, $5, $6, now() + make_interval(hours => $7::int) FROM tenants t "
       "LEFT JOIN staff_accounts a ON a.login = $4 AND NOT a.disabled "
       "WHERE t.name = $1 AND t.state = 'active' AND ($4 = '' OR a.id IS NOT NULL) RETURNING *) "
       "SELECT " CITADEL_GRANT_COLUMNS "FROM g LEFT JOIN staff_accounts a ON a.id = g.staff_id",
-      tenant, grant.read_write ? "write" : "read", nlohmann::json(models).dump(), grant.staff_login, grant.opened_by,
-      grant.ticket, grant.hours);
+      tenant, grant.read_write ? "write" : "read", nlohmann::json(models).dump(), grant.staff_login,
+      grant.opened_by, grant.ticket, grant.hours);
   if (!rows) return core::Unexpected(rows.error());
   if (rows->empty()) {
-    return core::Fail(core::ErrorCode::kNotFound, "no such live tenant, or no such enabled staff member");
+    return core::Fail(core::ErrorCode::kNotFound,
+                      "no such live tenant, or no such enabled staff member");
   }
   return SupportGrantFromRow(*rows, 0);
 }
 
-core::Result<std::vector<SupportGrant>> SupportGrants::List(std::string_view tenant, bool include_ended, int limit) {
+core::Result<std::vector<SupportGrant>> SupportGrants::List(std::string_view tenant,
+                                                            bool include_ended, int limit) {
   limit = std::clamp(limit, 1, 500);
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());
-  auto rows = (*catalog)->Execute(
-      "SELECT " CITADEL_GRANT_COLUMNS
-      "FROM support_grants g JOIN tenants t ON t.id = g.tenant_id LEFT JOIN staff_accounts a ON a.id = g.staff_id "
-      "WHERE t.name = $1 AND t.state <> 'dropped' AND ($2 OR (g.revoked_at IS NULL AND g.expires_at > now())) "
-      "ORDER BY g.id DESC LIMIT $3",
-      tenant, include_ended, limit);
+  auto rows = (*catalog)->Execute("SELECT " CITADEL_GRANT_COLUMNS
+                                  "FROM support_grants g JOIN tenants t ON t.id = g.tenant_id LEFT "
+                                  "JOIN staff_accounts a ON a.id = g.staff_id "
+                                  "WHERE t.name = $1 AND t.state <> 'dropped' AND ($2 OR "
+                                  "(g.revoked_at IS NULL AND g.expires_at > now())) "
+                                  "ORDER BY g.id DESC LIMIT $3",
+                                  tenant, include_ended, limit);
   if (!rows) return core::Unexpected(rows.error());
   std::vector<SupportGrant> grants;
   for (int row = 0; row < rows->rows(); ++row) grants.push_back(SupportGrantFromRow(*rows, row));
   return grants;
 }
 
-core::Result<bool> SupportGrants::Revoke(std::string_view tenant, std::int64_t grant_id, std::string_view by) {
+core::Result<bool> SupportGrants::Revoke(std::string_view tenant, std::int64_t grant_id,
+                                         std::string_view by) {
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());
   auto done = (*catalog)->Execute(
-      "WITH g AS (UPDATE support_grants SET revoked_at = now(), revoked_by = $3 WHERE id = $2 AND revoked_at IS NULL "
-      "AND tenant_id IN (SELECT id FROM tenants WHERE name = $1 AND state <> 'dropped') RETURNING id), "
-      "s AS (UPDATE staff_sessions SET ended_at = now() WHERE ended_at IS NULL AND grant_id IN (SELECT id FROM g) "
-      "RETURNING 1) SELECT (SELECT count(*) FROM g) AS revoked, (SELECT count(*) FROM s) AS sessions",
+      "WITH g AS (UPDATE support_grants SET revoked_at = now(), revoked_by = $3 WHERE id = $2 AND "
+      "revoked_at IS NULL "
+      "AND tenant_id IN (SELECT id FROM tenants WHERE name = $1 AND state <> 'dropped') RETURNING "
+      "id), "
+      "s AS (UPDATE staff_sessions SET ended_at = now() WHERE ended_at IS NULL AND grant_id IN "
+      "(SELECT id FROM g) "
+      "RETURNING 1) SELECT (SELECT count(*) FROM g) AS revoked, (SELECT count(*) FROM s) AS "
+      "sessions",
       tenant, grant_id, by);
   if (!done) return core::Unexpected(done.error());
   return done->Text(0, "revoked") == "1";
 }
 
-core::Result<std::optional<SupportGrant>> SupportGrants::ActiveFor(std::string_view tenant, std::int64_t staff_id) {
+core::Result<std::optional<SupportGrant>> SupportGrants::ActiveFor(std::string_view tenant,
+                                                                   std::int64_t staff_id) {
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());
   auto rows = (*catalog)->Execute(
       "SELECT " CITADEL_GRANT_COLUMNS
-      "FROM support_grants g JOIN tenants t ON t.id = g.tenant_id LEFT JOIN staff_accounts a ON a.id = g.staff_id "
+      "FROM support_grants g JOIN tenants t ON t.id = g.tenant_id LEFT JOIN staff_accounts a ON "
+      "a.id = g.staff_id "
       "WHERE t.name = $1 AND t.state = 'active' AND g.revoked_at IS NULL AND g.expires_at > now() "
       "AND (g.staff_id IS NULL OR g.staff_id = $2) ORDER BY g.id DESC LIMIT 1",
       tenant, staff_id);

@@ -50,7 +50,7 @@ struct SupportGrant {
   std::string expires_at;
   std::string revoked_at;  // empty unless revoked
   std::string revoked_by;
-  bool active = false;     // neither revoked nor expired now
+  bool active = false;  // neither revoked nor expired now
 };
 
 // A model name as grants accept it: 1 to 128 of [a-z0-9_.], starting with a letter.
@@ -65,12 +65,14 @@ class SupportGrants {
   core::Result<SupportGrant> Open(std::string_view tenant, const NewSupportGrant& grant);
   // The tenant's grants, newest first, at most `limit` (≤ 500); ended ones
   // too when `include_ended`.
-  core::Result<std::vector<SupportGrant>> List(std::string_view tenant, bool include_ended, int limit = 100);
+  core::Result<std::vector<SupportGrant>> List(std::string_view tenant, bool include_ended,
+                                               int limit = 100);
   // Revokes one of the tenant's grants now; false when it is not the
   // tenant's or was already revoked. Sessions under it end with it.
   core::Result<bool> Revoke(std::string_view tenant, std::int64_t grant_id, std::string_view by);
   // The newest active grant of the tenant that `staff_id` may use.
-  core::Result<std::optional<SupportGrant>> ActiveFor(std::string_view tenant, std::int64_t staff_id);
+  core::Result<std::optional<SupportGrant>> ActiveFor(std::string_view tenant,
+                                                      std::int64_t staff_id);
 
  private:
   TenantService& tenants_;

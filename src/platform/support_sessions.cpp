@@ -10,9 +10,11 @@
 namespace citadel::platform {
 
 bool LooksLikeSupportToken(std::string_view secret) {
-  if (secret.size() != kSupportTokenPrefix.size() + 64 || !secret.starts_with(kSupportTokenPrefix)) return false;
+  if (secret.size() != kSupportTokenPrefix.size() + 64 || !secret.starts_with(kSupportTokenPrefix))
+    return false;
   const std::string_view hex = secret.substr(kSupportTokenPrefix.size());
-  return std::all_of(hex.begin(), hex.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return std::all_of(hex.begin(), hex.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 core::Result<std::string> SupportSessions::Create(std::int64_t staff_id, std::int64_t tenant_id,
@@ -22,7 +24,8 @@ core::Result<std::string> SupportSessions::Create(std::int64_t staff_id, std::in
   if (!catalog) return core::Unexpected(catalog.error());
   // Sign-ins are rare: each sweeps the sessions that ended long ago (the
   // audit keeps what they did).
-  auto swept = (*catalog)->Execute("DELETE FROM staff_sessions WHERE expires_at < now() - interval '30 days'");
+  auto swept = (*catalog)->Execute(
+      "DELETE FROM staff_sessions WHERE expires_at < now() - interval '30 days'");
   if (!swept) return core::Unexpected(swept.error());
   auto made = (*catalog)->Execute(
       "INSERT INTO staff_sessions (token_hash, staff_id, tenant_id, grant_id, uid, expires_at) "
@@ -30,7 +33,8 @@ core::Result<std::string> SupportSessions::Create(std::int64_t staff_id, std::in
       "FROM support_grants g WHERE g.id = $4 AND g.tenant_id = $3",
       core::Sha256Hex(token), staff_id, tenant_id, grant_id, uid, kSupportSessionHours);
   if (!made) return core::Unexpected(made.error());
-  if (made->affected_rows() != 1) return core::Fail(core::ErrorCode::kNotFound, "no such grant for this tenant");
+  if (made->affected_rows() != 1)
+    return core::Fail(core::ErrorCode::kNotFound, "no such grant for this tenant");
   return token;
 }
 
@@ -39,12 +43,17 @@ core::Result<std::optional<SupportSessionCheck>> SupportSessions::Check(std::str
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());
   auto rows = (*catalog)->Execute(
-      "SELECT s.staff_id, a.login, t.name AS tenant, s.tenant_id, s.grant_id, s.uid, g.access, g.models, "
-      "CASE WHEN s.ended_at IS NOT NULL THEN 'session ended' WHEN s.expires_at <= now() THEN 'session expired' "
-      "WHEN a.disabled THEN 'staff account disabled' WHEN g.revoked_at IS NOT NULL THEN 'grant revoked' "
-      "WHEN g.expires_at <= now() THEN 'grant expired' WHEN t.state <> 'active' THEN 'tenant not active' "
+      "SELECT s.staff_id, a.login, t.name AS tenant, s.tenant_id, s.grant_id, s.uid, g.access, "
+      "g.models, "
+      "CASE WHEN s.ended_at IS NOT NULL THEN 'session ended' WHEN s.expires_at <= now() THEN "
+      "'session expired' "
+      "WHEN a.disabled THEN 'staff account disabled' WHEN g.revoked_at IS NOT NULL THEN 'grant "
+      "revoked' "
+      "WHEN g.expires_at <= now() THEN 'grant expired' WHEN t.state <> 'active' THEN 'tenant not "
+      "active' "
       "ELSE '' END AS refusal "
-      "FROM staff_sessions s JOIN staff_accounts a ON a.id = s.staff_id JOIN support_grants g ON g.id = s.grant_id "
+      "FROM staff_sessions s JOIN staff_accounts a ON a.id = s.staff_id JOIN support_grants g ON "
+      "g.id = s.grant_id "
       "JOIN tenants t ON t.id = s.tenant_id WHERE s.token_hash = $1",
       core::Sha256Hex(token));
   if (!rows) return core::Unexpected(rows.error());

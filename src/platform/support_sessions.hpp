@@ -51,8 +51,8 @@ class SupportSessions {
 
   // A new session; returns its token (never log it). Sessions that expired
   // more than 30 days ago are deleted on the way.
-  core::Result<std::string> Create(std::int64_t staff_id, std::int64_t tenant_id, std::int64_t grant_id,
-                                   std::int64_t uid);
+  core::Result<std::string> Create(std::int64_t staff_id, std::int64_t tenant_id,
+                                   std::int64_t grant_id, std::int64_t uid);
   // nullopt for a token no session has.
   core::Result<std::optional<SupportSessionCheck>> Check(std::string_view token);
   // Ends the session; false when there was none live.

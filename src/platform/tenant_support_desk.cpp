@@ -24,17 +24,19 @@ namespace {
 }  // namespace
 
 orm::Value SupportGrantValue(const SupportGrant& grant) {
-  return {{"id", grant.id},
-          {"access", grant.read_write ? "write" : "read"},
-          {"models", grant.models},
-          {"staff_login", grant.staff_login.empty() ? orm::Value(false) : orm::Value(grant.staff_login)},
-          {"opened_by", grant.opened_by},
-          {"ticket", grant.ticket.empty() ? orm::Value(false) : orm::Value(grant.ticket)},
-          {"created_at", grant.created_at},
-          {"expires_at", grant.expires_at},
-          {"revoked_at", grant.revoked_at.empty() ? orm::Value(false) : orm::Value(grant.revoked_at)},
-          {"revoked_by", grant.revoked_by.empty() ? orm::Value(false) : orm::Value(grant.revoked_by)},
-          {"active", grant.active}};
+  return {
+      {"id", grant.id},
+      {"access", grant.read_write ? "write" : "read"},
+      {"models", grant.models},
+      {"staff_login",
+       grant.staff_login.empty() ? orm::Value(false) : orm::Value(grant.staff_login)},
+      {"opened_by", grant.opened_by},
+      {"ticket", grant.ticket.empty() ? orm::Value(false) : orm::Value(grant.ticket)},
+      {"created_at", grant.created_at},
+      {"expires_at", grant.expires_at},
+      {"revoked_at", grant.revoked_at.empty() ? orm::Value(false) : orm::Value(grant.revoked_at)},
+      {"revoked_by", grant.revoked_by.empty() ? orm::Value(false) : orm::Value(grant.revoked_by)},
+      {"active", grant.active}};
 }
 
 std::int64_t TenantSupportDesk::TenantId() {
@@ -68,8 +70,8 @@ bool TenantSupportDesk::RevokeGrant(std::int64_t grant_id, std::int64_t uid) {
   auto revoked = SupportGrants(tenants_).Revoke(tenant_, grant_id, by);
   if (!revoked) ThrowSupportDeskError(revoked.error());
   if (*revoked) {
-    auto logged = SupportAuditLog(tenants_).Append(TenantId(), "", "grant_revoked",
-                                                   orm::Value{{"grant_id", grant_id}, {"by", by}}.dump());
+    auto logged = SupportAuditLog(tenants_).Append(
+        TenantId(), "", "grant_revoked", orm::Value{{"grant_id", grant_id}, {"by", by}}.dump());
     if (!logged) ThrowSupportDeskError(logged.error());
   }
   return *revoked;
@@ -94,10 +96,11 @@ orm::Value TenantSupportDesk::AuditPage(std::int64_t after_seq, int limit) {
 orm::Value TenantSupportDesk::VerifyAudit() {
   auto verdict = SupportAuditLog(tenants_).Verify(TenantId());
   if (!verdict) ThrowSupportDeskError(verdict.error());
-  return {{"ok", verdict->ok},
-          {"entries", verdict->entries},
-          {"first_broken_seq", verdict->ok ? orm::Value(false) : orm::Value(verdict->first_broken_seq)},
-          {"head_hash", verdict->head_hash}};
+  return {
+      {"ok", verdict->ok},
+      {"entries", verdict->entries},
+      {"first_broken_seq", verdict->ok ? orm::Value(false) : orm::Value(verdict->first_broken_seq)},
+      {"head_hash", verdict->head_hash}};
 }
 
 }  // namespace citadel::platform

@@ -22,7 +22,8 @@ namespace citadel::platform {
 
 class TenantSupportDesk : public orm::SupportDesk {
  public:
-  TenantSupportDesk(TenantService& tenants, std::string tenant) : tenants_(tenants), tenant_(std::move(tenant)) {}
+  TenantSupportDesk(TenantService& tenants, std::string tenant)
+      : tenants_(tenants), tenant_(std::move(tenant)) {}
 
   orm::Value OpenGrant(std::int64_t uid, const orm::SupportGrantRequest& request) override;
   orm::Value ListGrants(bool include_ended) override;

@@ -14,7 +14,9 @@ bool AppendSupportAudit(RpcServices& services, std::int64_t tenant_id, const std
                     .Append(tenant_id, staff, action,
                             details.dump(-1, ' ', false, orm::Value::error_handler_t::replace));
   // Never with the details: they are the customer's data.
-  if (!logged) core::Log().Error("support audit not written", {{"action", action}, {"error", logged.error().message}});
+  if (!logged)
+    core::Log().Error("support audit not written",
+                      {{"action", action}, {"error", logged.error().message}});
   return logged.has_value();
 }
 
@@ -52,14 +54,16 @@ orm::Value SupportCallSummary(const orm::Value& params) {
   summary["args"] = std::move(text);
   orm::Value keywords = orm::Value::array();
   if (params.size() > 6 && params[6].is_object()) {
-    for (auto it = params[6].begin(); it != params[6].end() && keywords.size() < 20; ++it) keywords.push_back(it.key());
+    for (auto it = params[6].begin(); it != params[6].end() && keywords.size() < 20; ++it)
+      keywords.push_back(it.key());
   }
   summary["kwargs"] = std::move(keywords);
   return summary;
 }
 
-std::variant<SupportAdmission, RpcError> AdmitSupportCall(RpcServices& services, const std::string& db,
-                                                          std::int64_t uid, const std::string& token) {
+std::variant<SupportAdmission, RpcError> AdmitSupportCall(RpcServices& services,
+                                                          const std::string& db, std::int64_t uid,
+                                                          const std::string& token) {
   if (services.support == nullptr) return RpcError::AccessDenied();
   auto check = platform::SupportSessions(services.support->tenants()).Check(token);
   if (!check) {
@@ -69,7 +73,8 @@ std::variant<SupportAdmission, RpcError> AdmitSupportCall(RpcServices& services,
   if (!*check) return RpcError::AccessDenied();  // no such session: nobody's chain to write to
   platform::SupportSessionCheck& session = **check;
   std::string refusal = session.refusal;
-  if (refusal.empty() && (session.tenant != db || session.uid != uid)) refusal = "session used for another database or user";
+  if (refusal.empty() && (session.tenant != db || session.uid != uid))
+    refusal = "session used for another database or user";
   if (!refusal.empty()) {
     AppendSupportAudit(services, session.tenant_id, session.staff_login, "call_refused",
                        {{"reason", refusal}, {"grant_id", session.grant_id}});
@@ -81,20 +86,24 @@ std::variant<SupportAdmission, RpcError> AdmitSupportCall(RpcServices& services,
   return SupportAdmission{std::move(session), std::move(scope)};
 }
 
-void AuditSupportSuccess(RpcServices& services, const SupportAdmission& admission, const orm::Value& params) {
+void AuditSupportSuccess(RpcServices& services, const SupportAdmission& admission,
+                         const orm::Value& params) {
   orm::Value details = SupportCallDetails(admission, params);
   details["outcome"] = "ok";
-  if (!AppendSupportAudit(services, admission.session.tenant_id, admission.session.staff_login, "call", details)) {
-    throw orm::UserError("The support audit could not be written: nothing was done. Try again later.");
+  if (!AppendSupportAudit(services, admission.session.tenant_id, admission.session.staff_login,
+                          "call", details)) {
+    throw orm::UserError(
+        "The support audit could not be written: nothing was done. Try again later.");
   }
 }
 
-void AuditSupportFailure(RpcServices& services, const SupportAdmission& admission, const orm::Value& params,
-                         const RpcError& error) {
+void AuditSupportFailure(RpcServices& services, const SupportAdmission& admission,
+                         const orm::Value& params, const RpcError& error) {
   orm::Value details = SupportCallDetails(admission, params);
   details["outcome"] = "error";
   details["error"] = error.name;
-  AppendSupportAudit(services, admission.session.tenant_id, admission.session.staff_login, "call", details);
+  AppendSupportAudit(services, admission.session.tenant_id, admission.session.staff_login, "call",
+                     details);
 }
 
 }  // namespace citadel::rpc

@@ -40,14 +40,16 @@ struct SupportAdmission {
 // At most this many bytes of a call's arguments go to the audit.
 inline constexpr std::size_t kMaxAuditedArgumentBytes = 512;
 
-std::variant<SupportAdmission, RpcError> AdmitSupportCall(RpcServices& services, const std::string& db,
-                                                          std::int64_t uid, const std::string& token);
+std::variant<SupportAdmission, RpcError> AdmitSupportCall(RpcServices& services,
+                                                          const std::string& db, std::int64_t uid,
+                                                          const std::string& token);
 
 // `params` are execute_kw's (db, uid, token, model, method, args, kw).
 // Throws orm::UserError when the entry could not be written.
-void AuditSupportSuccess(RpcServices& services, const SupportAdmission& admission, const orm::Value& params);
-void AuditSupportFailure(RpcServices& services, const SupportAdmission& admission, const orm::Value& params,
-                         const RpcError& error);
+void AuditSupportSuccess(RpcServices& services, const SupportAdmission& admission,
+                         const orm::Value& params);
+void AuditSupportFailure(RpcServices& services, const SupportAdmission& admission,
+                         const orm::Value& params, const RpcError& error);
 
 // The audit's summary of a call: model, method, the ids (at most 20), the
 // arguments cut to kMaxAuditedArgumentBytes, the keyword names. Public for
