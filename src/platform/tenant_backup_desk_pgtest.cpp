@@ -12,6 +12,7 @@
 
 #include "backup/retention_plans.hpp"
 #include "platform/backup_download.hpp"
+#include "platform/restore_lock.hpp"
 #include "platform/tenant_plan.hpp"
 #include "platform/testing/backup_pg_test.hpp"
 
@@ -160,6 +161,24 @@ TEST_F(TenantBackupDeskPg, ATenantsPlanPicksTheRetentionItsBackupsArePrunedUnder
   EXPECT_EQ(pruned->size(), 1u);
   ASSERT_TRUE(SetTenantPlan(*tenants_, name_, ""));
   EXPECT_EQ(TenantPlan(*tenants_, name_).value_or("?"), "");
+}
+
+// Regression: `tenant drop` did not take the restore lock, so a drop could
+// run under a restore onto live (whose switch would then fail half-way or
+// bring the database back).
+TEST_F(TenantBackupDeskPg, ATenantIsNotDroppedWhileItIsBeingRestored) {
+  {
+    auto restoring = TenantRestoreLock::TryAcquire(*tenants_, tenant_.id);
+    ASSERT_TRUE(restoring) << restoring.error().message;
+    auto refused = tenants_->Drop(name_);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
+    EXPECT_NE(refused.error().message.find("restore"), std::string::npos);
+    EXPECT_EQ(tenants_->Get(name_).value_or(TenantRecord{}).state, "active");
+  }
+  auto dropped = tenants_->Drop(name_);
+  ASSERT_TRUE(dropped) << dropped.error().message;
+  EXPECT_EQ(dropped->state, "dropped");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "core/random.hpp"
 #include "db/connection.hpp"
 #include "platform/catalog_schema.hpp"
+#include "platform/restore_lock.hpp"
 #include "platform/tenant_name.hpp"
 #include "platform/tenant_provisioner.hpp"
 #include "platform/tenant_template.hpp"
@@ -223,6 +224,15 @@ core::Result<TenantRecord> TenantService::Drop(std::string_view name) {
   if (!catalog) return core::Unexpected(catalog.error());
   auto record = tenant_catalog::FindLive(**catalog, name);
   if (!record) return record;
+  // Never while the tenant is being restored onto live (here or on another
+  // server): the restore's switch would bring the database back, or fail
+  // half-way. Held until the drop is recorded; a restore waits for it too.
+  auto restore_lock = TenantRestoreLock::TryAcquire(*this, record->id);
+  if (!restore_lock) {
+    if (restore_lock.error().code != core::ErrorCode::kAlreadyExists) return core::Unexpected(restore_lock.error());
+    return core::Fail(core::ErrorCode::kUnavailable, "a restore of tenant " + record->name +
+                                                         " is running: drop it once the restore has ended");
+  }
   if (auto r = tenant_catalog::SetState(**catalog, record->id, "dropping"); !r) {
     return core::Unexpected(r.error());
   }
