@@ -10,6 +10,10 @@
 // The pause is always bounded: if whoever paused disappears, work resumes at
 // `until`.
 //
+// The "already holds a lease" test is per thread: a lease returned on
+// another thread than the one that took it still counts back in, but leaves
+// its first thread passing the gate (no code moves leases between threads).
+//
 // Drained means paused with no lease out: WaitDrained() returns whether that
 // happened before its deadline.
 //

@@ -115,6 +115,11 @@ class HaDrRebuildTest(unittest.TestCase):
         self.assertTrue(self.cluster.ready.is_set(), "".join(self.cluster.output[-30:]) + self.cluster.logs(60))
         cluster_ready = time.monotonic() - rebuild_started
 
+        # Archiving resumes on the new site: the stanza is created again in
+        # repo1 (lost with the site), so archive_command succeeds.
+        self.assertTrue(wait_until(lambda: any("pgbackrest stanza ready" in l for l in self.cluster.output),
+                                   timeout=60, interval=0.2), "".join(self.cluster.output[-20:]))
+
         server = self._server()
         with xmlrpc.client.ServerProxy("https://localhost:%d/xmlrpc/2/object" % server.https_port,
                                        context=ssl.create_default_context(cafile=server.ca_path)) as models:
