@@ -260,8 +260,8 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
       "A new master key: every tenant key re-wrapped by it, here and on every site; no backup is touched. "
       "The new key is staged 0600 (beside the old one, or at --new-key-file) and replaces the old key file "
       "only once every site holds the re-wrapped keys. A site that is down stops it before anything here "
-      "changes: run it again when the site is back, it resumes with the staged key. Restart `citadel serve` "
-      "afterwards, and keep a copy of the new key off this machine");
+      "changes: run it again when the site is back, it resumes with the staged key. Running servers read "
+      "the new key by themselves; keep a copy of it off this machine");
   AddCommonOptions(*keys_rotate_app, keys_rotate.common);
   keys_rotate_app->add_option("--new-key-file", keys_rotate.new_key_file,
                               "Where to stage the new key (default: the master key file + .next)");

@@ -209,7 +209,8 @@ int RunServe(const ServeCommand& command) {
   // master key the backups use).
   const platform::BackupServiceOptions backup_options = BackupOptions(config);
   platform::TenantFileStores file_stores(
-      {backup_options.file_store_root, backup_options.key_directory, {}, std::chrono::seconds(10)},
+      {backup_options.file_store_root, backup_options.key_directory, {}, std::chrono::seconds(10),
+       [&backups] { return (*backups)->master(); }},
       (*backups)->master());
   platform::LoginFailureStore login_failures(
       *tenants, platform::EdgeBlockPolicy{config.limits.edge_block_failures,

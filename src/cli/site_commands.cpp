@@ -276,7 +276,7 @@ int RunKeysRotate(const KeysRotateCommand& command) {
   } else {
     std::cout << "The new key is in " << options.master_key_path << ": keep a copy off this machine.\n";
   }
-  std::cout << "Restart `citadel serve` so that it loads the new key.\n";
+  std::cout << "Running servers use the new key from their next backup or key lookup (no restart).\n";
   for (const auto& o : rotation->cleaned) {
     if (!o.ok) std::cout << "warning: old records are left on site " << o.site << " (" << o.detail
                          << "); the next key replication removes them.\n";

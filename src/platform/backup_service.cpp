@@ -163,7 +163,28 @@ core::Result<std::unique_ptr<BackupService>> BackupService::Open(TenantService& 
 }
 
 BackupService::BackupService(TenantService& tenants, BackupServiceOptions options, backup::MasterKey master)
-    : tenants_(tenants), options_(std::move(options)), master_(std::move(master)), catalog_(tenants) {}
+    : tenants_(tenants), options_(std::move(options)), master_(std::move(master)), catalog_(tenants) {
+  std::error_code ec;
+  auto time = std::filesystem::last_write_time(options_.master_key_path, ec);
+  if (!ec) master_file_time_ = time;
+}
+
+backup::MasterKey BackupService::master() const {
+  std::lock_guard lock(master_mutex_);
+  // The file is looked at only when its time changed (a rotation renames a
+  // new file over it); the environment variable, when set, wins as at start.
+  std::error_code ec;
+  auto time = std::filesystem::last_write_time(options_.master_key_path, ec);
+  if (ec || (master_file_time_ && *master_file_time_ == time)) return master_;
+  auto reloaded = backup::LoadMasterKey(options_.master_key_path);
+  if (!reloaded) return master_;  // half-written or unreadable: the key in use stays
+  master_file_time_ = time;
+  if (reloaded->id() != master_.id()) {
+    core::Log().Info("master key reloaded", {{"old_key_id", master_.id()}, {"new_key_id", reloaded->id()}});
+    master_ = std::move(*reloaded);
+  }
+  return master_;
+}
 
 core::Result<std::vector<BackupRow>> BackupService::List(const std::string& tenant_name) {
   auto tenant = tenants_.Get(tenant_name);
@@ -176,7 +197,7 @@ core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, co
   if (stopping_) return Fail(ErrorCode::kUnavailable, "not started: the server is stopping");
   auto tenant = tenants_.Get(tenant_name);
   if (!tenant) return core::Unexpected(tenant.error());
-  auto opened = OpenSitesAndKeys(catalog_, options_, master_);
+  auto opened = OpenSitesAndKeys(catalog_, options_, master());
   if (!opened) return core::Unexpected(opened.error());
   if (opened->sites.named.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "no backup site is configured: add one with `citadel site add`");
@@ -306,7 +327,7 @@ core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, co
 }
 
 core::Result<std::vector<backup::SiteOutcome>> BackupService::DestroyTenantKey(const std::string& tenant_db) {
-  auto opened = OpenSitesAndKeys(catalog_, options_, master_);
+  auto opened = OpenSitesAndKeys(catalog_, options_, master());
   if (!opened) return core::Unexpected(opened.error());
   return opened->keys->Destroy(tenant_db);
 }

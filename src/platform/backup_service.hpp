@@ -24,7 +24,10 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <filesystem>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "backup/byte_sink.hpp"
@@ -126,14 +129,22 @@ class BackupService {
   bool stopping() const { return stopping_.load(); }
 
   BackupCatalog& catalog() { return catalog_; }
-  const backup::MasterKey& master() const { return master_; }
+  // The master key, read again from its file (or CITADEL_MASTER_KEY) when
+  // that changed: after `citadel keys rotate` in another process, a running
+  // server uses the new key from its next operation, without a restart
+  // (the rotation re-wraps the local records and then removes the old ones
+  // from the sites, so the old key would soon open nothing). A key that
+  // cannot be read keeps the one in use. A copy: cheap, and safe to hold.
+  backup::MasterKey master() const;
   const BackupServiceOptions& options() const { return options_; }
 
  private:
   BackupService(TenantService& tenants, BackupServiceOptions options, backup::MasterKey master);
   TenantService& tenants_;
   BackupServiceOptions options_;
-  backup::MasterKey master_;
+  mutable std::mutex master_mutex_;
+  mutable backup::MasterKey master_;
+  mutable std::optional<std::filesystem::file_time_type> master_file_time_;
   BackupCatalog catalog_;
   std::atomic<bool> stopping_{false};
 };

@@ -207,7 +207,7 @@ core::Result<std::string> CompareWithManifest(const std::string& dsn, const std:
 core::Result<VerifyOutcome> BackupService::Verify(const std::string& backup_id, const ProgressReporter& progress) {
   auto row = catalog_.GetBackup(backup_id);
   if (!row) return core::Unexpected(row.error());
-  auto backup = OpenCompleteBackup(*row, catalog_, options_, master_);
+  auto backup = OpenCompleteBackup(*row, catalog_, options_, master());
   if (!backup) return core::Unexpected(backup.error());
   const backup::TenantKey& key = backup->key;
   ReadableCopy& copy = backup->copy;
@@ -251,7 +251,7 @@ core::Result<std::uint64_t> BackupService::Export(const std::string& backup_id, 
                                                   const ProgressReporter& progress) {
   auto row = catalog_.GetBackup(backup_id);
   if (!row) return core::Unexpected(row.error());
-  auto backup = OpenCompleteBackup(*row, catalog_, options_, master_);
+  auto backup = OpenCompleteBackup(*row, catalog_, options_, master());
   if (!backup) return core::Unexpected(backup.error());
   const backup::TenantKey& key = backup->key;
   ReadableCopy& copy = backup->copy;
@@ -273,7 +273,7 @@ core::Result<std::uint64_t> BackupService::Export(const std::string& backup_id, 
 core::Result<BackupService::RestoredInto> BackupService::RestoreInto(const BackupRow& row, const std::string& dsn,
                                                                      const std::string& file_store,
                                                                      const ProgressReporter& progress) {
-  auto backup = OpenCompleteBackup(row, catalog_, options_, master_);
+  auto backup = OpenCompleteBackup(row, catalog_, options_, master());
   if (!backup) return core::Unexpected(backup.error());
   const backup::TenantKey& key = backup->key;
   ReadableCopy& copy = backup->copy;
@@ -296,7 +296,7 @@ core::Result<TenantRecord> BackupService::RestoreBeside(const std::string& backu
                                                        const ProgressReporter& progress) {
   auto row = catalog_.GetBackup(backup_id);
   if (!row) return core::Unexpected(row.error());
-  auto backup = OpenCompleteBackup(*row, catalog_, options_, master_);
+  auto backup = OpenCompleteBackup(*row, catalog_, options_, master());
   if (!backup) return core::Unexpected(backup.error());
   const backup::TenantKey& key = backup->key;
   ReadableCopy& copy = backup->copy;

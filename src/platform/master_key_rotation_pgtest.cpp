@@ -44,6 +44,30 @@ class MasterKeyRotationPg : public testing::BackupPgTest {
   BackupServiceOptions options_;
 };
 
+// Regression: a running server kept the master key it started with after
+// `keys rotate` (another process), so once the rotation removed the old
+// records from the sites its backups failed ("wrapped by master key ...")
+// until a restart. It now reads the key again when the file changed.
+TEST_F(MasterKeyRotationPg, ARunningServiceUsesTheRotatedKeyWithoutARestart) {
+  auto made = backups_->Create(name_, "manual");
+  ASSERT_TRUE(made) << made.error().message;
+  const std::string old_id = backups_->master().id();
+  auto rotated = Rotate();  // as `citadel keys rotate` would, beside the running service
+  ASSERT_TRUE(rotated) << rotated.error().message;
+  ASSERT_TRUE(rotated->complete);
+  // The same service, not reopened: the new key, and everything works.
+  EXPECT_EQ(backups_->master().id(), rotated->new_key_id);
+  EXPECT_NE(rotated->new_key_id, old_id);
+  auto verified = backups_->Verify(made->id);
+  ASSERT_TRUE(verified) << verified.error().message;
+  EXPECT_TRUE(verified->ok());
+  auto after = backups_->Create(name_, "manual");
+  ASSERT_TRUE(after) << after.error().message;
+  // An unreadable key file keeps the key in use.
+  std::filesystem::permissions(options_.master_key_path, std::filesystem::perms::owner_all);
+  EXPECT_EQ(backups_->master().id(), rotated->new_key_id);
+}
+
 TEST_F(MasterKeyRotationPg, BackupsMadeBeforeARotationVerifyAfterItAndTheOldKeyOpensNothing) {
   auto made = backups_->Create(name_, "manual");
   ASSERT_TRUE(made) << made.error().message;

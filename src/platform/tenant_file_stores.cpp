@@ -40,7 +40,8 @@ std::unique_ptr<orm::FileStore> TenantFileStores::Open(const std::string& tenant
   // The name becomes a path: only the key store's shape ([a-z0-9_]) passes.
   if (auto valid = backup::CheckKeyTenantName(tenant_db); !valid) return refuse(valid.error());
   // The local records only: a lookup on a call's path never waits for a site.
-  backup::TenantKeyStore keys(options_.key_directory, master_, {});
+  backup::TenantKeyStore keys(options_.key_directory,
+                              options_.current_master ? options_.current_master() : master_, {});
   auto key = keys.Get(tenant_db);
   if (!key) return refuse(key.error());
   store_options.sealing = std::make_shared<TenantFileSealing>(key->bytes);

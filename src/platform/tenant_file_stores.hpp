@@ -19,6 +19,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,9 @@ struct TenantFileStoresOptions {
   std::string key_directory;  // <data_dir>/keys
   orm::FileStoreOptions store;  // its `sealing` is set per tenant
   std::chrono::seconds retry_missing_key = std::chrono::seconds(10);
+  // The master key in use now (BackupService::master, which reads it again
+  // after a rotation); unset: the one given to the constructor, for good.
+  std::function<backup::MasterKey()> current_master = nullptr;
 };
 
 class TenantFileStores {
