@@ -12,15 +12,14 @@
 #include <gtest/gtest.h>
 
 #include "auth/totp.hpp"
-#include "cli/installed_modules.hpp"
 #include "core/password_hasher.hpp"
-#include "db/testing/pg_test_cluster.hpp"
 #include "orm/record_set.hpp"
 #include "orm/transaction_runner.hpp"
 #include "platform/staff_accounts.hpp"
 #include "platform/support_access.hpp"
 #include "rpc/rpc_services.hpp"
 #include "rpc/support_routes.hpp"
+#include "rpc_test_services.hpp"
 
 namespace citadel {
 namespace {
@@ -28,33 +27,18 @@ namespace {
 using db::testing::PgTestCluster;
 using orm::Value;
 
-constexpr const char* kAdminPassword = "a long admin password";
+constexpr const char* kAdminPassword = testing::kRpcTestAdminPassword;
 const std::string kTotpSecret = "12345678901234567890";  // RFC 6238's test secret
 
 class SupportAccessPg : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto installed = cli::LoadInstalledModules();
-    ASSERT_TRUE(installed) << installed.error().message;
-    installed_ = *installed;
-    platform::TenantServiceOptions options;
-    options.data_dir = db::testing::PgTestDataDir();
-    options.pbkdf2_rounds = 1000;
-    options.modules = cli::ModuleHooks(installed_);
-    auto service = platform::TenantService::Open(PgTestCluster().Access(), options);
-    ASSERT_TRUE(service) << service.error().message;
-    tenants_ = std::move(*service).release();
-    for (const char* name : {"acme", "globex"}) {
-      auto made = tenants_->Create({name, "admin", kAdminPassword});
-      ASSERT_TRUE(made) << made.error().message;
-    }
-    directory_ = rpc::MakePlatformTenantDirectory(*tenants_).release();
-    workers_ = new core::BoundedWorkerPool("db", 2, 64);
-    hashing_ = new core::PasswordHashingService(1000, 1, 64);
-    credentials_ = new rpc::CredentialCache();
+    rig_ = testing::RpcTestServices::Open({"acme", "globex"}).release();
+    ASSERT_NE(rig_, nullptr);
+    tenants_ = rig_->tenants.get();
+    installed_ = rig_->installed;
+    services_ = rig_->services.get();
     access_ = new platform::SupportAccess(*tenants_);
-    services_ = new rpc::RpcServices{*directory_, installed_->registry, *workers_,
-                                     *hashing_,   *credentials_,        {}};
     services_->support = access_;
   }
 
@@ -62,13 +46,8 @@ class SupportAccessPg : public ::testing::Test {
   static rpc::RpcOutcome Call(const std::string& db, std::int64_t uid, const std::string& secret,
                               const std::string& model, const std::string& method, Value args,
                               Value kwargs = Value::object()) {
-    rpc::RpcCall call{"object", "execute_kw",
-                      Value::array({db, uid, secret, model, method, args, kwargs}), "test",
-                      "192.0.2.10"};
-    std::promise<rpc::RpcOutcome> answer;
-    rpc::DispatchRpc(*services_, std::move(call),
-                     [&answer](rpc::RpcOutcome o) { answer.set_value(std::move(o)); });
-    return answer.get_future().get();
+    return rig_->Dispatch("object", "execute_kw",
+                          Value::array({db, uid, secret, model, method, args, kwargs}));
   }
   static Value Ok(const rpc::RpcOutcome& outcome) {
     if (const auto* error = std::get_if<rpc::RpcError>(&outcome)) {
@@ -140,10 +119,7 @@ class SupportAccessPg : public ::testing::Test {
 
   static inline std::shared_ptr<const cli::InstalledModuleSet> installed_;
   static inline platform::TenantService* tenants_ = nullptr;
-  static inline rpc::TenantDirectory* directory_ = nullptr;
-  static inline core::BoundedWorkerPool* workers_ = nullptr;
-  static inline core::PasswordHashingService* hashing_ = nullptr;
-  static inline rpc::CredentialCache* credentials_ = nullptr;
+  static inline testing::RpcTestServices* rig_ = nullptr;
   static inline platform::SupportAccess* access_ = nullptr;
   static inline rpc::RpcServices* services_ = nullptr;
   static inline std::int64_t first_step_ = 0;
@@ -299,14 +275,10 @@ TEST_F(SupportAccessPg, AReadWriteGrantStillNeverTouchesAccountsPasswordsOrKeys)
   EXPECT_EQ(Refused(Call("acme", uid, "given by the admin 123", "res.partner", "search_count",
                          Value::array({Value::array()}))),
             "odoo.exceptions.AccessDenied");
-  rpc::RpcCall login{
-      "common", "authenticate",
-      Value::array({"acme", "support@platform", "given by the admin 123", Value::object()}), "test",
-      "192.0.2.11"};
-  std::promise<rpc::RpcOutcome> answer;
-  rpc::DispatchRpc(*services_, std::move(login),
-                   [&answer](rpc::RpcOutcome o) { answer.set_value(std::move(o)); });
-  EXPECT_EQ(Ok(answer.get_future().get()), false);
+  EXPECT_EQ(Ok(rig_->Dispatch("common", "authenticate",
+                              Value::array({"acme", "support@platform", "given by the admin 123",
+                                            Value::object()}))),
+            false);
 }
 
 TEST_F(SupportAccessPg, WithoutAGrantOrWithARevokedOneStaffAreRefusedAndTheRefusalIsAudited) {
@@ -343,11 +315,10 @@ TEST_F(SupportAccessPg, SignInNeedsThePasswordAndAFreshTotpCodeOfAnEnabledAccoun
   for (int step = -2; step <= 2; ++step) {
     if (Code(step) == wrong) wrong = "111111";
   }
-  EXPECT_EQ(Refused(SignIn({{"db", "acme"},
-                            {"login", staff},
-                            {"password", "staff password 1"},
-                            {"totp", wrong}})),
-            denied);
+  EXPECT_EQ(
+      Refused(SignIn(
+          {{"db", "acme"}, {"login", staff}, {"password", "staff password 1"}, {"totp", wrong}})),
+      denied);
   EXPECT_EQ(Refused(SignIn({{"db", "acme"}, {"login", staff}, {"password", "staff password 1"}})),
             denied)
       << "TOTP is mandatory";
