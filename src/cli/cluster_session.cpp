@@ -43,7 +43,9 @@ core::Result<std::unique_ptr<ClusterSession>> ClusterSession::Open(const core::S
     auto topology = platform::MakeClusterTopology(config.cluster, config.data_dir);
     auto credentials = platform::LoadClusterCredentials(topology.CredentialsPath());
     if (!credentials) return core::Unexpected(credentials.error());
-    session->access_ = std::make_shared<platform::ClusterPrimaryAccess>(std::move(topology), std::move(*credentials));
+    session->access_ = std::make_shared<platform::ClusterPrimaryAccess>(
+        std::move(topology), std::move(*credentials),
+        std::chrono::seconds(config.cluster.primary_wait_seconds));
   } else if (!config.database.pg_dsn.empty()) {
     auto external = db::ExternalClusterAccess::Make(config.database.pg_dsn, "default");
     if (!external) return core::Unexpected(external.error());

@@ -256,6 +256,7 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Integer("loop_wait", k.loop_wait, 1, 60);
     r.Integer("retry_timeout", k.retry_timeout, 1, 120);
     r.Text("name", k.name);
+    r.Integer("primary_wait_seconds", k.primary_wait_seconds, 0, 120);
     r.Integer("archive_timeout", k.archive_timeout, 1, 3600);
     r.Text("archive_repo2_path", k.archive_repo2_path);
     r.Boolean("scheduled_backups", k.scheduled_backups);

@@ -105,6 +105,9 @@ struct ClusterConfig {
   int loop_wait = 1;              // seconds between Patroni's HA cycles
   int retry_timeout = 3;          // seconds Patroni retries etcd and PostgreSQL
   std::string name = "citadel";   // Patroni's scope: the cluster's name in etcd
+  // Mid-failover, opening a connection waits up to this long for Patroni to
+  // name a healthy primary instead of failing the call (0: fail at once).
+  int primary_wait_seconds = 15;
   // Continuous archiving with pgBackRest (docs/ha.md): a WAL segment is
   // archived at least every archive_timeout seconds, which bounds the RPO
   // after a lost site. Repository 1 is <data dir>/ha/pgbackrest/repo1;

@@ -32,6 +32,9 @@ class ClusterAccess {
   virtual std::string ProvisioningDsn(std::string_view dbname) const = 0;
   virtual std::string LoginDsn(std::string_view dbname, std::string_view role,
                                std::string_view password) const = 0;
+  // A connection to a DSN it gave could not be opened. An access that
+  // locates a moving primary looks again next time; the others ignore it.
+  virtual void ConnectFailed() const {}
 };
 
 class LocalSocketClusterAccess final : public ClusterAccess {

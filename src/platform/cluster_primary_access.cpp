@@ -1,5 +1,7 @@
 #include "platform/cluster_primary_access.hpp"
 
+#include <thread>
+
 #include "platform/patroni_client.hpp"
 
 namespace citadel::platform {
@@ -7,37 +9,65 @@ namespace {
 
 constexpr auto kLeaderCacheTime = std::chrono::seconds(1);
 constexpr auto kLeaderRestTimeout = std::chrono::milliseconds(500);
+constexpr auto kPrimaryPollInterval = std::chrono::milliseconds(250);
 
 }  // namespace
 
-ClusterPrimaryAccess::ClusterPrimaryAccess(ClusterTopology topology, ClusterCredentials credentials)
-    : topology_(std::move(topology)), credentials_(std::move(credentials)) {}
+ClusterPrimaryAccess::ClusterPrimaryAccess(ClusterTopology topology, ClusterCredentials credentials,
+                                           std::chrono::milliseconds primary_wait)
+    : topology_(std::move(topology)), credentials_(std::move(credentials)),
+      primary_wait_(primary_wait) {}
 
 void ClusterPrimaryAccess::ForgetLeader() const {
   std::lock_guard lock(mutex_);
   leader_.reset();
 }
 
+std::optional<std::pair<std::string, int>> ClusterPrimaryAccess::FindLeader() const {
+  auto view = FetchPatroniCluster(topology_, kLeaderRestTimeout);
+  if (!view) return std::nullopt;
+  for (const auto& m : view->members) {
+    if (m.role != "leader" || m.state != "running" || m.host.empty() || m.port <= 0) continue;
+    if (primary_wait_.count() > 0) {
+      int rest_port = 0;
+      for (const auto& plan : topology_.members)
+        if (plan.name == m.name) rest_port = plan.rest_port;
+      // 200 only from a running primary holding the leader key.
+      if (rest_port == 0 || !HttpGet(topology_.address, rest_port, "/primary", kLeaderRestTimeout))
+        return std::nullopt;
+    }
+    return std::make_pair(m.host, m.port);
+  }
+  return std::nullopt;
+}
+
 db::ConnInfo ClusterPrimaryAccess::Locate() const {
+  const auto deadline = std::chrono::steady_clock::now() + primary_wait_;
   std::optional<std::pair<std::string, int>> leader;
-  {
-    std::lock_guard lock(mutex_);
-    const auto now = std::chrono::steady_clock::now();
-    if (leader_ && now - checked_at_ < kLeaderCacheTime) {
-      leader = leader_;
-    } else {
-      // Under the lock: one REST call a second at most, however many
-      // connections are being opened.
-      leader_.reset();
-      if (auto view = FetchPatroniCluster(topology_, kLeaderRestTimeout)) {
-        for (const auto& m : view->members) {
-          if (m.role == "leader" && m.state == "running" && !m.host.empty() && m.port > 0) {
-            leader_.emplace(m.host, m.port);
-          }
-        }
+  std::unique_lock lock(mutex_, std::defer_lock);
+  // Under the lock: one round of REST calls at a time however many
+  // connections are being opened; those waiting behind it then hit the cache.
+  bool locked = true;
+  if (primary_wait_.count() == 0) {
+    lock.lock();
+  } else {
+    locked = lock.try_lock_until(deadline);
+  }
+  if (locked) {
+    for (;;) {
+      const auto now = std::chrono::steady_clock::now();
+      if (leader_ && now - checked_at_ < kLeaderCacheTime) {
+        leader = leader_;
+        break;
       }
+      leader_ = FindLeader();
       checked_at_ = now;
       leader = leader_;
+      if (leader || std::chrono::steady_clock::now() >= deadline) break;
+      // Mid-failover: wait for the new primary rather than fail the call.
+      lock.unlock();
+      std::this_thread::sleep_for(kPrimaryPollInterval);
+      if (!lock.try_lock_until(deadline)) break;
     }
   }
   std::string hosts, ports;

@@ -51,15 +51,27 @@ TenantService::TenantService(std::shared_ptr<const db::ClusterAccess> access,
                              TenantServiceOptions options, RolePasswordKey key, bool superuser)
     : access_(std::move(access)), options_(std::move(options)), key_(std::move(key)),
       hasher_(options_.pbkdf2_rounds), provisioner_is_superuser_(superuser) {
+  // A failed connection tells the access: one that follows a moving primary
+  // (HA) then asks Patroni again instead of trusting its cached leader.
+  auto connecting = [access = access_](std::chrono::seconds timeout) {
+    db::PoolGroup::Hooks hooks;
+    hooks.connect = [access, timeout](const std::string& dsn) {
+      auto conn = db::Connection::Open(dsn, timeout);
+      if (!conn) access->ConnectFailed();
+      return conn;
+    };
+    return hooks;
+  };
   admin_pools_ = std::make_unique<db::PoolGroup>(
       AdminPoolLimits(),
       [access = access_](const std::string& db) -> core::Result<std::string> {
         return access->ProvisioningDsn(db);
       },
-      *options_.clock);
+      *options_.clock, connecting(AdminPoolLimits().connect_timeout));
   tenant_pools_ = std::make_unique<db::PoolGroup>(
       options_.tenant_pools,
-      [this](const std::string& name) { return TenantDsn(name); }, *options_.clock);
+      [this](const std::string& name) { return TenantDsn(name); }, *options_.clock,
+      connecting(options_.tenant_pools.connect_timeout));
   if (options_.acquire_gate) {
     admin_pools_->UseGate(options_.acquire_gate);
     tenant_pools_->UseGate(options_.acquire_gate);

@@ -132,6 +132,8 @@ class HaFailoverTest(unittest.TestCase):
               "failover %d; acknowledged writes missing %d (standby replay lag before: %s bytes)" % (
                   MODE, failover_seconds, len(names), acknowledged_before, failed_during, len(missing), lag),
               flush=True)
+        kinds = sorted({e.split("<Fault")[-1][:90] for t, e in failures if t > killed_at})
+        print("HA failover: the refusals were %s" % kinds[:4], flush=True)
         if synchronous:
             self.assertEqual(missing, [], "acknowledged writes lost in synchronous mode")
         self.assertLess(failover_seconds, 30)
