@@ -149,6 +149,27 @@ TEST(ConfigCluster, ReadsTheHaSectionAndRefusesPatroniTimingsThatDemoteAHealthyL
   }
 }
 
+TEST(ConfigTest, ClusterArchivingKeysAndAnInjectedRepositoryPath) {
+  auto c = ParseConfigToml(
+      "[cluster]\narchive_timeout = 30\narchive_repo2_path = \"/mnt/site-b/citadel\"\n"
+      "scheduled_backups = false\nbackup_full_days = 14\nbackup_incremental_hours = 6\n"
+      "primary_wait_seconds = 0\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->cluster.archive_timeout, 30);
+  EXPECT_EQ(c->cluster.archive_repo2_path, "/mnt/site-b/citadel");
+  EXPECT_FALSE(c->cluster.scheduled_backups);
+  EXPECT_EQ(c->cluster.backup_full_days, 14);
+  EXPECT_EQ(c->cluster.backup_incremental_hours, 6);
+  EXPECT_EQ(c->cluster.primary_wait_seconds, 0);
+  EXPECT_EQ(ParseConfigToml("")->cluster.archive_timeout, 60);
+  // The path goes into pgBackRest's INI file: a line break would add options.
+  for (const char* path : {"relative/repo", "/srv/repo\\nrepo2-cipher-type=none", "/a=b"}) {
+    auto bad = ParseConfigToml(std::string("[cluster]\narchive_repo2_path = \"") + path + "\"\n");
+    EXPECT_FALSE(bad) << path;
+  }
+  EXPECT_FALSE(ParseConfigToml("[cluster]\narchive_timeout = 0\n"));
+}
+
 TEST(ConfigTest, BackupPlansInheritTheDefaultsAndAreChecked) {
   auto c = ParseConfigToml(
       "[backup]\nkeep_daily = 10\ncustomer_restore_beside = true\nmax_downloads = 2\n"
