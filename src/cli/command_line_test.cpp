@@ -34,6 +34,19 @@ TEST(CommandLineTest, TenantSubcommands) {
   EXPECT_TRUE(std::get<TenantDropCommand>(*drop.command).yes);
 }
 
+TEST(CommandLineTest, TenantSetPlanAndBackupRebuildCatalog) {
+  auto plan = Parse({"tenant", "set-plan", "acme", "gold"});
+  ASSERT_TRUE(plan.command);
+  EXPECT_EQ(std::get<TenantSetPlanCommand>(*plan.command).name, "acme");
+  EXPECT_EQ(std::get<TenantSetPlanCommand>(*plan.command).plan, "gold");
+  EXPECT_EQ(Parse({"tenant", "set-plan", "acme"}).exit_code, 2);  // the plan is required
+  EXPECT_FALSE(Parse({"tenant", "set-plan", "acme"}).command);
+  auto rebuild = Parse({"backup", "rebuild-catalog", "--json"});
+  ASSERT_TRUE(rebuild.command);
+  EXPECT_TRUE(std::get<BackupRebuildCatalogCommand>(*rebuild.command).json);
+  EXPECT_EQ(Parse({"backup", "rebuild-catalog", "demo"}).exit_code, 2);  // takes no tenant
+}
+
 TEST(CommandLineTest, UsageErrorsExitTwo) {
   for (auto args : std::vector<std::vector<std::string>>{
            {}, {"bogus"}, {"serve", "--https-port", "0"}, {"serve", "--https-port", "x"},
