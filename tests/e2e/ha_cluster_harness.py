@@ -139,7 +139,16 @@ class HaCluster:
 
     def logs(self, lines=30):
         out = []
-        for name in ["etcd.log"] + ["member-%d/patroni.log" % i for i in range(self.members)]:
+        names = ["etcd.log"]
+        for i in range(self.members):
+            names.append("member-%d/patroni.log" % i)
+            # PostgreSQL's own log says why a standby does not stream.
+            log_dir = os.path.join(self.member_dir(i), "data", "log")
+            try:
+                names += ["member-%d/data/log/%s" % (i, f) for f in sorted(os.listdir(log_dir))[-2:]]
+            except OSError:
+                pass
+        for name in names:
             path = os.path.join(self.data_dir, "ha", name)
             try:
                 with open(path, errors="replace") as f:
