@@ -29,14 +29,70 @@ def _port_free(port):
     return True
 
 
+def _ephemeral_range():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(x) for x in f.read().split())
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+# Plans handed out to clusters still running, one file per base port holding
+# the owner's pid: two suites building clusters at once (CI runs them side by
+# side) never get overlapping plans, even before either has bound its ports.
+_PLAN_DIR = "/tmp/citadel-ha-port-plans"
+_PLAN_SPAN = 40
+
+
+def _reserved_bases():
+    bases = []
+    for name in os.listdir(_PLAN_DIR):
+        owner = _read_pid(os.path.join(_PLAN_DIR, name))
+        if owner and pid_alive(owner):
+            bases.append(int(name))
+        else:
+            try:
+                os.unlink(os.path.join(_PLAN_DIR, name))
+            except OSError:
+                pass
+    return bases
+
+
 def free_port_plan(members):
-    """A base port whose whole plan is free now."""
+    """A base port whose whole plan is free now and reserved for this
+    process; release_port_plan(base) gives it back."""
+    # Below Linux's ephemeral range (32768-60999 here): between this check
+    # and the members binding, any outgoing connection on the machine could
+    # otherwise be given a port of the plan.
+    low, _ = _ephemeral_range()
+    os.makedirs(_PLAN_DIR, mode=0o1777, exist_ok=True)
     for _ in range(200):
-        base = random.randrange(20000, 60000)
+        base = random.randrange(10000, low - _PLAN_SPAN)
+        if any(abs(base - other) < _PLAN_SPAN for other in _reserved_bases()):
+            continue
         needed = [base, base + 1] + [base + 10 + i for i in range(members)] + [base + 20 + i for i in range(members)]
-        if all(_port_free(p) for p in needed):
-            return base
+        if not all(_port_free(p) for p in needed):
+            continue
+        try:
+            fd = os.open(os.path.join(_PLAN_DIR, str(base)), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "w") as f:
+            f.write("%d\n" % os.getpid())
+        # Another process may have reserved a near base between the two looks.
+        if any(abs(base - other) < _PLAN_SPAN and other != base for other in _reserved_bases()):
+            release_port_plan(base)
+            continue
+        return base
     raise AssertionError("no free port plan found")
+
+
+def release_port_plan(base):
+    try:
+        os.unlink(os.path.join(_PLAN_DIR, str(base)))
+    except OSError:
+        pass
 
 
 def _read_pid(path):
@@ -194,3 +250,4 @@ class HaCluster:
                 pass
         wait_until(lambda: not self._our_leftovers(), timeout=10)
         shutil.rmtree(self.data_dir, ignore_errors=True)
+        release_port_plan(self.base_port)
