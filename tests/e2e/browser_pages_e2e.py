@@ -175,6 +175,11 @@ class BrowserPagesTest(unittest.TestCase):
 
     @classmethod
     def stop_server(cls):
+        # XML-RPC proxies keep their connection open, which the server's
+        # graceful stop would wait out (its drain timeout): close them first.
+        for proxy in (getattr(cls, "common", None), getattr(cls, "models", None)):
+            if proxy is not None:
+                proxy("close")()
         cls.server.stop()
         shutil.rmtree(cls.server.data_dir, ignore_errors=True)
 
@@ -521,7 +526,7 @@ class BrowserPagesTest(unittest.TestCase):
                             % (self.base, action, inputs))
         host = "localhost" if site is self.same_site else "127.0.0.1"
         self.driver.get("https://%s:%d%s" % (host, site.server_address[1], path))
-        self.wait_for(lambda: self.driver.current_url == self.base + action, "the forged form to be posted")
+        self.wait_for(lambda: self.driver.current_url.startswith(self.base + "/"), "the forged form to be posted")
         self.wait_for(lambda: self.driver.execute_script("return document.readyState") == "complete", "its answer")
         return self.text_of("h1"), self.cookies_sent(self.base + action)
 
