@@ -55,6 +55,12 @@ function(citadel_test name label)
   set_property(GLOBAL APPEND PROPERTY CITADEL_TEST_TARGETS ${name})
   target_link_libraries(${name} PRIVATE ${T_LINKS} GTest::gtest GTest::gmock GTest::gtest_main)
   citadel_apply_options(${name})
+  if(CMAKE_BUILD_TYPE STREQUAL "Release")
+    # The test's own code is not worth optimizing (the layers it tests are):
+    # a pg test's unit compiles in 9 s at -O0 against 23 s at -O3, and test
+    # units are half of the build.
+    target_compile_options(${name} PRIVATE -O0)
+  endif()
   if(label STREQUAL "unit")
     # Prefixed with the binary, so `ctest -R http_test` selects a layer's tests.
     gtest_discover_tests(${name} TEST_PREFIX "${name}." PROPERTIES LABELS ${label} DISCOVERY_TIMEOUT 60)
