@@ -213,6 +213,10 @@ const std::vector<Migration>& Migrations() {
         // [backup.plan.NAME].
         "ALTER TABLE tenants ADD COLUMN plan text NOT NULL DEFAULT '' "
         "CHECK (plan ~ '^([a-z0-9_-]{1,40})?$')"}},
+      {11,
+       {// When a staff session last made a call: past the idle timeout
+        // (platform/support_sessions.hpp) it is refused, within its 8 hours.
+        "ALTER TABLE staff_sessions ADD COLUMN last_seen_at timestamptz NOT NULL DEFAULT now()"}},
   };
   return migrations;
 }

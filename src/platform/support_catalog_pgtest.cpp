@@ -197,6 +197,46 @@ TEST_F(SupportCatalogPg, SessionsExpiredLongAgoAreSweptAtTheNextSignIn) {
             "1");
 }
 
+TEST_F(SupportCatalogPg, ASessionLeftIdleIsRefusedAndCallsKeepItAlive) {
+  const std::string tenant = MakeTenant("a");
+  const std::int64_t staff_id = AddStaff("idle-" + name_.substr(0, 20));
+  auto grant =
+      SupportGrants(*tenants_).Open(tenant, {false, {"res.partner"}, 24, "", "admin#2", ""});
+  ASSERT_TRUE(grant);
+  SupportSessions sessions(*tenants_);
+  auto token = sessions.Create(staff_id, TenantId(tenant), grant->id, 7);
+  ASSERT_TRUE(token);
+  auto idle_for = [&](int minutes) {
+    auto catalog = tenants_->AcquireCatalog();
+    ASSERT_TRUE(catalog);
+    ASSERT_TRUE((*catalog)->Execute(
+        "UPDATE staff_sessions SET last_seen_at = now() - make_interval(mins => $2::int) "
+        "WHERE staff_id = $1",
+        staff_id, minutes));
+  };
+  auto seen_seconds_ago = [&] {
+    return std::stod(Catalog("SELECT extract(epoch FROM now() - last_seen_at) AS s "
+                             "FROM staff_sessions WHERE staff_id = $1",
+                             staff_id)
+                         .Text(0, "s"));
+  };
+  // Idle for less than the timeout: a call goes through and counts as activity.
+  idle_for(kSupportSessionIdleMinutes - 1);
+  auto check = sessions.Check(*token);
+  ASSERT_TRUE(check && *check);
+  EXPECT_EQ((*check)->refusal, "");
+  EXPECT_LT(seen_seconds_ago(), 10.0) << "a call marks the session seen";
+  // Idle past the timeout: refused, and a call does not revive it.
+  idle_for(kSupportSessionIdleMinutes + 1);
+  check = sessions.Check(*token);
+  ASSERT_TRUE(check && *check);
+  EXPECT_EQ((*check)->refusal, "session idle");
+  check = sessions.Check(*token);
+  ASSERT_TRUE(check && *check);
+  EXPECT_EQ((*check)->refusal, "session idle");
+  EXPECT_GT(seen_seconds_ago(), kSupportSessionIdleMinutes * 60.0);
+}
+
 TEST_F(SupportCatalogPg, AnExpiredGrantRefusesAndAGrantForOneStaffMemberIsOnlyTheirs) {
   const std::string tenant = MakeTenant("a");
   const std::string alice = "al-" + name_.substr(0, 20);

@@ -42,11 +42,19 @@ core::Result<std::optional<SupportSessionCheck>> SupportSessions::Check(std::str
   if (!LooksLikeSupportToken(token)) return std::optional<SupportSessionCheck>();
   auto catalog = tenants_.AcquireCatalog();
   if (!catalog) return core::Unexpected(catalog.error());
+  // One statement: the refusal is judged on the row as it was before this
+  // call (the CTE's update is not visible to the SELECT), and a live, not
+  // idle session is marked seen now.
   auto rows = (*catalog)->Execute(
+      "WITH seen AS (UPDATE staff_sessions SET last_seen_at = now() WHERE token_hash = $1 "
+      "AND ended_at IS NULL AND expires_at > now() "
+      "AND last_seen_at > now() - make_interval(mins => $2::int) "
+      "AND last_seen_at <= now() - make_interval(secs => $3::int) RETURNING 1) "
       "SELECT s.staff_id, a.login, t.name AS tenant, s.tenant_id, s.grant_id, s.uid, g.access, "
       "g.models, "
       "CASE WHEN s.ended_at IS NOT NULL THEN 'session ended' WHEN s.expires_at <= now() THEN "
       "'session expired' "
+      "WHEN s.last_seen_at <= now() - make_interval(mins => $2::int) THEN 'session idle' "
       "WHEN a.disabled THEN 'staff account disabled' WHEN g.revoked_at IS NOT NULL THEN 'grant "
       "revoked' "
       "WHEN g.expires_at <= now() THEN 'grant expired' WHEN t.state <> 'active' THEN 'tenant not "
@@ -55,7 +63,7 @@ core::Result<std::optional<SupportSessionCheck>> SupportSessions::Check(std::str
       "FROM staff_sessions s JOIN staff_accounts a ON a.id = s.staff_id JOIN support_grants g ON "
       "g.id = s.grant_id "
       "JOIN tenants t ON t.id = s.tenant_id WHERE s.token_hash = $1",
-      core::Sha256Hex(token));
+      core::Sha256Hex(token), kSupportSessionIdleMinutes, kSupportSessionSeenGranularitySeconds);
   if (!rows) return core::Unexpected(rows.error());
   if (rows->empty()) return std::optional<SupportSessionCheck>();
   SupportSessionCheck check;

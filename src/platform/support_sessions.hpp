@@ -9,7 +9,11 @@
 // each call, so a revoked or expired grant, a disabled account, an ended
 // session or a tenant that is no longer live refuses the very next call on
 // every server. A session lasts at most kSupportSessionHours, and never
-// past its grant.
+// past its grant; one left idle for kSupportSessionIdleMinutes (no call
+// checked) is refused too, "session idle", and stays so: each accepted check
+// records the call's time (at most once every kSupportSessionSeenGranularitySeconds,
+// to spare the catalog a write per call, so a session may live up to that
+// much past the idle timeout).
 //
 // Blocks on PostgreSQL: call it on a worker. Thread-safe.
 #pragma once
@@ -26,6 +30,8 @@
 namespace citadel::platform {
 
 inline constexpr int kSupportSessionHours = 8;
+inline constexpr int kSupportSessionIdleMinutes = 30;
+inline constexpr int kSupportSessionSeenGranularitySeconds = 30;
 inline constexpr std::string_view kSupportTokenPrefix = "cst_";
 
 // Whether `secret` has the form of a staff session token.
