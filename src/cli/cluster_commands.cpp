@@ -49,6 +49,14 @@ core::Result<db::ServiceUser> ClusterServiceUser(const core::ServerConfig& confi
   return db::ResolveServiceUser("citadel", config.data_dir + "/ha");
 }
 
+// "local <path>" or "ssh user@host:port <path>" (repo-host mode).
+std::string RepositoryLocation(const platform::ClusterTopology& topology, int repo) {
+  if (repo == 1) return "local " + topology.repo1_path;
+  if (!topology.Repo2IsRemote()) return "local " + topology.repo2_path;
+  const auto& h = topology.repo2_host;
+  return "ssh " + h.user + "@" + h.host + ":" + std::to_string(h.port) + " " + topology.repo2_path;
+}
+
 std::string ClusterOrDash(const std::optional<long long>& v) {
   return v ? std::to_string(*v) : "-";
 }
@@ -78,7 +86,8 @@ void PrintClusterTable(const platform::ClusterStatus& status) {
               << "\n";
   }
   for (const auto& r : status.repositories) {
-    std::cout << "REPO" << r.repo << "     " << r.status << "; " << r.backups.size() << " backup(s)";
+    std::cout << "REPO" << r.repo << "     " << (r.location.empty() ? "" : r.location + ": ") << r.status
+              << "; " << r.backups.size() << " backup(s)";
     if (!r.backups.empty())
       std::cout << ", newest " << r.backups.back().label << " (" << r.backups.back().type << ")";
     std::cout << "; WAL " << (r.archive_min.empty() ? "-" : r.archive_min) << " .. "
@@ -106,6 +115,13 @@ int RunClusterInit(const ClusterInitCommand& command) {
   auto report =
       platform::PrepareClusterFiles(config->cluster, topology, config->database.pg_bin_dir, *user);
   if (!report) return ReportFailure(report.error());
+  if (topology.Repo2IsRemote()) {
+    // Refused now rather than as failing archive_commands later.
+    if (auto reached = platform::CheckRepoHost(topology, *user, std::chrono::seconds(20)); !reached) {
+      std::cerr << "citadel: repository 2's host: " << reached.error().message << "\n";
+      return 1;
+    }
+  }
   std::cout << "High-availability cluster '" << topology.scope << "' configured under "
             << topology.ha_dir << "\n"
             << "  Mode:     " << (config->cluster.synchronous ? "synchronous" : "asynchronous")
@@ -114,6 +130,13 @@ int RunClusterInit(const ClusterInitCommand& command) {
   for (const auto& m : topology.members) {
     std::cout << "  " << m.name << ": PostgreSQL " << topology.address << ":" << m.postgres_port
               << ", Patroni http://" << topology.address << ":" << m.rest_port << "\n";
+  }
+  std::cout << "  repo1:    local " << topology.repo1_path << "\n"
+            << "  repo2:    " << RepositoryLocation(topology, 2) << "\n";
+  if (topology.Repo2IsRemote()) {
+    std::cout << "            install " << topology.RepoHostConfigPath() << " there as "
+              << topology.repo2_host.config << " (it holds repo2's passphrase; 0600, "
+              << topology.repo2_host.user << "'s)\n";
   }
   std::cout << "  Credentials: " << topology.CredentialsPath()
             << (report->generated_credentials ? " (generated)" : " (kept)") << "\n"
@@ -191,12 +214,21 @@ int RunClusterStatus(const ClusterStatusCommand& command) {
   if (!status) return ReportFailure(status.error());
   // pgBackRest's view of the repositories, as the service user (it owns them).
   if (auto user = ClusterServiceUser(*config)) {
-    auto info = platform::RunPgBackRestOrFail(topology, *user, {"--output=json"}, "info",
-                                              std::chrono::seconds(30));
-    if (info) {
-      if (auto repos = platform::ParsePgBackRestInfo(*info, topology.Stanza()))
-        status->repositories = std::move(*repos);
+    for (int repo : {1, 2}) {
+      auto info = platform::ReadRepositories(topology, *user, {repo}, std::chrono::seconds(30));
+      if (info && !info->empty()) {
+        status->repositories.push_back(std::move(info->front()));
+      } else {
+        platform::RepositoryInfo unknown;
+        unknown.repo = repo;
+        unknown.status = info ? "no stanza" : "not read: " + info.error().message;
+        status->repositories.push_back(std::move(unknown));
+      }
     }
+  }
+  for (auto& r : status->repositories) {
+    r.kind = r.repo == 2 && topology.Repo2IsRemote() ? "ssh" : "local";
+    r.location = RepositoryLocation(topology, r.repo);
   }
   if (command.json) {
     std::cout << platform::ClusterStatusToJson(*status).dump(2) << "\n";
@@ -292,11 +324,13 @@ int RunDrRebuild(const DrRebuildCommand& command) {
   auto files = platform::PrepareClusterFiles(config->cluster, topology, config->database.pg_bin_dir,
                                              *user, repo);
   if (!files) return ReportFailure(files.error());
-  auto info = platform::RunPgBackRestOrFail(topology, *user,
-                                            {"--repo=" + std::to_string(repo), "--output=json"},
-                                            "info", std::chrono::minutes(1));
-  if (!info) return ReportFailure(info.error());
-  auto repos = platform::ParsePgBackRestInfo(*info, topology.Stanza());
+  if (topology.Repo2IsRemote()) {
+    if (auto reached = platform::CheckRepoHost(topology, *user, std::chrono::seconds(20)); !reached) {
+      std::cerr << "citadel: repository 2's host: " << reached.error().message << "\n";
+      if (repo == 2) return 1;
+    }
+  }
+  auto repos = platform::ReadRepositories(topology, *user, {repo}, std::chrono::minutes(1));
   if (!repos) return ReportFailure(repos.error());
   const platform::RepositoryInfo* found = nullptr;
   for (const auto& r : *repos)

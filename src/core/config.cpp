@@ -111,6 +111,38 @@ bool IsPlanName(const std::string& name) {
   return true;
 }
 
+// [cluster] repo2_host: a DNS name or IPv4 address, never an ssh option.
+bool IsRepoHostName(const std::string& host) {
+  if (host.empty() || host.size() > 253 || host.front() == '-' || host.front() == '.') return false;
+  for (char ch : host) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+          ch == '-' || ch == '.'))
+      return false;
+  }
+  return true;
+}
+
+// A POSIX account name as useradd takes it (no '@', no ssh option).
+bool IsAccountName(const std::string& name) {
+  if (name.empty() || name.size() > 32) return false;
+  if (!((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_')) return false;
+  for (char ch : name) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_')) return false;
+  }
+  return true;
+}
+
+// Absolute, only [A-Za-z0-9/._-]: inert in a shell, an INI line and ssh_config.
+bool IsInertPath(const std::string& path) {
+  if (path.empty() || path.front() != '/') return false;
+  for (char ch : path) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+          ch == '/' || ch == '.' || ch == '_' || ch == '-'))
+      return false;
+  }
+  return true;
+}
+
 bool IsIpv4Address(const std::string& text) {
   in_addr address{};
   return text.size() <= 15 && ::inet_pton(AF_INET, text.c_str(), &address) == 1;
@@ -259,6 +291,16 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Integer("primary_wait_seconds", k.primary_wait_seconds, 0, 120);
     r.Integer("archive_timeout", k.archive_timeout, 1, 3600);
     r.Text("archive_repo2_path", k.archive_repo2_path);
+    r.Text("repo2_host", k.repo2_host);
+    r.Text("repo2_host_user", k.repo2_host_user);
+    r.Integer("repo2_host_port", k.repo2_host_port, 1, 65535);
+    r.Text("repo2_host_config", k.repo2_host_config);
+    r.Text("repo2_host_cmd", k.repo2_host_cmd);
+    r.Text("repo2_ssh_key", k.repo2_ssh_key);
+    r.Text("repo2_known_hosts", k.repo2_known_hosts);
+    r.Text("repo2_pg_host_user", k.repo2_pg_host_user);
+    r.Integer("repo2_pg_host_port", k.repo2_pg_host_port, 1, 65535);
+    r.Text("repo2_host_cmd_ssh", k.repo2_host_cmd_ssh);
     r.Boolean("scheduled_backups", k.scheduled_backups);
     r.Integer("backup_incremental_hours", k.backup_incremental_hours, 1, 24 * 31);
     r.Integer("backup_full_days", k.backup_full_days, 1, 366);
@@ -267,6 +309,30 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
         (k.archive_repo2_path.front() != '/' ||
          k.archive_repo2_path.find_first_of("\n\r=") != std::string::npos)) {
       errors.push_back("cluster.archive_repo2_path: expected an absolute path without '=' or line breaks");
+    }
+    // The repository host's settings go into pgBackRest's INI files, an ssh
+    // configuration and ssh's command line: plain names and inert paths only.
+    if (!k.repo2_host.empty()) {
+      if (!IsRepoHostName(k.repo2_host))
+        errors.push_back("cluster.repo2_host: expected a host name or IPv4 address");
+      for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"repo2_host_user", &k.repo2_host_user},
+                                       {"repo2_pg_host_user", &k.repo2_pg_host_user}}) {
+        if ((key == std::string("repo2_host_user") || !value->empty()) && !IsAccountName(*value))
+          errors.push_back(std::string("cluster.") + key + ": expected an account name ([a-z_][a-z0-9_-]*)");
+      }
+      for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"repo2_host_config", &k.repo2_host_config},
+                                       {"repo2_host_cmd", &k.repo2_host_cmd},
+                                       {"repo2_ssh_key", &k.repo2_ssh_key},
+                                       {"repo2_known_hosts", &k.repo2_known_hosts}}) {
+        if (!IsInertPath(*value))
+          errors.push_back(std::string("cluster.") + key +
+                           ": expected an absolute path of letters, digits, '/', '.', '_' and '-' "
+                           "(required with repo2_host)");
+      }
+      if (!k.repo2_host_cmd_ssh.empty() && !IsInertPath(k.repo2_host_cmd_ssh))
+        errors.push_back("cluster.repo2_host_cmd_ssh: expected an absolute path of letters, digits, '/', '.', '_' and '-'");
+      if (!k.archive_repo2_path.empty() && !IsInertPath(k.archive_repo2_path))
+        errors.push_back("cluster.archive_repo2_path: on a repository host, an absolute path of letters, digits, '/', '.', '_' and '-'");
     }
     // Both go into Patroni's and etcd's files and URLs: only plain values.
     if (!IsClusterName(k.name)) errors.push_back("cluster.name: expected 1 to 40 of [a-z0-9-]");

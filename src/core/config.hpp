@@ -115,6 +115,27 @@ struct ClusterConfig {
   // <data dir>/ha/pgbackrest/repo2).
   int archive_timeout = 60;
   std::string archive_repo2_path;
+  // Repository 2 on a repository host over SSH (pgBackRest's repo-host
+  // mode, docs/ha.md): empty host keeps it a local directory. When set,
+  // archive_repo2_path is the path on that host (default /var/lib/pgbackrest),
+  // the host's pgbackrest owns it and holds its passphrase; the service user
+  // logs in with repo2_ssh_key, the host's key pinned in repo2_known_hosts
+  // (StrictHostKeyChecking=yes, never trust-on-first-use).
+  std::string repo2_host;
+  std::string repo2_host_user = "pgbackrest";
+  int repo2_host_port = 22;
+  std::string repo2_host_config = "/etc/pgbackrest/pgbackrest.conf";  // on the repository host
+  std::string repo2_host_cmd = "/usr/bin/pgbackrest";                 // on the repository host
+  std::string repo2_ssh_key;       // private key the service user logs in with
+  std::string repo2_known_hosts;   // known_hosts file holding the host's key
+  // repo2's backups run on the repository host (pgBackRest 2.45 backs up only
+  // to a repository local to it): it logs into the database hosts as this
+  // account on this port (empty: the service user's name).
+  std::string repo2_pg_host_user;
+  int repo2_pg_host_port = 22;
+  // cmd-ssh in the repository host's rendered configuration (empty: ssh from
+  // its PATH, configured by its ~/.ssh).
+  std::string repo2_host_cmd_ssh;
   // `cluster run` takes pgBackRest backups itself (false: the operator's cron
   // runs `pgbackrest backup`, docs/ha.md); archiving runs either way.
   bool scheduled_backups = true;

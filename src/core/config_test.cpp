@@ -170,6 +170,34 @@ TEST(ConfigTest, ClusterArchivingKeysAndAnInjectedRepositoryPath) {
   EXPECT_FALSE(ParseConfigToml("[cluster]\narchive_timeout = 0\n"));
 }
 
+TEST(ConfigTest, ClusterRepositoryHostKeys) {
+  auto c = ParseConfigToml(
+      "[cluster]\nrepo2_host = \"backup.example.net\"\nrepo2_host_user = \"pgbackrest\"\n"
+      "repo2_host_port = 2222\nrepo2_ssh_key = \"/etc/citadel/repo2_key\"\n"
+      "repo2_known_hosts = \"/etc/citadel/known_hosts\"\nrepo2_pg_host_user = \"citadel\"\n"
+      "repo2_pg_host_port = 2200\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->cluster.repo2_host, "backup.example.net");
+  EXPECT_EQ(c->cluster.repo2_host_port, 2222);
+  EXPECT_EQ(c->cluster.repo2_host_config, "/etc/pgbackrest/pgbackrest.conf");
+  EXPECT_EQ(c->cluster.repo2_host_cmd, "/usr/bin/pgbackrest");
+  EXPECT_EQ(c->cluster.repo2_pg_host_port, 2200);
+  EXPECT_TRUE(ParseConfigToml("")->cluster.repo2_host.empty());  // repo2 local by default
+  // Without the key and the pinned host key: refused, never trust-on-first-use.
+  auto unpinned = ParseConfigToml("[cluster]\nrepo2_host = \"backup.example.net\"\n");
+  ASSERT_FALSE(unpinned);
+  EXPECT_NE(unpinned.error().message.find("repo2_known_hosts"), std::string::npos);
+  EXPECT_NE(unpinned.error().message.find("repo2_ssh_key"), std::string::npos);
+  // Values that would become ssh options or INI lines.
+  const std::string keys = "repo2_ssh_key = \"/k\"\nrepo2_known_hosts = \"/h\"\n";
+  for (const std::string& bad : {std::string("repo2_host = \"-oProxyCommand=x\"\n"),
+                                 std::string("repo2_host = \"h\"\nrepo2_host_user = \"a@b\"\n"),
+                                 std::string("repo2_host = \"h\"\nrepo2_host_config = \"/a b\"\n"),
+                                 std::string("repo2_host = \"h\"\narchive_repo2_path = \"/a;b\"\n")}) {
+    EXPECT_FALSE(ParseConfigToml("[cluster]\n" + keys + bad)) << bad;
+  }
+}
+
 TEST(ConfigTest, BackupPlansInheritTheDefaultsAndAreChecked) {
   auto c = ParseConfigToml(
       "[backup]\nkeep_daily = 10\ncustomer_restore_beside = true\nmax_downloads = 2\n"

@@ -1,6 +1,7 @@
 #include "platform/archive_backup_scheduler.hpp"
 
 #include "platform/patroni_client.hpp"
+#include "platform/pgbackrest_config.hpp"
 #include "platform/pgbackrest_runner.hpp"
 
 namespace citadel::platform {
@@ -53,17 +54,16 @@ bool ArchiveBackupScheduler::CreateStanza() {
 }
 
 void ArchiveBackupScheduler::BackUpWhenDue() {
-  auto info_text = RunPgBackRestOrFail(topology_, user_, {"--output=json"}, "info",
-                                       std::chrono::duration_cast<std::chrono::milliseconds>(kInfoTimeout));
-  if (!info_text) {
-    logger_.Warn("pgbackrest info failed", {{"error", info_text.error().message}});
-    return;
-  }
-  auto repos = ParsePgBackRestInfo(*info_text, topology_.Stanza());
-  if (!repos) return;
   const long long now = std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::system_clock::now().time_since_epoch()).count();
   for (int repo = 1; repo <= kRepositories; ++repo) {
+    // Each on its own: a repository host that is down delays only repo2's.
+    auto repos = ReadRepositories(topology_, user_, {repo},
+                                  std::chrono::duration_cast<std::chrono::milliseconds>(kInfoTimeout));
+    if (!repos) {
+      logger_.Warn("pgbackrest info failed", {{"repo", std::to_string(repo)}, {"error", repos.error().message}});
+      continue;
+    }
     long long newest_full = 0, newest_any = 0;
     for (const auto& r : *repos) {
       if (r.repo != repo) continue;
@@ -82,9 +82,15 @@ void ArchiveBackupScheduler::BackUpWhenDue() {
     }
     if (!ClusterHasRunningLeader(topology_)) return;  // mid-failover: next minute
     const auto started = std::chrono::steady_clock::now();
-    auto done = RunPgBackRestOrFail(topology_, user_, {"--repo=" + std::to_string(repo), "--type=" + type},
-                                    "backup",
-                                    std::chrono::duration_cast<std::chrono::milliseconds>(kBackupTimeout));
+    const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(kBackupTimeout);
+    // pgBackRest 2.45 backs up only to a repository local to it: a remote
+    // repo2's backup runs on its repository host, which reaches the members
+    // over SSH (docs/ha.md).
+    auto done = repo == 2 && topology_.Repo2IsRemote()
+                    ? RunOnRepoHostOrFail(topology_, user_, RepoHostBackupCommand(topology_, type), timeout)
+                    : RunPgBackRestOrFail(topology_, user_,
+                                          {"--repo=" + std::to_string(repo), "--type=" + type}, "backup",
+                                          timeout);
     const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                 std::chrono::steady_clock::now() - started).count();
     if (!done) {

@@ -9,6 +9,37 @@
 
 namespace citadel::platform {
 
+namespace {
+
+// Ours, with `mode`: the ssh configuration and the wrappers hold no secret,
+// and ssh refuses a configuration file owned by another user than the one
+// running it or root (the repository host's pgbackrest may run it as
+// another account on a single-machine set-up).
+core::Result<void> WriteOwnFile(const std::string& path, const std::string& text, mode_t mode) {
+  const db::ServiceUser self{};
+  if (auto w = WriteOwnerOnlyFile(path, text, self); !w) return w;
+  if (::chmod(path.c_str(), mode) != 0)
+    return core::Fail(core::ErrorCode::kIo, "cannot chmod " + path);
+  return {};
+}
+
+core::Result<void> WriteRepoHostFiles(const ClusterTopology& topology,
+                                      const ClusterCredentials& credentials,
+                                      const db::ServiceUser& user) {
+  if (auto w = WriteOwnFile(topology.SshConfigPath(), RenderSshClientConfig(topology), 0644); !w) return w;
+  if (auto w = WriteOwnFile(topology.SshWrapperPath(), RenderSshWrapper(topology), 0755); !w) return w;
+  if (auto w = WriteOwnFile(topology.PgHostCmdPath(), RenderPgHostCmdWrapper(topology), 0755); !w) return w;
+  // For the operator to install on the repository host: it holds repo2's
+  // passphrase, so 0600 and ours, like credentials.json.
+  const std::string pg_host_user =
+      topology.repo2_host.pg_host_user.empty() ? user.name : topology.repo2_host.pg_host_user;
+  return WriteOwnerOnlyFile(topology.RepoHostConfigPath(),
+                            RenderRepoHostPgBackRestConfig(topology, credentials, pg_host_user),
+                            db::ServiceUser{});
+}
+
+}  // namespace
+
 core::Result<ClusterFilesReport> PrepareClusterFiles(const core::ClusterConfig& config,
                                                      const ClusterTopology& topology,
                                                      const std::string& pg_bin_dir,
@@ -16,7 +47,10 @@ core::Result<ClusterFilesReport> PrepareClusterFiles(const core::ClusterConfig& 
                                                      int restore_repo) {
   ClusterFilesReport report;
   // PostgreSQL runs archive_command through a shell: its paths must be inert.
-  for (const std::string& path : {topology.PgBackRestConfigPath(), topology.repo2_path}) {
+  std::vector<std::string> inert{topology.PgBackRestConfigPath()};
+  // A remote repo2's path is the repository host's, written only there.
+  if (!topology.Repo2IsRemote()) inert.push_back(topology.repo2_path);
+  for (const std::string& path : inert) {
     if (!ShellSafePath(path)) {
       return core::Fail(core::ErrorCode::kInvalidArgument,
                         path + ": the cluster's paths may hold only letters, digits, '/', '.', '_' and '-'");
@@ -30,10 +64,11 @@ core::Result<ClusterFilesReport> PrepareClusterFiles(const core::ClusterConfig& 
     if (auto made = db::PrepareDirectory(m.dir, 0700, user); !made)
       return core::Unexpected(made.error());
   }
-  for (const std::string& dir :
-       {topology.pgbackrest_dir, topology.pgbackrest_dir + "/log", topology.pgbackrest_dir + "/lock",
-        topology.pgbackrest_dir + "/spool",
-        topology.repo1_path, topology.repo2_path}) {
+  std::vector<std::string> dirs{topology.pgbackrest_dir, topology.pgbackrest_dir + "/log",
+                                topology.pgbackrest_dir + "/lock", topology.pgbackrest_dir + "/spool",
+                                topology.repo1_path};
+  if (!topology.Repo2IsRemote()) dirs.push_back(topology.repo2_path);
+  for (const std::string& dir : dirs) {
     if (auto made = db::PrepareDirectory(dir, 0700, user); !made)
       return core::Unexpected(made.error());
   }
@@ -82,6 +117,9 @@ core::Result<ClusterFilesReport> PrepareClusterFiles(const core::ClusterConfig& 
                                   RenderPgBackRestPgpass(topology, credentials), user);
       !w) {
     return core::Unexpected(w.error());
+  }
+  if (topology.Repo2IsRemote()) {
+    if (auto w = WriteRepoHostFiles(topology, credentials, user); !w) return core::Unexpected(w.error());
   }
   return report;
 }

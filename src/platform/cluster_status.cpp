@@ -117,6 +117,8 @@ nlohmann::json ClusterStatusToJson(const ClusterStatus& status) {
     for (const auto& b : r.backups)
       backups.push_back({{"label", b.label}, {"type", b.type}, {"stopped_at", b.stopped_at}});
     repositories.push_back({{"repo", r.repo},
+                            {"kind", r.kind},
+                            {"location", r.location},
                             {"status", r.status},
                             {"archive_min", r.archive_min},
                             {"archive_max", r.archive_max},

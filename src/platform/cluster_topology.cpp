@@ -19,6 +19,21 @@ ClusterTopology MakeClusterTopology(const core::ClusterConfig& config,
   t.repo1_path = t.pgbackrest_dir + "/repo1";
   t.repo2_path =
       config.archive_repo2_path.empty() ? t.pgbackrest_dir + "/repo2" : config.archive_repo2_path;
+  if (!config.repo2_host.empty()) {
+    RepoHostPlan& h = t.repo2_host;
+    h.host = config.repo2_host;
+    h.user = config.repo2_host_user;
+    h.port = config.repo2_host_port;
+    h.config = config.repo2_host_config;
+    h.cmd = config.repo2_host_cmd;
+    h.ssh_key = config.repo2_ssh_key;
+    h.known_hosts = config.repo2_known_hosts;
+    h.pg_host_user = config.repo2_pg_host_user;
+    h.pg_host_port = config.repo2_pg_host_port;
+    h.cmd_ssh = config.repo2_host_cmd_ssh;
+    // pgBackRest's own default repository path, on that host.
+    if (config.archive_repo2_path.empty()) t.repo2_path = "/var/lib/pgbackrest";
+  }
   for (int i = 0; i < config.members; ++i) {
     ClusterMemberPlan m;
     m.name = "member-" + std::to_string(i);

@@ -10,7 +10,9 @@
 //   etcd.yaml, etcd/   etcd's configuration and data
 //   member-<i>/        patroni.yaml (0600), data/ (PGDATA), logs, pid files
 //   pgbackrest/        pgbackrest.conf and pgpass (0600), log/, lock/, spool/,
-//                      repo1/ (and repo2/ unless [cluster] archive_repo2_path)
+//                      repo1/ (and repo2/ unless [cluster] archive_repo2_path or
+//                      repo2_host); with repo2_host also ssh_config, ssh,
+//                      pgbackrest-remote and repo-host.conf
 //
 // A plain value built by a pure function; thread-safe.
 #pragma once
@@ -33,6 +35,21 @@ struct ClusterMemberPlan {
   std::string PidPath() const { return dir + "/patroni.pid"; }
 };
 
+// Repository 2 on a repository host over SSH ([cluster] repo2_host), in
+// pgBackRest's repo-host mode. Empty host: repo2 is a local directory.
+struct RepoHostPlan {
+  std::string host;
+  std::string user;
+  int port = 22;
+  std::string config;  // pgbackrest.conf on the repository host
+  std::string cmd;     // pgbackrest on the repository host
+  std::string ssh_key;
+  std::string known_hosts;
+  std::string pg_host_user;  // the repository host logs into the database hosts as
+  int pg_host_port = 22;
+  std::string cmd_ssh;  // cmd-ssh in the repository host's configuration (empty: none)
+};
+
 struct ClusterTopology {
   std::string scope;    // Patroni's scope (the cluster's name in etcd)
   std::string address;  // every listener's address
@@ -43,7 +60,10 @@ struct ClusterTopology {
   std::vector<ClusterMemberPlan> members;
   std::string pgbackrest_dir;  // <ha_dir>/pgbackrest
   std::string repo1_path;
-  std::string repo2_path;
+  std::string repo2_path;  // on the repository host when repo2_host.host is set
+  RepoHostPlan repo2_host;
+
+  bool Repo2IsRemote() const { return !repo2_host.host.empty(); }
 
   std::string CredentialsPath() const { return ha_dir + "/credentials.json"; }
   std::string EtcdConfigPath() const { return ha_dir + "/etcd.yaml"; }
@@ -52,6 +72,14 @@ struct ClusterTopology {
   std::string EtcdClientUrl() const;
   std::string PgBackRestConfigPath() const { return pgbackrest_dir + "/pgbackrest.conf"; }
   std::string PgBackRestPgpassPath() const { return pgbackrest_dir + "/pgpass"; }
+  // With a repository host: the ssh client configuration and the wrapper
+  // pgBackRest runs as cmd-ssh (it takes no ssh options of its own); the
+  // wrapper the repository host runs on the database hosts (pg-host-cmd);
+  // the configuration to install on the repository host.
+  std::string SshConfigPath() const { return pgbackrest_dir + "/ssh_config"; }
+  std::string SshWrapperPath() const { return pgbackrest_dir + "/ssh"; }
+  std::string PgHostCmdPath() const { return pgbackrest_dir + "/pgbackrest-remote"; }
+  std::string RepoHostConfigPath() const { return pgbackrest_dir + "/repo-host.conf"; }
   std::string Stanza() const { return scope; }
 };
 

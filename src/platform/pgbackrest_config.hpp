@@ -7,7 +7,9 @@
 // pg1..pgN, so a backup finds the primary wherever it is. Two repositories,
 // each encrypted with aes-256-cbc under its own generated passphrase
 // (credentials.json): repo1 on this site's disk, repo2 at
-// [cluster] archive_repo2_path (another disk or a mounted remote site).
+// [cluster] archive_repo2_path (another disk or a mounted remote site), or on
+// a repository host over SSH ([cluster] repo2_host: repo2-host-* here, the
+// path and passphrase only in the host's own configuration).
 //
 // pgBackRest reaches PostgreSQL over TCP on the cluster's address (the
 // members have no Unix socket): it sets no host of its own, so libpq takes
@@ -39,6 +41,27 @@ bool ShellSafePath(const std::string& path);
 
 std::string RenderPgBackRestConfig(const ClusterTopology& topology,
                                    const ClusterCredentials& credentials);
+// With [cluster] repo2_host (pgBackRest's repo-host mode, docs/ha.md):
+// The configuration to install on the repository host: repo2's path, cipher
+// and passphrase (only there), and every member as pgN-host for the backups
+// of repo2, which pgBackRest 2.45 runs only where the repository is local.
+std::string RenderRepoHostPgBackRestConfig(const ClusterTopology& topology,
+                                           const ClusterCredentials& credentials,
+                                           const std::string& pg_host_user);
+// ssh_config for pgBackRest's ssh: the operator's key and known_hosts,
+// StrictHostKeyChecking=yes, BatchMode (never a prompt, never TOFU).
+std::string RenderSshClientConfig(const ClusterTopology& topology);
+// The cmd-ssh wrapper (ssh -F ssh_config "$@") and the pg-host-cmd wrapper
+// (PGHOST, PGPASSFILE, then pgbackrest) as /bin/sh scripts.
+std::string RenderSshWrapper(const ClusterTopology& topology);
+std::string RenderPgHostCmdWrapper(const ClusterTopology& topology);
+// argv running `remote_command` on the repository host through the wrapper.
+std::vector<std::string> RepoHostSshArgv(const ClusterTopology& topology,
+                                         const std::vector<std::string>& remote_command);
+// The repository host's `pgbackrest ... --repo=2 --type=TYPE backup`.
+std::vector<std::string> RepoHostBackupCommand(const ClusterTopology& topology,
+                                               const std::string& type);
+
 // A libpq password file for the superuser on the cluster's address.
 std::string RenderPgBackRestPgpass(const ClusterTopology& topology,
                                    const ClusterCredentials& credentials);

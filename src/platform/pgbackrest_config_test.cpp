@@ -43,6 +43,109 @@ TEST(PgBackRestConfig, TwoEncryptedRepositoriesAndEveryMember) {
   EXPECT_EQ(MakeClusterTopology(elsewhere, "/srv/cit").repo2_path, "/mnt/site-b/citadel");
 }
 
+core::ClusterConfig RepoHostCluster() {
+  core::ClusterConfig c = ArchivingCluster();
+  c.repo2_host = "backup.example.net";
+  c.repo2_host_user = "pgbackrest";
+  c.repo2_host_port = 2222;
+  c.repo2_ssh_key = "/etc/citadel/repo2_ed25519";
+  c.repo2_known_hosts = "/etc/citadel/repo2_known_hosts";
+  c.repo2_pg_host_port = 2200;
+  return c;
+}
+
+bool HasLine(const std::string& text, const std::string& line) {
+  return text.find(line + "\n") != std::string::npos;
+}
+
+TEST(PgBackRestRepoHost, DatabaseHostsNameTheHostNotThePathNorThePassphrase) {
+  auto topology = MakeClusterTopology(RepoHostCluster(), "/srv/cit");
+  ASSERT_TRUE(topology.Repo2IsRemote());
+  EXPECT_EQ(topology.repo2_path, "/var/lib/pgbackrest");  // pgBackRest's default, on that host
+  auto credentials = GenerateClusterCredentials();
+  const std::string text = RenderPgBackRestConfig(topology, credentials);
+  for (const std::string& line : std::vector<std::string>{
+           "repo1-path=/srv/cit/ha/pgbackrest/repo1", "repo1-cipher-pass=" + credentials.repo1_cipher_pass,
+           "repo2-host=backup.example.net", "repo2-host-user=pgbackrest", "repo2-host-port=2222",
+           "repo2-host-config=/etc/pgbackrest/pgbackrest.conf", "repo2-host-cmd=/usr/bin/pgbackrest",
+           "cmd-ssh=/srv/cit/ha/pgbackrest/ssh"}) {
+    EXPECT_TRUE(HasLine(text, line)) << line << "\n" << text;
+  }
+  // The host holds repo2's passphrase; the database hosts ask it over the protocol.
+  EXPECT_EQ(text.find(credentials.repo2_cipher_pass), std::string::npos);
+  EXPECT_EQ(text.find("repo2-path"), std::string::npos);
+  EXPECT_EQ(text.find("repo2-cipher"), std::string::npos);
+  // A local repo2 names no ssh.
+  const std::string local = RenderPgBackRestConfig(MakeClusterTopology(ArchivingCluster(), "/srv/cit"), credentials);
+  EXPECT_EQ(local.find("cmd-ssh"), std::string::npos);
+  EXPECT_EQ(local.find("repo2-host"), std::string::npos);
+}
+
+TEST(PgBackRestRepoHost, TheHostsConfigurationOwnsRepo2AndReachesEveryMember) {
+  auto config = RepoHostCluster();
+  config.archive_repo2_path = "/srv/pgbackrest/citadel";
+  auto topology = MakeClusterTopology(config, "/srv/cit");
+  auto credentials = GenerateClusterCredentials();
+  const std::string text = RenderRepoHostPgBackRestConfig(topology, credentials, "citadel");
+  for (const std::string& line : std::vector<std::string>{
+           "[global]", "repo2-path=/srv/pgbackrest/citadel", "repo2-cipher-type=aes-256-cbc",
+           "repo2-cipher-pass=" + credentials.repo2_cipher_pass, "repo2-retention-full=2", "[citadel]",
+           "pg1-host=127.0.0.1", "pg1-host-user=citadel", "pg1-host-port=2200",
+           "pg1-host-cmd=/srv/cit/ha/pgbackrest/pgbackrest-remote",
+           "pg1-host-config=/srv/cit/ha/pgbackrest/pgbackrest.conf", "pg1-path=/srv/cit/ha/member-0/data",
+           "pg1-port=41010", "pg2-path=/srv/cit/ha/member-1/data", "pg2-port=41011",
+           "pg2-host=127.0.0.1", "pg1-user=" + credentials.superuser}) {
+    EXPECT_TRUE(HasLine(text, line)) << line << "\n" << text;
+  }
+  EXPECT_EQ(text.find("repo1"), std::string::npos);  // repo2 keeps its index there
+  EXPECT_EQ(text.find(credentials.repo1_cipher_pass), std::string::npos);
+  EXPECT_EQ(text.find("cmd-ssh"), std::string::npos);
+  config.repo2_host_cmd_ssh = "/usr/local/bin/ssh-for-pgbackrest";
+  EXPECT_TRUE(HasLine(RenderRepoHostPgBackRestConfig(MakeClusterTopology(config, "/srv/cit"), credentials, "citadel"),
+                      "cmd-ssh=/usr/local/bin/ssh-for-pgbackrest"));
+}
+
+TEST(PgBackRestRepoHost, SshPinsTheHostKeyAndUsesOnlyTheGivenKey) {
+  auto topology = MakeClusterTopology(RepoHostCluster(), "/srv/cit");
+  const std::string ssh = RenderSshClientConfig(topology);
+  for (const std::string& line : std::vector<std::string>{
+           "  StrictHostKeyChecking yes", "  BatchMode yes", "  IdentitiesOnly yes",
+           "  IdentityFile /etc/citadel/repo2_ed25519", "  UserKnownHostsFile /etc/citadel/repo2_known_hosts",
+           "  GlobalKnownHostsFile /dev/null", "  PasswordAuthentication no"}) {
+    EXPECT_TRUE(HasLine(ssh, line)) << line;
+  }
+  EXPECT_EQ(RenderSshWrapper(topology),
+            "#!/bin/sh\n# Written by `citadel cluster init --ha`: pgBackRest's cmd-ssh.\n"
+            "exec /usr/bin/ssh -F /srv/cit/ha/pgbackrest/ssh_config \"$@\"\n");
+  const std::string remote = RenderPgHostCmdWrapper(topology);
+  EXPECT_NE(remote.find("PGHOST=127.0.0.1 PGPASSFILE=/srv/cit/ha/pgbackrest/pgpass exec /usr/bin/pgbackrest \"$@\"\n"),
+            std::string::npos) << remote;
+  EXPECT_EQ(RepoHostSshArgv(topology, {"/usr/bin/pgbackrest", "version"}),
+            (std::vector<std::string>{"/srv/cit/ha/pgbackrest/ssh", "-p", "2222", "pgbackrest@backup.example.net",
+                                      "/usr/bin/pgbackrest", "version"}));
+  EXPECT_EQ(RepoHostBackupCommand(topology, "full"),
+            (std::vector<std::string>{"/usr/bin/pgbackrest", "--config=/etc/pgbackrest/pgbackrest.conf",
+                                      "--stanza=citadel", "--repo=2", "--type=full", "backup"}));
+}
+
+TEST(PgBackRestRepoHost, TheReachabilityCheckSaysWhy) {
+  auto topology = MakeClusterTopology(RepoHostCluster(), "/srv/cit");
+  const auto& h = topology.repo2_host;
+  const std::string version = "pgBackRest 2.45";
+  EXPECT_EQ(ExplainRepoHostCheck(h, 0, "pgBackRest 2.45\n", version), "");
+  auto says = [&](int code, const std::string& output, const std::string& part) {
+    const std::string why = ExplainRepoHostCheck(h, code, output, version);
+    EXPECT_NE(why.find(part), std::string::npos) << output << " -> " << why;
+  };
+  says(255, "No ED25519 host key is known for [backup.example.net]:2222 and you have requested strict checking.\n"
+            "Host key verification failed.\n", "pinned in /etc/citadel/repo2_known_hosts");
+  says(255, "pgbackrest@backup.example.net: Permission denied (publickey).\n", "authentication");
+  says(255, "ssh: connect to host backup.example.net port 2222: Connection refused\n", "cannot reach");
+  says(127, "bash: line 1: /usr/bin/pgbackrest: No such file or directory\n", "pgbackrest is missing");
+  says(0, "pgBackRest 2.44\n", "pgBackRest differs");
+  says(1, "something else\n", "exit 1");
+}
+
 TEST(PgBackRestConfig, OnlyShellInertPaths) {
   EXPECT_TRUE(ShellSafePath("/srv/cit-1/ha_x/pgbackrest.conf"));
   for (const char* bad : {"relative/path", "", "/a b", "/a;rm -rf /", "/a'b", "/a$(x)", "/a\nb", "/a`b`"}) {

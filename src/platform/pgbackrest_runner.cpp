@@ -54,13 +54,14 @@ int PgBackRestRepoKey(const nlohmann::json& entry) {
 
 }  // namespace
 
-core::Result<PgBackRestOutcome> RunPgBackRest(const ClusterTopology& topology,
-                                              const db::ServiceUser& user,
-                                              const std::vector<std::string>& options,
-                                              const std::string& command,
-                                              std::chrono::milliseconds timeout) {
+namespace {
+
+core::Result<PgBackRestOutcome> RunAsServiceUser(const ClusterTopology& topology,
+                                                 const db::ServiceUser& user,
+                                                 std::vector<std::string> argv,
+                                                 std::chrono::milliseconds timeout) {
   db::ChildSpec spec;
-  spec.argv = PgBackRestArgv(topology, options, command);
+  spec.argv = std::move(argv);
   spec.env = PgBackRestEnvironment(topology);
   spec.run_as = user;
   spec.working_dir = topology.pgbackrest_dir;
@@ -73,6 +74,93 @@ core::Result<PgBackRestOutcome> RunPgBackRest(const ClusterTopology& topology,
   if (!status) return core::Unexpected(status.error());
   outcome.exit_code = WIFEXITED(*status) ? WEXITSTATUS(*status) : 128;
   return outcome;
+}
+
+bool Contains(const std::string& text, const char* part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+core::Result<PgBackRestOutcome> RunPgBackRest(const ClusterTopology& topology,
+                                              const db::ServiceUser& user,
+                                              const std::vector<std::string>& options,
+                                              const std::string& command,
+                                              std::chrono::milliseconds timeout) {
+  return RunAsServiceUser(topology, user, PgBackRestArgv(topology, options, command), timeout);
+}
+
+core::Result<std::string> RunOnRepoHostOrFail(const ClusterTopology& topology,
+                                              const db::ServiceUser& user,
+                                              const std::vector<std::string>& remote_command,
+                                              std::chrono::milliseconds timeout) {
+  auto outcome =
+      RunAsServiceUser(topology, user, RepoHostSshArgv(topology, remote_command), timeout);
+  if (!outcome) return core::Unexpected(outcome.error());
+  if (outcome->exit_code != 0) {
+    return core::Fail(core::ErrorCode::kUnavailable,
+                      "on the repository host " + topology.repo2_host.host + ": exited " +
+                          std::to_string(outcome->exit_code) + ": " + LastLine(outcome->output));
+  }
+  return std::move(outcome->output);
+}
+
+std::string ExplainRepoHostCheck(const RepoHostPlan& host, int exit_code, const std::string& output,
+                                 const std::string& local_version) {
+  const std::string where = host.user + "@" + host.host + ":" + std::to_string(host.port);
+  const std::string said = " (ssh said: " + LastLine(output) + ")";
+  if (Contains(output, "Host key verification failed") || Contains(output, "host key is known") ||
+      Contains(output, "REMOTE HOST IDENTIFICATION HAS CHANGED") ||
+      Contains(output, "No matching host key")) {
+    return "the repository host " + where + " did not present a host key pinned in " +
+           host.known_hosts + " (StrictHostKeyChecking=yes: add its key, checked out of band, " +
+           "as \"[" + host.host + "]:" + std::to_string(host.port) + " <type> <key>\")" + said;
+  }
+  if (Contains(output, "Permission denied") || Contains(output, "Too many authentication failures")) {
+    return "ssh authentication to " + where + " refused: the public half of " + host.ssh_key +
+           " must be in " + host.user + "'s authorized_keys there" + said;
+  }
+  if (Contains(output, "Load key") || Contains(output, "UNPROTECTED PRIVATE KEY") ||
+      Contains(output, "no such identity") || Contains(output, "bad permissions")) {
+    return "the service user cannot use the key " + host.ssh_key + said;
+  }
+  if (Contains(output, "Connection refused") || Contains(output, "timed out") ||
+      Contains(output, "Could not resolve") || Contains(output, "No route to host") ||
+      Contains(output, "Network is unreachable")) {
+    return "cannot reach the repository host " + where + said;
+  }
+  if (exit_code == 127 || Contains(output, "not found") || Contains(output, "No such file")) {
+    return "pgbackrest is missing on the repository host " + where + ": " + host.cmd +
+           " (install the same pgBackRest version as here, " + local_version + ")" + said;
+  }
+  if (exit_code != 0) {
+    return "the repository host " + where + " refused `" + host.cmd + " version`: exit " +
+           std::to_string(exit_code) + said;
+  }
+  const std::string remote_version = LastLine(output);
+  if (remote_version != local_version) {
+    return "pgBackRest differs on the repository host " + where + ": \"" + remote_version +
+           "\" there, \"" + local_version + "\" here (pgBackRest requires the same version)";
+  }
+  return {};
+}
+
+core::Result<void> CheckRepoHost(const ClusterTopology& topology, const db::ServiceUser& user,
+                                 std::chrono::milliseconds timeout) {
+  const RepoHostPlan& host = topology.repo2_host;
+  for (const std::string& file : {host.ssh_key, host.known_hosts}) {
+    if (::access(file.c_str(), F_OK) != 0) {
+      return core::Fail(core::ErrorCode::kNotFound,
+                        file + " does not exist ([cluster] repo2_ssh_key / repo2_known_hosts)");
+    }
+  }
+  auto local = RunAsServiceUser(topology, user, {kPgBackRestBinary, "version"}, timeout);
+  if (!local) return core::Unexpected(local.error());
+  const std::string local_version = LastLine(local->output);
+  auto remote = RunAsServiceUser(topology, user, RepoHostSshArgv(topology, {host.cmd, "version"}),
+                                 timeout);
+  if (!remote) return core::Unexpected(remote.error());
+  std::string why = ExplainRepoHostCheck(host, remote->exit_code, remote->output, local_version);
+  if (!why.empty()) return core::Fail(core::ErrorCode::kUnavailable, why);
+  return {};
 }
 
 core::Result<std::string> RunPgBackRestOrFail(const ClusterTopology& topology,
@@ -129,6 +217,32 @@ core::Result<std::vector<RepositoryInfo>> ParsePgBackRestInfo(const std::string&
     }
   }
   return repos;
+}
+
+core::Result<std::vector<RepositoryInfo>> ReadRepositories(const ClusterTopology& topology,
+                                                           const db::ServiceUser& user,
+                                                           const std::vector<int>& repos,
+                                                           std::chrono::milliseconds timeout) {
+  std::vector<RepositoryInfo> all;
+  for (int repo : repos) {
+    const std::string selected = "--repo=" + std::to_string(repo);
+    // pgBackRest 2.45's info reads a repository's cipher settings before it
+    // connects to a repository host, so it cannot read an encrypted remote
+    // repository whose passphrase is only there: that host answers for it.
+    auto text = repo == 2 && topology.Repo2IsRemote()
+                    ? RunOnRepoHostOrFail(topology, user,
+                                          {topology.repo2_host.cmd, "--config=" + topology.repo2_host.config,
+                                           "--stanza=" + topology.Stanza(), selected, "--output=json", "info"},
+                                          timeout)
+                    : RunPgBackRestOrFail(topology, user, {selected, "--output=json"}, "info", timeout);
+    if (!text) return core::Unexpected(text.error());
+    auto parsed = ParsePgBackRestInfo(*text, topology.Stanza());
+    if (!parsed) return core::Unexpected(parsed.error());
+    for (auto& r : *parsed) {
+      if (r.repo == repo) all.push_back(std::move(r));
+    }
+  }
+  return all;
 }
 
 }  // namespace citadel::platform

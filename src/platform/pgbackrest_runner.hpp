@@ -37,6 +37,25 @@ core::Result<std::string> RunPgBackRestOrFail(const ClusterTopology& topology,
                                               const std::string& command,
                                               std::chrono::milliseconds timeout);
 
+// With a repository host (topology.Repo2IsRemote()): runs `remote_command`
+// there through the cmd-ssh wrapper, as the service user; a non-zero exit is
+// an error quoting the output's last line.
+core::Result<std::string> RunOnRepoHostOrFail(const ClusterTopology& topology,
+                                              const db::ServiceUser& user,
+                                              const std::vector<std::string>& remote_command,
+                                              std::chrono::milliseconds timeout);
+
+// `cluster init --ha`'s check of a configured repository host: the key and
+// known_hosts exist, and `<repo2_host_cmd> version` over SSH, as the service
+// user, prints this host's pgBackRest version. Errors say why: the host key
+// not pinned, authentication refused, host unreachable, pgbackrest missing or
+// of another version.
+core::Result<void> CheckRepoHost(const ClusterTopology& topology, const db::ServiceUser& user,
+                                 std::chrono::milliseconds timeout);
+// The reason CheckRepoHost gives for what ssh printed ("" when fine); pure.
+std::string ExplainRepoHostCheck(const RepoHostPlan& host, int exit_code, const std::string& output,
+                                 const std::string& local_version);
+
 struct RepositoryBackup {
   std::string label;
   std::string type;  // full, diff, incr
@@ -45,11 +64,20 @@ struct RepositoryBackup {
 
 struct RepositoryInfo {
   int repo = 0;
+  std::string kind;      // "local" or "ssh" (repo-host mode); set by the caller
+  std::string location;  // the path, or user@host:port:path
   std::string status;  // "ok", or pgBackRest's message
   std::vector<RepositoryBackup> backups;
   std::string archive_min;  // oldest and newest WAL segment held
   std::string archive_max;
 };
+
+// `pgbackrest info` of each repository in `repos`, read where it can be: a
+// remote repo2 on its repository host (see the .cpp), the others here.
+core::Result<std::vector<RepositoryInfo>> ReadRepositories(const ClusterTopology& topology,
+                                                           const db::ServiceUser& user,
+                                                           const std::vector<int>& repos,
+                                                           std::chrono::milliseconds timeout);
 
 // Parses `pgbackrest info --output=json` for the cluster's stanza.
 core::Result<std::vector<RepositoryInfo>> ParsePgBackRestInfo(const std::string& json,

@@ -182,8 +182,8 @@ core::Result<void> SshdTestServer::WriteConfig() const {
          << "X11Forwarding no\n"
          << "MaxStartups 100\n"
          << "LogLevel VERBOSE\n"
-         << "Subsystem sftp " << sftp << "\n"
-         << "ForceCommand " << sftp << "\n";
+         << "Subsystem sftp " << sftp << "\n";
+  if (!options_.allow_commands) config << "ForceCommand " << sftp << "\n";
   return WriteFile(directory_ + "/sshd_config", config.str());
 }
 

@@ -3,7 +3,7 @@
 // configuration, an ed25519 host key, a client key pair whose public half is
 // the only authorized key, its log, and the directory used as the site's root.
 // Only the user the test runs as may log in, with the client key, and only
-// SFTP (internal-sftp) is served.
+// SFTP (internal-sftp) is served, unless `allow_commands`.
 //
 // As root (CI), sshd runs as root with PermitRootLogin prohibit-password; it
 // insists on its privilege separation directory, /run/sshd, which is created
@@ -44,6 +44,9 @@ namespace citadel::backup::testing {
 
 struct SshdTestServerOptions {
   bool read_only = false;
+  // Also run commands (no ForceCommand): a pgBackRest repository host
+  // (sshd_test_server_main.cpp, for the HA e2e tests). SFTP is served as well.
+  bool allow_commands = false;
   std::optional<std::uint64_t> max_file_bytes;
   std::optional<std::uint64_t> filesystem_bytes;
 };
