@@ -10,7 +10,7 @@ CITADEL_RUN_PACKAGES=(
   libxml2-dev libzxcvbn-dev libzstd-dev libssh-dev libarchive-dev
   iso-codes
   libkainjow-mustache-dev libcurl4-openssl-dev libqrencode-dev
-  patroni etcd-server pgbackrest
+  patroni etcd-server pgbackrest openssh-client
 )
 
 # shellcheck disable=SC2034

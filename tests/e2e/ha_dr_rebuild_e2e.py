@@ -7,10 +7,19 @@ members' data, etcd's data and repository 1 deleted. `citadel dr rebuild
 --from repo2` provisions the cluster on new data directories from repository
 2 and replays the archived WAL; a new `citadel serve` finds the tenant and the
 write. Measured: the archive delay (RPO bound) and the time from the rebuild
-to the first read through Citadel (RTO)."""
+to the first read through Citadel (RTO).
+
+Repository 2 is on a repository host reached over SSH (pgBackRest's repo-host
+mode): a real OpenSSH server on a loopback port (the SFTP tests' harness,
+build/sshd_test_server), where pgbackrest runs as the harness's user with its
+own configuration (the one `cluster init` renders, installed as an operator
+would) and owns repo2's directory, which survives the lost site. The host's
+key is pinned in a known_hosts file; key authentication only."""
 import os
 import shutil
 import signal
+import json
+import pwd
 import ssl
 import subprocess
 import threading
@@ -18,18 +27,88 @@ import time
 import unittest
 import xmlrpc.client
 
-from citadel_harness import CITADEL, CitadelServer, wait_until
+from citadel_harness import CITADEL, CitadelServer, short_tempdir, wait_until
 from ha_cluster_harness import HaCluster
 
 PSQL = "/usr/lib/postgresql/15/bin/psql"
 ARCHIVE_TIMEOUT = 3  # seconds: bounds how long the test waits for the write's segment
 
 
+SSHD_TEST_SERVER = os.environ.get("CITADEL_SSHD_TEST_SERVER") or os.path.join(
+    os.path.dirname(CITADEL), "sshd_test_server")
+
+
+class RepoHost:
+    """The repository host: sshd (running commands) and a directory of its own
+    holding repo2, its pgbackrest.conf, log and lock directories; the key the
+    service user logs in with and the known_hosts file pinning the host."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([SSHD_TEST_SERVER, "--allow-commands"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        self.info = json.loads(self.proc.stdout.readline())
+        self.dir = short_tempdir("cit-rh-")
+        self.repo_path = os.path.join(self.dir, "repo2")
+        self.config_path = os.path.join(self.dir, "pgbackrest.conf")
+        for d in (self.repo_path, os.path.join(self.dir, "log"), os.path.join(self.dir, "lock")):
+            os.makedirs(d, mode=0o700)
+        # The service user's key (as root, the cluster runs as `citadel`).
+        self.key_path = os.path.join(self.dir, "id_ed25519")
+        shutil.copyfile(self.info["private_key"], self.key_path)
+        os.chmod(self.key_path, 0o600)
+        if os.geteuid() == 0:
+            try:
+                account = pwd.getpwnam("citadel")
+                os.chown(self.key_path, account.pw_uid, account.pw_gid)
+            except KeyError:  # created by init: readable meanwhile (ssh checks only its own files)
+                os.chmod(self.key_path, 0o644)
+        self.known_hosts = os.path.join(self.dir, "known_hosts")
+        with open(self.known_hosts, "w") as f:
+            f.write("[127.0.0.1]:%d %s\n" % (self.info["port"], self.info["host_public_key"]))
+        os.chmod(self.known_hosts, 0o644)
+
+    def config(self, data_dir):
+        return ('repo2_host = "127.0.0.1"\nrepo2_host_user = "%s"\nrepo2_host_port = %d\n'
+                'repo2_host_config = "%s"\nrepo2_ssh_key = "%s"\nrepo2_known_hosts = "%s"\n'
+                'archive_repo2_path = "%s"\n'
+                # repo2's backups run there and come back here over the same sshd.
+                'repo2_pg_host_user = "%s"\nrepo2_pg_host_port = %d\nrepo2_host_cmd_ssh = "%s"\n' % (
+                    self.info["user"], self.info["port"], self.config_path, self.key_path, self.known_hosts,
+                    self.repo_path, self.info["user"], self.info["port"],
+                    os.path.join(data_dir, "ha", "pgbackrest", "ssh")))
+
+    def install_config(self, rendered_path):
+        """As the operator does: init's repo-host.conf, with this host's log and lock paths."""
+        with open(rendered_path) as f:
+            text = f.read()
+        text = text.replace("[global]\n", "[global]\nlog-path=%s/log\nlock-path=%s/lock\n" % (self.dir, self.dir), 1)
+        with open(self.config_path, "w") as f:
+            f.write(text)
+        os.chmod(self.config_path, 0o600)
+
+    def archived_segments(self):
+        found = []
+        for root, _, files in os.walk(os.path.join(self.repo_path, "archive")):
+            found += [name[:24] for name in files if len(name) > 24 and name[:24].isalnum()]
+        return sorted(found)
+
+    def stop(self):
+        self.proc.stdin.close()
+        self.proc.wait(30)
+        self.proc.stdout.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 class HaDrRebuildTest(unittest.TestCase):
     def setUp(self):
+        self.repo_host = RepoHost()
+        self.addCleanup(self.repo_host.stop)
         self.cluster = HaCluster(extra_config="archive_timeout = %d\n" % ARCHIVE_TIMEOUT)
+        with open(self.cluster.config_path, "a") as f:
+            f.write(self.repo_host.config(self.cluster.data_dir))
         self.addCleanup(self.cluster.stop)
         self.cluster.init()
+        self.repo_host.install_config(os.path.join(self.cluster.data_dir, "ha", "pgbackrest", "repo-host.conf"))
         self.cluster.start()
 
     def _server(self):
@@ -80,6 +159,10 @@ class HaDrRebuildTest(unittest.TestCase):
         self.assertTrue(wait_until(archived, timeout=60, interval=0.5),
                         "segment %s not archived in repo2: %s\n%s" % (segment, seen.get("last"), self.cluster.logs()))
         archived_after = time.monotonic() - written_at
+        # On the repository host's own disk, through pgBackRest's repo-host mode.
+        repo2 = [r for r in seen["last"]["repositories"] if r["repo"] == 2][0]
+        self.assertEqual(repo2["kind"], "ssh", repo2)
+        self.assertGreaterEqual(self.repo_host.archived_segments()[-1], segment, self.repo_host.archived_segments())
         self.assertIsNotNone(seen["last"]["archive"], seen["last"])
         self.assertGreaterEqual(seen["last"]["archive"]["last_archived_wal"], segment, seen["last"])
 
