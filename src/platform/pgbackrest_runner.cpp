@@ -25,9 +25,9 @@ std::string ReadPgBackRestOutput(const std::string& path) {
 }
 
 std::string LastLine(const std::string& text) {
-  auto end = text.find_last_not_of("\n ");
+  auto end = text.find_last_not_of("\r\n ");
   if (end == std::string::npos) return "(no output)";
-  auto start = text.rfind('\n', end);
+  auto start = text.find_last_of("\r\n", end);
   return text.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
 }
 
