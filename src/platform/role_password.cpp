@@ -44,4 +44,14 @@ std::string RolePasswordKey::PasswordFor(std::string_view role_name) const {
   return out;
 }
 
+std::string RolePasswordKey::KeyFor(std::string_view purpose) const {
+  std::string message("\0citadel key\0", 13);
+  message.append(purpose);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
+  return std::string(reinterpret_cast<const char*>(mac), len);
+}
+
 }  // namespace citadel::platform

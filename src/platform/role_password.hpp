@@ -27,6 +27,11 @@ class RolePasswordKey {
                                                     const std::string& data_dir);
   // 64 lowercase hex characters (256 bits).
   std::string PasswordFor(std::string_view role_name) const;
+  // A 32-byte key of its own for one purpose of the platform's (sealing
+  // staff TOTP secrets in the catalog: staff_secret_sealing.hpp), derived as
+  // HMAC-SHA256(secret, "\0citadel key\0" + purpose): no role name holds a
+  // NUL, so no role's password is ever one of these keys or the other way round.
+  std::string KeyFor(std::string_view purpose) const;
 
  private:
   explicit RolePasswordKey(std::string key) : key_(std::move(key)) {}

@@ -10,7 +10,10 @@
 //   staff.Disable("alice");   // ends her sessions and the grants naming her, at once
 //
 // The password hash and TOTP secret are returned only by FindForSignIn, to
-// the sign-in check; List never carries them.
+// the sign-in check; List never carries them. The TOTP secret is stored
+// sealed under a key derived from the server's role-password-key
+// (staff_secret_sealing.hpp), never in clear: Add seals it, FindForSignIn
+// opens it (and seals in place one stored in clear by older code).
 //
 // Blocks on PostgreSQL (a catalog connection): call it on a worker.
 // Thread-safe (each call takes its own pooled connection).

@@ -11,6 +11,7 @@
 #include "core/sha256.hpp"
 #include "db/testing/pg_test_cluster.hpp"
 #include "platform/staff_accounts.hpp"
+#include "platform/staff_secret_sealing.hpp"
 #include "platform/support_audit_log.hpp"
 #include "platform/support_grants.hpp"
 #include "platform/support_sessions.hpp"
@@ -85,6 +86,50 @@ TEST_F(SupportCatalogPg, StaffLoginsAreUniqueValidatedAndListedWithoutSecrets) {
   bool found = false;
   for (const StaffAccount& a : *listed) found = found || (a.login == login && !a.disabled);
   EXPECT_TRUE(found);
+}
+
+TEST_F(SupportCatalogPg, TotpSecretsAreSealedInTheCatalogAndOldClearOnesGetSealed) {
+  const std::string login = "seal-" + name_.substr(0, 20);
+  const std::int64_t id = AddStaff(login);
+  const std::string secret = "JBSWY3DPEHPK3PXPJBSWY3DP";
+  auto stored = [&] {
+    return Catalog("SELECT totp_secret FROM staff_accounts WHERE id = $1", id).Text(0, "totp_secret");
+  };
+  // What the catalog holds (a dump, a backup, the superuser) is no secret.
+  const std::string sealed = stored();
+  EXPECT_TRUE(sealed.starts_with(kSealedStaffSecretPrefix)) << sealed;
+  EXPECT_EQ(sealed.find(secret), std::string::npos);
+  StaffAccounts staff(*tenants_);
+  auto found = staff.FindForSignIn(login);
+  ASSERT_TRUE(found && *found) << (found ? "" : found.error().message);
+  EXPECT_EQ((*found)->totp_secret_base32, secret);
+  // Another account's sealed secret copied onto this row does not open.
+  const std::int64_t other = AddStaff("seal2-" + name_.substr(0, 20));
+  {
+    auto catalog = tenants_->AcquireCatalog();
+    ASSERT_TRUE(catalog);
+    ASSERT_TRUE((*catalog)->Execute(
+        "UPDATE staff_accounts SET totp_secret = (SELECT totp_secret FROM staff_accounts "
+        "WHERE id = $2) WHERE id = $1",
+        id, other));
+  }
+  EXPECT_FALSE(staff.FindForSignIn(login)) << "a secret moved between accounts";
+  // A secret stored in clear (by code before sealing) still signs in, and
+  // is sealed in place on the way.
+  {
+    auto catalog = tenants_->AcquireCatalog();
+    ASSERT_TRUE(catalog);
+    ASSERT_TRUE((*catalog)->Execute("UPDATE staff_accounts SET totp_secret = $2 WHERE id = $1",
+                                    id, secret));
+  }
+  found = staff.FindForSignIn(login);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->totp_secret_base32, secret);
+  const std::string resealed = stored();
+  EXPECT_TRUE(resealed.starts_with(kSealedStaffSecretPrefix)) << resealed;
+  found = staff.FindForSignIn(login);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->totp_secret_base32, secret);
 }
 
 TEST_F(SupportCatalogPg, ATotpStepWorksOnce) {

@@ -146,6 +146,11 @@ class TenantService {
   // A DSN for `dbname` as the provisioning role. May hold a password.
   std::string ProvisioningDsn(std::string_view dbname) const { return access_->ProvisioningDsn(dbname); }
 
+  // A 32-byte key for one purpose, derived from the server's
+  // role-password-key (RolePasswordKey::KeyFor): every server in front of
+  // this catalog has the same file, so the same keys. Never log it.
+  std::string DerivedKey(std::string_view purpose) const { return key_.KeyFor(purpose); }
+
   // The catalog answers a trivial query (for /web/health).
   core::Result<void> CatalogHealthy();
 
