@@ -175,8 +175,8 @@ class BrowserPagesTest(unittest.TestCase):
 
     @classmethod
     def stop_server(cls):
-        # XML-RPC proxies keep their connection open, which the server's
-        # graceful stop would wait out (its drain timeout): close them first.
+        # XML-RPC proxies keep their connection open: closed first, so the
+        # server stops with no client connection left.
         for proxy in (getattr(cls, "common", None), getattr(cls, "models", None)):
             if proxy is not None:
                 proxy("close")()
