@@ -289,6 +289,12 @@ class BrowserPagesTest(unittest.TestCase):
         self.assertIs(cookie["secure"], True)
         self.assertEqual(cookie["sameSite"], "Lax")
         self.assertEqual(cookie["path"], "/")
+        # DevTools' own view of the cookie store says the same.
+        stored = [c for c in self.driver.execute_cdp_cmd("Network.getCookies", {"urls": [self.base + "/web"]})["cookies"]
+                  if c["name"] == "session_id"]
+        self.assertEqual(len(stored), 1, stored)
+        self.assertEqual((stored[0]["httpOnly"], stored[0]["secure"], stored[0]["sameSite"]), (True, True, "Lax"))
+        self.assertEqual(stored[0]["value"], cookie["value"])
         # Page scripts cannot read it.
         self.assertNotIn("session_id", self.driver.execute_script("return document.cookie"))
         self.assertNotIn(cookie["value"], self.driver.execute_script("return document.cookie"))
