@@ -126,4 +126,8 @@ bool MayRunAgainOnNewConnection(const TransactionRunner& runner, const core::Err
   return db::IsConnectionLoss(error) && !runner.commit_sent();
 }
 
+bool CommitOutcomeUnknown(const TransactionRunner& runner, const core::Error& error) {
+  return db::IsConnectionLoss(error) && runner.commit_sent();
+}
+
 }  // namespace citadel::orm

@@ -100,4 +100,8 @@ std::optional<std::string> IntegrityErrorMessage(const core::Error& error,
 // a fresh connection: the connection was lost and COMMIT had not been sent.
 bool MayRunAgainOnNewConnection(const TransactionRunner& runner, const core::Error& error);
 
+// Whether `error` left the call's outcome unknown: the connection was lost
+// after COMMIT was sent (the change may be saved or not).
+bool CommitOutcomeUnknown(const TransactionRunner& runner, const core::Error& error);
+
 }  // namespace citadel::orm

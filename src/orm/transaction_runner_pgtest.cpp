@@ -142,6 +142,7 @@ TEST(TransactionRunnerPg, ALostConnectionBeforeCommitMayRunAgainOneAfterCommitMa
     EXPECT_TRUE(db::IsConnectionLoss(error.error())) << error.error().message;
     EXPECT_FALSE(runner.commit_sent());
     EXPECT_TRUE(MayRunAgainOnNewConnection(runner, error.error()));
+    EXPECT_FALSE(CommitOutcomeUnknown(runner, error.error()));
     EXPECT_EQ(runner.last_tries(), 1) << "a lost connection is not the runner's to retry";
   }
   EXPECT_FALSE(connection.IsReusable());
@@ -154,7 +155,9 @@ TEST(TransactionRunnerPg, ALostConnectionBeforeCommitMayRunAgainOneAfterCommitMa
   });
   EXPECT_TRUE(second.commit_sent());
   // Had the connection died now, during COMMIT, the outcome would be unknown.
-  EXPECT_FALSE(MayRunAgainOnNewConnection(second, db::ErrorFromSqlState(db::sqlstate::kConnectionFailure, "lost")));
+  const core::Error lost = db::ErrorFromSqlState(db::sqlstate::kConnectionFailure, "lost");
+  EXPECT_FALSE(MayRunAgainOnNewConnection(second, lost));
+  EXPECT_TRUE(CommitOutcomeUnknown(second, lost));
 }
 
 }  // namespace

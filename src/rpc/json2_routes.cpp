@@ -182,6 +182,7 @@ RpcOutcome RunInTransaction(RpcServices& services, Json2Call& call, std::optiona
       return RpcError::AccessDenied();
     } catch (const orm::DatabaseError& error) {
       if (attempt == 1 && orm::MayRunAgainOnNewConnection(runner, error.error())) continue;
+      if (orm::CommitOutcomeUnknown(runner, error.error())) return RpcError::CommitOutcomeUnknown(call.request_id);
       return RpcErrorFromException(std::current_exception(), call.request_id, "json2." + call.model + "." + call.method);
     } catch (...) {
       return RpcErrorFromException(std::current_exception(), call.request_id, "json2." + call.model + "." + call.method);

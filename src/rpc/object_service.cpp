@@ -193,6 +193,7 @@ RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
       return RpcError::AccessDenied();
     } catch (const orm::DatabaseError& error) {
       if (attempt == 1 && orm::MayRunAgainOnNewConnection(runner, error.error())) continue;
+      if (orm::CommitOutcomeUnknown(runner, error.error())) return RpcError::CommitOutcomeUnknown(state.call.request_id);
       return RpcErrorFromException(std::current_exception(), state.call.request_id, where);
     } catch (...) {
       return RpcErrorFromException(std::current_exception(), state.call.request_id, where);

@@ -60,6 +60,16 @@ RpcError ConnectionFailure(const core::Error& error, std::string_view request_id
   return error.code == core::ErrorCode::kResourceExhausted ? RpcError::Busy() : RpcError::Internal(request_id);
 }
 
+RpcError RpcError::CommitOutcomeUnknown(std::string_view request_id) {
+  core::Log().Warn("connection lost during commit: outcome unknown", {{"request_id", std::string(request_id)}});
+  RpcError error = Raised("builtins.Exception",
+                          "The connection to the database was lost while saving: the change may or may not "
+                          "have been saved. Check before repeating it (request " +
+                              std::string(request_id) + ")");
+  error.kind = Kind::kInternal;
+  return error;
+}
+
 RpcError RpcError::SessionExpired() {
   return Raised("odoo.http.SessionExpiredException", "Session expired");
 }

@@ -45,6 +45,9 @@ struct RpcError {
   static RpcError TypeError(std::string message);
   static RpcError Internal(std::string_view request_id);
   static RpcError Busy();
+  // The connection to the database was lost after COMMIT was sent: the
+  // change may or may not be saved, and is never replayed for the client.
+  static RpcError CommitOutcomeUnknown(std::string_view request_id);
   // odoo.http.SessionExpiredException("Session expired"): a web route that
   // needs a user got no live session. JSON answers it with code 100.
   static RpcError SessionExpired();

@@ -63,6 +63,13 @@ TEST(RpcFaults, InternalErrorsSayNothingInternal) {
   EXPECT_EQ(JsonRpcErrorDataFor(error).dump().find("secret"), std::string::npos);
 }
 
+TEST(RpcFaults, AnUnknownCommitOutcomeSaysSoAndIsNotAnOdooUserError) {
+  const RpcError error = RpcError::CommitOutcomeUnknown("req-9");
+  EXPECT_EQ(error.kind, RpcError::Kind::kInternal);
+  EXPECT_NE(error.message.find("may or may not have been saved"), std::string::npos);
+  EXPECT_NE(error.message.find("req-9"), std::string::npos);
+}
+
 TEST(PythonSignatureTest, PythonsTypeErrorWords) {
   EXPECT_EQ((PythonSignature{"exp_version", {}}.Check(1)->message),
             "exp_version() takes 0 positional arguments but 1 was given");
