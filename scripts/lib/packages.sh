@@ -19,7 +19,7 @@ CITADEL_TEST_PACKAGES=(
   clang libclang-rt-14-dev
   python3 python3-aiosmtpd curl procps iproute2 testssl.sh openssh-server openssh-client
   nodejs
-  chromium chromium-driver python3-selenium
+  chromium chromium-driver python3-selenium python3-zbar
 )
 # Debian's npm, unless this Node.js brings its own: NodeSource's nodejs package
 # (the one on CI's machines) bundles npm and conflicts with Debian's.

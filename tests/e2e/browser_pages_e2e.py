@@ -31,12 +31,16 @@ import re
 import shutil
 import socket
 import ssl
+import struct
 import subprocess
 import tempfile
 import threading
-import time
 import unittest
+import urllib.parse
 import xmlrpc.client
+import zlib
+
+import zbar  # Debian's python3-zbar: reads the enrolment page's QR code as an app would
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
@@ -375,11 +379,19 @@ class BrowserPagesTest(unittest.TestCase):
         self.assertGreaterEqual(size["width"], 100)
         self.assertEqual(size["width"], size["height"])
         self.assertGreater(len(self.driver.find_element(By.CSS_SELECTOR, "#qr svg path").get_attribute("d")), 500)
-        dark, light = self.dark_and_light_share(qr.screenshot_as_png)
-        self.assertGreater(dark, 0.2, "the QR code must show dark modules")
-        self.assertGreater(light, 0.3, "and a light ground")
+        width, height, grey = self.grey_pixels(qr.screenshot_as_png)
+        self.assertGreater(sum(1 for g in grey if g < 64) / len(grey), 0.2, "dark modules")
+        self.assertGreater(sum(1 for g in grey if g > 192) / len(grey), 0.3, "on a light ground")
         key = self.text_of("#secret")
         self.assertRegex(key.replace(" ", ""), r"^[A-Z2-7]{32}$")
+        # An authenticator app scanning the picture gets this account and the
+        # key the page shows in text.
+        codes = self.scanned_qr_codes(width, height, grey)
+        self.assertEqual(len(codes), 1, "the QR code as drawn must scan")
+        uri = urllib.parse.urlparse(codes[0])
+        self.assertEqual((uri.scheme, uri.netloc), ("otpauth", "totp"), codes[0])
+        self.assertIn(login, urllib.parse.unquote(uri.path))
+        self.assertEqual(urllib.parse.parse_qs(uri.query)["secret"], [key.replace(" ", "")])
         # A wrong code turns nothing on.
         right = totp_code(key, now_step())
         self.type_into("#code", "000000" if right != "000000" else "111111")
@@ -406,11 +418,10 @@ class BrowserPagesTest(unittest.TestCase):
         self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "#qr svg"), [])
 
     @staticmethod
-    def dark_and_light_share(png):
-        """Shares of dark and light pixels in a PNG screenshot (8-bit RGB or
-        RGBA, as Chromium writes them), decoded with the standard library."""
-        import struct
-        import zlib
+    def grey_pixels(png):
+        """(width, height, one byte of grey per pixel) of a PNG screenshot
+        (8-bit RGB or RGBA, as Chromium writes them), decoded with the
+        standard library."""
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
         pos, idat, header = 8, b"", None
         while pos < len(png):
@@ -425,7 +436,7 @@ class BrowserPagesTest(unittest.TestCase):
         assert depth == 8 and colour in (2, 6) and interlace == 0, header
         channels = 3 if colour == 2 else 4
         raw, stride = zlib.decompress(idat), width * channels
-        rows, previous, i = [], bytearray(stride), 0
+        grey, previous, i = bytearray(), bytearray(stride), 0
         for _ in range(height):
             kind, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
             i += 1 + stride
@@ -442,16 +453,18 @@ class BrowserPagesTest(unittest.TestCase):
                     p = a + b - c
                     pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
                     line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xFF
-            rows.append(line)
+            grey.extend(sum(line[x:x + 3]) // 3 for x in range(0, stride, channels))
             previous = line
-        dark = light = 0
-        for line in rows:
-            for x in range(0, stride, channels):
-                level = sum(line[x:x + 3])
-                dark += level < 3 * 64
-                light += level > 3 * 192
-        total = width * height
-        return dark / total, light / total
+        return width, height, bytes(grey)
+
+    @staticmethod
+    def scanned_qr_codes(width, height, grey):
+        """What a QR reader (Debian's zbar) reads in the picture."""
+        scanner = zbar.ImageScanner()
+        scanner.parse_config("enable")
+        image = zbar.Image(width, height, "Y800", grey)
+        scanner.scan(image)
+        return [symbol.data for symbol in image]
 
     # -- 4. API keys -----------------------------------------------------------
     def test_an_api_key_made_on_its_page_is_shown_once_works_and_is_revoked(self):
