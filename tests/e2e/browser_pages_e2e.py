@@ -4,11 +4,12 @@ serve` over HTTPS (one server and one browser for the whole class).
 
 What users rely on, as a browser shows it: signing in through the form
 leaves a `session_id` cookie that page scripts cannot read (HttpOnly), that
-is only sent over HTTPS (Secure) and not on cross-site posts (SameSite=Lax);
+is marked for HTTPS only (Secure) and is not sent on cross-site posts
+(SameSite=Lax);
 a wrong password and an unknown login get the same words; with 2FA the
 password leads to the code's step, a right code (computed here, RFC 6238)
-signs in and a wrong one does not; the enrolment page draws the QR code,
-takes a code and shows the recovery codes; an API key made on its page is
+signs in and a wrong one does not; the enrolment page draws a QR code that
+scans (ZBar) to the key it shows, takes a code and shows the recovery codes; an API key made on its page is
 shown once, works as the password on XML-RPC and stops working when revoked
 there; a mailed reset link (real SMTP, to a local sink) opened in the browser
 sets a new password that signs in, and refuses a second use; a page of
@@ -567,7 +568,8 @@ class BrowserPagesTest(unittest.TestCase):
                 self.assertIsNotNone(self.cookie("session_id"))
                 # Which defence met it: cross-site, SameSite=Lax kept the
                 # cookie home; same-site, the browser sent it, and the
-                # server refused the post by its Origin and token.
+                # server refused the post on its Origin (a forged token
+                # waits behind that check).
                 for requests in (sent, logout_sent):
                     self.assertEqual(len(requests), 1, requests)
                     if site is self.cross_site:
