@@ -65,5 +65,27 @@ TEST_F(AuthCatalogPg, ResetMailsAreCappedPerSource) {
   EXPECT_TRUE(*quota.Take(tenant, 5, source + "x"));      // another address
 }
 
+TEST_F(AuthCatalogPg, AnIpv6SourceIsCappedByItsSlash64) {
+  ResetMailQuota quota(*tenants_, 3, 4);
+  const std::string tenant = "v6-" + core::RandomHex(4);
+  // A /64 of the documentation range of its own, so reruns do not meet.
+  const std::string net = "2001:db8:" + core::RandomHex(2) + ":" + core::RandomHex(2) + ":";
+  for (std::int64_t uid = 1; uid <= 4; ++uid) {
+    auto taken = quota.Take(tenant, uid, net + std::to_string(uid) + "::" + std::to_string(uid));
+    ASSERT_TRUE(taken) << taken.error().message;
+    EXPECT_TRUE(*taken) << uid;
+  }
+  EXPECT_FALSE(*quota.Take(tenant, 5, net + "ffff:ffff:ffff:ffff"))
+      << "another address of the same /64 is the same source";
+  EXPECT_TRUE(*quota.Take(tenant, 5, "2001:db8:1:" + core::RandomHex(2) + "::1")) << "another /64";
+  // IPv4 (plain or mapped into IPv6) still counts by the address.
+  const std::string v4 = "10." + std::to_string(std::rand() % 256) + "." + std::to_string(std::rand() % 256) +
+                         "." + std::to_string(1 + std::rand() % 250);
+  ResetMailQuota v4_quota(*tenants_, 3, 1);
+  const std::string v4_tenant = "v4-" + core::RandomHex(4);
+  EXPECT_TRUE(*v4_quota.Take(v4_tenant, 1, v4));
+  EXPECT_FALSE(*v4_quota.Take(v4_tenant, 2, "::ffff:" + v4)) << "the same IPv4 address, mapped";
+}
+
 }  // namespace
 }  // namespace citadel::auth

@@ -30,7 +30,8 @@ class ResetMailQuota {
       : tenants_(tenants), per_hour_(per_hour), per_source_hour_(per_source_hour) {}
 
   // True (and counted) if the account may get one more mail now, asked from
-  // `source` (the client's address, http's per-IP key).
+  // `source` (the client's address; an IPv6 one counts by its /64, as the
+  // edge's per-client limits do).
   core::Result<bool> Take(std::string_view tenant, std::int64_t uid, std::string_view source);
 
  private:
