@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/cluster_certificates.hpp"
 #include "cli/cluster_session.hpp"
 #include "cli/commands.hpp"
 #include "cli/effective_config.hpp"
@@ -42,6 +43,21 @@ core::Result<core::ServerConfig> LoadClusterCommandConfig(const CommonOptions& c
   if (!config) return config;
   if (auto level = core::ParseLogLevel(config->log_level)) core::Log().SetLevel(*level);
   return config;
+}
+
+// The cluster's TLS files when its TLS is on; a line for init's summary.
+core::Result<std::string> PrepareClusterTls(const core::ServerConfig& config,
+                                            const platform::ClusterTopology& topology,
+                                            const db::ServiceUser& user) {
+  if (!topology.tls.enabled) return std::string("off (loopback; [cluster] tls = \"on\" forces it)");
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  auto report = EnsureClusterCertificates(config.cluster, topology, user, now);
+  if (!report) return core::Unexpected(report.error());
+  std::string line = "on, CA " + topology.tls.CaCertPath();
+  if (report->operator_files) return line + " (the operator's files, copied)";
+  return line + (report->made_ca ? " (made)" : " (kept)") + "; " + std::to_string(report->issued) +
+         " certificate(s) issued, " + std::to_string(report->kept) + " kept";
 }
 
 // The unprivileged account the members run as: the embedded cluster's.
@@ -115,6 +131,8 @@ int RunClusterInit(const ClusterInitCommand& command) {
   auto report =
       platform::PrepareClusterFiles(config->cluster, topology, config->database.pg_bin_dir, *user);
   if (!report) return ReportFailure(report.error());
+  auto tls = PrepareClusterTls(*config, topology, *user);
+  if (!tls) return ReportFailure(tls.error());
   if (topology.Repo2IsRemote()) {
     // Refused now rather than as failing archive_commands later.
     if (auto reached = platform::CheckRepoHost(topology, *user, std::chrono::seconds(20)); !reached) {
@@ -126,10 +144,12 @@ int RunClusterInit(const ClusterInitCommand& command) {
             << topology.ha_dir << "\n"
             << "  Mode:     " << (config->cluster.synchronous ? "synchronous" : "asynchronous")
             << "\n"
-            << "  etcd:     " << topology.EtcdClientUrl() << "\n";
+            << "  etcd:     " << topology.EtcdClientUrl() << " (users root and patroni; auth enabled by `cluster run`)\n"
+            << "  TLS:      " << *tls << "\n";
   for (const auto& m : topology.members) {
     std::cout << "  " << m.name << ": PostgreSQL " << topology.address << ":" << m.postgres_port
-              << ", Patroni http://" << topology.address << ":" << m.rest_port << "\n";
+              << ", Patroni " << (topology.tls.enabled ? "https://" : "http://") << topology.address
+              << ":" << m.rest_port << "\n";
   }
   std::cout << "  repo1:    local " << topology.repo1_path << "\n"
             << "  repo2:    " << RepositoryLocation(topology, 2) << "\n";
@@ -311,7 +331,7 @@ int RunDrRebuild(const DrRebuildCommand& command) {
     }
   }
   if (platform::HttpGet(topology.address, topology.etcd_client_port, "/health",
-                        std::chrono::milliseconds(500))) {
+                        std::chrono::milliseconds(500), platform::EtcdClientTls(topology))) {
     std::cerr << "citadel: etcd answers on " << topology.EtcdClientUrl()
               << ": stop the running cluster first\n";
     return 1;
@@ -324,6 +344,7 @@ int RunDrRebuild(const DrRebuildCommand& command) {
   auto files = platform::PrepareClusterFiles(config->cluster, topology, config->database.pg_bin_dir,
                                              *user, repo);
   if (!files) return ReportFailure(files.error());
+  if (auto tls = PrepareClusterTls(*config, topology, *user); !tls) return ReportFailure(tls.error());
   if (topology.Repo2IsRemote()) {
     if (auto reached = platform::CheckRepoHost(topology, *user, std::chrono::seconds(20)); !reached) {
       std::cerr << "citadel: repository 2's host: " << reached.error().message << "\n";

@@ -148,12 +148,24 @@ bool IsIpv4Address(const std::string& text) {
   return text.size() <= 15 && ::inet_pton(AF_INET, text.c_str(), &address) == 1;
 }
 
+// 127.0.0.0/8: traffic that never leaves the host.
+bool IsLoopbackIpv4(const std::string& text) {
+  in_addr address{};
+  return ::inet_pton(AF_INET, text.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
+}
+
 void Merge(std::vector<std::string>& into, TableReader& reader) {
   reader.RejectUnknown();
   into.insert(into.end(), reader.errors().begin(), reader.errors().end());
 }
 
 }  // namespace
+
+bool ClusterConfig::TlsEnabled() const {
+  if (tls == "on") return true;
+  if (tls == "off") return false;
+  return !IsLoopbackIpv4(listen);
+}
 
 Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
   if (text.size() > 1024 * 1024) return Fail(ErrorCode::kInvalidArgument, "config file over 1 MiB");
@@ -304,6 +316,28 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Boolean("scheduled_backups", k.scheduled_backups);
     r.Integer("backup_incremental_hours", k.backup_incremental_hours, 1, 24 * 31);
     r.Integer("backup_full_days", k.backup_full_days, 1, 366);
+    r.Text("tls", k.tls);
+    r.Text("tls_ca_file", k.tls_ca_file);
+    r.Text("tls_cert_file", k.tls_cert_file);
+    r.Text("tls_key_file", k.tls_key_file);
+    if (k.tls != "auto" && k.tls != "on" && k.tls != "off") {
+      errors.push_back("cluster.tls: expected \"auto\", \"on\" or \"off\"");
+    } else if (k.tls == "off" && IsIpv4Address(k.listen) && !IsLoopbackIpv4(k.listen)) {
+      // Members on other hosts would send passwords and data in clear.
+      errors.push_back("cluster.tls: \"off\" is accepted only with a loopback listen address");
+    }
+    {
+      const int given = !k.tls_ca_file.empty() + !k.tls_cert_file.empty() + !k.tls_key_file.empty();
+      if (given != 0 && given != 3)
+        errors.push_back("cluster.tls_ca_file, tls_cert_file, tls_key_file: give all three or none");
+      for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"tls_ca_file", &k.tls_ca_file},
+                                       {"tls_cert_file", &k.tls_cert_file},
+                                       {"tls_key_file", &k.tls_key_file}}) {
+        if (!value->empty() && !IsInertPath(*value))
+          errors.push_back(std::string("cluster.") + key +
+                           ": expected an absolute path of letters, digits, '/', '.', '_' and '-'");
+      }
+    }
     // Written into pgBackRest's configuration file: one absolute path, one line.
     if (!k.archive_repo2_path.empty() &&
         (k.archive_repo2_path.front() != '/' ||

@@ -141,6 +141,19 @@ struct ClusterConfig {
   bool scheduled_backups = true;
   int backup_incremental_hours = 24;  // `cluster run` takes an incremental backup this often
   int backup_full_days = 7;           // and a full one this often
+  // TLS between the cluster's parts (docs/ha.md): PostgreSQL (replication,
+  // Citadel's and pgBackRest's libpq), etcd's clients and peers, Patroni's
+  // REST API. "auto": on unless `listen` is a loopback address; "on"; "off"
+  // (refused for a non-loopback `listen`). Certificates from a cluster CA that
+  // `cluster init --ha` makes under <data dir>/ha/tls, or the operator's:
+  // tls_ca_file, tls_cert_file, tls_key_file (all three or none; the
+  // certificate certifies `listen`, serverAuth and clientAuth).
+  std::string tls = "auto";
+  std::string tls_ca_file;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Whether TLS is on for this cluster (tls and listen resolved).
+  bool TlsEnabled() const;
 };
 
 struct ServerConfig {

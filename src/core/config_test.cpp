@@ -170,6 +170,30 @@ TEST(ConfigTest, ClusterArchivingKeysAndAnInjectedRepositoryPath) {
   EXPECT_FALSE(ParseConfigToml("[cluster]\narchive_timeout = 0\n"));
 }
 
+TEST(ConfigTest, ClusterTlsIsOnOffLoopbackAndNeverOffForOtherAddresses) {
+  EXPECT_EQ(ParseConfigToml("")->cluster.tls, "auto");
+  EXPECT_FALSE(ParseConfigToml("")->cluster.TlsEnabled());  // 127.0.0.1
+  auto remote = ParseConfigToml("[cluster]\nlisten = \"10.0.0.5\"\n");
+  ASSERT_TRUE(remote) << remote.error().message;
+  EXPECT_TRUE(remote->cluster.TlsEnabled());
+  EXPECT_TRUE(ParseConfigToml("[cluster]\nlisten = \"127.0.0.2\"\n")->cluster.TlsEnabled() == false);
+  EXPECT_TRUE(ParseConfigToml("[cluster]\ntls = \"on\"\n")->cluster.TlsEnabled());
+  EXPECT_FALSE(ParseConfigToml("[cluster]\ntls = \"off\"\n")->cluster.TlsEnabled());
+  auto off_remote = ParseConfigToml("[cluster]\nlisten = \"10.0.0.5\"\ntls = \"off\"\n");
+  ASSERT_FALSE(off_remote);
+  EXPECT_NE(off_remote.error().message.find("cluster.tls"), std::string::npos);
+  EXPECT_FALSE(ParseConfigToml("[cluster]\ntls = \"yes\"\n"));
+  auto files = ParseConfigToml(
+      "[cluster]\ntls_ca_file = \"/etc/citadel/ca.crt\"\ntls_cert_file = \"/etc/citadel/db.crt\"\n"
+      "tls_key_file = \"/etc/citadel/db.key\"\n");
+  ASSERT_TRUE(files) << files.error().message;
+  EXPECT_EQ(files->cluster.tls_key_file, "/etc/citadel/db.key");
+  // All three or none; inert paths only (they reach YAML and PostgreSQL's settings).
+  EXPECT_FALSE(ParseConfigToml("[cluster]\ntls_ca_file = \"/etc/citadel/ca.crt\"\n"));
+  EXPECT_FALSE(ParseConfigToml(
+      "[cluster]\ntls_ca_file = \"/etc/ca.crt\"\ntls_cert_file = \"/etc/a b.crt\"\ntls_key_file = \"/etc/k\"\n"));
+}
+
 TEST(ConfigTest, ClusterRepositoryHostKeys) {
   auto c = ParseConfigToml(
       "[cluster]\nrepo2_host = \"backup.example.net\"\nrepo2_host_user = \"pgbackrest\"\n"

@@ -43,7 +43,8 @@ core::Result<openssl::PkeyPtr> GenerateP256Key() {
 }
 
 core::Result<openssl::X509Ptr> IssueCertificate(const CertificateSpec& spec, EVP_PKEY* subject_key,
-                                                X509* issuer, EVP_PKEY* issuer_key) {
+                                                X509* issuer, EVP_PKEY* issuer_key,
+                                                const std::string& extended_key_usage) {
   openssl::X509Ptr certificate(X509_new());
   openssl::BignumPtr serial(BN_new());
   // A random 159-bit serial: positive, under 20 octets, unpredictable.
@@ -72,7 +73,7 @@ core::Result<openssl::X509Ptr> IssueCertificate(const CertificateSpec& spec, EVP
   } else {
     ok = ok && AddExtension(certificate.get(), &context, NID_basic_constraints, "critical,CA:FALSE") &&
          AddExtension(certificate.get(), &context, NID_key_usage, "critical,digitalSignature") &&
-         AddExtension(certificate.get(), &context, NID_ext_key_usage, "serverAuth");
+         AddExtension(certificate.get(), &context, NID_ext_key_usage, extended_key_usage);
     std::string alt_names = SubjectAltNameText(spec);
     ok = ok && !alt_names.empty() &&
          AddExtension(certificate.get(), &context, NID_subject_alt_name, alt_names);

@@ -27,8 +27,12 @@ struct CertificateSpec {
 core::Result<openssl::PkeyPtr> GenerateP256Key();
 
 // Signs with `issuer_key` (SHA-256). A null `issuer` makes it self-signed.
+// Not a CA: `extended_key_usage` as OpenSSL writes it, e.g.
+// "serverAuth,clientAuth" for a cluster member that is both (etcd's peers,
+// Patroni's etcd client).
 core::Result<openssl::X509Ptr> IssueCertificate(const CertificateSpec& spec, EVP_PKEY* subject_key,
-                                                X509* issuer, EVP_PKEY* issuer_key);
+                                                X509* issuer, EVP_PKEY* issuer_key,
+                                                const std::string& extended_key_usage = "serverAuth");
 
 std::string CertificatePem(X509* certificate);
 std::string PrivateKeyPem(EVP_PKEY* key);  // unencrypted PKCS#8

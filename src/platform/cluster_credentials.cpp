@@ -22,6 +22,8 @@ ClusterCredentials GenerateClusterCredentials() {
   c.rest_password = core::RandomPassword(32);
   c.repo1_cipher_pass = core::RandomPassword(48);
   c.repo2_cipher_pass = core::RandomPassword(48);
+  c.etcd_root_password = core::RandomPassword(32);
+  c.etcd_patroni_password = core::RandomPassword(32);
   return c;
 }
 
@@ -30,7 +32,8 @@ std::string SerializeClusterCredentials(const ClusterCredentials& c) {
       {"superuser", {{"username", c.superuser}, {"password", c.superuser_password}}},
       {"replication", {{"username", c.replication_user}, {"password", c.replication_password}}},
       {"rest_api", {{"username", c.rest_user}, {"password", c.rest_password}}},
-      {"pgbackrest", {{"repo1_cipher_pass", c.repo1_cipher_pass}, {"repo2_cipher_pass", c.repo2_cipher_pass}}}};
+      {"pgbackrest", {{"repo1_cipher_pass", c.repo1_cipher_pass}, {"repo2_cipher_pass", c.repo2_cipher_pass}}},
+      {"etcd", {{"root_password", c.etcd_root_password}, {"patroni_password", c.etcd_patroni_password}}}};
   return j.dump(2) + "\n";
 }
 
@@ -60,6 +63,8 @@ core::Result<ClusterCredentials> LoadClusterCredentials(const std::string& path)
   // Absent from files written before archiving existed: `cluster init` adds them.
   c.repo1_cipher_pass = field("pgbackrest", "repo1_cipher_pass");
   c.repo2_cipher_pass = field("pgbackrest", "repo2_cipher_pass");
+  c.etcd_root_password = field("etcd", "root_password");
+  c.etcd_patroni_password = field("etcd", "patroni_password");
   if (c.superuser.empty() || c.superuser_password.empty() || c.replication_user.empty() ||
       c.replication_password.empty() || c.rest_user.empty() || c.rest_password.empty()) {
     return core::Fail(core::ErrorCode::kInvalidArgument,
@@ -88,7 +93,13 @@ std::string ClusterPrimaryDsn(const ClusterTopology& topology,
                     {"user", credentials.superuser},
                     {"password", credentials.superuser_password},
                     {"dbname", dbname}};
+  for (auto& option : ClusterSslOptions(topology)) info.push_back(std::move(option));
   return db::FormatConnInfo(info);
+}
+
+db::ConnInfo ClusterSslOptions(const ClusterTopology& topology) {
+  if (!topology.tls.enabled) return {};
+  return {{"sslmode", "verify-full"}, {"sslrootcert", topology.tls.CaCertPath()}};
 }
 
 core::Result<void> WriteOwnerOnlyFile(const std::string& path, const std::string& text,

@@ -1,7 +1,7 @@
 // The high-availability cluster's passwords: its PostgreSQL superuser's
 // (Citadel provisions tenants and Patroni manages PostgreSQL with it), the
-// replication role's (standbys stream WAL with it) and the one Patroni's REST
-// API asks for before it changes anything. Generated once by
+// replication role's (standbys stream WAL with it), the one Patroni's REST
+// API asks for before it changes anything, and etcd's users'. Generated once by
 // `citadel cluster init --ha`, kept in <data_dir>/ha/credentials.json (0600),
 // and copied into each member's patroni.yaml (0600, the service user's).
 //
@@ -12,6 +12,7 @@
 #include <string>
 
 #include "core/result.hpp"
+#include "db/conninfo.hpp"
 #include "db/service_user.hpp"
 #include "platform/cluster_topology.hpp"
 
@@ -31,6 +32,15 @@ struct ClusterCredentials {
   // file off the site, as of the backups' master key.
   std::string repo1_cipher_pass;
   std::string repo2_cipher_pass;
+  // etcd's users (auth enabled by `cluster run` before any Patroni starts,
+  // platform/etcd_auth.hpp): root administers etcd, patroni may read and
+  // write only the keys under /citadel/. Absent from older files: `cluster
+  // init` adds them.
+  std::string etcd_root_password;
+  std::string etcd_patroni_password;
+  static constexpr const char* kEtcdRootUser = "root";
+  static constexpr const char* kEtcdPatroniUser = "patroni";
+  bool HasEtcdPasswords() const { return !etcd_root_password.empty() && !etcd_patroni_password.empty(); }
 };
 
 // New random passwords (32 characters each).
@@ -44,6 +54,12 @@ std::string SerializeClusterCredentials(const ClusterCredentials& credentials);
 // skips the dead and the standbys. Holds the password: never log it.
 std::string ClusterPrimaryDsn(const ClusterTopology& topology,
                               const ClusterCredentials& credentials, const std::string& dbname);
+
+// libpq's TLS options for the cluster's members: with TLS on, sslmode
+// verify-full (the member's certificate from the cluster CA, naming the
+// address dialled; libpq 15 matches IP subjectAltNames) and sslrootcert;
+// with it off, nothing.
+db::ConnInfo ClusterSslOptions(const ClusterTopology& topology);
 
 // Writes `text` to `path` with mode 0600, owned by `owner` (when we are root
 // and it is another user), through a temporary file and a rename, so a

@@ -68,6 +68,8 @@ core::Result<ClusterFilesReport> PrepareClusterFiles(const core::ClusterConfig& 
                                 topology.pgbackrest_dir + "/lock", topology.pgbackrest_dir + "/spool",
                                 topology.repo1_path};
   if (!topology.Repo2IsRemote()) dirs.push_back(topology.repo2_path);
+  // The certificates themselves are cli's (cli/cluster_certificates.hpp).
+  if (topology.tls.enabled) dirs.push_back(topology.tls.dir);
   for (const std::string& dir : dirs) {
     if (auto made = db::PrepareDirectory(dir, 0700, user); !made)
       return core::Unexpected(made.error());
@@ -81,11 +83,17 @@ core::Result<ClusterFilesReport> PrepareClusterFiles(const core::ClusterConfig& 
     auto loaded = LoadClusterCredentials(topology.CredentialsPath());
     if (!loaded) return core::Unexpected(loaded.error());
     credentials = std::move(*loaded);
-    if (credentials.repo1_cipher_pass.empty() || credentials.repo2_cipher_pass.empty()) {
-      // A cluster made before archiving: its repositories get passphrases now.
+    if (credentials.repo1_cipher_pass.empty() || credentials.repo2_cipher_pass.empty() ||
+        !credentials.HasEtcdPasswords()) {
+      // A cluster made before archiving (or etcd's users): its repositories
+      // and etcd's users get passwords now.
       const ClusterCredentials fresh = GenerateClusterCredentials();
       if (credentials.repo1_cipher_pass.empty()) credentials.repo1_cipher_pass = fresh.repo1_cipher_pass;
       if (credentials.repo2_cipher_pass.empty()) credentials.repo2_cipher_pass = fresh.repo2_cipher_pass;
+      if (!credentials.HasEtcdPasswords()) {
+        credentials.etcd_root_password = fresh.etcd_root_password;
+        credentials.etcd_patroni_password = fresh.etcd_patroni_password;
+      }
       auto written = WriteOwnerOnlyFile(topology.CredentialsPath(),
                                         SerializeClusterCredentials(credentials), self);
       if (!written) return core::Unexpected(written.error());

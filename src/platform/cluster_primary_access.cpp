@@ -33,7 +33,8 @@ std::optional<std::pair<std::string, int>> ClusterPrimaryAccess::FindLeader() co
       for (const auto& plan : topology_.members)
         if (plan.name == m.name) rest_port = plan.rest_port;
       // 200 only from a running primary holding the leader key.
-      if (rest_port == 0 || !HttpGet(topology_.address, rest_port, "/primary", kLeaderRestTimeout))
+      if (rest_port == 0 || !HttpGet(topology_.address, rest_port, "/primary", kLeaderRestTimeout,
+                                          PatroniRestTls(topology_)))
         return std::nullopt;
     }
     return std::make_pair(m.host, m.port);
@@ -85,7 +86,7 @@ db::ConnInfo ClusterPrimaryAccess::Locate() const {
   // (minutes). Probed after 5 s idle, every 2 s, dead after 3 unanswered
   // (~11 s); unacknowledged data gives up after 10 s. A long query is not
   // cut: the server's kernel answers the probes while it computes.
-  return {{"host", hosts},
+  db::ConnInfo info{{"host", hosts},
           {"port", ports},
           {"target_session_attrs", "read-write"},
           {"connect_timeout", "2"},
@@ -94,6 +95,8 @@ db::ConnInfo ClusterPrimaryAccess::Locate() const {
           {"keepalives_interval", "2"},
           {"keepalives_count", "3"},
           {"tcp_user_timeout", "10000"}};
+  for (auto& option : ClusterSslOptions(topology_)) info.push_back(std::move(option));
+  return info;
 }
 
 std::string ClusterPrimaryAccess::ProvisioningDsn(std::string_view dbname) const {

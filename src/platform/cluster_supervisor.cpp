@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "db/postmaster_process.hpp"
+#include "platform/cluster_credentials.hpp"
+#include "platform/etcd_auth.hpp"
 #include "platform/patroni_client.hpp"
 
 namespace citadel::platform {
@@ -111,7 +113,8 @@ core::Result<void> ClusterSupervisor::Start() {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (;;) {
     auto health =
-        HttpGet(topology_.address, topology_.etcd_client_port, "/health", std::chrono::seconds(1));
+        HttpGet(topology_.address, topology_.etcd_client_port, "/health", std::chrono::seconds(1),
+                EtcdClientTls(topology_));
     if (health && health->find("\"true\"") != std::string::npos) break;
     if (db::WaitChild(etcd.pid, std::chrono::milliseconds(0))) {
       etcd.pid = 0;
@@ -123,6 +126,21 @@ core::Result<void> ClusterSupervisor::Start() {
                         "etcd not healthy within 30 s; see " + topology_.EtcdLogPath());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // etcd's users and auth, before any Patroni (it exits if it cannot log in).
+  auto credentials = LoadClusterCredentials(topology_.CredentialsPath());
+  if (!credentials) return core::Unexpected(credentials.error());
+  if (credentials->HasEtcdPasswords()) {
+    const auto auth_started = std::chrono::steady_clock::now();
+    if (auto auth = EnsureEtcdAuth(topology_, *credentials, std::chrono::seconds(10)); !auth) {
+      return core::Fail(auth.error().code, "etcd authentication not set up: " + auth.error().message);
+    }
+    logger_.Info("etcd authentication on",
+                 {{"ms", static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::steady_clock::now() - auth_started)
+                                              .count())}});
+  } else {
+    logger_.Warn("etcd runs without authentication: run `citadel cluster init --ha` again to add its users");
   }
   for (std::size_t i = 1; i < children_.size(); ++i) {
     if (auto launched = Launch(children_[i]); !launched) return launched;

@@ -62,6 +62,7 @@ bool WritableLeader(const ClusterTopology& topology, const ClusterCredentials& c
                     {"dbname", "postgres"},
                     {"target_session_attrs", "read-write"},
                     {"connect_timeout", "2"}};
+  for (auto& option : ClusterSslOptions(topology)) info.push_back(std::move(option));
   return db::Connection::Open(db::FormatConnInfo(info), std::chrono::seconds(3)).has_value();
 }
 
@@ -128,7 +129,7 @@ core::Result<SwitchoverReport> RunSwitchover(const ClusterTopology& topology,
   nlohmann::json body = {{"leader", report.from}, {"candidate", report.to}};
   auto answer = HttpPostJson(topology.address, leader_rest_port, "/switchover", body.dump(),
                              credentials.rest_user, credentials.rest_password,
-                             options.switch_timeout);
+                             options.switch_timeout, PatroniRestTls(topology));
   if (!answer) return core::Unexpected(answer.error());
   if (answer->status != 200) {
     return core::Fail(core::ErrorCode::kUnavailable,

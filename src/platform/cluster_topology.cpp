@@ -3,7 +3,7 @@
 namespace citadel::platform {
 
 std::string ClusterTopology::EtcdClientUrl() const {
-  return "http://" + address + ":" + std::to_string(etcd_client_port);
+  return std::string(tls.enabled ? "https://" : "http://") + address + ":" + std::to_string(etcd_client_port);
 }
 
 ClusterTopology MakeClusterTopology(const core::ClusterConfig& config,
@@ -16,6 +16,8 @@ ClusterTopology MakeClusterTopology(const core::ClusterConfig& config,
   t.etcd_client_port = config.base_port;
   t.etcd_peer_port = config.base_port + 1;
   t.pgbackrest_dir = t.ha_dir + "/pgbackrest";
+  t.tls.enabled = config.TlsEnabled();
+  t.tls.dir = t.ha_dir + "/tls";
   t.repo1_path = t.pgbackrest_dir + "/repo1";
   t.repo2_path =
       config.archive_repo2_path.empty() ? t.pgbackrest_dir + "/repo2" : config.archive_repo2_path;

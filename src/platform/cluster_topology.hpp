@@ -13,6 +13,7 @@
 //                      repo1/ (and repo2/ unless [cluster] archive_repo2_path or
 //                      repo2_host); with repo2_host also ssh_config, ssh,
 //                      pgbackrest-remote and repo-host.conf
+//   tls/               the cluster CA and certificates (ClusterTlsPlan)
 //
 // A plain value built by a pure function; thread-safe.
 #pragma once
@@ -50,6 +51,22 @@ struct RepoHostPlan {
   std::string cmd_ssh;  // cmd-ssh in the repository host's configuration (empty: none)
 };
 
+// TLS between the cluster's parts ([cluster] tls, docs/ha.md). Files under
+// <ha_dir>/tls (0700): the cluster CA's ca.crt (and ca.key, 0600, ours, when
+// Citadel made it); member-<i>.crt/.key (PostgreSQL's server certificate,
+// Patroni's REST API, Patroni's etcd client certificate) and etcd.crt/.key
+// (etcd's clients and peers), keys 0600 the service user's.
+struct ClusterTlsPlan {
+  bool enabled = false;
+  std::string dir;  // <ha_dir>/tls
+  std::string CaCertPath() const { return dir + "/ca.crt"; }
+  std::string CaKeyPath() const { return dir + "/ca.key"; }
+  std::string CertPath(const std::string& name) const { return dir + "/" + name + ".crt"; }
+  std::string KeyPath(const std::string& name) const { return dir + "/" + name + ".key"; }
+  std::string EtcdCertPath() const { return CertPath("etcd"); }
+  std::string EtcdKeyPath() const { return KeyPath("etcd"); }
+};
+
 struct ClusterTopology {
   std::string scope;    // Patroni's scope (the cluster's name in etcd)
   std::string address;  // every listener's address
@@ -62,6 +79,7 @@ struct ClusterTopology {
   std::string repo1_path;
   std::string repo2_path;  // on the repository host when repo2_host.host is set
   RepoHostPlan repo2_host;
+  ClusterTlsPlan tls;
 
   bool Repo2IsRemote() const { return !repo2_host.host.empty(); }
 

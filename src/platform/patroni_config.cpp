@@ -43,6 +43,20 @@ std::string RenderPatroniConfig(const core::ClusterConfig& config, const Cluster
           {"archive_mode", "on"},
           {"archive_timeout", config.archive_timeout}}}}},
   };
+  const ClusterTlsPlan& tls = topology.tls;
+  // TLS on: only encrypted TCP is admitted (hostssl), and every libpq client
+  // Patroni runs (its own sessions, pg_rewind, pg_basebackup, the standbys'
+  // primary_conninfo) verifies the member's certificate against the cluster
+  // CA and its address (libpq 15 matches IP subjectAltNames).
+  const std::string hba_type = tls.enabled ? "hostssl" : "host";
+  auto libpq_role = [&](const std::string& user, const std::string& password) {
+    json role = {{"username", user}, {"password", password}};
+    if (tls.enabled) {
+      role["sslmode"] = "verify-full";
+      role["sslrootcert"] = tls.CaCertPath();
+    }
+    return role;
+  };
   json doc = {
       {"scope", topology.scope},
       {"namespace", "/citadel/"},
@@ -70,13 +84,10 @@ std::string RenderPatroniConfig(const core::ClusterConfig& config, const Cluster
         {"bin_dir", pg_bin_dir},
         {"pgpass", member.dir + "/pgpass"},
         {"authentication",
-         {{"superuser",
-           {{"username", credentials.superuser}, {"password", credentials.superuser_password}}},
+         {{"superuser", libpq_role(credentials.superuser, credentials.superuser_password)},
           {"replication",
-           {{"username", credentials.replication_user},
-            {"password", credentials.replication_password}}},
-          {"rewind",
-           {{"username", credentials.superuser}, {"password", credentials.superuser_password}}}}},
+           libpq_role(credentials.replication_user, credentials.replication_password)},
+          {"rewind", libpq_role(credentials.superuser, credentials.superuser_password)}}},
         {"parameters",
          {// No Unix socket: Debian's default directory is not the service user's.
           {"unix_socket_directories", ""},
@@ -85,14 +96,39 @@ std::string RenderPatroniConfig(const core::ClusterConfig& config, const Cluster
           {"archive_command", PgBackRestArchiveCommand(topology, member)}}},
         {"pg_hba",
          json::array(
-             {"host replication " + credentials.replication_user + " " + network + " scram-sha-256",
-              "host all " + credentials.superuser + " " + network + " scram-sha-256",
+             {hba_type + " replication " + credentials.replication_user + " " + network + " scram-sha-256",
+              hba_type + " all " + credentials.superuser + " " + network + " scram-sha-256",
               // Tenants' login roles, each confined to its own database by CONNECT.
-              "host all all " + network + " scram-sha-256"})}}},
+              hba_type + " all all " + network + " scram-sha-256"})}}},
       {"watchdog", {{"mode", "off"}}},
       {"tags",
        {{"nofailover", false}, {"noloadbalance", false}, {"clonefrom", false}, {"nosync", false}}},
   };
+  if (!credentials.etcd_patroni_password.empty()) {
+    // etcd's patroni user: read and write under /citadel/ only (etcd_auth.hpp).
+    doc["etcd3"]["username"] = ClusterCredentials::kEtcdPatroniUser;
+    doc["etcd3"]["password"] = credentials.etcd_patroni_password;
+  }
+  if (tls.enabled) {
+    const std::string cert = tls.CertPath(member.name);
+    const std::string key = tls.KeyPath(member.name);
+    json& parameters = doc["postgresql"]["parameters"];
+    parameters["ssl"] = "on";
+    parameters["ssl_cert_file"] = cert;
+    parameters["ssl_key_file"] = key;
+    parameters["ssl_ca_file"] = tls.CaCertPath();
+    parameters["ssl_min_protocol_version"] = "TLSv1.2";
+    // HTTPS; clients need no certificate (changes need the password), and
+    // Patroni's own calls to the other members verify them against the CA.
+    doc["restapi"]["certfile"] = cert;
+    doc["restapi"]["keyfile"] = key;
+    doc["restapi"]["cafile"] = tls.CaCertPath();
+    doc["ctl"] = {{"insecure", false}, {"cacert", tls.CaCertPath()}};
+    // HTTPS verified against the cluster CA; Patroni logs in with its etcd
+    // user (above). No client certificate: see RenderEtcdConfig.
+    doc["etcd3"]["protocol"] = "https";
+    doc["etcd3"]["cacert"] = tls.CaCertPath();
+  }
   if (restore_repo > 0) {
     // Patroni runs the restore (no --scope/--datadir added), then starts
     // PostgreSQL in recovery from the same repository to its newest WAL and
@@ -117,8 +153,9 @@ std::string RenderPatroniConfig(const core::ClusterConfig& config, const Cluster
 std::string RenderEtcdConfig(const ClusterTopology& topology) {
   using nlohmann::json;
   const std::string client = topology.EtcdClientUrl();
-  const std::string peer =
-      "http://" + topology.address + ":" + std::to_string(topology.etcd_peer_port);
+  const ClusterTlsPlan& tls = topology.tls;
+  const std::string peer = std::string(tls.enabled ? "https://" : "http://") + topology.address +
+                           ":" + std::to_string(topology.etcd_peer_port);
   const std::string name = topology.scope + "-etcd";
   json doc = {
       {"name", name},
@@ -140,6 +177,25 @@ std::string RenderEtcdConfig(const ClusterTopology& topology) {
       {"logger", "zap"},
       {"log-outputs", json::array({"stderr"})},
   };
+  if (tls.enabled) {
+    // Peers must show a certificate of the cluster CA. Clients must not be
+    // asked for one: with client-cert-auth and auth on, etcd 3.4.23's HTTP
+    // gateway (what Patroni's etcd3 client speaks) refuses every request
+    // without a token, /v3/auth/authenticate included ("CommonName of client
+    // sending a request against gateway will be ignored and not used as
+    // expected"), so no client could ever log in. Clients are authenticated
+    // by etcd's users and passwords (etcd_auth.hpp), over TLS.
+    json transport = {{"cert-file", tls.EtcdCertPath()},
+                      {"key-file", tls.EtcdKeyPath()},
+                      {"trusted-ca-file", tls.CaCertPath()},
+                      {"client-cert-auth", true},
+                      {"auto-tls", false}};
+    doc["peer-transport-security"] = transport;
+    // etcd 3.4 asks for client certificates whenever a trusted CA is set.
+    transport["client-cert-auth"] = false;
+    transport.erase("trusted-ca-file");
+    doc["client-transport-security"] = transport;
+  }
   return doc.dump(2) + "\n";
 }
 

@@ -9,6 +9,7 @@
 #include "db/conninfo.hpp"
 #include "platform/cluster_credentials.hpp"
 #include "platform/cluster_topology.hpp"
+#include "platform/etcd_auth.hpp"
 #include "platform/patroni_client.hpp"
 #include "platform/patroni_config.hpp"
 
@@ -86,6 +87,84 @@ TEST(EtcdConfig, ListensOnlyOnTheClusterAddressAndServesNoV2) {
   EXPECT_EQ(j["enable-v2"], false);
 }
 
+TEST(PatroniConfig, WithTlsOnlyEncryptedTcpIsAdmittedAndEveryClientVerifies) {
+  auto config = ThreeMembers(true);
+  config.tls = "on";
+  auto t = MakeClusterTopology(config, "/srv/cit");
+  ASSERT_TRUE(t.tls.enabled);
+  auto credentials = QuotingCredentials();
+  credentials.etcd_patroni_password = "etcd pw";
+  auto j = nlohmann::json::parse(RenderPatroniConfig(config, t, t.members[1], credentials, "/x"));
+  const auto& pg = j["postgresql"];
+  EXPECT_EQ(pg["parameters"]["ssl"], "on");
+  EXPECT_EQ(pg["parameters"]["ssl_cert_file"], "/srv/cit/ha/tls/member-1.crt");
+  EXPECT_EQ(pg["parameters"]["ssl_key_file"], "/srv/cit/ha/tls/member-1.key");
+  ASSERT_EQ(pg["pg_hba"].size(), 3u);
+  for (const auto& line : pg["pg_hba"])
+    EXPECT_EQ(line.get<std::string>().rfind("hostssl ", 0), 0u) << "plain TCP must find no rule: " << line;
+  for (const char* role : {"superuser", "replication", "rewind"}) {
+    EXPECT_EQ(pg["authentication"][role]["sslmode"], "verify-full") << role;
+    EXPECT_EQ(pg["authentication"][role]["sslrootcert"], "/srv/cit/ha/tls/ca.crt") << role;
+  }
+  EXPECT_EQ(j["restapi"]["certfile"], "/srv/cit/ha/tls/member-1.crt");
+  EXPECT_EQ(j["restapi"]["keyfile"], "/srv/cit/ha/tls/member-1.key");
+  EXPECT_EQ(j["restapi"]["cafile"], "/srv/cit/ha/tls/ca.crt");
+  EXPECT_EQ(j["ctl"]["cacert"], "/srv/cit/ha/tls/ca.crt");
+  EXPECT_EQ(j["ctl"]["insecure"], false);
+  const auto& etcd = j["etcd3"];
+  EXPECT_EQ(etcd["protocol"], "https");
+  EXPECT_EQ(etcd["cacert"], "/srv/cit/ha/tls/ca.crt");
+  EXPECT_FALSE(etcd.contains("cert")) << "etcd asks clients for no certificate";
+  EXPECT_EQ(etcd["username"], "patroni");
+  EXPECT_EQ(etcd["password"], "etcd pw");
+
+  auto e = nlohmann::json::parse(RenderEtcdConfig(t));
+  EXPECT_EQ(e["listen-client-urls"], "https://127.0.0.1:40000");
+  EXPECT_EQ(e["advertise-client-urls"], "https://127.0.0.1:40000");
+  EXPECT_EQ(e["listen-peer-urls"], "https://127.0.0.1:40001");
+  EXPECT_EQ(e["initial-cluster"], "citadel-etcd=https://127.0.0.1:40001");
+  for (const char* side : {"client-transport-security", "peer-transport-security"}) {
+    EXPECT_EQ(e[side]["cert-file"], "/srv/cit/ha/tls/etcd.crt") << side;
+    EXPECT_EQ(e[side]["key-file"], "/srv/cit/ha/tls/etcd.key") << side;
+  }
+  EXPECT_EQ(e["peer-transport-security"]["trusted-ca-file"], "/srv/cit/ha/tls/ca.crt");
+  EXPECT_FALSE(e["client-transport-security"].contains("trusted-ca-file")) << "it would imply client-cert-auth";
+  EXPECT_EQ(e["peer-transport-security"]["client-cert-auth"], true);
+  // etcd 3.4.23's gateway refuses token-less requests (logging in too) when
+  // it asks clients for certificates: clients authenticate by password.
+  EXPECT_EQ(e["client-transport-security"]["client-cert-auth"], false);
+
+  auto dsn = db::ParseConnInfo(ClusterPrimaryDsn(t, credentials, "postgres"));
+  ASSERT_TRUE(dsn);
+  std::map<std::string, std::string> options(dsn->begin(), dsn->end());
+  EXPECT_EQ(options["sslmode"], "verify-full");
+  EXPECT_EQ(options["sslrootcert"], "/srv/cit/ha/tls/ca.crt");
+}
+
+TEST(PatroniConfig, WithoutTlsPlainHostRulesAndNoCertificatesAnywhere) {
+  auto config = ThreeMembers(true);  // tls auto, loopback
+  auto t = MakeClusterTopology(config, "/srv/cit");
+  EXPECT_FALSE(t.tls.enabled);
+  auto j = nlohmann::json::parse(RenderPatroniConfig(config, t, t.members[0], QuotingCredentials(), "/x"));
+  for (const auto& line : j["postgresql"]["pg_hba"]) EXPECT_EQ(line.get<std::string>().rfind("host ", 0), 0u);
+  EXPECT_FALSE(j["postgresql"]["parameters"].contains("ssl"));
+  EXPECT_FALSE(j["restapi"].contains("certfile"));
+  EXPECT_FALSE(j["etcd3"].contains("protocol"));
+  EXPECT_FALSE(j["etcd3"].contains("username")) << "no etcd password in these credentials";
+  EXPECT_FALSE(nlohmann::json::parse(RenderEtcdConfig(t)).contains("client-transport-security"));
+  auto dsn = ClusterPrimaryDsn(t, QuotingCredentials(), "postgres");
+  EXPECT_EQ(dsn.find("sslmode"), std::string::npos);
+  // Non-loopback: on by default.
+  config.listen = "10.1.2.3";
+  EXPECT_TRUE(MakeClusterTopology(config, "/srv/cit").tls.enabled);
+  EXPECT_EQ(MakeClusterTopology(config, "/srv/cit").EtcdClientUrl(), "https://10.1.2.3:40000");
+}
+
+TEST(EtcdAuth, PatronisRoleCoversItsNamespaceOnly) {
+  EXPECT_EQ(EtcdPrefixRangeEnd("/citadel/"), "/citadel0");
+  EXPECT_EQ(EtcdPrefixRangeEnd(std::string("a\xff", 2)), "b");
+}
+
 TEST(ClusterPrimaryDsn, NamesEveryMemberAndAsksForTheWritableOne) {
   auto t = MakeClusterTopology(ThreeMembers(true), "/srv/cit");
   auto info = db::ParseConnInfo(ClusterPrimaryDsn(t, QuotingCredentials(), "citadel_catalog"));
@@ -131,6 +210,9 @@ TEST(ClusterCredentialsFile, RoundTripsOwnerOnlyAndRefusesAnIncompleteOne) {
   EXPECT_EQ(read->superuser_password, written.superuser_password);
   EXPECT_EQ(read->replication_password, written.replication_password);
   EXPECT_EQ(read->rest_password, written.rest_password);
+  EXPECT_EQ(read->etcd_root_password, written.etcd_root_password);
+  EXPECT_EQ(read->etcd_patroni_password, written.etcd_patroni_password);
+  EXPECT_EQ(written.etcd_patroni_password.size(), 32u);
 
   ASSERT_TRUE(WriteOwnerOnlyFile(path, R"({"superuser":{"username":"citadel","password":"x"}})",
                                  db::ServiceUser{}));
