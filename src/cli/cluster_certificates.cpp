@@ -31,6 +31,13 @@ std::vector<Part> Parts(const platform::ClusterTopology& topology) {
   return parts;
 }
 
+// Patroni's own sessions to its member (no Unix socket) dial "localhost",
+// with sslmode verify-full: the members' certificates name it too.
+std::vector<std::string> MemberDnsNames(const Part& part) {
+  if (part.name == "etcd") return {};
+  return {"localhost"};
+}
+
 bool Exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
@@ -55,11 +62,11 @@ core::Result<void> WriteFile(const std::string& path, const std::string& text, c
 
 // Signed by `ca`, the key's, names `address`, and `min_left` seconds to go.
 bool Fits(X509* certificate, EVP_PKEY* key, X509* ca, const core::IpAddress& address, std::int64_t now,
-          std::int64_t min_left) {
+          std::int64_t min_left, const std::vector<std::string>& dns_names = {}) {
   EVP_PKEY* ca_key = X509_get0_pubkey(ca);
   const bool ok = ca_key != nullptr && X509_verify(certificate, ca_key) == 1 &&
                   X509_check_private_key(certificate, key) == 1 &&
-                  certs::HasSubjectAltNames(certificate, {}, {address}) &&
+                  certs::HasSubjectAltNames(certificate, dns_names, {address}) &&
                   certs::SecondsUntilExpiry(certificate, now) > min_left;
   ERR_clear_error();
   return ok;
@@ -167,7 +174,7 @@ core::Result<ClusterCertificatesReport> EnsureClusterCertificates(const core::Cl
     if (Exists(cert_path) && Exists(key_path)) {
       auto existing = LoadPair(cert_path, key_path);
       if (existing && Fits(existing->certificate.get(), existing->key.get(), ca.certificate.get(), *address,
-                           now, kClusterCertRenewWithinDays * kDay)) {
+                           now, kClusterCertRenewWithinDays * kDay, MemberDnsNames(part))) {
         ++report.kept;
         continue;
       }
@@ -181,6 +188,7 @@ core::Result<ClusterCertificatesReport> EnsureClusterCertificates(const core::Cl
     spec.not_before = now - kBackdateSeconds;
     spec.not_after = now + kClusterCertValidityDays * kDay;
     spec.ip_addresses = {*address};
+    spec.dns_names = MemberDnsNames(part);
     auto certificate =
         certs::IssueCertificate(spec, key->get(), ca.certificate.get(), ca.key.get(), part.usage);
     if (!certificate) return core::Unexpected(certificate.error());

@@ -69,6 +69,8 @@ TEST_F(ClusterCertificates, MakesACaAndOneCertificatePerPartNamingTheAddress) {
     EXPECT_EQ(X509_verify(cert.get(), X509_get0_pubkey(ca.get())), 1) << part;
     EXPECT_EQ(X509_check_private_key(cert.get(), key.get()), 1) << part;
     EXPECT_TRUE(certs::HasSubjectAltNames(cert.get(), {}, {*core::IpAddress::Parse("127.0.0.1")})) << part;
+    // Patroni dials its own member as "localhost" when it listens on 127.0.0.1.
+    EXPECT_EQ(certs::HasSubjectAltNames(cert.get(), {"localhost"}, {}), std::string(part) != "etcd") << part;
     // etcd's peers are each other's clients (peer client-cert-auth).
     const uint32_t usage = X509_get_extended_key_usage(cert.get());
     EXPECT_TRUE(usage & XKU_SSL_CLIENT) << part;

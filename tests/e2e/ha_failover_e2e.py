@@ -5,6 +5,7 @@ DSN. The primary's host is "lost" (its Patroni and its PostgreSQL killed
 together with SIGKILL) while a client writes through Citadel's XML-RPC API;
 the test measures the time from the kill to the first write that succeeds
 again, and checks that no acknowledged write is missing afterwards."""
+import base64
 import http.client
 import json
 import os
@@ -27,7 +28,9 @@ class HaFailoverTest(unittest.TestCase):
     def setUp(self):
         # Archiving runs; the backups cluster run would take at start are
         # left out: they load the machine this test measures.
-        self.cluster = HaCluster(mode=MODE, extra_config="scheduled_backups = false\n")
+        # TLS forced on over loopback (auto would leave it off there), so the
+        # whole test runs encrypted; etcd authentication is always on.
+        self.cluster = HaCluster(mode=MODE, extra_config='scheduled_backups = false\ntls = "on"\n')
         self.addCleanup(self.cluster.stop)  # runs even if setUp fails below
         self.cluster.init()
         self.cluster.start()
@@ -46,19 +49,15 @@ class HaFailoverTest(unittest.TestCase):
 
         # Patroni's initdb enables "trust" for local connections until it
         # writes our pg_hba: on every running member, no trust and no Unix
-        # socket rule is left, only SCRAM over TCP.
+        # socket rule is left, only SCRAM over TLS (hostssl).
         for member in status["members"]:
             rules = _psql(self.cluster, member, "SELECT type || ' ' || auth_method || ' ' || coalesce(error, '')"
                                                 " FROM pg_hba_file_rules")
             self.assertTrue(rules, member)
             for rule in rules:
-                self.assertEqual(rule.split(" ", 2)[:2], ["host", "scram-sha-256"], (member["name"], rules))
-
-        # Patroni's REST API reads for anyone on the host, changes only with its password.
-        rest = http.client.HTTPConnection("127.0.0.1", self.cluster.base_port + 20 + old_index, timeout=10)
-        rest.request("POST", "/restart", body="{}", headers={"Content-Type": "application/json"})
-        self.assertEqual(rest.getresponse().status, 401)
-        rest.close()
+                self.assertEqual(rule.split(" ", 2)[:2], ["hostssl", "scram-sha-256"], (member["name"], rules))
+        tls_checks_started = time.monotonic()
+        _assert_cluster_traffic_encrypted(self, self.cluster, status, old_index)
 
         # serve shares the data directory: it reads the cluster's credentials there.
         with open(self.cluster.config_path) as f:
@@ -77,6 +76,20 @@ class HaFailoverTest(unittest.TestCase):
         with proxy("/xmlrpc/2/common") as common:
             uid = common.authenticate(db, login, password, {})
         self.assertTrue(uid)
+
+        # Citadel's own sessions on the primary (its catalog and the tenant's
+        # pool) are encrypted: every client session there is, ours included.
+        leader_member = leaders[0]
+        sessions = _psql(self.cluster, leader_member,
+                         "SELECT a.datname || ' ' || s.ssl || ' ' || coalesce(s.version, '-') FROM pg_stat_activity a"
+                         " JOIN pg_stat_ssl s USING (pid) WHERE a.backend_type = 'client backend'")
+        # The catalog's pool and the tenant's own database (t_<id>).
+        self.assertTrue(any(line.startswith("citadel_catalog ") for line in sessions), sessions)
+        self.assertTrue(any(line.startswith("t_") for line in sessions), sessions)
+        for line in sessions:
+            self.assertEqual(line.split(" ")[1], "true", sessions)
+        print("HA TLS: checks done in %.1f s; client sessions on the primary: %s" % (
+            time.monotonic() - tls_checks_started, sorted(set(sessions))), flush=True)
 
         # The same state on serve's /metrics (read by a watcher every 2 s).
         def metrics():
@@ -194,17 +207,101 @@ class HaFailoverTest(unittest.TestCase):
         self.assertEqual(missing2, [], "acknowledged writes lost in the switchover")
 
 
-def _psql(cluster, member, query):
-    """Rows of `query` on `member`'s PostgreSQL as the cluster's superuser."""
+def _psql(cluster, member, query, sslmode="verify-full", check=True):
+    """Rows of `query` on `member`'s PostgreSQL as the cluster's superuser,
+    verifying the member's certificate against the cluster CA (or with
+    `sslmode`); with check=False, psql's CompletedProcess."""
     with open(os.path.join(cluster.data_dir, "ha", "credentials.json")) as f:
         superuser = json.load(f)["superuser"]
     out = subprocess.run(["/usr/lib/postgresql/15/bin/psql", "-h", member["host"], "-p", str(member["port"]),
                           "-U", superuser["username"], "-d", "postgres", "-Atc", query],
-                         env=dict(os.environ, PGPASSWORD=superuser["password"]),
+                         env=dict(os.environ, PGPASSWORD=superuser["password"], PGSSLMODE=sslmode,
+                                  PGSSLROOTCERT=_tls_path(cluster, "ca.crt")),
                          capture_output=True, text=True, timeout=30)
+    if not check:
+        return out
     if out.returncode != 0:
         raise AssertionError("psql on %s: %s" % (member["name"], out.stderr))
     return [line.strip() for line in out.stdout.splitlines() if line.strip()]
+
+
+def _tls_path(cluster, name):
+    return os.path.join(cluster.data_dir, "ha", "tls", name)
+
+
+def _https(cluster, port):
+    """An HTTPS connection to 127.0.0.1:port verifying the cluster CA (and
+    the address in the certificate)."""
+    ctx = ssl.create_default_context(cafile=_tls_path(cluster, "ca.crt"))
+    return http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=ctx)
+
+
+def _request(conn, method, path, body=None, headers=None):
+    """(status, body) of one request; the exception's text if none came."""
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read().decode(errors="replace")
+    except (OSError, http.client.HTTPException) as e:
+        return None, repr(e)
+    finally:
+        conn.close()
+
+
+def _assert_cluster_traffic_encrypted(test, cluster, status, leader_index):
+    """With [cluster] tls = "on": plain libpq is refused by pg_hba, the
+    standby's replication stream is TLS, Patroni's REST API speaks only
+    HTTPS, etcd answers only HTTPS and refuses a request without a token;
+    Patroni's etcd user is confined to /citadel/."""
+    leader = [m for m in status["members"] if m["role"] == "leader"][0]
+    plain = _psql(cluster, leader, "SELECT 1", sslmode="disable", check=False)
+    test.assertNotEqual(plain.returncode, 0, plain.stdout)
+    test.assertIn("no encryption", plain.stderr)
+    # The standby's walreceiver connection, seen from the primary.
+    stream = _psql(cluster, leader, "SELECT r.application_name || ' ' || s.ssl || ' ' || s.version"
+                                    " FROM pg_stat_replication r JOIN pg_stat_ssl s USING (pid)")
+    test.assertEqual(len(stream), cluster.members - 1, stream)
+    for line in stream:
+        test.assertEqual(line.split(" ")[1], "true", stream)
+        test.assertTrue(line.split(" ")[2].startswith("TLSv1."), stream)
+
+    # Patroni's REST API: HTTPS verified against the cluster CA; reads for
+    # anyone on the host, changes only with its password; plain HTTP fails.
+    rest_port = cluster.base_port + 20 + leader_index
+    code, body = _request(_https(cluster, rest_port), "GET", "/cluster")
+    test.assertEqual(code, 200, body)
+    code, body = _request(_https(cluster, rest_port), "POST", "/restart", "{}",
+                          {"Content-Type": "application/json"})
+    test.assertEqual(code, 401, body)
+    code, body = _request(http.client.HTTPConnection("127.0.0.1", rest_port, timeout=10), "GET", "/cluster")
+    test.assertNotEqual(code, 200, body)
+
+    # etcd: plain HTTP gets no answer; over HTTPS, no token, no data.
+    etcd_port = cluster.base_port
+    key = base64.b64encode(b"/citadel/").decode()
+    range_end = base64.b64encode(b"/citadel0").decode()
+    query = json.dumps({"key": key, "range_end": range_end})
+    code, body = _request(http.client.HTTPConnection("127.0.0.1", etcd_port, timeout=10),
+                          "POST", "/v3/kv/range", query)
+    test.assertNotEqual(code, 200, body)
+    code, body = _request(_https(cluster, etcd_port), "POST", "/v3/kv/range", query)
+    test.assertNotEqual(code, 200, body)
+    test.assertIn("user name is empty", body)
+    # Patroni's user reads its namespace, and nothing outside it.
+    with open(os.path.join(cluster.data_dir, "ha", "credentials.json")) as f:
+        etcd_password = json.load(f)["etcd"]["patroni_password"]
+    code, body = _request(_https(cluster, etcd_port), "POST", "/v3/auth/authenticate",
+                          json.dumps({"name": "patroni", "password": etcd_password}))
+    test.assertEqual(code, 200, body)
+    token = {"Authorization": json.loads(body)["token"]}
+    code, body = _request(_https(cluster, etcd_port), "POST", "/v3/kv/range", query, token)
+    test.assertEqual(code, 200, body)
+    test.assertGreater(int(json.loads(body).get("count", 0)), 0, body)
+    outside = json.dumps({"key": base64.b64encode(b"/other/").decode(),
+                          "value": base64.b64encode(b"x").decode()})
+    code, body = _request(_https(cluster, etcd_port), "POST", "/v3/kv/put", outside, token)
+    test.assertNotEqual(code, 200, body)
+    test.assertIn("permission denied", body)
 
 
 def _start_writer(proxy, db, uid, password, prefix):
