@@ -20,13 +20,19 @@ core::Result<void> Run(db::Connection& conn, db::UtilityStatementBuilder& builde
 }
 
 core::Result<void> CloneTemplate(db::Connection& maintenance, const db::Identifier& id) {
+  // FILE_COPY, not PostgreSQL 15's default WAL_LOG: WAL_LOG logs the
+  // template's sequence pages as they are, "32 values already logged"
+  // included, so the new database's next 32 ids are handed out without WAL;
+  // a promoted standby (or crash recovery) then hands them out again, and
+  // creates failed with duplicate keys after every failover of the HA test.
+  // FILE_COPY checkpoints, so the first nextval logs its own record.
   // Another session on the template (a concurrent Open preparing it) makes
   // CREATE DATABASE fail with object_in_use after its own 5 s wait; retry.
   for (int attempt = 0;; ++attempt) {
     auto r = Run(maintenance, db::UtilityStatementBuilder(maintenance)
                                   .Sql("CREATE DATABASE ")
                                   .Name(id)
-                                  .Sql(" TEMPLATE citadel_template OWNER ")
+                                  .Sql(" TEMPLATE citadel_template STRATEGY FILE_COPY OWNER ")
                                   .Name(id));
     if (r || attempt >= 2 || db::SqlStateOf(r.error()) != db::sqlstate::kObjectInUse) return r;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
