@@ -40,6 +40,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "core/password_hasher.hpp"
 #include "core/result.hpp"
 #include "db/composed_sql.hpp"
 #include "db/connection.hpp"
@@ -136,6 +137,16 @@ class Environment {
   }
   SupportDesk* support_desk() const { return support_desk_.get(); }
 
+  // The server's password hasher (its configured PBKDF2 rounds), for the
+  // password fields a model hashes; nullptr: the default rounds.
+  const core::PasswordHasher* password_hasher() const { return password_hasher_; }
+  // `hasher` must outlive the copy.
+  Environment WithPasswordHasher(const core::PasswordHasher& hasher) const {
+    Environment copy = *this;
+    copy.password_hasher_ = &hasher;
+    return copy;
+  }
+
   Environment WithContext(Value context) const {
     Environment copy = *this;
     copy.context_ = context.is_object() ? std::move(context) : Value::object();
@@ -161,6 +172,7 @@ class Environment {
   Value context_;
   bool su_ = false;
   FileStore* file_store_ = nullptr;
+  const core::PasswordHasher* password_hasher_ = nullptr;
   std::shared_ptr<const SecuritySnapshot> security_snapshot_;
   std::shared_ptr<const UserSecurity> security_user_;
   std::shared_ptr<const SupportScope> support_scope_;

@@ -11,7 +11,8 @@ namespace citadel::rpc {
 orm::Environment CallerEnvironment(RpcServices& services, db::Connection& connection,
                                    const std::string& tenant, std::int64_t uid,
                                    std::optional<orm::SecurityVersion> version) {
-  orm::Environment env(services.registry, connection, uid);
+  orm::Environment env =
+      orm::Environment(services.registry, connection, uid).WithPasswordHasher(services.hashing.hasher());
   if (services.file_stores != nullptr) {
     // Named by the database the call's connection is on (not the tenant's
     // name, which a dropped and re-created tenant reuses): its files and key.

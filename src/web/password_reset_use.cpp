@@ -69,7 +69,9 @@ ResetOutcome UsePasswordResetLink(WebPageServices& services, const std::string& 
       if (!VerifiedUser(services, **connection, tenant, token, *claims)) throw LinkNotUsable{};
       // The token proves the right to set this user's password: su, in C++,
       // through the ORM so that the policy and the hashing hook apply.
-      const orm::Environment env = orm::Environment(services.rpc.registry, **connection, claims->uid).Sudo();
+      const orm::Environment env = orm::Environment(services.rpc.registry, **connection, claims->uid)
+                                       .WithPasswordHasher(services.rpc.hashing.hasher())
+                                       .Sudo();
       orm::RecordSet::Of(env, "res.users").Browse({claims->uid}).Write({{"password", new_password}});
       if (!claimed) {
         auto taken = services.reset_ledger.Claim(token_id, tenant, claims->uid, claims->expires_unix);

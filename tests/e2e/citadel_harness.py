@@ -161,6 +161,21 @@ class CitadelServer:
         finally:
             conn.close()
 
+    def psql(self, database, sql):
+        """`sql`'s output (unaligned, tuples only) on the embedded cluster's
+        `database`, as its superuser through the private socket directory."""
+        out = subprocess.run(
+            ["psql", "host=%s port=5432 user=citadel dbname=%s" % (os.path.join(self.data_dir, "run"), database),
+             "-v", "ON_ERROR_STOP=1", "-Atc", sql], capture_output=True, text=True, timeout=60)
+        if out.returncode != 0:
+            raise AssertionError("psql: " + out.stderr)
+        return out.stdout.strip()
+
+    def database_of(self, tenant):
+        """The PostgreSQL database of an active tenant, from the catalog."""
+        return self.psql("citadel_catalog",
+                         "SELECT db_name FROM tenants WHERE name = '%s' AND state = 'active'" % tenant)
+
     def postmaster_pid(self):
         pidfile = os.path.join(self.data_dir, "pg", "data", "postmaster.pid")
         try:

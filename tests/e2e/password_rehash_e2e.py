@@ -1,12 +1,17 @@
 """A stored password hash with fewer PBKDF2 rounds than the server's is
 rehashed at the next successful sign-in (issue 6), against the real `citadel
-serve`. The server runs at 600,001 rounds; users written through the API are
-hashed by the ORM at 600,000, so each has a weaker hash than the server's.
+serve`. Users written through the API are hashed at the server's configured
+rounds (2,000 here); each test then stores a weaker hash (1,000 rounds, in
+passlib's format, as an older server or an Odoo import left it) in the
+tenant's database.
 
 What users rely on: signing in keeps working through the upgrade, on
 XML-RPC and on the web sign-in (whose new session must survive it), and the
 upgrade happens once."""
+import base64
+import hashlib
 import json
+import os
 import unittest
 import urllib.request
 
@@ -14,15 +19,22 @@ from citadel_harness import ApiServerTest, wait_until
 
 
 class PasswordRehashTest(ApiServerTest):
-    CONFIG_TEXT = "[server]\npbkdf2_rounds = 600001\n"
+    CONFIG_TEXT = "[server]\npbkdf2_rounds = 2000\n"
+
+    def stored_hash(self, uid):
+        return self.server.psql(self.server.database_of(self.db), "SELECT password FROM res_users WHERE id = %d" % uid)
 
     def new_user(self, login, password):
         group = self.models.execute_kw(self.db, self.uid, self.password, "ir.model.data", "search_read",
                                        [[("module", "=", "base"), ("name", "=", "group_user")]],
                                        {"fields": ["res_id"]})[0]["res_id"]
-        return self.models.execute_kw(self.db, self.uid, self.password, "res.users", "create",
-                                      [{"name": login.title(), "login": login, "password": password,
-                                        "groups_id": [(6, 0, [group])]}])
+        uid = self.models.execute_kw(self.db, self.uid, self.password, "res.users", "create",
+                                     [{"name": login.title(), "login": login, "password": password,
+                                       "groups_id": [(6, 0, [group])]}])
+        self.assertTrue(self.stored_hash(uid).startswith("$pbkdf2-sha512$2000$"), "the server's rounds")
+        self.server.psql(self.server.database_of(self.db), "UPDATE res_users SET password = '%s' WHERE id = %d" % (
+            _passlib_pbkdf2_sha512(password, 1000), uid))
+        return uid
 
     def upgrades_of(self, uid):
         return [r for r in self.server.log_records()
@@ -34,7 +46,8 @@ class PasswordRehashTest(ApiServerTest):
         self.assertEqual(self.common.authenticate(self.db, "rehash-bob", "staple battery horse correct", {}), uid)
         # The server's log is read by a harness thread: give it a moment.
         self.assertTrue(wait_until(lambda: len(self.upgrades_of(uid)) == 1, timeout=10))
-        self.assertEqual(self.upgrades_of(uid)[0]["rounds"], "600001")
+        self.assertEqual(self.upgrades_of(uid)[0]["rounds"], "2000")
+        self.assertTrue(self.stored_hash(uid).startswith("$pbkdf2-sha512$2000$"), self.stored_hash(uid))
         self.assertEqual(self.common.authenticate(self.db, "rehash-bob", "staple battery horse correct", {}), uid)
         self.assertIs(self.common.authenticate(self.db, "rehash-bob", "wrong", {}), False)
         self.assertEqual(len(self.upgrades_of(uid)), 1, "once")
@@ -58,6 +71,17 @@ class PasswordRehashTest(ApiServerTest):
         with urllib.request.urlopen(req, context=self.ctx, timeout=60) as resp:
             answer = json.loads(resp.read())
         self.assertEqual(answer.get("result", {}).get("uid"), uid, answer)
+
+
+def _passlib_pbkdf2_sha512(password, rounds):
+    """passlib's pbkdf2_sha512 format (its "adapted" base64: '.' for '+', no
+    padding), computed here: the weaker hash an older server stored."""
+    salt = os.urandom(16)
+    digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, rounds)
+
+    def ab64(raw):
+        return base64.b64encode(raw).decode().rstrip("=").replace("+", ".")
+    return "$pbkdf2-sha512$%d$%s$%s" % (rounds, ab64(salt), ab64(digest))
 
 
 if __name__ == "__main__":

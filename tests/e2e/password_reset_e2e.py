@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import ssl
-import subprocess
 import tempfile
 import time
 import unittest
@@ -30,15 +29,6 @@ import zlib
 from browser_client import Browser, form_fields
 from citadel_harness import CitadelServer, free_port
 from smtp_sink import SmtpSink, make_test_ca
-
-
-def psql(data_dir, database, sql):
-    out = subprocess.run(
-        ["psql", "host=%s port=5432 user=citadel dbname=%s" % (os.path.join(data_dir, "run"), database),
-         "-v", "ON_ERROR_STOP=1", "-Atc", sql], capture_output=True, text=True, timeout=60)
-    if out.returncode != 0:
-        raise AssertionError("psql: " + out.stderr)
-    return out.stdout.strip()
 
 
 class PasswordResetTest(unittest.TestCase):
@@ -53,7 +43,7 @@ class PasswordResetTest(unittest.TestCase):
         cls.sink = SmtpSink(cls.smtp_port, cls.tls).start()
         cls.addClassCleanup(lambda: cls.sink.stop())
         cls.server = CitadelServer(config_text=(
-            '[limits]\nallow = ["127.0.0.0/8"]\n'
+            '[server]\npbkdf2_rounds = 1000\n[limits]\nallow = ["127.0.0.0/8"]\n'
             '[mail]\nhost = "localhost"\nport = %d\nfrom = "erp@example.com"\nca_file = "%s"\n'
             'timeout_seconds = 10\n' % (cls.smtp_port, ca_cert))).start()
         cls.addClassCleanup(cls.stop_server)
@@ -127,8 +117,7 @@ class PasswordResetTest(unittest.TestCase):
         return browser.get(link[len(self.base):])
 
     def tenant_db(self):
-        return psql(self.server.data_dir, "citadel_catalog",
-                    "SELECT db_name FROM tenants WHERE name = '%s' AND state = 'active'" % self.db)
+        return self.server.database_of(self.db)
 
     # -- the whole way ---------------------------------------------------------
     def test_a_mailed_link_resets_the_password_once_and_ends_old_sessions(self):
@@ -229,7 +218,7 @@ class PasswordResetTest(unittest.TestCase):
 
     def test_expired_and_forged_links_fail(self):
         uid, _ = self.new_user("grace")
-        stored_hash = psql(self.server.data_dir, self.tenant_db(), "SELECT password FROM res_users WHERE id = %d" % uid)
+        stored_hash = self.server.psql(self.tenant_db(), "SELECT password FROM res_users WHERE id = %d" % uid)
         with open(os.path.join(self.server.data_dir, "secrets", "web-token-key"), "rb") as f:
             secret = f.read()
         key = hmac.new(secret, b"citadel-key-for:password-reset", hashlib.sha256).digest()

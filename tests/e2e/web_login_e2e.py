@@ -10,6 +10,7 @@ forged form POST (the victim's cookie, but no token, another browser's token,
 or a token from before sign-in) is refused with 403 and changes nothing."""
 import json
 import re
+import time
 import unittest
 import urllib.request
 
@@ -18,7 +19,7 @@ from citadel_harness import ApiServerTest
 
 
 class WebLoginTest(ApiServerTest):
-    CONFIG_TEXT = '[limits]\nallow = ["127.0.0.0/8"]\n'
+    CONFIG_TEXT = '[server]\npbkdf2_rounds = 1000\n[limits]\nallow = ["127.0.0.0/8"]\n'
 
     def login_page(self, browser, query=None):
         status, headers, page, _ = browser.get("/web/login?db=%s" % (query or self.db))
@@ -107,11 +108,16 @@ class WebLoginTest(ApiServerTest):
             for _ in range(2):
                 _, _, page, _ = self.sign_in(browser, password="wrong password")
                 self.assertIn("Wrong login/password", page)
-            # The counter is written after the answer: wait until it is seen.
+            # The counter is written after the answer: wait (wrong passwords,
+            # which only add failures) until the cooldown is seen...
             for _ in range(50):
-                status, _, page, set_cookies = self.sign_in(browser)  # the right password
+                _, _, page, _ = self.sign_in(browser, password="wrong password")
                 if "Too many login failures" in page:
                     break
+                time.sleep(0.1)
+            self.assertIn("Too many login failures, please wait", page)
+            # ...then the right password is refused too, without a session.
+            status, _, page, set_cookies = self.sign_in(browser)
             self.assertIn("Too many login failures, please wait", page)
             self.assertFalse([c for c in set_cookies if c.startswith("session_id=")])
             # Another source is not affected.

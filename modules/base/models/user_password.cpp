@@ -33,7 +33,11 @@ void StoreHashes(const orm::RecordSet& users, const orm::Value& password, std::u
       CheckPasswordPolicy(password.get_ref<const std::string&>(), policy, PersonalWords(connection, id));
     }
   }
-  const core::PasswordHasher hasher(rounds);
+  // The server's configured rounds when the call came through it; the
+  // model's default otherwise (the CLI, tests).
+  const core::PasswordHasher fallback(rounds);
+  const core::PasswordHasher& hasher =
+      users.env().password_hasher() != nullptr ? *users.env().password_hasher() : fallback;
   for (const std::int64_t id : users.ids()) {
     // A fresh salt per user, even when several get the same password.
     const db::Param hash = empty ? db::Param() : db::Param(hasher.Hash(password.get_ref<const std::string&>()));

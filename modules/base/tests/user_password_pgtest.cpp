@@ -41,5 +41,19 @@ TEST(UserPassword, StoredAsAPbkdf2HashNeverAsWritten) {
   EXPECT_EQ(StoredPassword(connection, id), "<null>");
 }
 
+TEST(UserPassword, HashedWithTheServersConfiguredRoundsWhenTheCallCarriesThem) {
+  AdminTransaction admin;
+  const core::PasswordHasher configured(1234);
+  const orm::Environment env = admin.env().WithPasswordHasher(configured);  // outlives the record sets
+  const orm::RecordSet users = orm::RecordSet::Of(env, "res.users");
+  const std::int64_t id =
+      users.Create(orm::Value::parse(R"({"name": "Lou", "login": "lou", "password": "staple horse"})")).at(0);
+  const std::string stored = StoredPassword(admin.connection(), id);
+  EXPECT_EQ(stored.rfind("$pbkdf2-sha512$1234$", 0), 0u) << stored;
+  EXPECT_TRUE(configured.Verify("staple horse", stored).matches);
+  users.Browse({id}).Write({{"password", "battery staple"}});
+  EXPECT_EQ(StoredPassword(admin.connection(), id).rfind("$pbkdf2-sha512$1234$", 0), 0u);
+}
+
 }  // namespace
 }  // namespace citadel::modules::testing
