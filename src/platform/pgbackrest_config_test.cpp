@@ -34,7 +34,7 @@ TEST(PgBackRestConfig, TwoEncryptedRepositoriesAndEveryMember) {
         "repo1-cipher-pass=" + credentials.repo1_cipher_pass,
         "repo2-cipher-pass=" + credentials.repo2_cipher_pass, "[citadel]",
         "pg1-path=/srv/cit/ha/member-0/data", "pg1-port=41010", "pg2-path=/srv/cit/ha/member-1/data",
-        "pg2-port=41011", "spool-path=/srv/cit/ha/pgbackrest/spool",
+        "pg2-port=41011", "spool-path=/srv/cit/ha/pgbackrest/spool", "archive-async=y",
         "lock-path=/srv/cit/ha/pgbackrest/lock"}) {
     EXPECT_NE(text.find(line + "\n"), std::string::npos) << line;
   }

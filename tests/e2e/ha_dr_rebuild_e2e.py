@@ -92,6 +92,14 @@ class RepoHost:
             found += [name[:24] for name in files if len(name) > 24 and name[:24].isalnum()]
         return sorted(found)
 
+    def complete_backups(self):
+        """The stanzas whose repo2 holds a finished backup (its `latest` link)."""
+        root = os.path.join(self.repo_path, "backup")
+        try:
+            return [name for name in os.listdir(root) if os.path.islink(os.path.join(root, name, "latest"))]
+        except OSError:
+            return []
+
     def stop(self):
         self.proc.stdin.close()
         self.proc.wait(30)
@@ -149,22 +157,26 @@ class HaDrRebuildTest(unittest.TestCase):
         status = self.cluster.status()
         leader = [m for m in status["members"] if m["role"] == "leader"][0]
         segment = self._wal_file_now(leader)
-        seen = {}
-
+        # Watched on the repository host's disk (pgBackRest encrypts file
+        # contents, not names; `latest` links a backup once it is complete):
+        # polling `cluster status` instead reads repo2's info over SSH each
+        # time, and that load slowed what it waited for.
         def archived():
-            st = self.cluster.status() or {}
-            seen["last"] = st
-            repo2 = [r for r in st.get("repositories", []) if r["repo"] == 2]
-            return bool(repo2 and repo2[0]["backups"] and repo2[0]["archive_max"] >= segment)
-        self.assertTrue(wait_until(archived, timeout=60, interval=0.5),
-                        "segment %s not archived in repo2: %s\n%s" % (segment, seen.get("last"), self.cluster.logs()))
+            segments = self.repo_host.archived_segments()
+            return bool(self.repo_host.complete_backups() and segments and segments[-1] >= segment)
+        self.assertTrue(wait_until(archived, timeout=90, interval=1),
+                        "segment %s not archived in repo2 (segments %s, backups %s)\n%s" % (
+                            segment, self.repo_host.archived_segments()[-3:], self.repo_host.complete_backups(),
+                            self.cluster.logs()))
         archived_after = time.monotonic() - written_at
-        # On the repository host's own disk, through pgBackRest's repo-host mode.
-        repo2 = [r for r in seen["last"]["repositories"] if r["repo"] == 2][0]
+        # What pgBackRest itself says of repo2, through its repo-host mode.
+        status = self.cluster.status()
+        repo2 = [r for r in status["repositories"] if r["repo"] == 2][0]
         self.assertEqual(repo2["kind"], "ssh", repo2)
-        self.assertGreaterEqual(self.repo_host.archived_segments()[-1], segment, self.repo_host.archived_segments())
-        self.assertIsNotNone(seen["last"]["archive"], seen["last"])
-        self.assertGreaterEqual(seen["last"]["archive"]["last_archived_wal"], segment, seen["last"])
+        self.assertTrue(repo2["backups"], repo2)
+        self.assertGreaterEqual(repo2["archive_max"], segment, repo2)
+        self.assertIsNotNone(status["archive"], status)
+        self.assertGreaterEqual(status["archive"]["last_archived_wal"], segment, status)
 
         # The site is lost: every process at once, its disks with them.
         server.kill9()
