@@ -12,7 +12,6 @@ import ssl
 import subprocess
 import tarfile
 import threading
-import time
 import unittest
 import xmlrpc.client
 

@@ -8,7 +8,6 @@ revoked key, an archived user and an unknown database all answer 401 at once;
 the one dispatcher refuses private and unknown methods here as elsewhere; no
 key reaches the log."""
 import json
-import re
 import time
 import unittest
 import urllib.error

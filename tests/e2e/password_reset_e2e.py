@@ -26,7 +26,7 @@ import urllib.request
 import xmlrpc.client
 import zlib
 
-from browser_client import Browser, form_fields
+from browser_client import Browser
 from citadel_harness import CitadelServer, free_port
 from smtp_sink import SmtpSink, make_test_ca
 

@@ -5,7 +5,6 @@ import os
 import signal
 import shutil
 import subprocess
-import time
 import unittest
 
 from citadel_harness import CitadelServer, pid_alive, wait_until

@@ -9,7 +9,6 @@ failures, please wait"; what was typed is shown escaped, never as markup; a
 forged form POST (the victim's cookie, but no token, another browser's token,
 or a token from before sign-in) is refused with 403 and changes nothing."""
 import json
-import re
 import time
 import unittest
 import urllib.request
