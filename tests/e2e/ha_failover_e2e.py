@@ -102,58 +102,22 @@ class HaFailoverTest(unittest.TestCase):
                      'citadel_cluster_member_sync{member="%s"} %d' % (standby, synchronous)):
             self.assertIn(line, text)
 
-        acknowledged, failures, stop, thread = _start_writer(proxy, db, uid, password, "ha-write-")
-        self.addCleanup(stop.set)
-        self.assertTrue(_wait(lambda: len(acknowledged) >= 10, 30), "writes did not flow: %s" % failures[-3:])
-
-        # The primary's host is lost: its Patroni and its PostgreSQL at once
-        # (killing PostgreSQL alone only gets it restarted by Patroni).
-        patroni_pid = self.cluster.patroni_pid(old_index)
-        postmaster_pid = self.cluster.postmaster_pid(old_index)
-        self.assertTrue(patroni_pid and postmaster_pid)
-        acknowledged_before = len(acknowledged)
-        killed_at = time.monotonic()
-        os.kill(patroni_pid, 9)
-        os.kill(postmaster_pid, 9)
-
-        # The first write sent after the kill that succeeds (one in flight at
-        # the kill may still be acknowledged by the old primary's last breath).
-        def first_write_after_kill():
-            return min((done for _, _, sent, done in acknowledged[acknowledged_before:] if sent > killed_at),
-                       default=None)
-        recovered = _wait(lambda: first_write_after_kill() is not None, 60)
-        first_write = first_write_after_kill()
-        self.assertTrue(recovered, "no write succeeded within 60 s of the kill: %s\n%s" % (
-            failures[-3:], self.cluster.logs()))
-        failover_seconds = first_write - killed_at
-        # A few more writes on the new primary, then stop writing.
-        count_at_recovery = len(acknowledged)
-        _wait(lambda: len(acknowledged) >= count_at_recovery + 5, 20)
-        stop.set()
-        thread.join(30)
-
-        models = proxy("/xmlrpc/2/object")
-        self.addCleanup(models("close"))
-        names = [n for n, _, _, _ in acknowledged]
-        found = models.execute_kw(db, uid, password, "res.partner", "search_read",
-                                  [[["name", "=like", "ha-write-%"]]], {"fields": ["name"]})
-        missing = sorted(set(names) - {r["name"] for r in found})
-        failed_during = len([f for f in failures if f[0] > killed_at])
-        lag = standbys[0]["replay_lag_bytes"]
+        lost = self._lose_the_primary(proxy, db, uid, password, "ha-write-", old_index)
         print("\nHA failover (%s, ttl 7 / loop_wait 1 / retry_timeout 3): kill to first write "
               "through Citadel %.2f s; acknowledged writes %d (%d before the kill); refused during the "
               "failover %d; acknowledged writes missing %d (standby replay lag before: %s bytes)" % (
-                  MODE, failover_seconds, len(names), acknowledged_before, failed_during, len(missing), lag),
-              flush=True)
-        kinds = sorted({e.split("<Fault")[-1][:90] for t, e in failures if t > killed_at})
-        print("HA failover: the refusals were %s" % kinds[:4], flush=True)
+                  MODE, lost["seconds"], lost["acknowledged"], lost["before"], len(lost["refusals"]),
+                  len(lost["missing"]), standbys[0]["replay_lag_bytes"]), flush=True)
+        print("HA failover: the refusals were %s" % lost["kinds"][:4], flush=True)
         if synchronous:
-            self.assertEqual(missing, [], "acknowledged writes lost in synchronous mode")
-        self.assertLess(failover_seconds, 30)
+            self.assertEqual(lost["missing"], [], "acknowledged writes lost in synchronous mode")
+        self.assertLess(lost["seconds"], 30)
         # The new primary hands out ids after the old one's: no create refused
         # for a duplicate key (a tenant cloned with CREATE DATABASE's WAL_LOG
         # strategy gave the promoted standby sequences 32 values behind).
-        self.assertEqual([e for _, e in failures if "same value" in e], [])
+        self.assertEqual([e for e in lost["refusals"] if "same value" in e], [])
+        models = proxy("/xmlrpc/2/object")
+        self.addCleanup(models("close"))
 
         # Patroni publishes a member's timeline on its next loop (loop_wait 1 s)
         # after the promotion, so a status read just after the first write may
@@ -180,7 +144,7 @@ class HaFailoverTest(unittest.TestCase):
         rejoined = [m for m in back["members"] if m["name"] == old_leader][0]
         self.assertEqual(rejoined["replication"], "streaming", back)
         print("HA: the old primary %s streams again from %s, %.1f s after the kill" % (
-            old_leader, back["leader"], time.monotonic() - killed_at), flush=True)
+            old_leader, back["leader"], time.monotonic() - lost["killed_at"]), flush=True)
 
         # A planned switchover back to the old primary, under the same kind of
         # writer: serve pauses new transactions and drains before Patroni
@@ -209,6 +173,77 @@ class HaFailoverTest(unittest.TestCase):
                   len(missing2), max(during, default=0)), flush=True)
         self.assertEqual(failed, [], "clients saw errors during the switchover")
         self.assertEqual(missing2, [], "acknowledged writes lost in the switchover")
+
+        # The other mode (one failover of each per run, without a second
+        # cluster): Patroni's dynamic configuration turned asynchronous, then
+        # the primary lost again. Writes may be lost here: the lag is the RPO,
+        # reported beside the count.
+        if synchronous:
+            self._set_synchronous_mode(switched, False)
+            async_status = self.cluster.wait_for_streaming(synchronous=False, timeout=30)
+            replica = [m for m in async_status["members"] if m["role"] != "leader"][0]
+            self.assertEqual(replica["sync_state"], "async", async_status)
+            leader_index = int(async_status["leader"].split("-")[1])
+            lost = self._lose_the_primary(proxy, db, uid, password, "ha-async-", leader_index)
+            print("HA failover (asynchronous): kill to first write through Citadel %.2f s; acknowledged "
+                  "writes %d (%d before the kill); refused %d; acknowledged writes missing %d "
+                  "(replay lag before: %s bytes)" % (
+                      lost["seconds"], lost["acknowledged"], lost["before"], len(lost["refusals"]),
+                      len(lost["missing"]), replica["replay_lag_bytes"]), flush=True)
+            self.assertLess(lost["seconds"], 30)
+            self.assertEqual([e for e in lost["refusals"] if "same value" in e], [])
+
+    def _set_synchronous_mode(self, status, on):
+        """PATCH of Patroni's dynamic configuration through a member's REST
+        API, with its password (over HTTPS when the cluster runs TLS)."""
+        with open(os.path.join(self.cluster.data_dir, "ha", "credentials.json")) as f:
+            rest = json.load(f)["rest_api"]
+        member = [m for m in status["members"] if m["role"] == "leader"][0]
+        port = self.cluster.base_port + 20 + int(member["name"].split("-")[1])
+        auth = base64.b64encode(("%s:%s" % (rest["username"], rest["password"])).encode()).decode()
+        code, body = _request(_https(self.cluster, port), "PATCH", "/config",
+                              json.dumps({"synchronous_mode": on}),
+                              {"Content-Type": "application/json", "Authorization": "Basic " + auth})
+        self.assertEqual(code, 200, body)
+
+    def _lose_the_primary(self, proxy, db, uid, password, prefix, leader_index):
+        """Writes through Citadel while member `leader_index`'s host is lost
+        (its Patroni and its PostgreSQL killed at once: killing PostgreSQL
+        alone only gets it restarted by Patroni); returns the time from the
+        kill to the first write sent after it that succeeds, the counts, the
+        refusals after the kill and the acknowledged writes missing."""
+        acknowledged, failures, stop, thread = _start_writer(proxy, db, uid, password, prefix)
+        self.addCleanup(stop.set)
+        self.assertTrue(_wait(lambda: len(acknowledged) >= 10, 30), "writes did not flow: %s" % failures[-3:])
+        patroni_pid = self.cluster.patroni_pid(leader_index)
+        postmaster_pid = self.cluster.postmaster_pid(leader_index)
+        self.assertTrue(patroni_pid and postmaster_pid)
+        before = len(acknowledged)
+        killed_at = time.monotonic()
+        os.kill(patroni_pid, 9)
+        os.kill(postmaster_pid, 9)
+
+        # The first write sent after the kill that succeeds (one in flight at
+        # the kill may still be acknowledged by the old primary's last breath).
+        def first_write_after_kill():
+            return min((done for _, _, sent, done in acknowledged[before:] if sent > killed_at), default=None)
+        recovered = _wait(lambda: first_write_after_kill() is not None, 60)
+        self.assertTrue(recovered, "no write succeeded within 60 s of the kill: %s\n%s" % (
+            failures[-3:], self.cluster.logs()))
+        seconds = first_write_after_kill() - killed_at
+        # A few more writes on the new primary, then stop writing.
+        count_at_recovery = len(acknowledged)
+        _wait(lambda: len(acknowledged) >= count_at_recovery + 5, 20)
+        stop.set()
+        thread.join(30)
+        with proxy("/xmlrpc/2/object") as models:
+            found = models.execute_kw(db, uid, password, "res.partner", "search_read",
+                                      [[["name", "=like", prefix + "%"]]], {"fields": ["name"]})
+        names = [n for n, _, _, _ in acknowledged]
+        refusals = [e for t, e in failures if t > killed_at]
+        return {"killed_at": killed_at, "seconds": seconds, "acknowledged": len(names), "before": before, "refusals": refusals,
+                "kinds": sorted({e.split("<Fault")[-1][:90] for e in refusals}),
+                "missing": sorted(set(names) - {r["name"] for r in found})}
 
 
 def _psql(cluster, member, query, sslmode="verify-full", check=True):
