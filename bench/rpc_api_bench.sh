@@ -26,6 +26,9 @@ tenant's admin so that it knows when the server re-verifies it (see below).
                     (default /tmp/citadel-rpc-api-bench.<time>; kept)
   --citadel BIN     the binary (default build/citadel; Release expected)
   --keep            keep the temporary data directory (and say where)
+  --workloads LIST  only these of search_read,read,search_count,create (default
+                    all; the report then has only their rows)
+  --seed-only       rpc_bench.py only seeds (its own measurements are skipped)
   --quick           a smoke run of the script itself: 2 s runs, 1,000 partners,
                     rpc_bench with a tenth of its calls (figures not comparable)
 
@@ -36,6 +39,7 @@ EOF
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 duration=10 seed_count=10000 out="" citadel="$root/build/citadel" keep=0 rpc_bench_calls=()
+only_workloads="" rpc_bench_only=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --duration) duration=${2:?}; shift ;;
@@ -43,6 +47,8 @@ while [[ $# -gt 0 ]]; do
     --out) out=${2:?}; shift ;;
     --citadel) citadel=${2:?}; shift ;;
     --keep) keep=1 ;;
+    --workloads) only_workloads=${2:?}; shift ;;
+    --seed-only) rpc_bench_only=(--only seed) ;;
     --quick) duration=2 seed_count=1000
              rpc_bench_calls=(--read-calls 200 --write-calls 50 --get-calls 200 --count-calls 50 --floor-calls 50) ;;
     -h|--help) usage; exit 0 ;;
@@ -140,7 +146,7 @@ uid=$(jsonrpc common authenticate "[\"$tenant\", \"$login\", \"\$PASSWORD\", {}]
 # --- rpc_bench: seeds, then its workloads at 1 and 8 (its own numbers of calls).
 say "rpc_bench.py: seeding $seed_count partners, then concurrency 1 and 8"
 timeout 1800 "$py" "$rpc_bench" --url "$url" --db "$tenant" --user "$login" --password "$password" \
-  --seed-count "$seed_count" --concurrency 1,8 --auth-calls 5 "${rpc_bench_calls[@]}" --jsonl "$out/rpc_bench.jsonl" \
+  --seed-count "$seed_count" --concurrency 1,8 --auth-calls 5 "${rpc_bench_calls[@]}" "${rpc_bench_only[@]}" --jsonl "$out/rpc_bench.jsonl" \
   >"$out/rpc_bench.txt" || echo "rpc_bench.py failed (exit $?), see $out/rpc_bench.txt" >&2
 sed -n '/^measurement/,$p' "$out/rpc_bench.txt" >&2
 
@@ -198,6 +204,12 @@ declare -A call_args=(
   [search_count]="[\"$tenant\", \$UID_, \"\$PASSWORD\", \"res.partner\", \"search_count\", [[[\"city\", \"=\", \"Paris\"], [\"name\", \"ilike\", \"ka\"]]]]"
 )
 workloads=(search_read read search_count create)  # create last: it grows the table
+if [[ -n $only_workloads ]]; then
+  IFS=, read -r -a workloads <<<"$only_workloads"
+  for w in "${workloads[@]}"; do
+    [[ -n ${call_args[$w]+x} ]] || { echo "error: unknown workload $w (search_read, read, search_count, create)" >&2; exit 2; }
+  done
+fi
 psql_as citadel_catalog "ALTER SYSTEM SET log_statement = 'all'" && psql_as citadel_catalog "SELECT pg_reload_conf()" >/dev/null
 sleep 0.5
 declare -A created_id

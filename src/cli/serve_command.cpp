@@ -175,8 +175,10 @@ int RunServe(const ServeCommand& command) {
   if (!backups) return ReportFailure(backups.error());
 
   std::atomic<bool> postgres_up{true};
+  rpc::ObjectCallCounters object_call_counters;  // before the registry that renders it
   auto metrics = std::make_shared<http::MetricsRegistry>();
   AddServerMetrics(*metrics, *tenants, postgres_up);
+  AddObjectCallMetrics(*metrics, object_call_counters);
   auto cluster_watcher = WatchClusterForMetrics(config, *metrics);  // HA only (docs/ha.md)
   auto switchover_drain = WatchForSwitchoverDrain(config, access, acquire_gate, *tenants);  // HA only
 
@@ -227,6 +229,7 @@ int RunServe(const ServeCommand& command) {
                                 &security_caches, &throttle, &file_stores};
   rpc::AddRpcRoutes(router, rpc_services);
   rpc_services.support = &support_access;
+  rpc_services.object_counters = &object_call_counters;
   rpc::AddWebSessionRoutes(router, rpc_services);
   rpc::AddSupportRoutes(router, rpc_services);
   rpc::AddJson2Routes(router, rpc_services);

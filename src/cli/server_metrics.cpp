@@ -35,4 +35,17 @@ void AddServerMetrics(http::MetricsRegistry& metrics, platform::TenantService& t
   });
 }
 
+void AddObjectCallMetrics(http::MetricsRegistry& metrics, const rpc::ObjectCallCounters& counters) {
+  metrics.AddCollector([&counters](std::string& out) {
+    out += "# HELP citadel_rpc_calls_sent_with_check_total Read-only object calls sent in the round trip "
+           "of their credential check (the password was verified lately).\n"
+           "# TYPE citadel_rpc_calls_sent_with_check_total counter\n";
+    out += "citadel_rpc_calls_sent_with_check_total " + std::to_string(counters.sent_with_check.load()) + "\n";
+    out += "# HELP citadel_rpc_calls_check_missed_total Of those, calls whose credentials or rights had "
+           "changed: rolled back and run again with the check first.\n"
+           "# TYPE citadel_rpc_calls_check_missed_total counter\n";
+    out += "citadel_rpc_calls_check_missed_total " + std::to_string(counters.check_missed.load()) + "\n";
+  });
+}
+
 }  // namespace citadel::cli

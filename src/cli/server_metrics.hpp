@@ -9,10 +9,15 @@
 
 #include "http/metrics_registry.hpp"
 #include "platform/tenant_service.hpp"
+#include "rpc/object_call_counters.hpp"
 
 namespace citadel::cli {
 
 void AddServerMetrics(http::MetricsRegistry& metrics, platform::TenantService& tenants,
                       const std::atomic<bool>& postgres_up);
+
+// How object calls were admitted (rpc/object_call_counters.hpp); `counters`
+// must outlive the registry's last Render().
+void AddObjectCallMetrics(http::MetricsRegistry& metrics, const rpc::ObjectCallCounters& counters);
 
 }  // namespace citadel::cli

@@ -24,7 +24,9 @@ Connection::Connection(Connection&& other) noexcept
       deferred_begin_(std::exchange(other.deferred_begin_, std::nullopt)),
       in_transaction_(std::exchange(other.in_transaction_, false)),
       transaction_wrote_(std::exchange(other.transaction_wrote_, false)),
-      commit_pending_(std::exchange(other.commit_pending_, false)) {
+      commit_pending_(std::exchange(other.commit_pending_, false)),
+      pipeline_(std::exchange(other.pipeline_, {})),
+      deferred_result_(std::exchange(other.deferred_result_, std::nullopt)) {
   other.statements_.Clear();
 }
 
@@ -41,6 +43,8 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     in_transaction_ = std::exchange(other.in_transaction_, false);
     transaction_wrote_ = std::exchange(other.transaction_wrote_, false);
     commit_pending_ = std::exchange(other.commit_pending_, false);
+    pipeline_ = std::exchange(other.pipeline_, {});
+    deferred_result_ = std::exchange(other.deferred_result_, std::nullopt);
   }
   return *this;
 }
@@ -51,6 +55,8 @@ void Connection::Close() {
   statements_.Clear();  // prepared statements die with the server session
   deferred_begin_.reset();
   in_transaction_ = transaction_wrote_ = commit_pending_ = false;
+  pipeline_.clear();
+  deferred_result_.reset();
 }
 
 core::Result<Connection> Connection::Open(const std::string& dsn,
@@ -94,7 +100,10 @@ core::Result<QueryResult> Connection::ExecuteParams(SqlText sql, std::span<const
 
 core::Result<QueryResult> Connection::Run(const std::string& text, std::span<const Param> params) {
   DrainPendingCommit();
-  if (deferred_begin_) return RunAfterBegin(text, params);
+  if (deferred_begin_ || !pipeline_.empty()) {
+    (void)SendInPipeline(text, params);  // a failed send is reported by the collection
+    return CollectPipeline();
+  }
   NoteSent(text);
   ++statements_sent_;
   if (observer_) observer_(text, params);
@@ -126,6 +135,9 @@ core::Result<QueryResult> Connection::Run(const std::string& text, std::span<con
 core::Result<QueryResult> Connection::ExecuteUtility(const UtilityStatement& statement) {
   if (conn_ == nullptr) return core::Fail(core::ErrorCode::kUnavailable, "not connected");
   DrainPendingCommit();
+  if (!pipeline_.empty()) {
+    if (auto earlier = CollectPipeline(); !earlier) return earlier;
+  }
   if (auto begun = SendDeferredBegin(); !begun) return begun;
   NoteSent(statement.text());
   // PQexecParams with no parameters still refuses multi-statement strings.
@@ -142,6 +154,7 @@ core::Result<QueryResult> Connection::ExecuteComposed(const ComposedSql& stateme
 }
 
 void Connection::DeferBegin(SqlText begin) {
+  deferred_result_.reset();
   deferred_begin_ = std::string(begin.c_str());
   in_transaction_ = transaction_wrote_ = false;
 }
@@ -179,6 +192,11 @@ core::Result<QueryResult> Connection::SendDeferredBegin() {
 }
 
 core::Result<QueryResult> Connection::CommitDeferred() {
+  if (!pipeline_.empty()) {
+    // The deferred statement's answer: an error there has aborted the
+    // transaction, and COMMIT below then reports it as a rollback.
+    (void)CollectPipeline();
+  }
   if (deferred_begin_) {
     deferred_begin_.reset();  // nothing was sent: there is no transaction
     return QueryResult();
@@ -197,6 +215,7 @@ core::Result<QueryResult> Connection::CommitDeferred() {
 }
 
 core::Result<QueryResult> Connection::RollbackDeferred() {
+  if (!pipeline_.empty()) (void)CollectPipeline();
   in_transaction_ = transaction_wrote_ = false;
   if (deferred_begin_) {
     deferred_begin_.reset();
@@ -205,41 +224,82 @@ core::Result<QueryResult> Connection::RollbackDeferred() {
   return Execute("ROLLBACK");
 }
 
-core::Result<QueryResult> Connection::RunAfterBegin(const std::string& text,
-                                                    std::span<const Param> params) {
-  const std::string begin = std::move(*deferred_begin_);
-  deferred_begin_.reset();
-  in_transaction_ = true;
-  NoteSent(text);
-  statements_sent_ += 2;
-  if (observer_) {
-    observer_(begin, {});
-    observer_(text, params);
+void Connection::SendDeferredParams(SqlText sql, std::span<const Param> params) {
+  deferred_result_.reset();
+  if (conn_ == nullptr) {
+    deferred_result_ = core::Fail(core::ErrorCode::kUnavailable, "not connected");
+    return;
   }
+  DrainPendingCommit();
+  const std::size_t before = pipeline_.size();
+  if (!SendInPipeline(sql.c_str(), params)) {
+    (void)CollectPipeline();  // keeps the send's error for TakeDeferred
+    return;
+  }
+  for (std::size_t i = before; i < pipeline_.size(); ++i) {
+    if (pipeline_[i].kind == PipelineEntry::Kind::kStatement) pipeline_[i].deferred = true;
+  }
+}
+
+core::Result<QueryResult> Connection::TakeDeferred() {
+  if (!pipeline_.empty()) (void)CollectPipeline();
+  if (!deferred_result_) return core::Fail(core::ErrorCode::kInternal, "no deferred statement was sent");
+  core::Result<QueryResult> result = std::move(*deferred_result_);
+  deferred_result_.reset();
+  return result;
+}
+
+bool Connection::SendInPipeline(const std::string& text, std::span<const Param> params) {
+  if (pipeline_.empty() && PQenterPipelineMode(conn_) != 1) {
+    broken_ = true;
+    return false;
+  }
+  bool sent = true;
+  if (deferred_begin_) {
+    const std::string begin = std::move(*deferred_begin_);
+    deferred_begin_.reset();
+    in_transaction_ = true;
+    ++statements_sent_;
+    if (observer_) observer_(begin, {});
+    sent = PQsendQueryParams(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    pipeline_.push_back({PipelineEntry::Kind::kBegin, {}, {}, false});
+  }
+  NoteSent(text);
+  ++statements_sent_;
+  if (observer_) observer_(text, params);
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
   const int count = static_cast<int>(values.size());
+  if (!PreparedStatementCache::IsCacheable(text)) {
+    sent = sent && PQsendQueryParams(conn_, text.c_str(), count, nullptr, values.data(), nullptr, nullptr, 0) == 1;
+  } else {
+    std::optional<std::string> name = statements_.Find(text);
+    for (const PipelineEntry& entry : pipeline_) {  // prepared earlier in this very pipeline
+      if (!name && entry.kind == PipelineEntry::Kind::kPrepare && entry.text == text) name = entry.name;
+    }
+    if (!name) {
+      name = statements_.NextName();
+      sent = sent && PQsendPrepare(conn_, name->c_str(), text.c_str(), count, nullptr) == 1;
+      pipeline_.push_back({PipelineEntry::Kind::kPrepare, text, *name, false});
+    }
+    sent = sent && PQsendQueryPrepared(conn_, name->c_str(), count, values.data(), nullptr, nullptr, 0) == 1;
+  }
+  pipeline_.push_back({PipelineEntry::Kind::kStatement, {}, {}, false});
+  if (!sent) broken_ = true;  // the session's state is unknown: never lend it again
+  return sent;
+}
 
-  // One pipeline: BEGIN, [Parse of a statement not prepared yet,] the
-  // statement, Sync; then each one's results in order.
-  const bool cacheable = PreparedStatementCache::IsCacheable(text);
-  std::optional<std::string> name = cacheable ? statements_.Find(text) : std::nullopt;
-  std::optional<std::string> fresh;
-  if (cacheable && !name) fresh = statements_.NextName();
-  const bool sent =
-      PQenterPipelineMode(conn_) == 1 &&
-      PQsendQueryParams(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
-      (!fresh || PQsendPrepare(conn_, fresh->c_str(), text.c_str(), count, nullptr) == 1) &&
-      (cacheable ? PQsendQueryPrepared(conn_, (fresh ? *fresh : *name).c_str(), count, values.data(),
-                                       nullptr, nullptr, 0)
-                 : PQsendQueryParams(conn_, text.c_str(), count, nullptr, values.data(), nullptr,
-                                     nullptr, 0)) == 1 &&
-      PQpipelineSync(conn_) == 1;
-  if (!sent) {
-    // The session's state is unknown (a send failed half-way): never lend it again.
+core::Result<QueryResult> Connection::CollectPipeline() {
+  std::vector<PipelineEntry> entries = std::exchange(pipeline_, {});
+  core::Result<QueryResult> last = QueryResult();
+  if (broken_ || PQpipelineSync(conn_) != 1) {
+    // Nothing can be read back reliably: every answer is this error.
     core::Error error = ErrorFromSqlState(sqlstate::kUnableToConnect, PQerrorMessage(conn_));
     broken_ = true;
+    for (const PipelineEntry& entry : entries) {
+      if (entry.deferred) deferred_result_ = core::Unexpected(error);
+    }
     return core::Unexpected(std::move(error));
   }
   // Each statement's one result, then the NULL that closes it.
@@ -250,35 +310,48 @@ core::Result<QueryResult> Connection::RunAfterBegin(const std::string& text,
     return result;
   };
   // A statement after a failed one is not run (PGRES_PIPELINE_ABORTED, with
-  // no SQLSTATE): the failed one's error is what the caller gets.
-  auto finish_in_pipeline = [this](pg_result* result) -> core::Result<QueryResult> {
-    if (result != nullptr && PQresultStatus(result) == PGRES_PIPELINE_ABORTED) {
-      PQclear(result);
-      return core::Fail(core::ErrorCode::kInternal, "not run: an earlier statement of its pipeline failed");
+  // no SQLSTATE): it reports the failed one's error, which is what happened.
+  std::optional<core::Error> first_error;
+  bool statement_seen = false;  // the one statement that is not deferred, always the last
+  std::vector<std::string> evicted;
+  for (const PipelineEntry& entry : entries) {
+    pg_result* raw = next_result();
+    core::Result<QueryResult> result = QueryResult();
+    if (raw != nullptr && PQresultStatus(raw) == PGRES_PIPELINE_ABORTED) {
+      PQclear(raw);
+      result = core::Unexpected(first_error ? *first_error
+                                            : core::MakeError(core::ErrorCode::kInternal,
+                                                              "not run: an earlier statement of its pipeline failed"));
+    } else {
+      result = Finish(raw);
+      if (!result && !first_error) first_error = result.error();
     }
-    return Finish(result);
-  };
-  auto begun = finish_in_pipeline(next_result());
-  std::optional<core::Result<QueryResult>> prepared;
-  if (fresh) prepared = finish_in_pipeline(next_result());
-  auto statement = finish_in_pipeline(next_result());
+    if (entry.kind == PipelineEntry::Kind::kPrepare && result) {
+      // Prepared, even when the statement then failed.
+      if (auto name = statements_.Remember(entry.text, entry.name)) evicted.push_back(std::move(*name));
+    } else if (entry.kind == PipelineEntry::Kind::kStatement) {
+      if (entry.deferred) {
+        deferred_result_ = std::move(result);
+      } else {
+        last = std::move(result);
+        statement_seen = true;
+      }
+    }
+  }
+  if (!statement_seen && first_error) last = core::Unexpected(*first_error);
   pg_result* sync = PQgetResult(conn_);
   const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
   PQclear(sync);
   if (!synced || PQexitPipelineMode(conn_) != 1) broken_ = true;
-  if (!begun) return begun;
-  if (prepared && !*prepared) return std::move(*prepared);
-  if (fresh && prepared && *prepared) {  // prepared even when the statement then failed
-    if (auto evicted = statements_.Remember(text, *fresh)) {
-      const std::string deallocate = "DEALLOCATE " + *evicted;  // our name, never input
-      (void)Finish(PQexecParams(conn_, deallocate.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
-    }
+  for (const std::string& name : evicted) {
+    const std::string deallocate = "DEALLOCATE " + name;  // our name, never input
+    (void)Finish(PQexecParams(conn_, deallocate.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
   }
-  return statement;
+  return last;
 }
 
 bool Connection::IsReusable() const {
-  return conn_ != nullptr && !broken_ && !deferred_begin_ && PQstatus(conn_) == CONNECTION_OK &&
+  return conn_ != nullptr && !broken_ && !deferred_begin_ && pipeline_.empty() && PQstatus(conn_) == CONNECTION_OK &&
          (commit_pending_ || PQtransactionStatus(conn_) == PQTRANS_IDLE);
 }
 

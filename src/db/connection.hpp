@@ -100,6 +100,22 @@ class Connection {
   core::Result<QueryResult> CommitDeferred();
   core::Result<QueryResult> RollbackDeferred();
 
+  // Sends `sql` (after a deferred BEGIN, if any) without waiting for its
+  // answer: the connection's next statement joins the same libpq pipeline,
+  // and one round trip brings both answers. TakeDeferred() returns this
+  // one's, waiting for it only if no statement followed. At most one at a
+  // time; a statement after it that fails does not hide its answer, and one
+  // after a failed deferred statement reports that statement's error. Why:
+  // a call can send its credential check and its work together when the
+  // check is expected to pass (rpc/object_service.cpp).
+  template <class... Args>
+  void SendDeferred(SqlText sql, const Args&... args) {
+    const Param params[] = {Param(), ToParam(args)...};
+    SendDeferredParams(sql, std::span<const Param>(params).subspan(1));
+  }
+  void SendDeferredParams(SqlText sql, std::span<const Param> params);
+  core::Result<QueryResult> TakeDeferred();
+
   bool connected() const { return conn_ != nullptr; }
   // Connected, not broken, and not inside a transaction: safe to lend again.
   bool IsReusable() const;
@@ -134,8 +150,13 @@ class Connection {
   // Runs `text` with `params`: data statements through the per-connection
   // prepared statement cache, anything else as a one-off.
   core::Result<QueryResult> Run(const std::string& text, std::span<const Param> params);
-  // Run, with the deferred BEGIN sent first in the same pipeline.
-  core::Result<QueryResult> RunAfterBegin(const std::string& text, std::span<const Param> params);
+  // A statement sent in the open pipeline (the deferred BEGIN first, if
+  // any); false when sending failed (the connection is then broken).
+  bool SendInPipeline(const std::string& text, std::span<const Param> params);
+  // Ends the open pipeline: the answers in order, the deferred statement's
+  // kept for TakeDeferred; returns the last other statement's (or an empty
+  // result when there is none).
+  core::Result<QueryResult> CollectPipeline();
   // Sends the deferred BEGIN on its own (for statements that do not go
   // through Run); an error when it fails.
   core::Result<QueryResult> SendDeferredBegin();
@@ -154,6 +175,15 @@ class Connection {
   bool in_transaction_ = false;      // a deferred BEGIN reached the server
   bool transaction_wrote_ = false;   // ... and a statement other than SELECT followed
   bool commit_pending_ = false;      // a COMMIT whose answer is not read yet
+  // Sent in the open pipeline, answers not read yet, in order.
+  struct PipelineEntry {
+    enum class Kind { kBegin, kPrepare, kStatement } kind;
+    std::string text;  // kPrepare: the statement text, remembered once prepared
+    std::string name;  // kPrepare: the name it is prepared under
+    bool deferred = false;
+  };
+  std::vector<PipelineEntry> pipeline_;
+  std::optional<core::Result<QueryResult>> deferred_result_;
 };
 
 }  // namespace citadel::db

@@ -3,6 +3,8 @@
 
 #include "db/composed_sql.hpp"
 
+#include <functional>
+
 #include <gtest/gtest.h>
 
 #include "db/error.hpp"
@@ -283,6 +285,83 @@ TEST(ConnectionPg, ReadOnlyCommitIsReadBeforeTheNextUseAndWritesCommitAtOnce) {
   ASSERT_TRUE(seen);
   EXPECT_EQ(seen->Text(0, "n"), "1");
   ASSERT_TRUE(conn.Execute("DROP TABLE committed_at_once"));
+}
+
+
+// SendDeferred: a statement whose answer is read with the next statement's.
+TEST(ConnectionPg, DeferredStatementIsAnsweredWithTheNextOne) {
+  Connection conn = Superuser();
+  const std::uint64_t sent = conn.statements_sent();
+  conn.DeferBegin("BEGIN ISOLATION LEVEL REPEATABLE READ");
+  conn.SendDeferred("SELECT $1::int AS first, txid_current_if_assigned() IS NULL AS reading", 1);
+  EXPECT_FALSE(conn.IsReusable());  // answers are on their way: never lent
+  auto second = conn.Execute("SELECT $1::int AS second, current_setting('transaction_isolation') AS level", 2);
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->Text(0, "second"), "2");
+  EXPECT_EQ(second->Text(0, "level"), "repeatable read");  // inside the deferred BEGIN's transaction
+  auto first = conn.TakeDeferred();
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->Text(0, "first"), "1");
+  EXPECT_EQ(conn.statements_sent(), sent + 3);  // BEGIN, the deferred one, the next
+  ASSERT_TRUE(conn.CommitDeferred());
+  EXPECT_TRUE(conn.IsReusable());
+  EXPECT_FALSE(conn.TakeDeferred()) << "taken once only";
+
+  // Alone: TakeDeferred waits for it; the same text again is prepared once.
+  const int prepared = PreparedCount(conn);
+  conn.DeferBegin("BEGIN");
+  conn.SendDeferred("SELECT $1::int AS first, txid_current_if_assigned() IS NULL AS reading", 3);
+  auto alone = conn.TakeDeferred();
+  ASSERT_TRUE(alone) << alone.error().message;
+  EXPECT_EQ(alone->Text(0, "first"), "3");
+  EXPECT_TRUE(conn.IsReusable() == false);  // still in the transaction
+  ASSERT_TRUE(conn.RollbackDeferred());
+  EXPECT_EQ(PreparedCount(conn), prepared);
+  EXPECT_TRUE(conn.IsReusable());
+
+  // Sent, then the transaction ends without another statement.
+  conn.DeferBegin("BEGIN");
+  conn.SendDeferred("SELECT $1::int AS first, txid_current_if_assigned() IS NULL AS reading", 4);
+  ASSERT_TRUE(conn.CommitDeferred());
+  EXPECT_TRUE(conn.IsReusable());
+  auto after_commit = conn.TakeDeferred();
+  ASSERT_TRUE(after_commit) << after_commit.error().message;
+  EXPECT_EQ(after_commit->Text(0, "first"), "4");
+}
+
+TEST(ConnectionPg, DeferredStatementErrorsStayWithTheirStatement) {
+  Connection conn = Superuser();
+  // The next statement fails: the deferred answer is intact.
+  conn.DeferBegin("BEGIN");
+  conn.SendDeferred("SELECT $1::int AS v", 5);
+  auto failed = conn.Execute("SELECT 1/$1::int AS v", 0);
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find("division by zero"), std::string::npos) << failed.error().message;
+  auto deferred = conn.TakeDeferred();
+  ASSERT_TRUE(deferred) << deferred.error().message;
+  EXPECT_EQ(deferred->Text(0, "v"), "5");
+  ASSERT_TRUE(conn.RollbackDeferred());
+  EXPECT_TRUE(conn.IsReusable());
+
+  // The deferred one fails (at Parse, then at run time): the next statement
+  // is not run and reports that error; so does TakeDeferred.
+  const std::function<void()> broken_deferred[] = {
+      [&] { conn.SendDeferred("SELECT no_such_column FROM pg_class WHERE oid = $1::oid", 0); },
+      [&] { conn.SendDeferred("SELECT 1/$1::int AS v", 0); },
+  };
+  for (std::size_t broken = 0; broken < std::size(broken_deferred); ++broken) {
+    conn.DeferBegin("BEGIN");
+    broken_deferred[broken]();
+    auto next = conn.Execute("SELECT $1::int AS v", 6);
+    ASSERT_FALSE(next) << broken;
+    auto own = conn.TakeDeferred();
+    ASSERT_FALSE(own) << broken;
+    EXPECT_EQ(next.error().message, own.error().message);
+    ASSERT_TRUE(conn.RollbackDeferred());
+    EXPECT_TRUE(conn.IsReusable()) << broken;
+    auto usable = conn.Execute("SELECT $1::int AS v", 7);
+    ASSERT_TRUE(usable) << usable.error().message;
+  }
 }
 
 }  // namespace

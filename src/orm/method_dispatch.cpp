@@ -1,5 +1,6 @@
 #include "orm/method_dispatch.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -193,6 +194,12 @@ bool TakesRecordIds(const Model& model, std::string_view method) {
   const auto& defaults = DefaultMethods();
   auto known = defaults.find(method);
   return known != defaults.end() ? known->second.on_records : !model.IsModelLevelMethod(method);
+}
+
+bool IsReadOnlyDefaultMethod(std::string_view method) {
+  static constexpr std::string_view kReadOnly[] = {"search",      "search_count", "search_read", "read",
+                                                   "name_search", "read_group",   "fields_get"};
+  return std::find(std::begin(kReadOnly), std::end(kReadOnly), method) != std::end(kReadOnly);
 }
 
 Value CallModelMethod(const Environment& caller, std::string_view model_name, std::string_view method,

@@ -55,6 +55,14 @@ class ArgumentError : public UserError {
   const char* OdooName() const override { return "builtins.TypeError"; }
 };
 
+// Whether `method` is one of Odoo's default methods that only read (search,
+// search_count, search_read, read, name_search, read_group, fields_get): no
+// module can redefine them (Registry::Build refuses a module method named like
+// a default one), and they have no effect outside the transaction, which a
+// caller may therefore run before it has finished checking the credentials
+// and then roll back (rpc/object_service.cpp).
+bool IsReadOnlyDefaultMethod(std::string_view method);
+
 inline constexpr std::size_t kMaxContextBytes = 64 * 1024;
 inline constexpr int kMaxContextDepth = 16;
 

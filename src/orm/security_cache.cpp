@@ -161,6 +161,12 @@ bool SecurityCache::signal_present() const {
   return signal_present_;
 }
 
+std::optional<SecurityVersion> SecurityCache::cached_version() const {
+  std::lock_guard lock(mutex_);
+  if (!signal_present_ || !snapshot_) return std::nullopt;
+  return snapshot_->version();
+}
+
 CallSecurity SecurityCache::ForCall(db::Connection& connection, std::int64_t uid,
                                     std::optional<SecurityVersion> known) {
   bool present;

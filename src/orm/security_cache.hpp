@@ -115,6 +115,10 @@ class SecurityCache {
   // Whether this tenant's database is known to have the signal (then its
   // version may be read together with other rows).
   bool signal_present() const;
+  // The version of the snapshot held now, if any: what a call may assume
+  // before it has read the version, provided it checks it afterwards in
+  // the same transaction.
+  std::optional<SecurityVersion> cached_version() const;
 
   // How many snapshots ForCall has loaded (tests: the cache is used, and emptied).
   std::uint64_t snapshot_loads() const;

@@ -107,6 +107,15 @@ void CredentialCache::Forget(std::string_view tenant, std::int64_t uid, std::str
   entries_.erase(key);
 }
 
+bool CredentialCache::Holds(std::string_view tenant, std::int64_t uid, std::string_view password) const {
+  const Digest key = KeyFor(tenant, uid, password);
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return false;
+  const auto now = clock_.Now();
+  return now < it->second.expires && now < it->second.verified_at + kMaxAgeInTtls * ttl_;
+}
+
 std::size_t CredentialCache::size() const {
   std::lock_guard lock(mutex_);
   return entries_.size();

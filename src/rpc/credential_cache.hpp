@@ -58,6 +58,11 @@ class CredentialCache {
   bool MatchesAny(std::string_view tenant, std::int64_t uid, std::string_view password,
                   const std::vector<std::string>& stored_hashes, bool drop_if_none);
   void Forget(std::string_view tenant, std::int64_t uid, std::string_view password);
+  // Whether an unexpired entry exists for this password, whatever hash it
+  // was verified against (renews nothing). Only a hint: a call may then send
+  // its work before the credentials are read back, and still needs a
+  // Matches*() against what is stored before it answers.
+  bool Holds(std::string_view tenant, std::int64_t uid, std::string_view password) const;
 
   std::size_t size() const;
 

@@ -47,6 +47,7 @@ struct ObjectCall {
   std::int64_t uid = 0;
   std::string password;
   bool verified = false;  // the hashing pool said yes once already
+  bool speculation_missed = false;  // its credentials or rights were not as assumed: check first
   // A support staff member's call (support_call.hpp): admitted by its
   // session and grant, not by a password.
   std::optional<SupportAdmission> support;
@@ -156,6 +157,60 @@ std::optional<NeedsVerification> CheckStoredSecrets(RpcServices& services, db::C
   return needs;
 }
 
+// A read-only call whose password was verified lately is sent together with
+// its credential check: the check goes out without waiting for its answer
+// (db::Connection::SendDeferred), the call's first statement follows in the
+// same round trip, and the answer is checked before the result is — in the
+// same transaction and snapshot, so what is checked is exactly what the call
+// ran under. Rights are assumed to be the cached snapshot's and checked too.
+// Anything not as assumed (another hash, the user archived, a second factor,
+// another rights version, an API key the aborted transaction cannot read)
+// throws SpeculationMissed: rolled back, the call runs again the ordinary way,
+// which decides (and refuses) as before. Only a caller holding a password
+// that this very user proved within the cache's ttl gets here, so strangers
+// learn nothing from it; and only methods with no effect outside the
+// transaction (orm::IsReadOnlyDefaultMethod), since it is rolled back.
+struct SpeculationMissed {};
+
+std::optional<orm::SecurityVersion> SpeculativeVersion(RpcServices& services, const ObjectCall& state,
+                                                       const std::variant<ModelCall, RpcError>& bound) {
+  if (state.support || state.speculation_missed || services.security == nullptr) return std::nullopt;
+  const auto* call = std::get_if<ModelCall>(&bound);
+  if (call == nullptr || !orm::IsReadOnlyDefaultMethod(call->method)) return std::nullopt;
+  if (!services.credentials.Holds(state.db, state.uid, state.password)) return std::nullopt;
+  return services.security->For(state.db)->cached_version();
+}
+
+RpcOutcome RunSpeculatively(RpcServices& services, db::Connection& connection, const ObjectCall& state,
+                            const ModelCall& model_call, const orm::SecurityVersion& assumed) {
+  if (services.object_counters != nullptr) services.object_counters->sent_with_check.fetch_add(1);
+  SendUserByIdWithSecurityVersion(connection, state.uid);
+  orm::Value result;
+  std::exception_ptr failure;
+  try {
+    orm::Environment env = CallerEnvironment(services, connection, state.db, state.uid, assumed);
+    result = orm::CallModelMethod(env, model_call.model, model_call.method, model_call.args, model_call.kwargs);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  auto found = TakeUserByIdWithSecurityVersion(connection);
+  if (!found || !found->version || !(*found->version == assumed)) throw SpeculationMissed{};
+  const std::optional<StoredCredential>& user = found->user;
+  if (!user || !user->active || user->totp_enabled || user->hash.empty()) throw SpeculationMissed{};
+  if (!services.credentials.MatchesAny(state.db, state.uid, state.password, {user->hash}, false)) {
+    if (failure) throw SpeculationMissed{};  // the transaction may be aborted: no API key can be read
+    auto keys = FindApiKeyCandidates(connection, state.password, "rpc", state.uid);
+    if (!keys) throw SpeculationMissed{};
+    std::vector<std::string> hashes;
+    for (const ApiKeyCandidate& key : *keys) hashes.push_back(key.hash);
+    if (!services.credentials.MatchesAny(state.db, state.uid, state.password, hashes, false)) {
+      throw SpeculationMissed{};
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+  return result;
+}
+
 // The call in its transaction on a pooled connection, returned before the
 // caller goes on; nullopt outcome with `detour` set when it must verify. A
 // call whose connection was lost before COMMIT (a failover) runs once more on
@@ -169,6 +224,12 @@ RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
     orm::TransactionRunner runner(**connection, services.registry);
     try {
       return runner.Run([&]() -> RpcOutcome {
+        {
+          auto bound = BindModelCall(state.call);
+          if (auto assumed = SpeculativeVersion(services, state, bound)) {
+            return RunSpeculatively(services, **connection, state, std::get<ModelCall>(bound), *assumed);
+          }
+        }
         std::optional<orm::SecurityVersion> version;
         if (!state.support) {
           if (auto needs = CheckStoredSecrets(services, **connection, state, version)) throw *needs;
@@ -188,6 +249,11 @@ RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
         if (state.support) AuditSupportSuccess(services, *state.support, state.call.params);
         return result;
       });
+    } catch (const SpeculationMissed&) {
+      if (services.object_counters != nullptr) services.object_counters->check_missed.fetch_add(1);
+      state.speculation_missed = true;
+      --attempt;  // nothing was lost: not a retry on a new connection
+      continue;
     } catch (const NeedsVerification& needs) {
       detour = needs;
       return RpcError::AccessDenied();

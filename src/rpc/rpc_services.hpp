@@ -31,6 +31,7 @@
 #include "orm/security_cache.hpp"
 #include "orm/value.hpp"
 #include "rpc/credential_cache.hpp"
+#include "rpc/object_call_counters.hpp"
 #include "rpc/rpc_error.hpp"
 #include "rpc/tenant_directory.hpp"
 
@@ -78,6 +79,8 @@ struct RpcServices {
   // staff calls (support_call.hpp) and the admin's citadel.support.* desk;
   // null: no support access.
   platform::SupportAccess* support = nullptr;
+  // Counts how object calls were admitted (object_call_counters.hpp); null: not counted.
+  ObjectCallCounters* object_counters = nullptr;
 };
 
 struct RpcCall {

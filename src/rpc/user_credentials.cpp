@@ -53,21 +53,37 @@ core::Result<bool> ReplaceStoredHash(db::Connection& connection, std::int64_t ui
   return result->affected_rows() == 1;
 }
 
-core::Result<StoredCredentialAndVersion> FindUserByIdWithSecurityVersion(db::Connection& connection,
-                                                                         std::int64_t uid) {
-  // The signal row always comes back (RIGHT JOIN), the user's only if it exists.
-  auto result = connection.Execute(
-      "SELECT u.id, COALESCE(u.password, '') AS password, u.active AND u.login <> 'support@platform' AS active, "
-      "s.epoch::text AS epoch, s.version, "
-      "EXISTS (SELECT 1 FROM res_users_totp t WHERE t.user_id = u.id AND t.enabled) AS totp "
-      "FROM res_users u RIGHT JOIN citadel_security_signal s ON u.id = $1",
-      uid);
+namespace {
+
+// The signal row always comes back (RIGHT JOIN), the user's only if it exists.
+constexpr db::SqlText kUserByIdWithSecurityVersion =
+    "SELECT u.id, COALESCE(u.password, '') AS password, u.active AND u.login <> 'support@platform' AS active, "
+    "s.epoch::text AS epoch, s.version, "
+    "EXISTS (SELECT 1 FROM res_users_totp t WHERE t.user_id = u.id AND t.enabled) AS totp "
+    "FROM res_users u RIGHT JOIN citadel_security_signal s ON u.id = $1";
+
+core::Result<StoredCredentialAndVersion> ParseUserAndVersion(core::Result<db::QueryResult> result) {
   if (!result) return core::Unexpected(result.error());
   StoredCredentialAndVersion found;
   if (result->empty()) return found;
   if (result->Get(0, "id")) found.user = FirstRow(*result);
   found.version = orm::SecurityVersion{result->Text(0, "epoch"), std::stoll(result->Text(0, "version"))};
   return found;
+}
+
+}  // namespace
+
+core::Result<StoredCredentialAndVersion> FindUserByIdWithSecurityVersion(db::Connection& connection,
+                                                                         std::int64_t uid) {
+  return ParseUserAndVersion(connection.Execute(kUserByIdWithSecurityVersion, uid));
+}
+
+void SendUserByIdWithSecurityVersion(db::Connection& connection, std::int64_t uid) {
+  connection.SendDeferred(kUserByIdWithSecurityVersion, uid);
+}
+
+core::Result<StoredCredentialAndVersion> TakeUserByIdWithSecurityVersion(db::Connection& connection) {
+  return ParseUserAndVersion(connection.TakeDeferred());
 }
 
 }  // namespace citadel::rpc

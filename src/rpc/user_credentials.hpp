@@ -50,5 +50,10 @@ struct StoredCredentialAndVersion {
 };
 core::Result<StoredCredentialAndVersion> FindUserByIdWithSecurityVersion(db::Connection& connection,
                                                                          std::int64_t uid);
+// The same in two steps: the statement sent without waiting for its answer
+// (db::Connection::SendDeferred), so the call's next statement travels with
+// it; then that answer, read back.
+void SendUserByIdWithSecurityVersion(db::Connection& connection, std::int64_t uid);
+core::Result<StoredCredentialAndVersion> TakeUserByIdWithSecurityVersion(db::Connection& connection);
 
 }  // namespace citadel::rpc
