@@ -106,8 +106,10 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   auto* upgrade_app = tenant_app->add_subcommand(
       "upgrade",
       "Bring tenants' schema and data to the installed modules' versions (the template first), "
-      "one tenant per transaction; a tenant already there is left alone. Exits 1 if any "
-      "tenant failed (the others are still upgraded)");
+      "one tenant per transaction; a tenant already there is left alone. Prints each tenant's "
+      "schema warnings. Exits 1 if any tenant failed (the others are still upgraded), 3 if "
+      "none failed but one is INCOMPLETE (upgraded, but its data refused a schema step such as "
+      "a unique constraint: fix the data and run it again)");
   AddCommonOptions(*upgrade_app, upgrade.common);
   auto* upgrade_name =
       upgrade_app->add_option("NAME", upgrade.name, "The tenant to upgrade (or --all)");

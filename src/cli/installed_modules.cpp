@@ -73,6 +73,13 @@ platform::TenantModuleHooks ModuleHooks(std::shared_ptr<const InstalledModuleSet
     auto report = orm::InstallModules(template_db, installed->modules, options);
     if (!report) return core::Unexpected(report.error());
     core::Log().Info("tenant template modules installed", {{"modules", orm::DescribeInstall(*report)}});
+    // Tenants are cloned from it: what its schema lacks, new tenants lack.
+    for (const auto& warning : report->schema.declaration_warnings) {
+      core::Log().Warn("modules schema warning", {{"warning", warning}});
+    }
+    for (const auto& warning : report->schema.warnings) {
+      core::Log().Warn("tenant template schema warning", {{"warning", warning}});
+    }
     return {};
   };
   hooks.initialize_tenant = [installed](db::Connection& tenant_db,

@@ -7,6 +7,7 @@ list(APPEND ORM_SOURCES
   install_record_loader.cpp
   install_data_files.cpp
   ir_metadata_writer.cpp
+  install_recompute.cpp
   module_installer.cpp)
 list(APPEND ORM_UNIT_TESTS
   module_data_test.cpp

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "modules/base/models/ir_metadata_models.hpp"
+#include "orm/compute.hpp"
 #include "orm/testing/shorthands.hpp"
 
 namespace citadel::orm::install_testing {
@@ -98,6 +99,28 @@ constexpr const char* kBaseAccess =
     "id,name,model_id:id,group_id:id,perm_read,perm_write,perm_create,perm_unlink\n"
     "access_res_users_user,res.users user,model_res_users,group_user,1,0,0,0\n";
 
+// Version 3 of x.tag: two stored computes new to a table with rows (a
+// compute method and a related field), and a unique constraint on `code`
+// that duplicate codes can refuse.
+void AddVersion3(ModelDef& tag) {
+  FieldDef name_length = F("name_length", FieldType::kInteger);
+  name_length.compute = "_compute_name_length";
+  name_length.depends = {"name"};
+  name_length.store = true;
+  FieldDef user_login = F("user_login", FieldType::kChar);
+  user_login.related = "user_id.login";
+  user_login.store = true;
+  tag.fields.push_back(name_length);
+  tag.fields.push_back(user_login);
+  tag.computes["_compute_name_length"] = [](ComputeBatch& batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const Value& name = batch.Get(i, "name");
+      batch.Set(i, "name_length", Value(name.is_string() ? name.get<std::string>().size() : 0));
+    }
+  };
+  tag.sql_constraints = {{"code_uniq", "unique (code)", "Tag codes are unique"}};
+}
+
 void RegisterShop(ModuleContext& context, int version) {
   FieldDef name = F("name", FieldType::kChar);
   name.required = true;
@@ -111,6 +134,7 @@ void RegisterShop(ModuleContext& context, int version) {
                       F("group_ids", FieldType::kMany2many, "res.groups"), internal});
   tag.order = "name, id";
   if (version >= 2) tag.fields.push_back(F("code", FieldType::kChar));
+  if (version >= 3) AddVersion3(tag);
   context.AddModel(tag);
   if (version >= 2) {
     ModelExtension users;
@@ -144,7 +168,7 @@ name = ")" + std::string(version >= 2 ? "B v2" : "B") + R"("
 parent_id = { ref = "shop.tag_root" }
 user_id = { ref = "base.user_admin" }
 group_ids = { refs = ["base.group_user"] }
-)";
+)" + std::string(version >= 3 ? "code = \"b-3\"\n" : "");
   if (version >= 2) {
     text += R"(
 [[record]]

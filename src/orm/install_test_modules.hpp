@@ -6,7 +6,9 @@
 //     base.user_admin (id 2) and an access.csv;
 //   * "shop" at version 1 or 2: a model x.tag (v2 adds a column `code`), an
 //     extension of res.users (v2), tags with refs, a noupdate record and a
-//     record rule. Version 2 adds a record and changes values in the files.
+//     record rule. Version 2 adds a record and changes values in the files;
+//     version 3 adds stored computes (name_length, related user_login) and
+//     a unique constraint on code.
 // Extra files can replace or add to shop's (a bad ref, a bad file).
 // Test-only; values, any thread.
 #pragma once

@@ -6,6 +6,7 @@
 
 #include "orm/environment.hpp"
 #include "orm/install_data_files.hpp"
+#include "orm/install_recompute.hpp"
 #include "orm/install_record_loader.hpp"
 #include "orm/install_xml_ids.hpp"
 #include "orm/ir_metadata_writer.hpp"
@@ -44,6 +45,7 @@ core::Result<SchemaSyncReport> SyncSchemaFirstPass(db::Connection& connection, c
   if (!plan) return core::Unexpected(plan.error());
   SchemaPlan first;
   first.warnings = plan->warnings;
+  first.declaration_warnings = plan->declaration_warnings;
   first.fields_to_compute = plan->fields_to_compute;
   for (auto& change : plan->changes) {
     if (!IsLogAccessForeignKey(change)) first.changes.push_back(std::move(change));
@@ -158,6 +160,9 @@ core::Result<InstallReport> Install(db::Connection& connection, const ModuleSet&
 
   try {
     const Environment env = Environment(registry, connection, options.uid).Sudo();
+    // Before the data, as Odoo's init_models flushes them: the records the
+    // files load then find these values as any other stored compute's.
+    report.computed = ComputeNewStoredFields(env, report.schema.fields_to_compute);
     XmlIdIndex ids = XmlIdIndex::Load(env);
     ModuleLoader loader(env, *registry, ids);
     for (const Module* module : *order) {
@@ -184,6 +189,12 @@ core::Result<InstallReport> Install(db::Connection& connection, const ModuleSet&
   auto second = sync->RunInTransaction(connection);
   if (!second) return core::Unexpected(second.error());
   for (auto& line : second->applied) report.schema.applied.push_back(std::move(line));
+  // The second pass plans again from the schema as the run leaves it, so its
+  // warnings are the ones that still hold: a step the first pass could not
+  // apply was tried again after the data loaded, and a required column the
+  // first pass left nullable is now either NOT NULL or a step not applied.
+  report.schema.warnings = std::move(second->warnings);
+  report.schema.not_applied = std::move(second->not_applied);
   return report;
 }
 
@@ -248,6 +259,7 @@ std::map<std::string, std::string> ModuleVersions(const ModuleSet& modules) {
 
 std::string DescribeInstall(const InstallReport& report) {
   std::string text;
+  auto add = [&text](const std::string& part) { text += (text.empty() ? "" : "; ") + part; };
   for (const auto& m : report.modules) {
     if (m.skipped) continue;
     std::string line = m.name + (m.version_before.empty() ? " new " + m.version_after
@@ -255,8 +267,14 @@ std::string DescribeInstall(const InstallReport& report) {
     line += ", " + std::to_string(m.created) + (m.created == 1 ? " record" : " records") + " created";
     if (m.updated > 0) line += ", " + std::to_string(m.updated) + " updated";
     if (m.kept > 0) line += ", " + std::to_string(m.kept) + " kept (noupdate)";
-    text += (text.empty() ? "" : "; ") + line;
+    add(line);
   }
+  for (const auto& line : report.computed) add("computed " + line);
+  if (text.empty() && report.schema.changed()) {
+    const std::size_t n = report.schema.applied.size();
+    add("schema: " + std::to_string(n) + (n == 1 ? " change" : " changes") + " applied");
+  }
+  if (text.empty() && !report.schema.complete()) return "no change applied";
   return text.empty() ? "already up to date" : text;
 }
 

@@ -11,13 +11,21 @@
 //      except the foreign keys of the log-access columns (create_uid,
 //      write_uid), which wait until step 3: the superuser that creates the
 //      first rows is itself one of them (Odoo's base_data.sql does the same);
+//      then stored computes whose column it added to a table with rows are
+//      computed for those rows (install_recompute.hpp);
 //   2. per module, in load order, unless the database already has it at this
 //      version (then nothing of it is loaded: the run is a no-op):
 //        ir.module.module row; ir.model and ir.model.fields rows with their
 //        external ids (ir_metadata_writer.hpp); the module's generated data;
 //        its `data` files in manifest order; its `demo` files if asked; the
 //        field groups (install_data_files.hpp, install_record_loader.hpp);
-//   3. the remaining schema (those foreign keys).
+//   3. the remaining schema (those foreign keys), planned again, so steps
+//      the data refused in step 1 are tried once more.
+// A schema step the data refuses (a unique constraint over duplicates, NOT
+// NULL over NULLs) does not fail the run, as in Odoo: it is rolled back to
+// its savepoint and reported (InstallReport::schema.not_applied and a
+// "not applied: ..." warning); the caller must show it (citadel tenant
+// upgrade reports such a tenant INCOMPLETE and exits 3).
 // Records are created and updated through RecordSet in a Sudo environment of
 // `uid` (Odoo's superuser, 1), so defaults, computes and hooks apply. On an
 // upgrade, noupdate records are left as they are; other records get the
@@ -67,7 +75,12 @@ struct ModuleInstallReport {
 
 struct InstallReport {
   std::vector<ModuleInstallReport> modules;
+  // The schema as the run leaves it: every change applied, and the warnings
+  // and steps not applied of the final pass (SchemaSyncReport::complete()).
   SchemaSyncReport schema;
+  // Stored computes new to tables with rows, computed for those rows:
+  // "x.tag name_length on 2504 records" (install_recompute.hpp).
+  std::vector<std::string> computed;
   // Anything loaded or any schema change.
   bool changed() const;
 };
@@ -83,7 +96,11 @@ core::Result<std::map<std::string, std::string>> InstalledModuleVersions(db::Con
 std::map<std::string, std::string> ModuleVersions(const ModuleSet& modules);
 
 // "base 18.0.1.0 -> 18.0.1.1, 2 records created, 1 updated; contacts new
-// 18.0.1.0, 5 records created", or "already up to date".
+// 18.0.1.0, 5 records created; computed res.partner x on 12 records", or
+// "schema: 1 change applied" when only the schema changed, "no change
+// applied" when a step the data refused is all there was, or "already up to
+// date". Warnings are not in it: they are report.schema.warnings, for the
+// caller to print one per line.
 std::string DescribeInstall(const InstallReport& report);
 
 }  // namespace citadel::orm

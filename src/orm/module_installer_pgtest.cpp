@@ -213,6 +213,87 @@ TEST(ModuleInstallerPg, UpgradeAddsColumnAndRecordAndKeepsNoupdateRecords) {
   EXPECT_EQ(DataFingerprint(c), data);
 }
 
+// Odoo's _auto_init marks a new stored compute for every existing row and
+// init_models flushes it: the rows the data files never touch get values too.
+// 2,500 rows made in SQL span three of the installer's batches.
+TEST(ModuleInstallerPg, UpgradeComputesNewStoredFieldsOnEveryExistingRow) {
+  db::Connection c = FreshDatabase("install_upgrade_compute");
+  MustInstall(c, TestModules(2));
+  ASSERT_TRUE(c.Execute("INSERT INTO x_tag (name, user_id) SELECT 'bulk ' || g, CASE WHEN g % 2 = 0 THEN 2 END "
+                        "FROM generate_series(1, 2500) g"));
+  const std::string rows = Scalar(c, "SELECT count(*) FROM x_tag");
+  const std::string admins = Scalar(c, "SELECT count(*) FROM x_tag WHERE user_id = 2");
+  ASSERT_GT(std::stoi(admins), 1000);
+
+  const InstallReport report = MustInstall(c, TestModules(3));
+  EXPECT_EQ(Scalar(c, "SELECT count(*) FROM x_tag WHERE name_length IS DISTINCT FROM length(name)"), "0");
+  EXPECT_EQ(Scalar(c, "SELECT count(*) FROM x_tag WHERE user_login = 'admin'"), admins);
+  EXPECT_EQ(Scalar(c, "SELECT count(*) FROM x_tag WHERE user_login IS NOT NULL"), admins);
+  ASSERT_EQ(report.computed.size(), 1u);
+  EXPECT_NE(report.computed[0].find("x.tag "), std::string::npos) << report.computed[0];
+  EXPECT_NE(report.computed[0].find("name_length"), std::string::npos) << report.computed[0];
+  EXPECT_NE(report.computed[0].find("user_login"), std::string::npos) << report.computed[0];
+  EXPECT_NE(report.computed[0].find(" on " + rows + " records"), std::string::npos) << report.computed[0];
+  EXPECT_NE(DescribeInstall(report).find("computed x.tag "), std::string::npos) << DescribeInstall(report);
+
+  // And the engine keeps them right afterwards, as any stored compute.
+  auto registry = TestModules(3).BuildRegistry();
+  ASSERT_TRUE(registry) << registry.error().message;
+  const Environment su = Environment(*registry, c, 1).Sudo();
+  const std::int64_t first = std::stoll(Scalar(c, "SELECT min(id) FROM x_tag WHERE name LIKE 'bulk%'"));
+  RecordSet::Of(su, "x.tag").Browse({first}).Write({{"name", "renamed"}});
+  EXPECT_EQ(Scalar(c, "SELECT name_length FROM x_tag WHERE name = 'renamed'"), "7");
+}
+
+// A schema step the data refuses does not fail the upgrade (Odoo warns and
+// goes on) but is reported in the final report, and only while it is true:
+// refused before the data loaded and allowed after it is no warning.
+TEST(ModuleInstallerPg, UpgradeReportsTheConstraintItsDataRefusesAndCommitsTheRest) {
+  db::Connection c = FreshDatabase("install_upgrade_refused");
+  MustInstall(c, TestModules(2));
+  // tag_b's duplicate goes when v3's file gives it code b-3; the two rows
+  // made here stay duplicates.
+  ASSERT_TRUE(c.Execute("UPDATE x_tag SET code = 'b-dup' WHERE name IN ('Root', 'B v2')"));
+  ASSERT_TRUE(c.Execute("INSERT INTO x_tag (name, code) VALUES ('X1', 'dup'), ('X2', 'dup')"));
+  ASSERT_TRUE(c.Execute("ALTER TABLE x_tag ADD COLUMN legacy varchar"));
+  ASSERT_TRUE(c.Execute("UPDATE x_tag SET legacy = 'kept'"));
+
+  const InstallReport refused = MustInstall(c, TestModules(3));
+  EXPECT_FALSE(refused.schema.complete());
+  EXPECT_EQ(refused.schema.not_applied,
+            std::vector<std::string>{"add constraint x_tag_code_uniq unique(code) on x_tag"});
+  EXPECT_TRUE(schema_testing::Contains(
+      refused.schema.warnings, "not applied: add constraint x_tag_code_uniq unique(code) on x_tag: SQLSTATE 23505"));
+  EXPECT_TRUE(schema_testing::Contains(refused.schema.warnings,
+                                       "x_tag.legacy is stored by no field of x.tag: kept with its data"));
+  EXPECT_EQ(refused.schema.warnings.size(), 2u) << "each once, though both passes planned them";
+  EXPECT_EQ(Scalar(c, "SELECT latest_version FROM ir_module_module WHERE name = 'shop'"), "18.0.3.0")
+      << "the rest of the upgrade is committed";
+  EXPECT_EQ(Scalar(c, "SELECT code FROM x_tag WHERE name = 'B v2'"), "b-3");
+
+  ASSERT_TRUE(c.Execute("DELETE FROM x_tag WHERE name = 'X2'"));
+  const InstallReport allowed = MustInstall(c, TestModules(3));
+  EXPECT_TRUE(allowed.schema.complete());
+  EXPECT_EQ(allowed.schema.applied,
+            std::vector<std::string>{"add constraint x_tag_code_uniq unique(code) on x_tag"});
+  EXPECT_EQ(DescribeInstall(allowed), "schema: 1 change applied");
+  EXPECT_FALSE(c.Execute("INSERT INTO x_tag (name, code) VALUES ('X3', 'dup')")) << "enforced now";
+}
+
+// The first pass refuses the constraint (tag_b and Root share a code), the
+// data load gives tag_b its own, the second pass applies it: no warning
+// is left of the first pass.
+TEST(ModuleInstallerPg, ConstraintAllowedOnceTheDataLoadedLeavesNoWarning) {
+  db::Connection c = FreshDatabase("install_upgrade_allowed");
+  MustInstall(c, TestModules(2));
+  ASSERT_TRUE(c.Execute("UPDATE x_tag SET code = 'b-dup' WHERE name IN ('Root', 'B v2')"));
+  const InstallReport report = MustInstall(c, TestModules(3));
+  EXPECT_TRUE(report.schema.complete());
+  EXPECT_TRUE(report.schema.warnings.empty()) << report.schema.warnings.front();
+  EXPECT_TRUE(schema_testing::Contains(report.schema.applied,
+                                       "add constraint x_tag_code_uniq unique(code) on x_tag"));
+}
+
 TEST(ModuleInstallerPg, BadRefFailsNamingItAndChangesNothing) {
   db::Connection c = FreshDatabase("install_bad_ref");
   const std::string bad = "[[record]]\nid = \"tag_x\"\nmodel = \"x.tag\"\n[record.values]\nname = \"X\"\n"

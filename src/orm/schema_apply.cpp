@@ -240,6 +240,7 @@ core::Result<std::vector<db::ComposedSql>> ComposeChange(const SchemaChange& cha
 core::Result<SchemaSyncReport> ApplySchemaPlan(db::Connection& connection, const SchemaPlan& plan) {
   SchemaSyncReport report;
   report.warnings = plan.warnings;
+  report.declaration_warnings = plan.declaration_warnings;
   report.fields_to_compute = plan.fields_to_compute;
   for (const PlannedChange& step : plan.changes) {
     auto statements = ComposeChange(step.change);
@@ -262,6 +263,7 @@ core::Result<SchemaSyncReport> ApplySchemaPlan(db::Connection& connection, const
         return core::Unexpected(r.error());
       }
       report.warnings.push_back("not applied: " + step.description + ": " + ok.error().message);
+      report.not_applied.push_back(step.description);
     } else {
       report.applied.push_back(step.description);
     }

@@ -22,9 +22,18 @@ namespace citadel::orm {
 // What a sync did, for `citadel tenant upgrade` and logs.
 struct SchemaSyncReport {
   std::vector<std::string> applied;   // descriptions of the changes made, in order
-  std::vector<std::string> warnings;  // what was left alone or could not be applied
+  // What was left alone or could not be applied in this database; a step
+  // its data refused reads "not applied: <description>: <PostgreSQL's error>".
+  std::vector<std::string> warnings;
+  // The descriptions of those refused steps (a unique constraint over
+  // duplicates, NOT NULL over NULLs, a foreign key over dangling ids): the
+  // schema is short of what the modules declare until the data allows them
+  // and a sync runs again.
+  std::vector<std::string> not_applied;
+  std::vector<std::string> declaration_warnings;  // SchemaPlan's: the same for every database
   std::vector<FieldRef> fields_to_compute;
   bool changed() const { return !applied.empty(); }
+  bool complete() const { return not_applied.empty(); }
 };
 
 // The statements of one change. kInvalidArgument if a name is not a valid

@@ -32,7 +32,7 @@ class Planner {
       : wanted_(wanted), existing_(existing) {}
 
   SchemaPlan Run() {
-    plan_.warnings = wanted_.warnings;
+    plan_.declaration_warnings = wanted_.warnings;
     for (const auto& table : wanted_.tables) PlanTable(table);
     for (const auto& link : wanted_.link_tables) PlanLinkTable(link);
     for (const auto& init : wanted_.model_inits) PlanModelInit(init);
@@ -61,7 +61,13 @@ class Planner {
   }
 
   void PlanModelInit(const WantedModelInit& init) {
-    if (ExistingOrReport(init.table)) return;
+    // Whatever the init made, a view included (Odoo's _auto = False models
+    // are often views), is the model's: nothing to report.
+    // A view still takes no foreign key pointing at it.
+    if (const ExistingTable* found = existing_.FindTable(init.table)) {
+      if (!found->is_table) unusable_tables_.insert(init.table);
+      return;
+    }
     Add(RunModelInit{init.table, init.statements},
         "create table " + init.table + " for " + init.model + " (its init: " +
             std::to_string(init.statements.size()) +

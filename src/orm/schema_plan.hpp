@@ -118,7 +118,13 @@ struct FieldRef {
 
 struct SchemaPlan {
   std::vector<PlannedChange> changes;
+  // What this database has that the plan leaves alone (a column kept with its
+  // data, a type not converted, a required column left nullable).
   std::vector<std::string> warnings;
+  // What the modules declare that the sync does not do (a check
+  // constraint): the same for every database, so reported once, not per
+  // tenant (WantedSchema::warnings).
+  std::vector<std::string> declaration_warnings;
   // Stored computed fields whose column is new on a table with rows: their
   // values must be computed for those rows (Odoo marks them to recompute).
   std::vector<FieldRef> fields_to_compute;

@@ -82,14 +82,23 @@ TEST(SchemaPlanUpgradeTest, NewBooleanWithTrueDefaultFillsExistingRowsFalseDoesN
   FieldDef computed = F("total", FieldType::kInteger);
   computed.compute = "_compute_total";
   computed.store = true;
-  models.extensions.push_back(Extension("res.partner", {on, off, computed}, {{"_compute_total", nullptr}}));
+  // A stored related field is a stored compute too (Odoo's related fields
+  // compute _compute_related): its existing rows need it as well.
+  FieldDef related = F("country_name", FieldType::kChar);
+  related.related = "country_id.name";
+  related.store = true;
+  models.extensions.push_back(
+      Extension("res.partner", {on, off, computed, related}, {{"_compute_total", nullptr}}));
   SchemaPlan plan =
       PlanSchemaChanges(Wanted(std::move(models)), Synced(Wanted(BaseModels()), true));
   auto fills = ChangesOf<FillColumn>(plan);
   ASSERT_EQ(fills.size(), 1u);
   EXPECT_EQ(fills[0]->column, "is_company");
   EXPECT_EQ(fills[0]->value, "true");
-  EXPECT_EQ(plan.fields_to_compute, (std::vector<FieldRef>{{"res.partner", "total"}}));
+  std::vector<std::string> to_compute;
+  for (const FieldRef& ref : plan.fields_to_compute) to_compute.push_back(ref.model + "." + ref.field);
+  std::sort(to_compute.begin(), to_compute.end());
+  EXPECT_EQ(to_compute, (std::vector<std::string>{"res.partner.country_name", "res.partner.total"}));
 }
 
 TEST(SchemaPlanUpgradeTest, TypeChangesOnlyWidenAndForeignKeysFollowOndelete) {

@@ -29,7 +29,7 @@ TEST(SchemaSyncPg, FirstSyncCreatesOdoosTablesColumnsKeysAndIndexes) {
   db::Connection connection = FreshDatabase("schema_first_sync");
   SchemaSyncReport report = SyncOrFail(MakeSync(BaseModels()), connection);
   EXPECT_TRUE(report.changed());
-  EXPECT_TRUE(Contains(report.warnings, "check_name"))
+  EXPECT_TRUE(Contains(report.declaration_warnings, "check_name"))
       << "check constraints are reported, not installed";
 
   const std::map<std::string, std::string> partner = {

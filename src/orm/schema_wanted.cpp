@@ -128,7 +128,7 @@ core::Result<void> DescribeModel(const Model& model, WantedSchema& schema, Forei
     const bool binary = def.type == FieldType::kBinary;
     column.not_null = def.required && !binary;
     column.fill_value = binary ? std::nullopt : FillValueOf(def);
-    column.computed = !def.compute.empty();
+    column.computed = !def.compute.empty() || !def.related.empty();  // related: a compute too (Odoo)
     column.model = model.name();
     column.field = def.name;
     table.columns.push_back(std::move(column));

@@ -47,7 +47,7 @@ struct WantedColumn {
   // A constant default as PostgreSQL text, to fill existing rows when the
   // column is added to a table that has some (Odoo's _init_column).
   std::optional<std::string> fill_value;
-  bool computed = false;  // stored compute: existing rows need computing
+  bool computed = false;  // stored compute or related: existing rows need computing
   std::string model;      // the model and field it stores, for reports
   std::string field;
 };
