@@ -236,10 +236,14 @@ to_script() {  # WORKLOAD ARGS...
 }
 # search_read's second statement keeps the captured 80 ids: rows of the same
 # table by primary key, as costly as whichever 80 the offset finds.
-to_script search_read --var '37=:off' --preamble "\\set off random(0, $max_offset)"
-to_script read --var "$read_id=:id" --var "{$read_id}=(ARRAY[:id::int8])" --preamble "\\set id random($min_id, $max_id)"
-to_script search_count
-to_script create --gset-insert --var "${created_id[create]}=:id" --var "{${created_id[create]}}=(ARRAY[:id::int8])"
+for w in "${workloads[@]}"; do
+  case $w in
+    search_read) to_script search_read --var '37=:off' --preamble "\\set off random(0, $max_offset)" ;;
+    read) to_script read --var "$read_id=:id" --var "{$read_id}=(ARRAY[:id::int8])" --preamble "\\set id random($min_id, $max_id)" ;;
+    search_count) to_script search_count ;;
+    create) to_script create --gset-insert --var "${created_id[create]}=:id" --var "{${created_id[create]}}=(ARRAY[:id::int8])" ;;
+  esac
+done
 
 # --- wrk and pgbench, workload by workload, at 1 and 8. CPU time per request
 # of Citadel and of PostgreSQL (the postmaster and its backends, exited ones
