@@ -25,4 +25,5 @@ list(APPEND ORM_PG_TESTS
   crud_read_group_pgtest.cpp
   crud_fields_get_pgtest.cpp
   crud_default_get_pgtest.cpp
-  crud_access_check_pgtest.cpp)
+  crud_access_check_pgtest.cpp
+  crud_search_read_pgtest.cpp)

@@ -10,6 +10,7 @@ list(APPEND ORM_SOURCES
   security_cache.cpp
   crud_support.cpp
   crud_search.cpp
+  crud_read_rows.cpp
   crud_read.cpp
   crud_create.cpp
   crud_write.cpp

@@ -12,8 +12,9 @@
 // own: model rights, then record rules (compiled into the query for reads,
 // checked on the ids for write/unlink, checked on the new rows for create),
 // then fields. All SQL is ComposedSql: values bound, identifiers from the
-// registry. Read costs one query for the rows plus at most one per
-// relational field, whatever the number of rows (plus the guard's own).
+// registry. Read and SearchRead cost one query for the rows plus at most one
+// per relational field, whatever the number of rows (plus the guard's own,
+// which an Environment carrying a SecurityCache snapshot answers from memory).
 //
 // Values (value.hpp): false is empty; many2one reads [id, display_name] or
 // false; x2many a list of ids; dates "YYYY-MM-DD", datetimes
@@ -81,7 +82,9 @@ class RecordSet {
   // crud_fields_get.cpp, crud_access_check.cpp), each through AccessGuard.
   // Shapes are the external API's; method_dispatch.hpp maps RPC calls here.
 
-  // Search then Read, in the search's order.
+  // Search then Read, in the search's order, in ONE statement for the rows
+  // (the search's WHERE, ORDER BY and LIMIT selecting the read's columns),
+  // then at most one per relational field, as Read (crud_search_read.cpp).
   Value SearchRead(const Value& domain, const std::vector<std::string>& fields, std::int64_t offset,
                    std::optional<std::int64_t> limit, std::string_view order) const;
   // Odoo 18 copy(): copyable fields (FieldDef::copy; never id, log-access or
@@ -118,13 +121,6 @@ class RecordSet {
   bool HasAccess(std::string_view operation) const;
 
  private:
-  // Read, for ids that a Search of this environment has just returned: the
-  // search applied the model's read access and read rules in the same
-  // transaction snapshot, so they are not checked a second time (the
-  // fields still are). Only SearchRead may call it.
-  Value ReadSearched(const std::vector<std::string>& fields) const;
-  Value ReadRows(const std::vector<std::string>& fields, bool check_access) const;
-
   const Environment* env_;
   const Model* model_;
   std::vector<std::int64_t> ids_;
