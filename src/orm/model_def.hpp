@@ -61,6 +61,9 @@ struct ModelDef {
   std::string description;  // "Contact"
   std::string order = "id";  // the default order, validated at build
   std::string rec_name;      // the field display_name comes from; default "name" if present
+  // Odoo's _rec_names_search: the fields (paths) name_search matches, any of
+  // them (all of them for a negative operator); empty: the rec_name.
+  std::vector<std::string> rec_names_search;
   std::string parent_name;   // the many2one for child_of / parent_of ("parent_id")
   bool transient = false;    // reserved for wizards
   // Odoo's _log_access: the automatic create_uid, create_date, write_uid and

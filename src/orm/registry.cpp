@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "orm/errors.hpp"
+#include "orm/field_path.hpp"
 
 namespace citadel::orm {
 namespace {
@@ -34,6 +36,23 @@ std::string Where(const std::string& module, const std::string& model, const std
   std::string out = "module " + module + ", model " + model;
   if (!field.empty()) out += ", field " + field;
   return out;
+}
+
+// Why `path` cannot be one of `model`'s rec_names_search, or nothing: each
+// segment a field, every one but the last relational (comodels by name: the
+// models' pointers are not all resolved yet when this runs).
+std::optional<std::string> RecNameSearchProblem(const Registry& registry, const Model& model,
+                                                const std::string& path) {
+  const Model* current = &model;
+  const std::deque<std::string> segments = SplitFieldPath(path);
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const Field* field = current->FindField(segments[i]);
+    if (field == nullptr) return "no field " + segments[i] + " on " + current->name();
+    if (i + 1 == segments.size()) return std::nullopt;
+    current = field->def().comodel.empty() ? nullptr : registry.FindModel(field->def().comodel);
+    if (current == nullptr) return segments[i] + " is not relational";
+  }
+  return std::nullopt;
 }
 
 FieldDef AutoField(std::string name, FieldType type, std::string label) {
@@ -269,6 +288,7 @@ core::Result<std::shared_ptr<const Registry>> RegistryBuilder::Build() {
     model->description_ = def.description.empty() ? def.name : def.description;
     model->order_text_ = def.order;
     model->rec_name_text_ = def.rec_name;
+    model->rec_names_search_ = def.rec_names_search;
     model->parent_text_ = def.parent_name;
     model->modules_.push_back(pending.module);
     model->sql_constraints_ = def.sql_constraints;
@@ -387,6 +407,12 @@ core::Result<std::shared_ptr<const Registry>> RegistryBuilder::Build() {
     model.rec_name_ = model.FindField(rec);
     if (!model.rec_name_text_.empty() && !model.rec_name_) {
       return Fail(ErrorCode::kNotFound, Where(model.modules_.front(), model.name_) + ": rec_name " + rec + " is no field");
+    }
+    for (const std::string& path : model.rec_names_search_) {
+      if (auto problem = RecNameSearchProblem(*registry, model, path)) {
+        return Fail(ErrorCode::kNotFound, Where(model.modules_.front(), model.name_) + ": rec_names_search " +
+                                              path + ": " + *problem);
+      }
     }
     if (!model.parent_text_.empty()) {
       model.parent_ = model.FindField(model.parent_text_);

@@ -94,6 +94,8 @@ class Model {
   const std::vector<std::unique_ptr<Field>>& fields() const { return fields_; }
   const std::vector<OrderTerm>& default_order() const { return default_order_; }
   const Field* rec_name() const { return rec_name_; }
+  // ModelDef::rec_names_search, each path checked at Build.
+  const std::vector<std::string>& rec_names_search() const { return rec_names_search_; }
   const Field* parent() const { return parent_; }  // for child_of / parent_of; may be null
   const Field* active() const { return active_; }   // the `active` boolean, if the model has one
   const std::vector<SqlConstraint>& sql_constraints() const { return sql_constraints_; }
@@ -121,6 +123,7 @@ class Model {
   std::string description_;
   std::string order_text_;
   std::string rec_name_text_;
+  std::vector<std::string> rec_names_search_;
   std::string parent_text_;
   std::vector<std::unique_ptr<Field>> fields_;
   std::map<std::string, const Field*, std::less<>> by_name_;

@@ -148,6 +148,16 @@ TEST(RegistryTest, WrongNamesFailAtBuildNamingWhatIsWrong) {
   computed.compute = "_compute_count";
   bad_compute.fields.push_back(computed);
   ExpectBuildError({Users(), Partner(), bad_compute}, {}, "unknown compute method _compute_count");
+
+  ModelDef bad_search = Partner();
+  bad_search.rec_names_search = {"name", "parent_id.nope"};
+  ExpectBuildError({Users(), bad_search, Category()}, {}, "rec_names_search parent_id.nope: no field nope");
+  bad_search.rec_names_search = {"name.x"};
+  ExpectBuildError({Users(), bad_search, Category()}, {}, "rec_names_search name.x: name is not relational");
+  bad_search.rec_names_search = {"name", "parent_id.name", "category_id.name"};
+  auto good = BuildWith({Users(), bad_search, Category()});
+  ASSERT_TRUE(good) << good.error().message;
+  EXPECT_EQ((*good)->FindModel("res.partner")->rec_names_search().size(), 3u);
 }
 
 TEST(OrderParserTest, ValidTermsAndEveryError) {

@@ -9,6 +9,8 @@
 //     contacts on create and write (res_partner_sync.cpp), as Odoo's
 //     _fields_sync and _children_sync;
 //   - the default order "complete_name ASC, id DESC";
+//   - name_search matches complete_name, email, ref, vat or
+//     company_registry (Odoo's _rec_names_search);
 //   - image_1920, Odoo's image.mixin field (through avatar.mixin): a binary
 //     field in the tenant's sealed file store, kept as uploaded — Citadel
 //     does not resize it to 1920 px nor derive image_1024..image_128 (no
@@ -25,6 +27,8 @@ orm::ModelDef ResPartnerDef() {
   using namespace fields;
   orm::ModelDef def = Model("res.partner", "Contact", "complete_name ASC, id DESC");
   def.rec_name = "complete_name";
+  // Odoo 18's _rec_names_search: name_search finds a partner by any of them.
+  def.rec_names_search = {"complete_name", "email", "ref", "vat", "company_registry"};
   def.parent_name = "parent_id";
   def.fields = {
       Char("name").Index(),

@@ -4,7 +4,8 @@
 //   - a contact (type "contact") under a company takes the company's address
 //     (street, street2, zip, city, state_id, country_id) when its parent or
 //     type is set, if the company has any address; when a company's address
-//     changes, its contacts follow;
+//     changes, its active contacts follow (Odoo's child_ids are the active
+//     children);
 //   - commercial fields (vat, company_registry) come from the commercial
 //     entity (the top company) and follow it down the hierarchy;
 //   - the first contact of an address-less company gives it its address;
@@ -89,13 +90,13 @@ void UpdateAddress(const Environment& env, const std::vector<std::int64_t>& ids,
 
 std::vector<std::int64_t> Children(const Environment& su, std::int64_t id, bool only_persons,
                                    bool only_contacts) {
-  Value domain = Value::array({Value::array({"parent_id", "=", id})});
+  // Odoo 18's child_ids: domain [('active', '=', True)] (its context's
+  // active_test=False does not widen an explicit domain), so archived
+  // contacts neither follow their company nor count as its contacts.
+  Value domain = Value::array({Value::array({"parent_id", "=", id}), Value::array({"active", "=", true})});
   if (only_persons) domain.push_back(Value::array({"is_company", "=", false}));
   if (only_contacts) domain.push_back(Value::array({"type", "=", "contact"}));
-  // Odoo's child_ids carry active_test=False: archived contacts follow too.
-  Value context = su.context();
-  context["active_test"] = false;
-  return RecordSet::Of(su.WithContext(context), "res.partner").Search(domain, 0, std::nullopt, "id");
+  return RecordSet::Of(su, "res.partner").Search(domain, 0, std::nullopt, "id");
 }
 
 void CommercialSyncToChildren(const Environment& su, std::int64_t id,

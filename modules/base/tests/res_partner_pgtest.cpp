@@ -117,6 +117,35 @@ TEST_F(PartnerTest, FirstContactGivesAnAddresslessCompanyItsAddress) {
   EXPECT_EQ(Row(acme, {"street"})["street"], "Main St 5");
 }
 
+// Odoo 18's _rec_names_search: name_search finds a partner by its complete
+// name, email, reference, VAT or company registry; a negative operator keeps
+// only the partners none of them matches.
+TEST_F(PartnerTest, NameSearchMatchesCompleteNameEmailRefVatOrRegistry) {
+  const std::int64_t acme = Create(J(R"({"name": "Zyx Acme", "is_company": true, "vat": "BE0477472701",
+      "company_registry": "RCS-9931", "email": "desk@zyx-acme.example", "ref": "ZYX-REF-7"})"));
+  Value john_vals = J(R"({"name": "Johnny", "email": "johnny@mail.example"})");
+  john_vals["parent_id"] = acme;
+  const std::int64_t john = Create(john_vals);
+  const Value both = Value::array({Value::array({"id", "in", Value::array({acme, john})})});
+  auto found = [&](std::string_view name, const Value& domain = Value::array(), std::string_view op = "ilike") {
+    std::vector<std::int64_t> ids;
+    for (const Value& pair : partners.NameSearch(name, domain, op, 0)) ids.push_back(pair[0].get<std::int64_t>());
+    return ids;
+  };
+  using Ids = std::vector<std::int64_t>;
+  EXPECT_EQ(found("desk@zyx-acme"), Ids{acme}) << "email";
+  EXPECT_EQ(found("zyx-ref-7"), Ids{acme}) << "ref";
+  EXPECT_EQ(found("BE0477472701"), (Ids{acme, john})) << "vat, which the contact takes from its company";
+  EXPECT_EQ(found("RCS-9931"), (Ids{acme, john})) << "company_registry, a commercial field too";
+  EXPECT_EQ(found("Acme, John"), Ids{john}) << "complete_name";
+  EXPECT_EQ(found("BE0477472701", J(R"([["is_company", "=", true]])")), Ids{acme}) << "with the caller's domain";
+  EXPECT_EQ(partners.NameSearch("johnny@mail.example", Value::array(), "ilike", 0),
+            Value::array({Value::array({john, "Zyx Acme, Johnny"})}));
+  EXPECT_EQ(found("zyx-acme.example", both, "not ilike"), Ids{john}) << "acme's email matches";
+  EXPECT_EQ(found("", both), (Ids{acme, john})) << "ilike '' matches everything";
+  EXPECT_TRUE(found("", both, "not ilike").empty());
+}
+
 TEST_F(PartnerTest, DefaultOrderIsCompleteNameThenNewestFirst) {
   const std::int64_t b = Create(J(R"({"name": "zz order B", "is_company": true})"));
   const std::int64_t a1 = Create(J(R"({"name": "zz order A"})"));
