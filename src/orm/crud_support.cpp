@@ -49,6 +49,30 @@ std::string Truncated(const std::string& text, std::optional<int> size) {
   return text;
 }
 
+// Longest decimal text taken for a float or monetary value: far beyond any
+// amount, short enough that no client makes PostgreSQL parse megabytes.
+constexpr std::size_t kMaxDecimalText = 64;
+
+// A plain decimal: an optional sign, ASCII digits, at most one decimal point,
+// at least one digit ("12.10", "-3", ".5", "5."). No exponent, no spaces, no
+// thousands separators, no nan/inf: what is stored is exactly what was typed.
+bool IsPlainDecimal(std::string_view text) {
+  if (text.size() > kMaxDecimalText) return false;
+  std::size_t i = text.starts_with('+') || text.starts_with('-') ? 1 : 0;
+  bool digit = false, point = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      digit = true;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else {
+      return false;
+    }
+  }
+  return digit;
+}
+
 std::string NumberText(const Value& value) {
   if (value.is_number_float()) {
     char buffer[64];
@@ -56,6 +80,26 @@ std::string NumberText(const Value& value) {
     return std::string(buffer, error == std::errc() ? end : buffer);
   }
   return value.dump();
+}
+
+// A float or monetary value as its column's text. A number goes as its
+// shortest round-trip decimal (0.1 -> "0.1", so what a client typed, which the
+// wire carried as a binary double, is the decimal a numeric column stores);
+// a text, which Odoo's float() takes too, only as a plain decimal, unchanged,
+// so "12.10" is stored exactly; "" is 0, as Odoo's float(value or 0.0).
+db::Param DecimalParam(const Field& field, const Value& value) {
+  if (value.is_number()) return NumberText(value);
+  if (value.is_string()) {
+    const std::string& text = value.get_ref<const std::string&>();
+    if (text.empty()) return "0";
+    if (IsPlainDecimal(text)) return text;
+    // The value itself stays out of the message: messages carry no data.
+    throw ValidationError("Wrong value for " + field.model().name() + "." + field.name() + ": a " +
+                          std::string(FieldTypeName(field.type())) +
+                          " field takes a number or a plain decimal text such as \"12.10\" (digits, an "
+                          "optional sign and decimal point; no exponent, spaces or separators).");
+  }
+  Wrong(field, value);
 }
 
 }  // namespace
@@ -96,8 +140,7 @@ db::Param ColumnParam(const Field& field, const Value& value) {
     case FieldType::kFloat:
     case FieldType::kMonetary:
       if (empty) return "0";
-      if (value.is_number()) return NumberText(value);
-      Wrong(field, value);
+      return DecimalParam(field, value);
     case FieldType::kChar:
     case FieldType::kText:
       if (empty) return std::nullopt;
@@ -155,6 +198,9 @@ Value ColumnValue(const Field& field, std::optional<std::string_view> text) {
     }
     case FieldType::kFloat:
     case FieldType::kMonetary: {
+      // The double nearest the stored decimal, for the wire (a double in
+      // Odoo's too); it prints back as that decimal when it has at most 15
+      // significant digits. Sums and averages are PostgreSQL's, in numeric.
       if (!text) return 0.0;
       double number = 0;
       std::from_chars(text->data(), text->data() + text->size(), number);
