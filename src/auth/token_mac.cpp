@@ -1,5 +1,7 @@
 #include "auth/token_mac.hpp"
 
+#include "core/hex.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -15,15 +17,7 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
 }
 
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const std::string raw = HmacSha256(key, data);
-  std::string out;
-  out.reserve(raw.size() * 2);
-  for (unsigned char c : raw) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
-  }
-  return out;
+  return core::HexEncode(HmacSha256(key, data));
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

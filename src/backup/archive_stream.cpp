@@ -1,5 +1,7 @@
 #include "backup/archive_stream.hpp"
 
+#include "core/hex.hpp"
+
 #include <array>
 
 #include "backup/big_endian.hpp"
@@ -20,13 +22,7 @@ std::string HexToRaw(const std::string& hex) {
   return raw;
 }
 std::string RawToHex(std::string_view raw) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (char c : raw) {
-    hex.push_back(kHex[static_cast<unsigned char>(c) >> 4]);
-    hex.push_back(kHex[static_cast<unsigned char>(c) & 0x0f]);
-  }
-  return hex;
+  return core::HexEncode(raw);
 }
 
 core::Unexpected Malformed(const std::string& why) {

@@ -1,5 +1,7 @@
 #include "core/random.hpp"
 
+#include "core/hex.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
@@ -36,14 +38,8 @@ std::vector<unsigned char> RandomBytes(std::size_t count) {
 }
 
 std::string RandomHex(std::size_t count) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(count * 2);
-  for (unsigned char b : RandomBytes(count)) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xf]);
-  }
-  return out;
+  const auto bytes = RandomBytes(count);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 std::string RandomLowerAlnum(std::size_t length) {

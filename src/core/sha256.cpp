@@ -1,5 +1,7 @@
 #include "core/sha256.hpp"
 
+#include "core/hex.hpp"
+
 #include <openssl/evp.h>
 
 #include <stdexcept>
@@ -11,14 +13,7 @@ namespace {
 [[noreturn]] void Sha256Failed() { throw std::runtime_error("SHA-256 failed"); }
 
 std::string DigestHex(const unsigned char* digest, unsigned int length) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * length);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return hex;
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "db/cluster_layout.hpp"
 
+#include "core/hex.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
@@ -25,13 +27,7 @@ std::string ShortHash(const std::string& text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 4; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
+  return core::HexEncode(std::string_view(reinterpret_cast<const char*>(digest), 4));
 }
 
 }  // namespace

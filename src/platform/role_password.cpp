@@ -1,5 +1,7 @@
 #include "platform/role_password.hpp"
 
+#include "core/hex.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -34,14 +36,7 @@ std::string RolePasswordKey::PasswordFor(std::string_view role_name) const {
   unsigned int len = 0;
   HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
        reinterpret_cast<const unsigned char*>(role_name.data()), role_name.size(), mac, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[mac[i] >> 4]);
-    out.push_back(kHex[mac[i] & 0xf]);
-  }
-  return out;
+  return core::HexEncode(std::string_view(reinterpret_cast<const char*>(mac), len));
 }
 
 std::string RolePasswordKey::KeyFor(std::string_view purpose) const {

@@ -6,42 +6,13 @@
 #include <vector>
 
 #include "backup/aes_gcm.hpp"
+#include "core/hex.hpp"
 #include "core/random.hpp"
 
 namespace citadel::platform {
 namespace {
 
 constexpr std::string_view kAssociatedPrefix = "citadel staff totp v1|";
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
-  }
-  return out;
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-bool FromHex(std::string_view hex, std::string& out) {
-  if (hex.size() % 2 != 0) return false;
-  out.clear();
-  out.reserve(hex.size() / 2);
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = HexDigit(hex[i]);
-    const int lo = HexDigit(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return true;
-}
 
 core::Result<OpenedStaffSecret> Unopenable() {
   return core::Fail(core::ErrorCode::kInternal,
@@ -68,7 +39,7 @@ std::string StaffSecretSealing::Seal(std::string_view login, std::string_view se
   std::string sealed(secret.size() + backup::kAesGcmTagBytes, '\0');
   backup::AesGcmCipher(key_).Seal(nonce, associated, secret, sealed);
   const std::string nonce_bytes(reinterpret_cast<const char*>(nonce.data()), nonce.size());
-  return std::string(kSealedStaffSecretPrefix) + Hex(nonce_bytes) + Hex(sealed);
+  return std::string(kSealedStaffSecretPrefix) + core::HexEncode(nonce_bytes) + core::HexEncode(sealed);
 }
 
 core::Result<OpenedStaffSecret> StaffSecretSealing::Open(std::string_view login,
@@ -77,11 +48,9 @@ core::Result<OpenedStaffSecret> StaffSecretSealing::Open(std::string_view login,
     if (stored.find(':') != std::string_view::npos) return Unopenable();  // another format
     return OpenedStaffSecret{std::string(stored), true};
   }
-  std::string bytes;
-  if (!FromHex(stored.substr(kSealedStaffSecretPrefix.size()), bytes) ||
-      bytes.size() < backup::kAesGcmNonceBytes + backup::kAesGcmTagBytes) {
-    return Unopenable();
-  }
+  const std::optional<std::string> decoded = core::HexDecode(stored.substr(kSealedStaffSecretPrefix.size()));
+  if (!decoded || decoded->size() < backup::kAesGcmNonceBytes + backup::kAesGcmTagBytes) return Unopenable();
+  const std::string& bytes = *decoded;
   backup::AesGcmNonce nonce{};
   std::copy(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(nonce.size()), nonce.begin());
   const std::string_view sealed = std::string_view(bytes).substr(nonce.size());

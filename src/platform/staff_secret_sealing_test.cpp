@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/fake_file_system.hpp"
+#include "core/hex.hpp"
 #include "platform/role_password.hpp"
 #include "platform/staff_secret_sealing.hpp"
 
@@ -77,13 +78,7 @@ TEST(RolePasswordKeyFor, KeysAre32BytesPerPurposeAndPerServerKey) {
   EXPECT_NE(other->KeyFor(kStaffTotpSealPurpose), sealing_key);
   // Not what PasswordFor gives for the same text (the NULs of its message
   // keep the two apart): no role's password is a sealing key.
-  std::string hex;
-  for (unsigned char c : sealing_key) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    hex += kHex[c >> 4];
-    hex += kHex[c & 0xf];
-  }
-  EXPECT_NE(hex, key->PasswordFor(kStaffTotpSealPurpose));
+  EXPECT_NE(core::HexEncode(sealing_key), key->PasswordFor(kStaffTotpSealPurpose));
   // A secret sealed under one server's key opens under the same key only.
   const std::string stored = StaffSecretSealing(sealing_key).Seal("alice", kSecret);
   EXPECT_TRUE(StaffSecretSealing(key->KeyFor(kStaffTotpSealPurpose)).Open("alice", stored));

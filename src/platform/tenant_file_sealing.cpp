@@ -1,5 +1,7 @@
 #include "platform/tenant_file_sealing.hpp"
 
+#include "core/hex.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -96,14 +98,7 @@ core::Result<std::string> TenantFileSealing::FileName(std::string_view sha256_he
            reinterpret_cast<const unsigned char*>(sha256_hex.data()), sha256_hex.size(), mac, &length) == nullptr) {
     return core::Fail(core::ErrorCode::kInternal, "HMAC-SHA256 failed inside OpenSSL");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string name;
-  name.reserve(2 * length);
-  for (unsigned int i = 0; i < length; ++i) {
-    name.push_back(kHex[mac[i] >> 4]);
-    name.push_back(kHex[mac[i] & 0xf]);
-  }
-  return name;
+  return core::HexEncode(std::string_view(reinterpret_cast<const char*>(mac), length));
 }
 
 std::uint64_t TenantFileSealing::SealedSize(std::uint64_t content_size) const {
