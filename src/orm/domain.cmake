@@ -5,6 +5,7 @@ list(APPEND ORM_SOURCES
   domain_internal.cpp
   domain_term_value.cpp
   domain_canonical.cpp
+  domain_related.cpp
   domain_parse.cpp
   domain_sql_value.cpp
   domain_compile_scalar.cpp
@@ -17,6 +18,7 @@ set(DOMAIN_TEST_HELPERS
   testing/domain_test_registry.cpp
   testing/domain_describe.cpp
   testing/domain_evaluator.cpp
+  testing/domain_evaluator_reading.cpp
   testing/domain_evaluator_values.cpp)
 list(APPEND ORM_UNIT_TESTS
   ${DOMAIN_TEST_HELPERS}

@@ -12,10 +12,15 @@
 //     every operator one of Odoo's (lower case; "<>" is read as "!="), every
 //     value of a type the operator and field accept (normalize_leaf: `in` with a
 //     boolean becomes `=`, `=` with a list becomes `in`; JSON null is read as
-//     false; a 10-character date on a datetime gets its time of day);
+//     false, except "= null" on a boolean, which is IS NULL as in Odoo; a
+//     10-character date on a datetime gets its time of day);
 //   * dotted paths become `any` conditions (_anyfy_leaves): "a.b = v" is
 //     "a any [b = v]"; `display_name` is searched through the model's rec_name;
-//     non-stored related fields through their path;
+//     non-stored related fields through their path, as fields.py's
+//     _search_related: a many2one step of the related path also matches an
+//     unset link when the leaf looks for unset values (a positive operator
+//     with false/null, a negative one with a value), and '!' on such a leaf
+//     negates its operator before the expansion;
 //   * '!' is pushed into the terms by negating their operators (_tree_not), so
 //     a remaining kNot only wraps `=like`, `=ilike`, `child_of` or `parent_of`;
 //     '&' and '|' become n-ary and absorb TRUE/FALSE (_tree_and, _tree_or);
@@ -88,13 +93,15 @@ struct DomainNode {
   enum class Kind { kTrue, kFalse, kAnd, kOr, kNot, kCondition };
   Kind kind = Kind::kTrue;
   // kAnd, kOr: two or more children, none of the same kind nor TRUE/FALSE.
-  // kNot: exactly one kCondition (=like, =ilike, child_of or parent_of).
+  // kNot: exactly one kCondition (=like, =ilike, child_of or parent_of), or
+  // what such a condition on a related field expands to.
   std::vector<DomainNode> children;
 
   // kCondition only: `field` (of the model the node applies to) `op` `value`.
   const Field* field = nullptr;
   DomainOperator op = DomainOperator::kEqual;
-  // Checked and normalised for the field and operator: false for "empty";
+  // Checked and normalised for the field and operator: false for "empty"
+  // (but a boolean's "= null" / "!= null" keeps null: IS [NOT] NULL);
   // integers, floats, booleans and strings as the field type wants (dates
   // "YYYY-MM-DD", datetimes "YYYY-MM-DD HH:MM:SS"); a list for in/not in;
   // for child_of/parent_of a list of ids or of names; null for any/not any.

@@ -2,7 +2,8 @@
 // (odoo/models.py), rule by rule, with its NULL semantics:
 //   * in / not in: false in the list means NULL (and 0 on numbers, '' on
 //     strings, false on booleans); `in []` is FALSE, `not in []` TRUE;
-//   * booleans: "= true" is "= TRUE", "= false" is "IS NULL OR = FALSE";
+//   * booleans: "= true" is "= TRUE", "= false" is "IS NULL OR = FALSE",
+//     "= null" (a client's None) only "IS NULL";
 //   * "= false" is IS NULL, "!= false" IS NOT NULL, except numbers (as 0)
 //     and char/text/html (as '');
 //   * like/ilike wrap the value in %...%, which Odoo does not escape: '%' and
@@ -109,6 +110,9 @@ db::ComposedSql DomainSqlBuilder::Scalar(const Field& field, DomainOperator op, 
   if (op == Op::kIn || op == Op::kNotIn) return InList(field, kind, op, input, column);
 
   Value value = input;
+  if (kind == SearchKind::kBoolean && (op == Op::kEqual || op == Op::kNotEqual) && value.is_null()) {
+    return IsNull(column, op == Op::kEqual);  // a client's null: unset only (not false)
+  }
   if (kind == SearchKind::kBoolean && (op == Op::kEqual || op == Op::kNotEqual)) {
     // 0 and 1 compare as false and true would (Odoo binds bool(value)).
     const bool wanted = IsTruthy(value) != (op == Op::kNotEqual);

@@ -63,5 +63,12 @@ DomainNode Negate(DomainNode node);                 // _tree_not
 DomainNode AllOf(std::vector<DomainNode> nodes);    // _tree_and
 DomainNode OneOf(std::vector<DomainNode> nodes);    // _tree_or
 DomainNode CombineAnies(DomainNode node);           // _tree_combine_anies
+// Conditions on non-stored related fields, left by the parser until '!' and
+// the merge of anies are done, replaced by their path (fields.py
+// _search_related): "f op v" with f related to "a.b" is "a any [b op v]",
+// OR "a unset" when a is a many2one that is not required and the condition
+// looks for unset values (a positive operator with false/null, or a
+// negative one with a value).
+DomainNode ExpandRelated(DomainNode node);
 
 }  // namespace citadel::orm::domain_internal

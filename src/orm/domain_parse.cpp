@@ -153,6 +153,12 @@ DomainNode Parser::Condition(const Model& model, const Value& term, const std::s
   std::deque<std::string> segments = SplitFieldPath(term[0].get<std::string>());
   const Field* last = nullptr;
   int related_hops = 0;
+  // The term's own (last) field when it is a non-stored related one: Odoo
+  // negates the term's operator before expanding such a field
+  // (_search_related), so the condition keeps it until ExpandRelated runs,
+  // after '!' and the merge of anies. `last` is then its target, for checks.
+  const Field* related_leaf = nullptr;
+  std::size_t user_steps = 0;
   while (!segments.empty()) {
     const std::string segment = std::move(segments.front());
     segments.pop_front();
@@ -160,6 +166,10 @@ DomainNode Parser::Condition(const Model& model, const Value& term, const std::s
     if (!field) throw ValidationError("Invalid field " + current->name() + "." + segment + " in leaf " + text);
     if (!field->def().related.empty() && !field->stored()) {  // no column of its own: search its path
       if (++related_hops > kMaxRelatedHops) FailTerm(text, "related fields nest too deep");
+      if (related_hops == 1 && segments.empty() && *op != Op::kAny && *op != Op::kNotAny) {
+        related_leaf = field;
+        user_steps = steps.size();
+      }
       auto related = SplitFieldPath(field->def().related);
       segments.insert(segments.begin(), related.begin(), related.end());
       continue;
@@ -222,6 +232,10 @@ DomainNode Parser::Condition(const Model& model, const Value& term, const std::s
     condition.op = checked.op;
     condition.value = std::move(checked.value);
   }
+  if (related_leaf) {
+    condition.field = related_leaf;
+    steps.resize(user_steps);
+  }
   // "a.b.c op v" is "a any [b any [c op v]]" (Odoo's _anyfy_leaves).
   for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
     DomainNode outer;
@@ -279,7 +293,7 @@ std::optional<DomainOperator> NegatedOperator(DomainOperator op) {
 Domain Domain::Parse(const Model& model, const Value& domain) {
   Parser parser;
   Operand parsed = parser.List(model, domain, kMaxDomainDepth);
-  return Domain(model, CombineAnies(std::move(parsed.node)));
+  return Domain(model, domain_internal::ExpandRelated(CombineAnies(std::move(parsed.node))));
 }
 
 Domain Domain::FromCanonical(const Model& model, DomainNode root) { return Domain(model, std::move(root)); }

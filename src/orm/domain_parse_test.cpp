@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "orm/errors.hpp"
+#include "orm/testing/domain_compile_for_test.hpp"
 #include "orm/testing/domain_describe.hpp"
 #include "orm/testing/domain_test_registry.hpp"
 
@@ -82,6 +83,37 @@ TEST(DomainParseTest, DisplayNameSearchesTheRecNameAndRelatedFieldsTheirPath) {
   EXPECT_EQ(Canonical(R"([["display_name", "ilike", "ac"]])"), R"(name ilike "ac")");
   EXPECT_EQ(Canonical(R"([["parent_id.display_name", "=", "ac"]])"), R"(parent_id any (name = "ac"))");
   EXPECT_EQ(Canonical(R"([["country_code", "=", "BE"]])"), R"(country_id any (code = "BE"))");
+}
+
+// Found by the property test once its evaluator read raw domains: Odoo's
+// _search_related also matches partners without a country when the leaf
+// looks for unset values, and '!' negates the leaf's operator before the
+// expansion (through '|' too), rather than negating the expansion.
+TEST(DomainParseTest, RelatedFieldsMatchUnsetLinksAsSearchRelatedDoes) {
+  EXPECT_EQ(Canonical(R"([["country_code", "!=", "BE"]])"),
+            R"(|(country_id any (code != "BE"), country_id = false))");
+  EXPECT_EQ(Canonical(R"([["country_code", "=", false]])"), R"(|(country_id any (code = false), country_id = false))");
+  EXPECT_EQ(Canonical(R"([["country_code", "in", ["BE", false]]])"),
+            R"(|(country_id any (code in ["BE",false]), country_id = false))");
+  EXPECT_EQ(Canonical(R"(["!", ["country_code", "<", "M"]])"), R"(country_id any (code >= "M"))");
+  EXPECT_EQ(Canonical(R"(["!", "|", ["name", "=", "a"], ["country_code", "<", "M"]])"),
+            R"(&(name != "a", country_id any (code >= "M")))");
+  EXPECT_EQ(Canonical(R"(["!", ["country_code", "=", "BE"]])"),
+            R"(|(country_id any (code != "BE"), country_id = false))");
+  // A related field after a path: the path is `any`, the related part as above.
+  EXPECT_EQ(Canonical(R"([["parent_id.country_code", "=", false]])"),
+            R"(parent_id any (|(country_id any (code = false), country_id = false)))");
+}
+
+// Found the same way: _condition_to_sql reads a boolean's None apart from
+// False (None is no bool): "= null" is IS NULL, not "IS NULL OR = FALSE".
+TEST(DomainParseTest, ABooleansNullIsUnsetOnly) {
+  EXPECT_EQ(Canonical(R"([["is_company", "=", null]])"), "is_company = null");
+  EXPECT_EQ(Canonical(R"(["!", ["is_company", "=", null]])"), "is_company != null");
+  EXPECT_EQ(Canonical(R"([["is_company", "=?", null]])"), "is_company =? false");
+  EXPECT_EQ(testing::Sql(R"([["is_company", "=?", null]])"), "TRUE");
+  EXPECT_EQ(testing::Sql(R"([["is_company", "=", null]])"), R"(("t0"."is_company" IS NULL))");
+  EXPECT_EQ(testing::Sql(R"([["is_company", "!=", null]])"), R"(("t0"."is_company" IS NOT NULL))");
 }
 
 TEST(DomainParseTest, LeafNormalisationsOfNormalizeLeaf) {

@@ -229,6 +229,12 @@ CheckedValue CheckTermValue(const Field& field, DomainOperator op, Value value, 
   if (kind == SearchKind::kUnsearchable) {
     FailTerm(term, "field " + field.model().name() + "." + field.name() + " cannot be searched");
   }
+  // _condition_to_sql reads a boolean's "= None" apart from "= False": None
+  // is no bool, so the leaf is "IS NULL" (and "!= None" "IS NOT NULL"),
+  // while "= False" also matches false. Everywhere else null is false.
+  if (kind == SearchKind::kBoolean && (op == Op::kEqual || op == Op::kNotEqual) && value.is_null()) {
+    return {op, value};
+  }
   NullToFalse(value);
   if (value.is_string()) CheckString(value.get_ref<const std::string&>(), term);
   if (value.is_array()) {

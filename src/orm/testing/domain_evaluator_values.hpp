@@ -1,10 +1,14 @@
-// Test-only, internal to the evaluator: what one condition on one stored
-// column means for one value of that column, and PostgreSQL's LIKE. Pure.
+// Test-only, internal to the evaluator: what one leaf on one stored column
+// (or `id`) means for one value of that column, as Odoo 18 states it, and
+// PostgreSQL's LIKE. Works on the leaf as the client wrote it (operator
+// spelled as in Odoo, value raw: null, false, 0, lists), doing Odoo's value
+// handling itself. Pure.
 #pragma once
 
 #include <string>
 
-#include "orm/domain.hpp"
+#include "orm/registry.hpp"
+#include "orm/value.hpp"
 
 namespace citadel::orm::testing::evaluator {
 
@@ -13,13 +17,11 @@ enum class Truth { kFalse = 0, kUnknown = 1, kTrue = 2 };
 inline Truth FromBool(bool b) { return b ? Truth::kTrue : Truth::kFalse; }
 Truth Not(Truth t);
 
-// Odoo's truthiness: false, 0, "" and empty lists are "not set".
-bool Truthy(const Value& v);
-
-// `cell` (null: NULL) of `field` against `op value`, for every operator
-// that compares a column: =, !=, <, >, <=, >=, like family, in, not in
-// (=? is settled by the caller).
-Truth ColumnCondition(const Field& field, DomainOperator op, const Value& value, const Value& cell);
+// `cell` (null: NULL) of `field` against `op value`, for =, !=, <, >, <=,
+// >=, like, not like, ilike, not ilike, =like, =ilike, in, not in ('=?' is
+// settled by the caller). Throws std::invalid_argument for a value Odoo
+// would fail on.
+Truth ColumnCondition(const Field& field, const std::string& op, const Value& value, const Value& cell);
 
 // PostgreSQL's `text LIKE pattern` ('%', '_', '\' escapes), optionally
 // case-insensitive (ASCII, as the test data is).

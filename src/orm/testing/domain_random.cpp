@@ -10,9 +10,9 @@ namespace {
 const std::vector<std::string> kStringOps = {"=",    "!=",       "<>",    "<",         ">",     "<=",
                                              ">=",   "=?",       "like",  "not like",  "ilike", "not ilike",
                                              "=like", "=ilike",  "in",    "not in"};
-const std::vector<std::string> kNumberOps = {"=",  "!=",   "<",      ">",        "<=",    ">=",       "=?",
-                                             "in", "not in", "like", "not like", "ilike", "not ilike"};
-const std::vector<std::string> kDateOps = {"=",  "!=",     "<",    ">",        "<=",    ">=",    "=?",
+const std::vector<std::string> kNumberOps = {"=",  "!=",   "<>",   "<",        ">",     "<=",       ">=",
+                                             "=?", "in", "not in", "like", "not like", "ilike", "not ilike"};
+const std::vector<std::string> kDateOps = {"=",  "!=",     "<>",   "<",        ">",     "<=",    ">=",   "=?",
                                            "in", "not in", "like", "not like", "ilike", "=like", "=ilike"};
 const std::vector<std::string> kRandomKinds = {"person", "company", "other", "", "PERSON", "comp"};
 
@@ -145,6 +145,8 @@ Value RandomDomains::StringTerm(const std::string& path, const std::vector<std::
     value = Chance(0.5) ? pattern + "%" : pattern;
   } else if (IsOrderingOp(op)) {
     value = Pattern(pool);
+  } else if ((op == "=" || op == "!=") && Chance(0.1)) {
+    value = Value::array({Pick(pool), Chance(0.3) ? Value(false) : Value(Pick(pool))});  // normalize_leaf: in / not in
   } else {
     const int roll = Between(0, 9);
     value = roll == 0 ? Value(false) : roll == 1 ? Value("") : roll == 2 ? Value() : Value(Pick(pool));
@@ -176,9 +178,11 @@ Value RandomDomains::NumberTerm(const std::string& path, bool integer) {
 
 Value RandomDomains::BooleanTerm(const std::string& path) {
   const std::vector<Value> values = {true, false, 0, 1, Value()};
-  const std::string op = Pick(std::vector<std::string>{"=", "!=", "=?", "in", "not in"});
+  const std::string op = Pick(std::vector<std::string>{"=", "!=", "<>", "=?", "in", "not in"});
   Value value;
-  if (IsListOp(op)) {
+  if (IsListOp(op) && Chance(0.2)) {
+    value = Chance(0.5);  // normalize_leaf: "in true" is "= true"
+  } else if (IsListOp(op)) {
     value = Value::array();
     for (int n = Between(0, 2); n > 0; --n) value.push_back(Pick(values).is_null() ? Value(false) : Pick(values));
   } else {
@@ -254,7 +258,9 @@ Value RandomDomains::Many2oneTerm(const std::string& path, const Model& comodel,
                      : &comodel == &TestCategory() ? data_.tag_names
                                                    : data_.partner_names;
   switch (Between(0, 10)) {
-    case 0: return Value::array({path, Chance(0.5) ? "=" : "!=", Chance(0.3) ? Value(false) : Value(Between(0, count))});
+    case 0:
+      if (Chance(0.15)) return Value::array({path, Chance(0.5) ? "=" : "<>", Ids(count, true)});  // "= [..]" is "in"
+      return Value::array({path, Chance(0.5) ? "=" : "!=", Chance(0.3) ? Value(false) : Value(Between(0, count))});
     case 1: return Value::array({path, Chance(0.5) ? "in" : "not in", Ids(count, true)});
     case 2: return Value::array({path, Pick(std::vector<std::string>{"<", ">", "<=", ">="}), Between(1, count)});
     case 3:
