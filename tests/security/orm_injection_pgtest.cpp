@@ -2,13 +2,17 @@
 // installed in a real PostgreSQL that logs every statement it runs.
 //
 // The promise: "SQL injections are prevented by a higher-level API". Each
-// payload below (from sqlmap's boundaries and payloads and OWASP's testing
-// guide: tautologies, stacked queries, UNION, time-based blind, comment and
-// quote tricks, casts, dollar quoting, PostgreSQL's COPY ... TO PROGRAM) is
-// sent in every place a client controls: domain values, field names,
-// operators, order strings, groupby specs, vals keys and values, context keys
-// and values, method and model names, and the arguments of name_search,
-// name_create, default_get, fields_get, copy and the check_access family.
+// payload of injection_payloads.hpp (sqlmap's boundaries and payloads,
+// OWASP's testing guide: tautologies, stacked queries, UNION, time-based
+// blind, comment and quote tricks, casts, dollar quoting, unicode quotes,
+// NUL, PostgreSQL's COPY ... TO PROGRAM) is sent in every place a client
+// controls: domain values, field names, operators, order strings, groupby
+// and orderby specs, limit and offset, lazy, fields and attributes lists,
+// vals keys and values, ids, operations, method and model names, and, as
+// context keys and as context values, through every public method: search,
+// search_count, search_read, read, create, write, unlink, copy, name_search,
+// name_create, default_get, fields_get, read_group (lazy and not),
+// check_access_rights, check_access_rule, check_access, has_access.
 //
 // What must hold, for every call:
 //   1. it answers with a value or one of Odoo's user-facing errors (never a
@@ -33,6 +37,7 @@
 #include "db/identifier.hpp"
 #include "db/testing/pg_test_cluster.hpp"
 #include "db/utility_statement.hpp"
+#include "injection_payloads.hpp"
 #include "orm/environment.hpp"
 #include "orm/errors.hpp"
 #include "orm/method_dispatch.hpp"
@@ -46,48 +51,10 @@ namespace {
 using orm::Value;
 
 constexpr const char* kDatabase = "orm_injection";
-constexpr const char* kMarker = "Zq9x";
+constexpr const char* kMarker = security_testing::kInjectionMarker;
 constexpr std::int64_t kAdminUid = 2;  // base.user_admin
 
-std::vector<std::string> Payloads() {
-  const std::vector<std::string> attacks = {
-      "' OR '1'='1",
-      "\" OR \"1\"=\"1",
-      "') OR ('1'='1",
-      "1 OR 1=1",
-      "1) OR (1=1",
-      "' OR 1=1--",
-      "'; DROP TABLE res_partner; --",
-      "\"; DROP TABLE res_partner; --",
-      "1; SELECT pg_sleep(5)--",
-      "' AND 1=CAST((SELECT version()) AS int)--",
-      "' UNION ALL SELECT NULL,NULL,NULL--",
-      "' UNION SELECT login, password FROM res_users--",
-      "1' AND (SELECT 1 FROM pg_sleep(5))='1",
-      "%' AND 8310=8310 AND '%'='",
-      "';COPY (SELECT '') TO PROGRAM 'touch /tmp/citadel-pwned'--",
-      "$$; DROP TABLE res_users; $$",
-      "E'\\x27 OR 1=1 --",
-      "\\'; DROP TABLE res_partner; --",
-      "'||(SELECT chr(65)||chr(66))||'",
-      "1::text",
-      "(SELECT 1)",
-      "id; --",
-      "name desc, (SELECT 1)",
-      "name desc NULLS LAST; DROP TABLE res_partner",
-      "res_partner.name",
-      "\"name\"",
-      "name) OR (1=1",
-      "*/ OR 1=1 /*",
-      "a\nb'; --",
-      "\u02bc OR 1=1 --",
-      "' OR pg_sleep(5) IS NULL --",
-      "1 AND 1=(SELECT COUNT(*) FROM pg_tables)",
-  };
-  std::vector<std::string> out;
-  for (const auto& attack : attacks) out.push_back(std::string(kMarker) + attack);
-  return out;
-}
+std::vector<std::string> Payloads() { return security_testing::InjectionPayloads(); }
 
 db::Connection Connect(const std::string& database) {
   auto conn = db::Connection::Open(db::testing::PgTestCluster().SuperuserDsn(database));
@@ -132,6 +99,25 @@ std::vector<std::string> LoggedEntries(const std::string& database) {
     }
   }
   return entries;
+}
+
+bool IsStatementEntry(const std::string& entry) {
+  return entry.find("LOG:  statement: ") != std::string::npos || entry.find("LOG:  execute ") != std::string::npos;
+}
+
+// The entries whose SQL text holds `marker`: a statement entry up to its
+// parameters, and an error's STATEMENT line (the error message itself may
+// quote a value, and the DETAIL line lists the bound values).
+std::vector<std::string> EntriesWithMarkerInSqlText(const std::vector<std::string>& entries,
+                                                    const std::string& marker) {
+  std::vector<std::string> found;
+  for (const std::string& entry : entries) {
+    std::string sql_text;
+    if (IsStatementEntry(entry)) sql_text = entry.substr(0, entry.find("DETAIL:  parameters:"));
+    if (const auto at = entry.find("STATEMENT:  "); at != std::string::npos) sql_text += entry.substr(at);
+    if (sql_text.find(marker) != std::string::npos) found.push_back(entry);
+  }
+  return found;
 }
 
 class OrmInjection : public ::testing::Test {
@@ -184,6 +170,49 @@ class OrmInjection : public ::testing::Test {
     }
   }
 
+  // A partner made as the admin in its own committed transaction.
+  std::int64_t CreatePartner(const std::string& name) {
+    std::int64_t id = 0;
+    orm::TransactionRunner runner(*connection_, registry_);
+    runner.Run([&] {
+      orm::Environment env(registry_, *connection_, kAdminUid);
+      id = orm::CallModelMethod(env, "res.partner", "create", Value::array({{{"name", name}}}), Value::object())
+               .get<std::int64_t>();
+    });
+    return id;
+  }
+
+  // How many entries the database's log holds now: where a test's own start.
+  static std::size_t LogPosition() { return LoggedEntries(kDatabase).size(); }
+
+  // (2) and (3) above: no payload in the SQL text of anything logged for the
+  // database so far; and since `from` (the test's start), statements logged
+  // and payloads among their bound values.
+  void ExpectNoPayloadInSqlText(std::int64_t tables_before, std::int64_t users_before, std::size_t from) {
+    EXPECT_EQ(Count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), tables_before);
+    EXPECT_EQ(Count("SELECT count(*) FROM res_users"), users_before);
+    const std::vector<std::string> entries = LoggedEntries(kDatabase);
+    for (const std::string& entry : EntriesWithMarkerInSqlText(entries, kMarker)) {
+      ADD_FAILURE() << "a payload in SQL text:\n" << entry;
+    }
+    // The log really was written, and payloads really went through as values.
+    int statements = 0, with_parameters = 0;
+    bool payload_in_parameters = false;
+    for (std::size_t i = from; i < entries.size(); ++i) {
+      const std::string& entry = entries[i];
+      if (IsStatementEntry(entry)) ++statements;
+      if (entry.find("DETAIL:  parameters:") != std::string::npos) {
+        ++with_parameters;
+        payload_in_parameters = payload_in_parameters || entry.find(kMarker) != std::string::npos;
+      }
+    }
+    EXPECT_GT(statements, 1000);
+    EXPECT_GT(with_parameters, 100);
+    EXPECT_TRUE(payload_in_parameters);
+    RecordProperty("calls", calls_);
+    RecordProperty("logged_statements", statements);
+  }
+
   static inline std::unique_ptr<orm::ModuleSet> modules_ = std::make_unique<orm::ModuleSet>(Modules());
   std::shared_ptr<const orm::Registry> registry_;
   std::unique_ptr<db::Connection> connection_;
@@ -193,17 +222,8 @@ class OrmInjection : public ::testing::Test {
 TEST_F(OrmInjection, NoPayloadEverReachesSqlText) {
   const std::int64_t tables_before = Count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
   const std::int64_t users_before = Count("SELECT count(*) FROM res_users");
-  std::int64_t partner = 0;
-  {
-    orm::TransactionRunner runner(*connection_, registry_);
-    runner.Run([&] {
-      orm::Environment env(registry_, *connection_, kAdminUid);
-      partner = orm::CallModelMethod(env, "res.partner", "create", Value::parse(R"([{"name": "Target"}])"),
-                                     Value::object())
-                    .get<std::int64_t>();
-    });
-  }
-  const Value ids = Value::array({partner});
+  const std::size_t log_from = LogPosition();
+  const Value ids = Value::array({CreatePartner("Target")});
 
   for (const std::string& p : Payloads()) {
     SCOPED_TRACE(p);
@@ -236,9 +256,6 @@ TEST_F(OrmInjection, NoPayloadEverReachesSqlText) {
     Call("res.partner", "write", Value::array({ids, {{"street", v}, {"website", v}}}));
     Call("res.partner", "write", Value::array({ids, {{"category_id", Value::array({Value::array({0, 0, {{"name", v}}})})}}}));
     Call("res.partner", "copy", Value::array({ids}), {{"default", {{"name", v}}}});
-    // Context keys and values.
-    Call("res.partner", "search", Value::array({Value::array()}),
-         {{"context", {{"lang", v}, {"tz", v}, {"active_test", v}, {p, v}, {"allowed_company_ids", Value::array({v})}}}});
     // Helpers with free-text arguments.
     Call("res.partner", "name_search", Value::array({v}));
     Call("res.partner", "name_search", Value::array({"a"}), {{"operator", p}});
@@ -248,55 +265,128 @@ TEST_F(OrmInjection, NoPayloadEverReachesSqlText) {
     Call("res.partner", "check_access_rights", Value::array({v}));
     Call("res.partner", "has_access", Value::array({ids, v}));
     Call("res.partner", "check_access", Value::array({ids, v}));
+    Call("res.partner", "check_access_rule", Value::array({ids, v}));
     // Method and model names.
     EXPECT_FALSE(Call("res.partner", p, Value::array()));
     EXPECT_FALSE(Call(p, "search", Value::array({Value::array()})));
     Call("ir.model.data", "search_read", Value::array({Value::array({Value::array({"name", "=", v})})}));
   }
-
-  // 2. Nothing dropped, nothing unexpected created.
-  EXPECT_EQ(Count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), tables_before);
-  EXPECT_EQ(Count("SELECT count(*) FROM res_users"), users_before);
-
-  // 3. The statement log: payloads only ever as bound parameters.
-  const std::vector<std::string> entries = LoggedEntries(kDatabase);
-  int statements = 0, with_parameters = 0;
-  for (const std::string& entry : entries) {
-    const bool statement = entry.find("LOG:  statement: ") != std::string::npos ||
-                           entry.find("LOG:  execute ") != std::string::npos;
-    if (statement) ++statements;
-    if (entry.find("DETAIL:  parameters:") != std::string::npos) ++with_parameters;
-    // The SQL text: a statement entry up to its parameters, and an error's
-    // STATEMENT line (the error message itself may quote a value).
-    std::string sql_text;
-    if (statement) sql_text = entry.substr(0, entry.find("DETAIL:  parameters:"));
-    if (const auto at = entry.find("STATEMENT:  "); at != std::string::npos) sql_text += entry.substr(at);
-    EXPECT_EQ(sql_text.find(kMarker), std::string::npos) << "a payload in SQL text:\n" << entry;
-  }
-  // The log really was written, and payloads really went through as values.
-  EXPECT_GT(statements, 1000);
-  EXPECT_GT(with_parameters, 100);
-  bool payload_in_parameters = false;
-  for (const std::string& entry : entries) {
-    if (entry.find("DETAIL:  parameters:") != std::string::npos && entry.find(kMarker) != std::string::npos) {
-      payload_in_parameters = true;
-      break;
-    }
-  }
-  EXPECT_TRUE(payload_in_parameters);
-  RecordProperty("calls", calls_);
-  RecordProperty("logged_statements", statements);
+  ExpectNoPayloadInSqlText(tables_before, users_before, log_from);
 }
 
-// The detector itself: SQL text that does carry the marker is found, so the
-// test above cannot pass by reading nothing.
-TEST_F(OrmInjection, LogCheckFindsAMarkerInSqlText) {
-  ASSERT_TRUE(connection_->Execute("SELECT 'Zq9x-canary' AS v"));
-  bool found = false;
-  for (const std::string& entry : LoggedEntries(kDatabase)) {
-    if (entry.find("LOG:  execute") != std::string::npos && entry.find("Zq9x-canary") != std::string::npos) found = true;
+// A context whose keys and values are all payloads, through every public
+// method; ids, operations, limit, offset, order, groupby, orderby, lazy,
+// fields and attributes as payloads; unlink and check_access_rule included.
+TEST_F(OrmInjection, ContextIdsAndPagingPayloadsReachNoSqlText) {
+  const std::int64_t tables_before = Count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+  const std::int64_t users_before = Count("SELECT count(*) FROM res_users");
+  const std::size_t log_from = LogPosition();
+  const Value ids = Value::array({CreatePartner("Context target")});
+  int answered = 0;
+
+  for (const std::string& p : Payloads()) {
+    SCOPED_TRACE(p);
+    const Value v(p);
+    // Keys Odoo reads (and default_<field>, which create and default_get
+    // read) with payload values, and payloads as keys. Twice: with a payload
+    // in allowed_company_ids, which every method refuses up front
+    // (AccessError), and without it, so that the rest reaches each method.
+    // default_comment and default_ref reach the database: create stores them.
+    Value context = {{p, v},          {"lang", v},        {"tz", v},           {"active_test", v},
+                     {"bin_size", v}, {"uid", v},         {"default_name", v}, {"default_" + p, v},
+                     {"default_comment", v}, {"default_ref", v},
+                     {"group_by", Value::array({v})}, {"allowed_company_ids", Value::array({v})}};
+    for (const bool with_companies : {true, false}) {
+      if (!with_companies) context.erase("allowed_company_ids");
+      const Value with = {{"context", context}};
+      auto kw = [&](Value extra) {
+        extra["context"] = context;
+        return extra;
+      };
+      const Value doomed = Value::array({CreatePartner("To unlink")});
+      // Every public method, the payload context beside ordinary arguments.
+      const std::vector<std::pair<std::string, std::pair<Value, Value>>> calls = {
+          {"search", {Value::array({Value::array()}), with}},
+          {"search_count", {Value::array({Value::array()}), with}},
+          {"search_read", {Value::array({Value::array()}), kw({{"fields", Value::array({"name"})}, {"limit", 2}})}},
+          {"read", {Value::array({ids, Value::array({"name", "image_1920"})}), with}},
+          {"create", {Value::array({{{"name", "ctx"}}}), with}},
+          {"write", {Value::array({ids, {{"comment", "ctx"}}}), with}},
+          {"unlink", {Value::array({doomed}), with}},
+          {"copy", {Value::array({ids}), with}},
+          {"name_search", {Value::array({"Context"}), with}},
+          {"default_get", {Value::array({Value::array({"name", "lang", "tz"})}), with}},
+          {"fields_get", {Value::array({Value::array({"name"})}), kw({{"attributes", Value::array({"string"})}})}},
+          {"read_group", {Value::array({Value::array(), Value::array({"color"}), Value::array({"name"})}), kw({{"lazy", true}})}},
+          {"read_group",
+           {Value::array({Value::array(), Value::array({"color"}), Value::array({"name", "create_date:day"})}),
+            kw({{"lazy", false}})}},
+          {"check_access_rights", {Value::array({"read"}), with}},
+          {"check_access_rule", {Value::array({ids, "write"}), with}},
+          {"check_access", {Value::array({ids, "read"}), with}},
+          {"has_access", {Value::array({ids, "unlink"}), with}},
+      };
+      for (const auto& [method, arguments] : calls) {
+        const bool value = Call("res.partner", method, arguments.first, arguments.second);
+        if (!with_companies) answered += value ? 1 : 0;
+      }
+      Call("res.partner.category", "name_create", Value::array({"ctx tag"}), with);
+    }
+
+    // Ids and operations as payloads.
+    EXPECT_FALSE(Call("res.partner", "unlink", Value::array({Value::array({v})})));
+    EXPECT_FALSE(Call("res.partner", "unlink", Value::array({v})));
+    EXPECT_FALSE(Call("res.partner", "check_access_rule", Value::array({Value::array({v}), "read"})));
+    EXPECT_FALSE(Call("res.partner", "check_access_rule", Value::array({v, "read"})));
+    Call("res.partner", "check_access_rule", Value::array({ids, v}));
+    Call("res.partner", "read", Value::array({Value::array({v}), Value::array({"name"})}));
+    Call("res.partner", "write", Value::array({Value::array({v}), {{"name", "x"}}}));
+    Call("res.partner", "copy", Value::array({Value::array({v})}));
+    // Paging, order and grouping as payloads.
+    for (const char* key : {"limit", "offset"}) {
+      EXPECT_FALSE(Call("res.partner", "search", Value::array({Value::array()}), {{key, v}}));
+      EXPECT_FALSE(Call("res.partner", "search_read", Value::array({Value::array()}), {{key, v}}));
+      EXPECT_FALSE(Call("res.partner", "read_group", Value::array({Value::array(), Value::array({"color"}), Value::array({"name"})}), {{key, v}}));
+    }
+    EXPECT_FALSE(Call("res.partner", "name_search", Value::array({"a"}), {{"limit", v}}));
+    Call("res.partner", "search_read", Value::array({Value::array()}), {{"order", p}});
+    Call("res.partner", "search_read", Value::array({Value::array()}), {{"fields", Value::array({"name", v})}, {"order", "id desc, " + p}});
+    Call("res.partner", "read_group", Value::array({Value::array(), Value::array({"color"}), Value::array({"name"})}), {{"orderby", "color desc, " + p}, {"lazy", v}});
+    Call("res.partner", "read_group", Value::array({Value::array(), Value::array({"color", v}), Value::array({"name", v})}), {{"lazy", false}});
+    Call("res.partner", "fields_get", Value::array(), {{"attributes", Value::array({"string", v})}});
+    Call("res.partner", "default_get", Value::array({Value::array({"name", v})}));
   }
-  EXPECT_TRUE(found);
+  // Numbers where strings were expected and odd numbers where numbers are:
+  // no marker to look for, but each must still be a value or a user error.
+  for (const Value& odd : {Value(-1), Value(1e300), Value(18446744073709551615ULL), Value(2.5), Value(true), Value()}) {
+    SCOPED_TRACE(odd.dump());
+    for (const char* key : {"limit", "offset"}) Call("res.partner", "search_read", Value::array({Value::array()}), {{key, odd}});
+    Call("res.partner", "unlink", Value::array({Value::array({odd})}));
+    Call("res.partner", "check_access_rule", Value::array({Value::array({odd}), "read"}));
+  }
+  // Without the companies, most calls with a payload context answered with
+  // a value: the payloads did reach the methods rather than stopping at the
+  // dispatcher.
+  EXPECT_GT(answered, static_cast<int>(Payloads().size()) * 12);
+  RecordProperty("answered_with_payload_context", answered);
+  ExpectNoPayloadInSqlText(tables_before, users_before, log_from);
+}
+
+// The detector itself: SQL text that does carry a marker is reported, so the
+// tests above cannot pass by reading nothing. (Its own marker, so that it
+// fails none of them whatever the order.)
+TEST_F(OrmInjection, LogCheckFindsAMarkerInSqlText) {
+  ASSERT_TRUE(connection_->Execute("SELECT 'Qk7w-canary' AS v"));
+  EXPECT_FALSE(EntriesWithMarkerInSqlText(LoggedEntries(kDatabase), "Qk7w-canary").empty());
+  // A bound value is not SQL text.
+  ASSERT_TRUE(connection_->Execute("SELECT $1::text AS v", std::string("Qk7w-bound")));
+  EXPECT_TRUE(EntriesWithMarkerInSqlText(LoggedEntries(kDatabase), "Qk7w-bound").empty());
+  bool bound_logged = false;
+  for (const std::string& entry : LoggedEntries(kDatabase)) {
+    bound_logged = bound_logged || (entry.find("DETAIL:  parameters:") != std::string::npos &&
+                                    entry.find("Qk7w-bound") != std::string::npos);
+  }
+  EXPECT_TRUE(bound_logged);
 }
 
 }  // namespace
