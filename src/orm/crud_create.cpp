@@ -1,8 +1,8 @@
 // RecordSet::Create: defaults, required fields, one INSERT per record with
-// the log-access columns (unless the model has none), x2many commands, then
-// the create rules on the new rows (Odoo checks them after inserting; the
-// transaction rolls back), stored computes, inverses (related fields written
-// through) and after_create hooks.
+// the log-access columns (unless the model has none), x2many commands, stored
+// computes, then the create rules on the new rows (Odoo checks them after
+// inserting, its computes flushed; the transaction rolls back), inverses
+// (related fields written through) and after_create hooks.
 #include <string>
 
 #include "orm/access_guard.hpp"
@@ -127,11 +127,15 @@ std::vector<std::int64_t> RecordSet::Create(const Value& vals_list) const {
     }
     if (!split.inversed.empty()) inversed.emplace_back(id, std::move(split.inversed));
   }
-  AccessGuard::CheckRecords(env, model, Operation::kCreate, created);
   for (const auto& [field, id] : kept) {
     for (const Field* together : compute::ComputedTogether(*field)) pending[together].erase(id);
   }
   compute::Recompute(env, std::move(pending));
+  // After the stored computes, as Odoo's check_access('create') flushes them
+  // before its rule query: a rule on a computed column (res.partner's
+  // partner_share) must not see it NULL, which let a user of one company
+  // create partners in another.
+  AccessGuard::CheckRecords(env, model, Operation::kCreate, created);
   for (const auto& [id, vals] : inversed) compute::ApplyInverses(env, model, {id}, vals);
   compute::RunAfterCreate(env, model, created, list);
   return created;
