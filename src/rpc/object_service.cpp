@@ -224,11 +224,11 @@ RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
     orm::TransactionRunner runner(**connection, services.registry);
     try {
       return runner.Run([&]() -> RpcOutcome {
-        {
-          auto bound = BindModelCall(state.call);
-          if (auto assumed = SpeculativeVersion(services, state, bound)) {
-            return RunSpeculatively(services, **connection, state, std::get<ModelCall>(bound), *assumed);
-          }
+        // Bound once; a binding error is still answered only after the
+        // credential check, as in Odoo.
+        const auto bound = BindModelCall(state.call);
+        if (auto assumed = SpeculativeVersion(services, state, bound)) {
+          return RunSpeculatively(services, **connection, state, std::get<ModelCall>(bound), *assumed);
         }
         std::optional<orm::SecurityVersion> version;
         if (!state.support) {
@@ -239,8 +239,7 @@ RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
           auto read_only = (*connection)->Execute("SET TRANSACTION READ ONLY");
           if (!read_only) throw orm::DatabaseError(read_only.error());
         }
-        auto bound = BindModelCall(state.call);
-        if (auto* error = std::get_if<RpcError>(&bound)) return *error;
+        if (const auto* error = std::get_if<RpcError>(&bound)) return *error;
         const ModelCall& model_call = std::get<ModelCall>(bound);
         orm::Environment env = CallerEnvironment(services, **connection, state.db, state.uid, version);
         if (state.support) env = env.WithSupportScope(state.support->scope);
