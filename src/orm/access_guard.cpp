@@ -6,6 +6,7 @@
 
 #include "orm/crud_sql.hpp"
 #include "orm/errors.hpp"
+#include "orm/rule_company_walks.hpp"
 #include "orm/security_cache.hpp"
 #include "orm/support_scope.hpp"
 
@@ -283,8 +284,13 @@ std::optional<Domain> AccessGuard::RuleDomain(const Environment& env, const Mode
   std::vector<Value> group_domains;
   auto add = [&](const Value& domain, bool global) {
     if (domain.is_discarded() || !domain.is_array()) InvalidRule(model, operation);
-    (global ? global_domains : group_domains)
-        .push_back(NormalizeDomain(SubstituteRuleVariables(env, model, domain)));
+    Value substituted = SubstituteRuleVariables(env, model, domain);
+    // The company tree of the call's own snapshot instead of a walk in SQL.
+    if (const SecuritySnapshot* snapshot = env.security_snapshot();
+        snapshot != nullptr && snapshot->company_tree() != nullptr) {
+      substituted = ResolveCompanyWalks(model, substituted, *snapshot->company_tree());
+    }
+    (global ? global_domains : group_domains).push_back(NormalizeDomain(substituted));
   };
   if (const UserSecurity* user = CachedUser(env)) {
     for (const CachedRule* rule : env.security_snapshot()->Rules(model.name(), Bit(operation), *user)) {

@@ -110,6 +110,56 @@ TEST_P(AccessGuardPg, CheckRecordsRefusesRowsOutsideTheRulesWithoutNamingThem) {
       AccessGuard::CheckRecords(fx.Env(user).Sudo(), partner, Operation::kUnlink, theirs));
 }
 
+// res.partner's company rule walks the company tree with parent_of; the
+// cached path resolves it from the SecurityCache's tree (company_tree.hpp),
+// the uncached one in SQL. Same records either way, and a company moved under
+// another counts from the next call.
+TEST_P(AccessGuardPg, CompanyWalksOfRulesFollowTheCompanyTree) {
+  RecordFixture fx = Make("guard_company_walks");
+  const std::int64_t root = fx.AddCompany("Root");
+  const std::int64_t mid = fx.AddCompany("Mid");
+  const std::int64_t leaf = fx.AddCompany("Leaf");
+  const std::int64_t other = fx.AddCompany("Other");
+  ASSERT_TRUE(fx.connection().Execute("UPDATE res_company SET parent_id = $1 WHERE id = $2", root, mid));
+  ASSERT_TRUE(fx.connection().Execute("UPDATE res_company SET parent_id = $1 WHERE id = $2", mid, leaf));
+  const std::int64_t user = fx.AddUser("u", {});
+  fx.AddAccess("res.partner", 0, "r");
+  ASSERT_TRUE(fx.connection().Execute("INSERT INTO res_company_users_rel (user_id, cid) VALUES ($1, $2)", user, leaf));
+  fx.AddRule("res.partner", R"(["|", ["company_id", "parent_of", {"var": "company_ids"}], ["company_id", "=", false]])",
+             {}, "r");
+  ASSERT_TRUE(fx.connection().Execute(
+      "INSERT INTO res_partner (id, name, company_id, active) VALUES (1, 'root', $1, true), (2, 'mid', $2, true), "
+      "(3, 'leaf', $3, true), (4, 'other', $4, true), (5, 'none', NULL, true)",
+      root, mid, leaf, other));
+  const Model& partner = *fx.registry()->FindModel("res.partner");
+  auto visible = [&] { return RecordSet::Of(fx.Env(user), "res.partner").Search(Value::array(), 0, std::nullopt, "id"); };
+  EXPECT_EQ(visible(), (std::vector<std::int64_t>{1, 2, 3, 5})) << "the leaf's parents, itself, and no company";
+
+  std::string sql;
+  fx.connection().SetStatementObserver([&](const std::string& text, std::span<const db::Param>) { sql += text; });
+  EXPECT_NO_THROW(AccessGuard::CheckRecords(fx.Env(user), partner, Operation::kRead, std::vector<std::int64_t>{1, 3}));
+  EXPECT_THROW(AccessGuard::CheckRecords(fx.Env(user), partner, Operation::kRead, std::vector<std::int64_t>{4}),
+               AccessError);
+  fx.connection().SetStatementObserver(nullptr);
+  EXPECT_EQ(sql.find("RECURSIVE") == std::string::npos, GetParam())
+      << "the cached tree replaces the SQL walk, and only when cached: " << sql;
+
+  // Other moves under the leaf: its partners are not the leaf's parents'.
+  ASSERT_TRUE(fx.connection().Execute("UPDATE res_company SET parent_id = $1 WHERE id = $2", leaf, other));
+  EXPECT_EQ(visible(), (std::vector<std::int64_t>{1, 2, 3, 5}));
+  // Mid moves out from under the root: the root is no parent of the leaf any more.
+  ASSERT_TRUE(fx.connection().Execute("UPDATE res_company SET parent_id = NULL WHERE id = $1", mid));
+  EXPECT_EQ(visible(), (std::vector<std::int64_t>{2, 3, 5})) << "a moved company counts from the next call";
+  // The leaf's company becomes its own root: only itself.
+  ASSERT_TRUE(fx.connection().Execute("UPDATE res_company SET parent_id = NULL WHERE id = $1", leaf));
+  EXPECT_EQ(visible(), (std::vector<std::int64_t>{3, 5}));
+  // A new parent company inserted above it.
+  const std::int64_t top = fx.AddCompany("Top");
+  ASSERT_TRUE(fx.connection().Execute("UPDATE res_company SET parent_id = $1 WHERE id = $2", top, leaf));
+  ASSERT_TRUE(fx.connection().Execute("INSERT INTO res_partner (id, name, company_id, active) VALUES (6, 'top', $1, true)", top));
+  EXPECT_EQ(visible(), (std::vector<std::int64_t>{3, 5, 6}));
+}
+
 TEST_P(AccessGuardPg, BrokenRuleFailsClosed) {
   RecordFixture fx = Make("guard_broken_rule");
   const std::int64_t user = fx.AddUser("u", {});

@@ -42,7 +42,8 @@ TEST(FieldsGetPg, KeysPerTypeAsOdoo) {
                                       "required", "searchable", "sortable", "store", "string", "type"}));
   EXPECT_EQ(fields["parent_id"]["relation"], "res.partner");
   EXPECT_EQ(fields["parent_id"]["allow_hierachy_operators"], true);
-  EXPECT_EQ(fields["company_id"]["allow_hierachy_operators"], false);
+  EXPECT_EQ(fields["company_id"]["allow_hierachy_operators"], true) << "res.company has a parent";
+  EXPECT_EQ(fields["user_id"]["allow_hierachy_operators"], false);
   EXPECT_EQ(fields["child_ids"]["relation_field"], "parent_id");
   EXPECT_EQ(fields["child_ids"]["sortable"], false);
   EXPECT_EQ(fields["child_ids"]["groupable"], false);

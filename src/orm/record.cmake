@@ -8,6 +8,8 @@ list(APPEND ORM_SOURCES
   access_guard.cpp
   security_signal.cpp
   security_cache.cpp
+  company_tree.cpp
+  rule_company_walks.cpp
   crud_support.cpp
   crud_search.cpp
   crud_read_rows.cpp
@@ -16,7 +18,8 @@ list(APPEND ORM_SOURCES
   crud_write.cpp
   crud_unlink.cpp)
 list(APPEND ORM_UNIT_TESTS
-  environment_test.cpp)
+  environment_test.cpp
+  company_tree_test.cpp)
 list(APPEND ORM_PG_TESTS
   record_set_test_models.cpp
   transaction_runner_pgtest.cpp

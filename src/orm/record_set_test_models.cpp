@@ -53,7 +53,9 @@ std::vector<ModelDef> Models() {
   users.sql_constraints = {{"login_key", "UNIQUE (login)", "You can not have two users with the same login!"}};
 
   ModelDef company = Def("res.company", "Companies");
-  company.fields = {F("name", FieldType::kChar)};
+  // parent_id as Odoo's: record rules walk it with child_of / parent_of.
+  company.fields = {F("name", FieldType::kChar), F("parent_id", FieldType::kMany2one, "res.company")};
+  company.parent_name = "parent_id";
 
   ModelDef ir_model = Def("ir.model", "Models");
   ir_model.fields = {F("model", FieldType::kChar), F("name", FieldType::kChar)};

@@ -132,8 +132,24 @@ std::shared_ptr<const SecuritySnapshot> LoadSecuritySnapshot(db::Connection& con
   for (int row = 0; row < xml_ids.rows(); ++row) {
     group_ids.emplace(xml_ids.Text(row, "xml_id"), ToId(xml_ids.Get(row, "res_id")));
   }
-  return std::make_shared<const SecuritySnapshot>(std::move(version), std::move(access),
-                                                  std::move(rules), std::move(group_ids));
+  // The tree only when the signal watches res_company (a database not yet
+  // upgraded to that trigger keeps walking in SQL): no rows at all then.
+  std::shared_ptr<const CompanyTree> company_tree;
+  db::QueryResult companies = QueryOrThrow(
+      connection,
+      "SELECT c.id, c.parent_id, w.watched FROM (SELECT EXISTS (SELECT 1 FROM pg_trigger t WHERE "
+      "t.tgrelid = to_regclass('res_company') AND t.tgname = 'citadel_security_changed') AS watched) w "
+      "LEFT JOIN res_company c ON w.watched");
+  if (!companies.empty() && companies.Text(0, "watched") == "t") {
+    std::unordered_map<std::int64_t, std::int64_t> parents;
+    for (int row = 0; row < companies.rows(); ++row) {
+      if (!companies.Get(row, "id")) continue;
+      parents.emplace(ToId(companies.Get(row, "id")), ToId(companies.Get(row, "parent_id")));
+    }
+    company_tree = std::make_shared<const CompanyTree>(std::move(parents));
+  }
+  return std::make_shared<const SecuritySnapshot>(std::move(version), std::move(access), std::move(rules),
+                                                  std::move(group_ids), std::move(company_tree));
 }
 
 std::shared_ptr<const UserSecurity> LoadUserSecurity(db::Connection& connection,

@@ -12,7 +12,9 @@
 //   - ir.rule rows that are active: model, JSON domain (parsed once), groups,
 //     perms, in id order;
 //   - the external ids of groups (`module.name` -> id), for fields' `groups`;
-//   - per user: groups, companies, company and partner.
+//   - per user: groups, companies, company and partner;
+//   - the companies' parent links (company_tree.hpp), when the signal
+//     watches res_company.
 // The data is read in the call's REPEATABLE READ snapshot right after the
 // version, before the call writes anything, so it is exactly the state that
 // version names. A call that changes rights sees them from the next call on
@@ -32,6 +34,7 @@
 #include <vector>
 
 #include "db/connection.hpp"
+#include "orm/company_tree.hpp"
 #include "orm/security_signal.hpp"
 #include "orm/value.hpp"
 
@@ -66,11 +69,13 @@ class SecuritySnapshot {
   SecuritySnapshot(SecurityVersion version,
                    std::unordered_map<std::string, std::vector<CachedAccess>> access,
                    std::unordered_map<std::string, std::vector<CachedRule>> rules,
-                   std::unordered_map<std::string, std::int64_t> group_ids)
+                   std::unordered_map<std::string, std::int64_t> group_ids,
+                   std::shared_ptr<const CompanyTree> company_tree = nullptr)
       : version_(std::move(version)),
         access_(std::move(access)),
         rules_(std::move(rules)),
-        group_ids_(std::move(group_ids)) {}
+        group_ids_(std::move(group_ids)),
+        company_tree_(std::move(company_tree)) {}
 
   const SecurityVersion& version() const { return version_; }
   // Whether an access row grants `perm` to the user (Odoo's ir.model.access.check).
@@ -81,6 +86,9 @@ class SecuritySnapshot {
                                        const UserSecurity& user) const;
   // The id of the group with external id `xml_id` ("base.group_user"), or 0.
   std::int64_t GroupId(const std::string& xml_id) const;
+  // The companies' parent links, or null when this database's signal does
+  // not watch them (then nothing may be concluded from a cached tree).
+  const CompanyTree* company_tree() const { return company_tree_.get(); }
 
   // Users met under this version (bounded).
   std::shared_ptr<const UserSecurity> FindUser(std::int64_t uid) const;
@@ -91,6 +99,7 @@ class SecuritySnapshot {
   std::unordered_map<std::string, std::vector<CachedAccess>> access_;
   std::unordered_map<std::string, std::vector<CachedRule>> rules_;
   std::unordered_map<std::string, std::int64_t> group_ids_;
+  std::shared_ptr<const CompanyTree> company_tree_;
   mutable std::mutex users_mutex_;
   mutable std::unordered_map<std::int64_t, std::shared_ptr<const UserSecurity>> users_;
 };
@@ -130,7 +139,7 @@ class SecurityCache {
   std::uint64_t snapshot_loads_ = 0;
 };
 
-// Loads a snapshot for `version` (three queries). Public for tests.
+// Loads a snapshot for `version` (four queries). Public for tests.
 std::shared_ptr<const SecuritySnapshot> LoadSecuritySnapshot(db::Connection& connection,
                                                              SecurityVersion version);
 // Loads one user's groups, companies, company and partner (one query).

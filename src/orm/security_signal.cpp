@@ -26,7 +26,10 @@ constexpr std::array<db::SqlText, 6> kTriggerStatements = {
 // Narrower ones: a user's company, partner or active flag, and the external
 // ids of groups (field `groups` name groups by external id). Partners and
 // other external ids change all the time and must not empty the cache.
-constexpr std::array<db::SqlText, 4> kNarrowTriggerStatements = {
+// The companies' parent links too: SecurityCache keeps the tree for record
+// rules' child_of / parent_of (company_tree.hpp); a company's name or address
+// changing empties nothing.
+constexpr std::array<db::SqlText, 5> kNarrowTriggerStatements = {
     "CREATE OR REPLACE TRIGGER citadel_security_changed AFTER UPDATE OF company_id, partner_id, "
     "active ON res_users FOR EACH STATEMENT EXECUTE FUNCTION citadel_security_changed()",
     "CREATE OR REPLACE TRIGGER citadel_security_changed_ins AFTER INSERT ON ir_model_data FOR "
@@ -36,6 +39,8 @@ constexpr std::array<db::SqlText, 4> kNarrowTriggerStatements = {
     "citadel_security_changed()",
     "CREATE OR REPLACE TRIGGER citadel_security_changed_del AFTER DELETE ON ir_model_data FOR "
     "EACH ROW WHEN (OLD.model = 'res.groups') EXECUTE FUNCTION citadel_security_changed()",
+    "CREATE OR REPLACE TRIGGER citadel_security_changed AFTER INSERT OR DELETE OR TRUNCATE OR "
+    "UPDATE OF parent_id ON res_company FOR EACH STATEMENT EXECUTE FUNCTION citadel_security_changed()",
 };
 
 core::Result<void> RunStatement(db::Connection& connection, db::SqlText sql) {
@@ -48,10 +53,10 @@ core::Result<void> RunStatement(db::Connection& connection, db::SqlText sql) {
 
 core::Result<void> EnsureSecuritySignal(db::Connection& connection) {
   auto present = connection.Execute(
-      "SELECT count(*) = 8 AS ok FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "SELECT count(*) = 9 AS ok FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
       "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname IN ('ir_model', "
       "'ir_model_access', 'ir_rule', 'rule_group_rel', 'res_groups_users_rel', "
-      "'res_company_users_rel', 'res_users', 'ir_model_data')");
+      "'res_company_users_rel', 'res_users', 'ir_model_data', 'res_company')");
   if (!present) return core::Unexpected(present.error());
   if (present->Text(0, "ok") != "t") return {};
   // `one` makes it a single row, whatever a bug or an operator inserts.

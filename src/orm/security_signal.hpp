@@ -19,8 +19,8 @@
 //
 // Watched: ir_model, ir_model_access, ir_rule, rule_group_rel,
 // res_groups_users_rel, res_company_users_rel (any statement), res_users
-// (UPDATE OF company_id, partner_id, active) and ir_model_data rows of
-// res.groups. Created by SchemaSync only when all those tables exist (a
+// (UPDATE OF company_id, partner_id, active), res_company (INSERT, DELETE,
+// UPDATE OF parent_id) and ir_model_data rows of res.groups. Created by SchemaSync only when all those tables exist (a
 // database with base installed); without it, callers use AccessGuard's
 // uncached queries.
 #pragma once
