@@ -196,7 +196,7 @@ core::Result<std::string> CompareWithManifest(const std::string& dsn, const std:
     return core::Unexpected(begun.error());
   }
   if (auto prepared = PrepareCensusSession(*restored); !prepared) return core::Unexpected(prepared.error());
-  auto actual = TakeTableCensus(*restored);
+  auto actual = TakeTableCensus(*restored, &*expected);
   (void)restored->Execute("ROLLBACK");
   if (!actual) return core::Unexpected(actual.error());
   return DescribeCensusDifferences(*expected, *actual);
