@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,6 +11,7 @@
 #include "backup/key_wrap.hpp"
 #include "backup/local_directory_site.hpp"
 #include "core/random.hpp"
+#include "core/sha256.hpp"
 
 namespace citadel::backup {
 namespace {
@@ -126,6 +128,32 @@ TEST(FanOutUpload, ASiteThatFailsCostsItsCopyNotTheBackup) {
 
   FanOutUpload none({{"broken", &broken}}, "t_one/b-2.cbk");
   EXPECT_EQ(none.Write("x").error().code, ErrorCode::kUnavailable);
+  std::filesystem::remove_all(dir);
+}
+
+// More than the per-site queue holds, in pieces of several sizes: the
+// producer waits for room, and every site gets every byte in order.
+TEST(FanOutUpload, EverySiteGetsTheWholeStreamInOrderPastItsQueue) {
+  std::string dir = std::filesystem::temp_directory_path().string() + "/citadel-fanout-" + core::RandomHex(6);
+  LocalDirectorySite a(dir + "/a"), b(dir + "/b");
+  std::string content;
+  for (std::size_t i = 0; content.size() < 3 * FanOutUpload::kQueueBytes; ++i) {
+    content += std::string(1 + (i * 7919) % (3 << 20), static_cast<char>('a' + i % 26));
+  }
+  FanOutUpload upload({{"a", &a}, {"b", &b}}, "t/big.cbk");
+  for (std::size_t at = 0, i = 0; at < content.size(); ++i) {
+    std::size_t n = std::min<std::size_t>(1 + (i * 104729) % (2 << 20), content.size() - at);
+    ASSERT_TRUE(upload.Write(std::string_view(content).substr(at, n)).has_value());
+    at += n;
+  }
+  ASSERT_TRUE(upload.Close().has_value());
+  for (const auto& outcome : upload.outcomes()) {
+    ASSERT_TRUE(outcome.copy.has_value()) << outcome.site << ": " << outcome.error;
+    EXPECT_EQ(outcome.copy->size, content.size());
+    EXPECT_EQ(outcome.copy->sha256_hex, core::Sha256Hex(content));
+    std::ifstream in(dir + "/" + outcome.site + "/t/big.cbk", std::ios::binary);
+    EXPECT_TRUE(std::string(std::istreambuf_iterator<char>(in), {}) == content) << outcome.site;
+  }
   std::filesystem::remove_all(dir);
 }
 
