@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 #include <utility>
 
@@ -218,20 +219,74 @@ class SftpUpload final : public SiteUpload {
   }
 
   // The whole temporary file again: the copy is recorded only if what the
-  // server gives back is what was written.
+  // server gives back is what was written. kReadAhead requests are kept in
+  // flight (libssh's sftp_async_read_begin), so the server reads and sends
+  // the next pieces while this one is hashed: one round trip per request
+  // cost 3.7 s of a 1 GiB tenant's backup over loopback. A reply shorter than
+  // asked (a server with a smaller read limit, or a shorter file) ends the
+  // read-ahead: the rest is read one request at a time from where the data
+  // stopped, to the end of the file, so a longer or shorter file still shows
+  // as a different digest.
   core::Result<std::string> DigestOfPartial() {
+    constexpr std::size_t kReadAhead = 8;
     SftpConnection::Call call(*connection_);
     sftp_file file = sftp_open(call.sftp(), partial_path_.c_str(), O_RDONLY, 0);
     if (file == nullptr) return core::Unexpected(call.Failure("cannot re-read " + partial_path_));
     core::Sha256Stream digest;
-    std::string buffer(connection_->transfer_chunk(), '\0');
+    const std::uint64_t size = digest_.bytes();
+    const std::size_t chunk = connection_->transfer_chunk();
+    std::string buffer(chunk, '\0');
+    struct Request {
+      int id;
+      std::uint32_t length;
+    };
+    std::deque<Request> in_flight;
+    std::uint64_t requested = 0;
+    std::uint64_t received = 0;
+    auto fail = [&](const std::string& what) -> core::Result<std::string> {
+      core::Error error = call.Failure(what);
+      // Replies still due are read and dropped (libssh keeps them otherwise).
+      for (const auto& request : in_flight) {
+        (void)sftp_async_read(file, buffer.data(), static_cast<std::uint32_t>(buffer.size()),
+                              static_cast<std::uint32_t>(request.id));
+      }
+      sftp_close(file);
+      return core::Unexpected(error);
+    };
+    bool ahead = true;
+    while (ahead && received < size) {
+      while (in_flight.size() < kReadAhead && requested < size) {
+        auto length = static_cast<std::uint32_t>(std::min<std::uint64_t>(chunk, size - requested));
+        int id = sftp_async_read_begin(file, length);
+        if (id < 0) return fail("cannot re-read " + partial_path_);
+        in_flight.push_back(Request{id, length});
+        requested += length;
+      }
+      Request request = in_flight.front();
+      in_flight.pop_front();
+      int n = sftp_async_read(file, buffer.data(), static_cast<std::uint32_t>(buffer.size()),
+                              static_cast<std::uint32_t>(request.id));
+      if (n < 0) return fail("cannot re-read " + partial_path_);
+      digest.Update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+      received += static_cast<std::uint64_t>(n);
+      call.Renew();
+      if (static_cast<std::uint32_t>(n) < request.length) {
+        ahead = false;
+        for (const auto& later : in_flight) {
+          if (sftp_async_read(file, buffer.data(), static_cast<std::uint32_t>(buffer.size()),
+                              static_cast<std::uint32_t>(later.id)) < 0) {
+            in_flight.clear();
+            return fail("cannot re-read " + partial_path_);
+          }
+        }
+        in_flight.clear();
+      }
+    }
+    // From where the data stopped (or the expected end) to the end of file.
+    if (sftp_seek64(file, received) != 0) return fail("cannot re-read " + partial_path_);
     while (true) {
       ssize_t n = sftp_read(file, buffer.data(), buffer.size());
-      if (n < 0) {
-        core::Error error = call.Failure("cannot re-read " + partial_path_);
-        sftp_close(file);
-        return core::Unexpected(error);
-      }
+      if (n < 0) return fail("cannot re-read " + partial_path_);
       if (n == 0) break;
       digest.Update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
       call.Renew();

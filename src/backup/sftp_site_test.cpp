@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -158,6 +159,46 @@ TEST_F(SftpSiteTest, RoundTripOfAFiveMebibyteFileWrittenInOddPieces) {
   ASSERT_TRUE(site.Remove("t1/backups/b.cbk").has_value());
   EXPECT_EQ(site.Stat("t1/backups/b.cbk").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(site.Remove("t1/backups/b.cbk").error().code, ErrorCode::kNotFound);
+}
+
+// The commit's re-read (several requests in flight) must see what the
+// server holds, not what was sent: a byte changed in the middle, a file cut
+// short (its last requests answered short or not at all) and a file longer
+// than written are each refused, and nothing is published. The size is a
+// whole number of requests, so nothing is left to send at commit and the
+// changes made on the server's disk stay as made.
+TEST_F(SftpSiteTest, ACopyTheServerChangedIsRefusedAtCommit) {
+  ASSERT_NO_FATAL_FAILURE(Serve());
+  SftpSite site = Site();
+  const std::string content = PatternBytes(28 * 32 * 1024);  // 4 requests of 224 KiB, or 28 of 32 KiB
+  const std::string partial = server_->site_root() + "/r/copy.partial";
+  using Change = void (*)(const std::string& path);
+  const std::pair<const char*, Change> changes[] = {
+      {"a byte flipped", [](const std::string& path) {
+         std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+         file.seekp(300'001);
+         file.put('\x5a');
+       }},
+      {"cut short", [](const std::string& path) { std::filesystem::resize_file(path, 500'000); }},
+      {"longer", [](const std::string& path) { std::ofstream(path, std::ios::app | std::ios::binary) << "tail"; }},
+  };
+  for (const auto& [what, change] : changes) {
+    auto upload = site.BeginUpload("r/copy");
+    ASSERT_TRUE(upload.has_value()) << upload.error().message;
+    ASSERT_TRUE(WriteInOddPieces(**upload, content).has_value()) << what;
+    change(partial);
+    auto committed = (*upload)->Commit();
+    ASSERT_FALSE(committed.has_value()) << what;
+    EXPECT_EQ(committed.error().code, ErrorCode::kIo) << what;
+    EXPECT_NE(committed.error().message.find("differs from what was written"), std::string::npos)
+        << what << ": " << committed.error().message;
+    (*upload)->Abort();
+    EXPECT_EQ(site.Stat("r/copy").error().code, ErrorCode::kNotFound) << what;
+  }
+  // Unchanged, the same upload commits.
+  auto copy = Upload(site, "r/copy", content);
+  ASSERT_TRUE(copy.has_value()) << copy.error().message;
+  EXPECT_EQ(copy->sha256_hex, core::Sha256Hex(content));
 }
 
 TEST_F(SftpSiteTest, FilesAreOnlyReadableByTheSiteUser) {
