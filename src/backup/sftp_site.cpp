@@ -3,11 +3,11 @@
 #include <fcntl.h>
 
 #include <algorithm>
-#include <deque>
 #include <optional>
 #include <utility>
 
 #include "backup/sftp_connection.hpp"
+#include "backup/sftp_read_ahead.hpp"
 #include "core/random.hpp"
 #include "core/sha256.hpp"
 
@@ -219,76 +219,24 @@ class SftpUpload final : public SiteUpload {
   }
 
   // The whole temporary file again: the copy is recorded only if what the
-  // server gives back is what was written. kReadAhead requests are kept in
-  // flight (libssh's sftp_async_read_begin), so the server reads and sends
-  // the next pieces while this one is hashed: one round trip per request
-  // cost 3.7 s of a 1 GiB tenant's backup over loopback. A reply shorter than
-  // asked (a server with a smaller read limit, or a shorter file) ends the
-  // read-ahead: the rest is read one request at a time from where the data
-  // stopped, to the end of the file, so a longer or shorter file still shows
-  // as a different digest.
+  // server gives back is what was written. Read ahead over the size written
+  // (sftp_read_ahead.hpp), then to the end of the file whatever its size.
   core::Result<std::string> DigestOfPartial() {
-    constexpr std::size_t kReadAhead = 8;
     SftpConnection::Call call(*connection_);
     sftp_file file = sftp_open(call.sftp(), partial_path_.c_str(), O_RDONLY, 0);
     if (file == nullptr) return core::Unexpected(call.Failure("cannot re-read " + partial_path_));
     core::Sha256Stream digest;
-    const std::uint64_t size = digest_.bytes();
-    const std::size_t chunk = connection_->transfer_chunk();
-    std::string buffer(chunk, '\0');
-    struct Request {
-      int id;
-      std::uint32_t length;
-    };
-    std::deque<Request> in_flight;
-    std::uint64_t requested = 0;
-    std::uint64_t received = 0;
-    auto fail = [&](const std::string& what) -> core::Result<std::string> {
-      core::Error error = call.Failure(what);
-      // Replies still due are read and dropped (libssh keeps them otherwise).
-      for (const auto& request : in_flight) {
-        (void)sftp_async_read(file, buffer.data(), static_cast<std::uint32_t>(buffer.size()),
-                              static_cast<std::uint32_t>(request.id));
-      }
-      sftp_close(file);
-      return core::Unexpected(error);
-    };
-    bool ahead = true;
-    while (ahead && received < size) {
-      while (in_flight.size() < kReadAhead && requested < size) {
-        auto length = static_cast<std::uint32_t>(std::min<std::uint64_t>(chunk, size - requested));
-        int id = sftp_async_read_begin(file, length);
-        if (id < 0) return fail("cannot re-read " + partial_path_);
-        in_flight.push_back(Request{id, length});
-        requested += length;
-      }
-      Request request = in_flight.front();
-      in_flight.pop_front();
-      int n = sftp_async_read(file, buffer.data(), static_cast<std::uint32_t>(buffer.size()),
-                              static_cast<std::uint32_t>(request.id));
-      if (n < 0) return fail("cannot re-read " + partial_path_);
-      digest.Update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-      received += static_cast<std::uint64_t>(n);
-      call.Renew();
-      if (static_cast<std::uint32_t>(n) < request.length) {
-        ahead = false;
-        for (const auto& later : in_flight) {
-          if (sftp_async_read(file, buffer.data(), static_cast<std::uint32_t>(buffer.size()),
-                              static_cast<std::uint32_t>(later.id)) < 0) {
-            in_flight.clear();
-            return fail("cannot re-read " + partial_path_);
-          }
-        }
-        in_flight.clear();
-      }
-    }
-    // From where the data stopped (or the expected end) to the end of file.
-    if (sftp_seek64(file, received) != 0) return fail("cannot re-read " + partial_path_);
+    SftpReadAhead reader(file, 0, digest_.bytes(), connection_->transfer_chunk());
     while (true) {
-      ssize_t n = sftp_read(file, buffer.data(), buffer.size());
-      if (n < 0) return fail("cannot re-read " + partial_path_);
-      if (n == 0) break;
-      digest.Update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+      auto piece = reader.Next();
+      if (!piece) {
+        core::Error error = call.Failure("cannot re-read " + partial_path_);
+        reader.Drain();
+        sftp_close(file);
+        return core::Unexpected(error);
+      }
+      if (piece->empty()) break;
+      digest.Update(*piece);
       call.Renew();
     }
     sftp_close(file);
@@ -308,29 +256,44 @@ class SftpUpload final : public SiteUpload {
   bool removed_ = false;
 };
 
+// Reads ahead over the size the file had when opened (sftp_read_ahead.hpp).
 class SftpReader final : public SiteReader {
  public:
-  SftpReader(std::shared_ptr<SftpConnection> connection, sftp_file file, std::string path)
-      : connection_(std::move(connection)), file_(file), path_(std::move(path)) {}
+  SftpReader(std::shared_ptr<SftpConnection> connection, sftp_file file, std::string path, std::uint64_t offset,
+             std::uint64_t size)
+      : connection_(std::move(connection)),
+        file_(file),
+        path_(std::move(path)),
+        ahead_(file, offset, std::max(offset, size), connection_->transfer_chunk()) {}
   ~SftpReader() override {
     SftpConnection::Call call(*connection_);
+    ahead_.Drain();
     sftp_close(file_);
   }
 
   core::Result<std::string> Read(std::size_t max_bytes) override {
-    std::string buffer(std::min(max_bytes, connection_->transfer_chunk()), '\0');
-    if (buffer.empty()) return buffer;
-    SftpConnection::Call call(*connection_);
-    ssize_t n = sftp_read(file_, buffer.data(), buffer.size());
-    if (n < 0) return core::Unexpected(call.Failure("cannot read " + path_));
-    buffer.resize(static_cast<std::size_t>(n));
-    return buffer;
+    if (max_bytes == 0) return std::string();
+    if (held_.empty()) {
+      SftpConnection::Call call(*connection_);
+      auto piece = ahead_.Next();
+      if (!piece) return core::Unexpected(call.Failure("cannot read " + path_));
+      held_.assign(*piece);
+      held_at_ = 0;
+    }
+    std::size_t n = std::min(max_bytes, held_.size() - held_at_);
+    std::string out = held_.substr(held_at_, n);
+    held_at_ += n;
+    if (held_at_ == held_.size()) held_.clear();
+    return out;
   }
 
  private:
   std::shared_ptr<SftpConnection> connection_;
   sftp_file file_;
   std::string path_;
+  SftpReadAhead ahead_;
+  std::string held_;  // the last piece read, from held_at_ on not yet returned
+  std::size_t held_at_ = 0;
 };
 
 std::string TrimmedRoot(std::string root) {
@@ -382,9 +345,11 @@ core::Result<std::unique_ptr<SiteReader>> SftpSite::OpenRead(std::string_view pa
   SftpConnection::Call call(**connection);
   sftp_file file = sftp_open(call.sftp(), full->c_str(), O_RDONLY, 0);
   if (file == nullptr) return core::Unexpected(call.Failure("cannot open " + *full));
-  sftp_seek64(file, offset);
+  // The size to read ahead over; without it, one request at a time.
+  AttributesPtr attributes(sftp_fstat(file));
+  std::uint64_t size = attributes ? attributes->size : 0;
   return std::unique_ptr<SiteReader>(
-      std::make_unique<SftpReader>(*connection, file, std::move(*full)));
+      std::make_unique<SftpReader>(*connection, file, std::move(*full), offset, size));
 }
 
 core::Result<std::vector<SiteEntry>> SftpSite::List(std::string_view directory) {

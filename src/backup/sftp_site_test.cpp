@@ -221,6 +221,32 @@ TEST_F(SftpSiteTest, ReadsFromAnOffset) {
   EXPECT_EQ(ReadText(site, "digits", 1000), "");
 }
 
+// A reader reads ahead over the size the file had when opened; a file that
+// grew or shrank since still reads as it now is, whole and in order.
+TEST_F(SftpSiteTest, AReaderGivesTheFileAsItIsEvenIfItsSizeChangedAfterOpening) {
+  ASSERT_NO_FATAL_FAILURE(Serve());
+  SftpSite site = Site();
+  const std::string content = PatternBytes((3 << 20) + 5);
+  ASSERT_TRUE(Upload(site, "g/grows", content).has_value());
+  ASSERT_TRUE(Upload(site, "g/shrinks", content).has_value());
+  auto grows = site.OpenRead("g/grows", 1000);
+  auto shrinks = site.OpenRead("g/shrinks", 0);
+  ASSERT_TRUE(grows.has_value() && shrinks.has_value());
+  std::ofstream(server_->site_root() + "/g/grows", std::ios::app | std::ios::binary) << "more";
+  std::filesystem::resize_file(server_->site_root() + "/g/shrinks", 1'000'003);
+  auto all = [](SiteReader& reader) {
+    std::string out;
+    while (true) {
+      auto piece = reader.Read(150'001);
+      if (!piece) return "error: " + piece.error().message;
+      if (piece->empty()) return out;
+      out += *piece;
+    }
+  };
+  EXPECT_TRUE(all(**grows) == content.substr(1000) + "more");
+  EXPECT_TRUE(all(**shrinks) == content.substr(0, 1'000'003));
+}
+
 TEST_F(SftpSiteTest, CommitRefusesAFinalNameThatAppearedMeanwhile) {
   ASSERT_NO_FATAL_FAILURE(Serve());
   SftpSite site = Site();
