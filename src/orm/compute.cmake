@@ -6,6 +6,9 @@ list(APPEND ORM_SOURCES
   compute_registry.cpp
   compute_batch.cpp
   compute_engine.cpp
+  compute_linked_records.cpp
+  compute_new_values.cpp
+  compute_new_records.cpp
   compute_read.cpp
   compute_inverse.cpp
   html_sanitizer.cpp)
@@ -14,4 +17,5 @@ list(APPEND ORM_UNIT_TESTS
   html_sanitizer_test.cpp)
 list(APPEND ORM_PG_TESTS
   compute_test_models.cpp
-  compute_pgtest.cpp)
+  compute_pgtest.cpp
+  compute_new_records_pgtest.cpp)

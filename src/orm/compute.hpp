@@ -22,6 +22,12 @@
 // path). The batch holds the dependencies' values, read in su before the call
 // with one Read per path segment.
 //
+// Records a create is about to insert are computed before their INSERT when
+// their values allow it (compute_new_records.hpp): the batch then reads the
+// values being inserted instead of rows, and a method that reaches for the
+// database (env()) or for a value only a row could give has its results
+// dropped; those records are computed after the INSERT, as above.
+//
 // Ownership: a batch lives for one call of the method and borrows the
 // Registry's models; the Environment inside it is a copy (in su) of the
 // caller's, valid while the caller's connection is. Not thread-safe.
@@ -43,6 +49,10 @@
 
 namespace citadel::orm {
 
+namespace compute {
+class NewRecordValues;  // compute_new_records.hpp
+}  // namespace compute
+
 // Hooks calling RecordSet writes that run hooks again nest at most this deep
 // (a UserError beyond).
 inline constexpr int kMaxHookDepth = 16;
@@ -58,9 +68,13 @@ class ComputeBatch {
   // related field), `ids` the records; reads the dependencies at once.
   ComputeBatch(const Environment& env, const Model& model, std::vector<const Field*> fields,
                std::vector<std::int64_t> ids);
+  // Made by the ORM for records not inserted yet: `rows` index `values`,
+  // which gives their dependencies and ids (compute_new_records.hpp).
+  ComputeBatch(const Environment& env, const Model& model, std::vector<const Field*> fields,
+               std::vector<std::size_t> rows, compute::NewRecordValues& values);
 
-  std::size_t size() const { return ids_.size(); }
-  std::int64_t id(std::size_t i) const { return ids_.at(i); }
+  std::size_t size() const { return size_; }
+  std::int64_t id(std::size_t i) const;
   // A dependency of the field being computed, or a field of the record
   // itself; throws std::logic_error for a path not declared in `depends` (so
   // a compute cannot read what does not trigger it) — except the record's own
@@ -69,20 +83,32 @@ class ComputeBatch {
   // many2one: an id or false ([id, display_name] is taken too). Only the
   // fields this method computes; std::logic_error for any other.
   void Set(std::size_t i, std::string_view field, Value value);
-  const Environment& env() const { return env_; }  // the caller's environment in su (Sudo())
+  // The caller's environment in su (Sudo()). A method that asks for it may
+  // query the database, which does not hold records not inserted yet.
+  const Environment& env() const;
 
   // For the ORM, after the method ran: what it set for record i, or null.
   const Value* Result(std::size_t i, const Field& field) const;
   const Model& model() const { return *model_; }
   const std::vector<const Field*>& fields() const { return fields_; }
+  // For the ORM, after the method ran on records not inserted yet: whether
+  // it reached for the database or for a value only their rows could give;
+  // its results then do not count.
+  bool needed_database() const { return needed_database_; }
 
  private:
   void LoadOwnStoredFields() const;
+  const Value& Unavailable() const;
 
   Environment env_;
   const Model* model_;
   std::vector<const Field*> fields_;
   std::vector<std::int64_t> ids_;
+  std::size_t size_ = 0;
+  // Records not inserted yet: their rows in `new_records_`.
+  std::vector<std::size_t> rows_;
+  compute::NewRecordValues* new_records_ = nullptr;
+  mutable bool needed_database_ = false;
   std::set<std::string, std::less<>> declared_;  // dependency paths and their prefixes
   mutable std::map<std::string, std::vector<Value>, std::less<>> values_;  // path -> one per record
   mutable bool own_loaded_ = false;

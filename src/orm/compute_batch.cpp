@@ -6,6 +6,7 @@
 
 #include "orm/compute.hpp"
 #include "orm/compute_engine.hpp"
+#include "orm/compute_new_values.hpp"
 #include "orm/record_set.hpp"
 
 namespace citadel::orm {
@@ -93,20 +94,65 @@ std::map<std::string, std::vector<Value>, std::less<>> LoadPaths(const Environme
 
 }  // namespace compute
 
+namespace {
+
+// A field's dependency paths and the ways to them: "a.b.c" declares "a" and
+// "a.b" too.
+void Declare(const Field& field, std::set<std::string, std::less<>>& declared) {
+  for (const std::string& path : field.dependencies()) {
+    for (std::size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1)) {
+      declared.insert(path.substr(0, dot));
+    }
+    declared.insert(path);
+  }
+}
+
+}  // namespace
+
 ComputeBatch::ComputeBatch(const Environment& env, const Model& model, std::vector<const Field*> fields,
                            std::vector<std::int64_t> ids)
-    : env_(env.Sudo()), model_(&model), fields_(std::move(fields)), ids_(std::move(ids)) {
+    : env_(env.Sudo()), model_(&model), fields_(std::move(fields)), ids_(std::move(ids)), size_(ids_.size()) {
   for (const Field* field : fields_) {
-    results_[field].resize(ids_.size());
-    for (const std::string& path : field->dependencies()) {
-      // "a.b.c" declares "a" and "a.b" too: the way to c.
-      for (std::size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1)) {
-        declared_.insert(path.substr(0, dot));
-      }
-      declared_.insert(path);
-    }
+    results_[field].resize(size_);
+    Declare(*field, declared_);
   }
   values_ = compute::LoadPaths(env_, model, ids_, declared_);
+}
+
+ComputeBatch::ComputeBatch(const Environment& env, const Model& model, std::vector<const Field*> fields,
+                           std::vector<std::size_t> rows, compute::NewRecordValues& values)
+    : env_(env.Sudo()),
+      model_(&model),
+      fields_(std::move(fields)),
+      size_(rows.size()),
+      rows_(std::move(rows)),
+      new_records_(&values) {
+  for (const Field* field : fields_) {
+    results_[field].resize(size_);
+    Declare(*field, declared_);
+  }
+  if (!values.Load(declared_, rows_, values_)) needed_database_ = true;
+}
+
+std::int64_t ComputeBatch::id(std::size_t i) const {
+  if (new_records_ == nullptr) return ids_.at(i);
+  const auto id = new_records_->Id(rows_.at(i));
+  if (!id) {
+    needed_database_ = true;  // no sequence to take it from: only the INSERT can give it
+    return 0;
+  }
+  return *id;
+}
+
+const Environment& ComputeBatch::env() const {
+  if (new_records_ != nullptr) needed_database_ = true;  // its queries would not see the new records
+  return env_;
+}
+
+const Value& ComputeBatch::Unavailable() const {
+  needed_database_ = true;
+  static const Value kFalse(false);
+  return kFalse;
 }
 
 void ComputeBatch::LoadOwnStoredFields() const {
@@ -122,8 +168,9 @@ void ComputeBatch::LoadOwnStoredFields() const {
 }
 
 const Value& ComputeBatch::Get(std::size_t i, std::string_view path) const {
-  if (i >= ids_.size()) throw std::out_of_range("ComputeBatch::Get: no record " + std::to_string(i));
+  if (i >= size_) throw std::out_of_range("ComputeBatch::Get: no record " + std::to_string(i));
   auto it = values_.find(path);
+  if (it == values_.end() && needed_database_) return Unavailable();  // the results will not count
   if (it == values_.end()) {
     const Field* own = model_->FindField(path);
     if (own == nullptr || !own->stored() || own->def().write_only) {
@@ -132,14 +179,20 @@ const Value& ComputeBatch::Get(std::size_t i, std::string_view path) const {
       throw std::logic_error("compute of " + model_->name() + "." + computed + " reads " + std::string(path) +
                              ", which is not in its depends");
     }
-    LoadOwnStoredFields();
-    it = values_.find(path);
+    if (new_records_ != nullptr) {
+      auto column = new_records_->Own(*own, rows_);
+      if (!column) return Unavailable();
+      it = values_.emplace(std::string(path), std::move(*column)).first;
+    } else {
+      LoadOwnStoredFields();
+      it = values_.find(path);
+    }
   }
   return it->second.at(i);
 }
 
 void ComputeBatch::Set(std::size_t i, std::string_view name, Value value) {
-  if (i >= ids_.size()) throw std::out_of_range("ComputeBatch::Set: no record " + std::to_string(i));
+  if (i >= size_) throw std::out_of_range("ComputeBatch::Set: no record " + std::to_string(i));
   for (const Field* field : fields_) {
     if (field->name() != name) continue;
     if (value.is_null()) value = false;

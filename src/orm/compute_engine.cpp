@@ -28,23 +28,6 @@ std::vector<std::int64_t> PointingAt(const Environment& su, const Field& step, c
   return RecordSet(su, step.model()).Search(Value::array({Value::array({step.name(), "in", in})}));
 }
 
-std::string GroupKey(const Field& field) {
-  return field.def().compute.empty() ? "related:" + field.name() : field.def().compute;
-}
-
-// A value as Set gives it, in the shape ColumnParam takes: many2one an id.
-Value WriteShape(const Field& field, const Value& value) {
-  if (field.type() == FieldType::kMany2one && value.is_array() && !value.empty()) return value[0];
-  return value;
-}
-
-// The column's value read back, as it compares: ColumnValue of its text.
-Value Stored(const Field& field, const db::Param& param) {
-  if (field.type() == FieldType::kBoolean) return param && (*param == "true" || *param == "t");
-  if (!param) return crud::ColumnValue(field, std::nullopt);
-  return crud::ColumnValue(field, std::string_view(*param));
-}
-
 // `::<type>`, after a text value from the unnest below.
 db::ComposedSql Cast(const Field& field) {
   switch (ColumnTypeOf(field)->kind) {
@@ -128,6 +111,21 @@ void WriteBack(const Environment& env, const Model& model, const std::vector<con
 
 }  // namespace
 
+std::string GroupKey(const Field& field) {
+  return field.def().compute.empty() ? "related:" + field.name() : field.def().compute;
+}
+
+Value WriteShape(const Field& field, const Value& value) {
+  if (field.type() == FieldType::kMany2one && value.is_array() && !value.empty()) return value[0];
+  return value;
+}
+
+Value StoredValue(const Field& field, const db::Param& param) {
+  if (field.type() == FieldType::kBoolean) return param && (*param == "true" || *param == "t");
+  if (!param) return crud::ColumnValue(field, std::nullopt);
+  return crud::ColumnValue(field, std::string_view(*param));
+}
+
 void CollectModified(const Environment& env, const Model& model, std::span<const Field* const> fields,
                      std::span<const std::int64_t> ids, Pending& pending, Referenced referenced) {
   if (ids.empty()) return;
@@ -150,10 +148,13 @@ void CollectModified(const Environment& env, const Model& model, std::span<const
   }
 }
 
-void AddStoredComputes(const Model& model, std::span<const std::int64_t> ids, Pending& pending) {
+void AddStoredComputes(const Model& model, std::span<const std::int64_t> ids, Pending& pending,
+                       const std::set<const Field*>& settled) {
   if (ids.empty()) return;
   for (const auto& field : model.fields()) {
-    if (field->computed() && crud::HasColumn(*field)) pending[field.get()].insert(ids.begin(), ids.end());
+    if (field->computed() && crud::HasColumn(*field) && !settled.contains(field.get())) {
+      pending[field.get()].insert(ids.begin(), ids.end());
+    }
   }
 }
 
@@ -227,7 +228,7 @@ void Recompute(const Environment& env, Pending pending) {
           }
           params.push_back(crud::ColumnParam(*stored[f], WriteShape(*stored[f], *result)));
           auto it = current.find(batch.id(i));
-          if (it == current.end() || Stored(*stored[f], params.back()) != it->second[f]) {
+          if (it == current.end() || StoredValue(*stored[f], params.back()) != it->second[f]) {
             changed = true;
             changed_by_field[stored[f]].push_back(batch.id(i));
           }

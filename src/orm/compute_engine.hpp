@@ -49,8 +49,10 @@ enum class Referenced { kMaybe, kNotYet };
 void CollectModified(const Environment& env, const Model& model, std::span<const Field* const> fields,
                      std::span<const std::int64_t> ids, Pending& pending,
                      Referenced referenced = Referenced::kMaybe);
-// Every stored computed field of `model` on `ids` (new records).
-void AddStoredComputes(const Model& model, std::span<const std::int64_t> ids, Pending& pending);
+// Every stored computed field of `model` on `ids` (new records), but those
+// `settled` already (computed before their INSERT).
+void AddStoredComputes(const Model& model, std::span<const std::int64_t> ids, Pending& pending,
+                       const std::set<const Field*>& settled = {});
 
 // Recomputes `pending` and whatever the new values make stale in turn,
 // writing only the values that changed, with one UPDATE per batch (no access
@@ -58,6 +60,16 @@ void AddStoredComputes(const Model& model, std::span<const std::int64_t> ids, Pe
 // Odoo's _write_multi does for computed fields). UserError when it does not
 // settle within kMaxRecomputeRounds.
 void Recompute(const Environment& env, Pending pending);
+
+// What groups fields computed together: their method's name, or
+// "related:<field>" for a related field.
+std::string GroupKey(const Field& field);
+// A value as ComputeBatch::Set gives it, in the shape ColumnParam takes: a
+// many2one [id, display_name] becomes its id.
+Value WriteShape(const Field& field, const Value& value);
+// What the column holds once `param` is written, as a read gives it back
+// (ColumnValue of its text): how a recompute tells a changed value.
+Value StoredValue(const Field& field, const db::Param& param);
 
 // The fields one compute method sets (those naming it), or the related field.
 std::vector<const Field*> ComputedTogether(const Field& field);

@@ -124,6 +124,87 @@ ModelDef Contact() {
   return m;
 }
 
+FieldDef Stored(FieldDef field) {
+  field.store = true;
+  return field;
+}
+
+// Stored computes of the kinds a create computes before its INSERT: from a
+// many2one's field (label), needing the record's own id (root_id, as
+// res.partner's commercial_partner_id), through a computed many2one to a
+// new record (root_label), a stored related (owner_code), over an x2many
+// (line_total), an editable one (note); and one that queries the database
+// itself (x.stamp's serial), which waits for the row.
+std::vector<ModelDef> PrecomputeModels() {
+  ModelDef owner = Def("x.owner");
+  owner.fields = {F("name", FieldType::kChar), F("code", FieldType::kChar)};
+  ModelDef task = Def("x.task");
+  task.order = "id";
+  FieldDef name = F("name", FieldType::kChar);
+  name.required = true;
+  FieldDef lines = F("line_ids", FieldType::kOne2many, "x.task.line");
+  lines.inverse_name = "task_id";
+  FieldDef root = Stored(Computed("root_id", FieldType::kMany2one, "_compute_root", {"parent_id.root_id"}));
+  root.comodel = "x.task";
+  FieldDef note = Stored(Computed("note", FieldType::kChar, "_compute_note", {"name"}));
+  note.readonly = false;
+  task.fields = {name,
+                 F("owner_id", FieldType::kMany2one, "x.owner"),
+                 F("parent_id", FieldType::kMany2one, "x.task"),
+                 lines,
+                 Stored(Computed("label", FieldType::kChar, "_compute_label", {"name", "owner_id.name"})),
+                 root,
+                 Stored(Computed("root_label", FieldType::kChar, "_compute_root_label", {"root_id.label"})),
+                 Stored(Related("owner_code", "owner_id.code")),
+                 Stored(Computed("line_total", FieldType::kInteger, "_compute_line_total", {"line_ids.qty"})),
+                 note};
+  task.computes["_compute_label"] = [](ComputeBatch& batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const Value& owner_name = batch.Get(i, "owner_id.name");
+      const std::string own = batch.Get(i, "name").get<std::string>();
+      batch.Set(i, "label", owner_name.is_string() ? owner_name.get<std::string>() + ": " + own : own);
+    }
+  };
+  task.computes["_compute_root"] = [](ComputeBatch& batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const Value& parent_root = batch.Get(i, "parent_id.root_id");
+      batch.Set(i, "root_id", parent_root.is_array() ? parent_root[0] : Value(batch.id(i)));
+    }
+  };
+  task.computes["_compute_root_label"] = [](ComputeBatch& batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) batch.Set(i, "root_label", batch.Get(i, "root_id.label"));
+  };
+  task.computes["_compute_line_total"] = [](ComputeBatch& batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      std::int64_t total = 0;
+      for (const Value& qty : batch.Get(i, "line_ids.qty")) total += qty.get<std::int64_t>();
+      batch.Set(i, "line_total", total);
+    }
+  };
+  task.computes["_compute_note"] = [](ComputeBatch& batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      batch.Set(i, "note", "about " + batch.Get(i, "name").get<std::string>());
+    }
+  };
+  ModelDef line = Def("x.task.line");
+  FieldDef line_task = F("task_id", FieldType::kMany2one, "x.task");
+  line_task.ondelete = OnDelete::kCascade;
+  line.fields = {line_task, F("qty", FieldType::kInteger)};
+  ModelDef stamp = Def("x.stamp");
+  stamp.fields = {F("name", FieldType::kChar),
+                  Stored(Computed("serial", FieldType::kInteger, "_compute_serial", {"name"}))};
+  stamp.computes["_compute_serial"] = [](ComputeBatch& batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      // How many stamps bear this name, itself included: only its row can say.
+      auto count = batch.env().connection().Execute("SELECT count(*) FROM x_stamp WHERE name = $1",
+                                                    batch.Get(i, "name").get<std::string>());
+      if (!count) throw DatabaseError(count.error());
+      batch.Set(i, "serial", std::stoll(count->Text(0, "count")));
+    }
+  };
+  return {owner, task, line, stamp};
+}
+
 std::vector<ModelDef> Models() {
   ModelDef groups = Def("res.groups");
   groups.fields = {F("name", FieldType::kChar)};
@@ -150,7 +231,9 @@ std::vector<ModelDef> Models() {
   ModelDef note = Def("x.note");
   note.fields = {F("name", FieldType::kChar), F("contact_id", FieldType::kMany2one, "x.contact"),
                  Related("contact_country_id", "contact_id.country_id")};
-  return {groups, users, ir_model, access, rule, data, country, Contact(), note};
+  std::vector<ModelDef> models = {groups, users, ir_model, access, rule, data, country, Contact(), note};
+  for (ModelDef& def : PrecomputeModels()) models.push_back(std::move(def));
+  return models;
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 // partner-like x.contact with a stored recursive compute (complete_name
 // "Parent, Child"), non-stored computes, related fields (stored and not), a
 // display_name compute, an inverse, an html field and hooks; x.note points at
-// contacts. One thread per fixture.
+// contacts; x.owner, x.task, x.task.line and x.stamp have stored computes of
+// every kind a create computes before its INSERT, or not
+// (compute_new_records_pgtest.cpp). One thread per fixture.
 #pragma once
 
 #include <cstdint>

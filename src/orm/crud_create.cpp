@@ -1,12 +1,17 @@
-// RecordSet::Create: defaults, required fields, one INSERT per record with
-// the log-access columns (unless the model has none), x2many commands, stored
-// computes, then the create rules on the new rows (Odoo checks them after
-// inserting, its computes flushed; the transaction rolls back), inverses
-// (related fields written through) and after_create hooks.
+// RecordSet::Create: defaults, required fields, the stored computes that can
+// be computed before the INSERT (compute_new_records.hpp), one INSERT per
+// record carrying them and the log-access columns (unless the model has
+// none), x2many commands, the other stored computes and what the new values
+// make stale elsewhere, then the create rules on the new rows (Odoo checks
+// them after inserting, its computes flushed; the transaction rolls back),
+// inverses (related fields written through) and after_create hooks.
+#include <algorithm>
+#include <map>
 #include <string>
 
 #include "orm/access_guard.hpp"
 #include "orm/compute_engine.hpp"
+#include "orm/compute_new_records.hpp"
 #include "orm/crud_sql.hpp"
 #include "orm/crud_support.hpp"
 #include "orm/errors.hpp"
@@ -57,6 +62,57 @@ void CheckRequired(const Model& model, const Value& vals) {
   }
 }
 
+// One record's values, checked and bound, before its INSERT.
+struct Prepared {
+  crud::SplitVals split;
+  std::vector<std::pair<const Field*, db::Param>> columns;  // split.columns, bound
+};
+
+// INSERT INTO t ([id, ]columns..., log access) VALUES (...) RETURNING id.
+db::ComposedSql InsertSql(const Environment& env, const Model& model, std::int64_t id,
+                          const std::vector<std::pair<const Field*, db::Param>>& columns) {
+  db::ComposedSql sql("INSERT INTO ");
+  sql.Name(crud_sql::Name(model.table()));
+  if (columns.empty() && id == 0 && !model.log_access()) return sql.Sql(" DEFAULT VALUES RETURNING id");
+  sql.Sql(" (");
+  bool first = true;
+  auto separate = [&] {
+    if (!first) sql.Sql(", ");
+    first = false;
+  };
+  if (id != 0) {
+    separate();
+    sql.Name(crud_sql::Name("id"));
+  }
+  for (const auto& [field, param] : columns) {
+    separate();
+    sql.Name(crud_sql::Name(field->column()));
+  }
+  // Odoo's _log_access = False: only the fields' own columns.
+  if (model.log_access()) {
+    separate();
+    sql.Sql("create_uid, create_date, write_uid, write_date");
+  }
+  sql.Sql(") VALUES (");
+  first = true;
+  if (id != 0) {
+    separate();
+    sql.Value(db::ToParam(id));
+  }
+  for (const auto& [field, param] : columns) {
+    separate();
+    sql.Value(param);
+  }
+  if (model.log_access()) {
+    separate();
+    sql.Value(db::ToParam(env.uid()))
+        .Sql(", now() at time zone 'UTC', ")
+        .Value(db::ToParam(env.uid()))
+        .Sql(", now() at time zone 'UTC'");
+  }
+  return sql.Sql(") RETURNING id");
+}
+
 }  // namespace
 
 std::vector<std::int64_t> RecordSet::Create(const Value& vals_list) const {
@@ -65,12 +121,11 @@ std::vector<std::int64_t> RecordSet::Create(const Value& vals_list) const {
   AccessGuard::CheckModel(env, model, Operation::kCreate);
   const Value list = vals_list.is_object() ? Value::array({vals_list}) : vals_list;
   if (!list.is_array()) throw ValidationError("create takes a dictionary or a list of them.");
-  std::vector<std::int64_t> created;
-  compute::Pending pending;
+  std::vector<Prepared> prepared;
+  prepared.reserve(list.size());
   // Editable computed fields given a value keep it (Odoo protects them);
   // a readonly one is computed whatever it was given.
-  std::vector<std::pair<const Field*, std::int64_t>> kept;
-  std::vector<std::pair<std::int64_t, std::vector<std::pair<const Field*, Value>>>> inversed;
+  std::vector<std::pair<const Field*, std::size_t>> kept;
   for (const Value& given : list) {
     // The caller's values and context defaults are checked with the caller's
     // rights; the module's defaults after them are not the caller's doing.
@@ -79,56 +134,77 @@ std::vector<std::int64_t> RecordSet::Create(const Value& vals_list) const {
     crud::SplitVals split = crud::Split(env, model, vals, Operation::kCreate);
     AddDefaults(env, model, vals);
     CheckRequired(model, vals);
-    split = crud::Split(env.Sudo(), model, vals, Operation::kCreate);
-
-    db::ComposedSql sql("INSERT INTO ");
-    sql.Name(crud_sql::Name(model.table()));
-    if (model.log_access()) {
-      sql.Sql(" (");
-      for (const auto& [field, value] : split.columns) sql.Name(crud_sql::Name(field->column())).Sql(", ");
-      sql.Sql("create_uid, create_date, write_uid, write_date) VALUES (");
-      for (const auto& [field, value] : split.columns) sql.Value(crud::ColumnParam(env, *field, value)).Sql(", ");
-      sql.Value(db::ToParam(env.uid()))
-          .Sql(", now() at time zone 'UTC', ")
-          .Value(db::ToParam(env.uid()))
-          .Sql(", now() at time zone 'UTC') RETURNING id");
-    } else if (split.columns.empty()) {
-      sql.Sql(" DEFAULT VALUES RETURNING id");
-    } else {
-      // Odoo's _log_access = False: only the fields' own columns.
-      for (std::size_t i = 0; i < split.columns.size(); ++i) {
-        if (i == 0) {
-          sql.Sql(" (");
-        } else {
-          sql.Sql(", ");
-        }
-        sql.Name(crud_sql::Name(split.columns[i].first->column()));
-      }
-      sql.Sql(") VALUES (");
-      for (std::size_t i = 0; i < split.columns.size(); ++i) {
-        if (i > 0) sql.Sql(", ");
-        sql.Value(crud::ColumnParam(env, *split.columns[i].first, split.columns[i].second));
-      }
-      sql.Sql(") RETURNING id");
+    Prepared record{crud::Split(env.Sudo(), model, vals, Operation::kCreate), {}};
+    // Bound once: a binary value is stored in the file store here.
+    for (const auto& [field, value] : record.split.columns) {
+      record.columns.emplace_back(field, crud::ColumnParam(env, *field, value));
     }
-    const std::int64_t id = crud_sql::IdsOf(env.Execute(sql)).at(0);
+    for (const auto& [field, value] : record.split.columns) {
+      if (field->computed() && !field->readonly()) kept.emplace_back(field, prepared.size());
+    }
+    for (const auto& [field, value] : record.split.x2many) {
+      if (field->computed() && !field->readonly()) kept.emplace_back(field, prepared.size());
+    }
+    prepared.push_back(std::move(record));
+  }
+
+  // The stored computes that can be are computed before the INSERTs, which
+  // carry them. Not when a given value is kept: the recompute after the
+  // INSERT decides what such a value yields to, and nothing here copies it.
+  compute::Precomputed precomputed;
+  if (kept.empty()) {
+    std::vector<compute::NewRecord> records;
+    records.reserve(prepared.size());
+    for (const Prepared& record : prepared) {
+      compute::NewRecord& added = records.emplace_back();
+      added.columns = &record.columns;
+      for (const auto& [field, commands] : record.split.x2many) added.x2many.insert(field);
+    }
+    precomputed = compute::PrecomputeStored(env, model, records);
+  }
+
+  std::vector<std::int64_t> created;
+  compute::Pending pending;
+  std::vector<std::pair<std::int64_t, std::vector<std::pair<const Field*, Value>>>> inversed;
+  for (std::size_t r = 0; r < prepared.size(); ++r) {
+    Prepared& record = prepared[r];
+    std::vector<std::pair<const Field*, db::Param>> columns = std::move(record.columns);
+    std::vector<const Field*> written;
+    for (const auto& [field, param] : columns) written.push_back(field);
+    if (!precomputed.columns.empty()) {
+      for (auto& [field, param] : precomputed.columns[r]) {
+        auto it = std::find_if(columns.begin(), columns.end(), [&](const auto& column) { return column.first == field; });
+        if (it != columns.end()) {
+          it->second = std::move(param);
+        } else {
+          columns.emplace_back(field, std::move(param));
+          written.push_back(field);
+        }
+      }
+    }
+    const std::int64_t reserved = precomputed.ids.empty() ? 0 : precomputed.ids[r];
+    const std::int64_t id = crud_sql::IdsOf(env.Execute(InsertSql(env, model, reserved, columns))).at(0);
+    const crud::SplitVals& split = record.split;
     for (const auto& [field, commands] : split.x2many) crud::ApplyX2many(env, *field, id, commands);
     created.push_back(id);
     const std::int64_t one[] = {id};
-    std::vector<const Field*> written;
-    for (const auto& [field, value] : split.columns) written.push_back(field);
     for (const auto& [field, value] : split.x2many) written.push_back(field);
-    // Without x2many commands nothing can reference the new record yet.
+    // Without x2many commands nothing but the new records themselves can
+    // reference them yet, and their stored computes are settled or pending.
     compute::CollectModified(env, model, written, one, pending,
                              split.x2many.empty() ? compute::Referenced::kNotYet : compute::Referenced::kMaybe);
-    compute::AddStoredComputes(model, one, pending);
-    for (const Field* field : written) {
-      if (field->computed() && !field->readonly()) kept.emplace_back(field, id);
-    }
-    if (!split.inversed.empty()) inversed.emplace_back(id, std::move(split.inversed));
+    if (!split.inversed.empty()) inversed.emplace_back(id, split.inversed);
   }
-  for (const auto& [field, id] : kept) {
-    for (const Field* together : compute::ComputedTogether(*field)) pending[together].erase(id);
+  // What was computed before the INSERTs is settled on the new records; the
+  // rest is computed now, and anything that changes makes them stale again.
+  for (const Field* field : precomputed.fields) {
+    auto it = pending.find(field);
+    if (it == pending.end()) continue;
+    for (std::int64_t id : created) it->second.erase(id);
+  }
+  compute::AddStoredComputes(model, created, pending, precomputed.fields);
+  for (const auto& [field, row] : kept) {
+    for (const Field* together : compute::ComputedTogether(*field)) pending[together].erase(created[row]);
   }
   compute::Recompute(env, std::move(pending));
   // After the stored computes, as Odoo's check_access('create') flushes them
