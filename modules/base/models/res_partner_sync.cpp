@@ -116,7 +116,14 @@ void CommercialSyncFromCompany(const Environment& su, std::int64_t id) {
   CommercialSyncToChildren(su, id, CommercialFields());
 }
 
-void ChildrenSync(const Environment& env, std::int64_t id, const Value& vals) {
+// Odoo's _children_sync. `may_have_children` false: the partner was just
+// created and no command of its create can have given it contacts.
+void ChildrenSync(const Environment& env, std::int64_t id, const Value& vals, bool may_have_children) {
+  bool commercial_changed = false, address_changed = false;
+  for (const auto& field : CommercialFields()) commercial_changed = commercial_changed || vals.contains(field);
+  for (const auto& field : AddressFields()) address_changed = address_changed || vals.contains(field);
+  // Nothing to pass on: no need to look for contacts.
+  if (!(commercial_changed || address_changed) || !may_have_children) return;
   const Environment su = env.Sudo();
   if (Children(su, id, false, false).empty()) return;
   const Value row = ReadOne(su, id, {"commercial_partner_id"});
@@ -127,17 +134,17 @@ void ChildrenSync(const Environment& env, std::int64_t id, const Value& vals) {
     }
     CommercialSyncToChildren(su, id, fields);
   }
-  bool address_changed = false;
-  for (const auto& field : AddressFields()) address_changed = address_changed || vals.contains(field);
   if (address_changed) UpdateAddress(env, Children(su, id, false, /*only_contacts=*/true), vals);
 }
 
-void FieldsSync(const Environment& env, std::int64_t id, const Value& vals) {
+// Odoo's _fields_sync. `row`: the partner's parent_id and type, read before
+// (neither changes here); `may_have_children` as ChildrenSync's.
+void FieldsSync(const Environment& env, std::int64_t id, const Value& vals, const Value& row,
+                bool may_have_children) {
   const Environment su = env.Sudo();
   const bool parent_given = vals.contains("parent_id") && Truthy(vals["parent_id"]);
   if (parent_given || (vals.contains("type") && vals["type"] == "contact")) {
     if (parent_given) CommercialSyncFromCompany(su, id);
-    const Value row = ReadOne(su, id, {"parent_id", "type"});
     const std::int64_t parent = IdOf(row["parent_id"]);
     if (parent != 0 && row["type"] == "contact") {
       // Odoo's onchange_parent_id: the parent's address, if it has one.
@@ -147,13 +154,12 @@ void FieldsSync(const Environment& env, std::int64_t id, const Value& vals) {
       if (any) UpdateAddress(env, {id}, address);
     }
   }
-  ChildrenSync(env, id, vals);
+  ChildrenSync(env, id, vals, may_have_children);
 }
 
-void HandleFirstContactCreation(const Environment& env, std::int64_t id) {
-  const Environment su = env.Sudo();
-  const std::int64_t parent = IdOf(ReadOne(su, id, {"parent_id"})["parent_id"]);
+void HandleFirstContactCreation(const Environment& env, std::int64_t id, std::int64_t parent) {
   if (parent == 0) return;
+  const Environment su = env.Sudo();
   const Value parent_row = ReadOne(su, parent, {"is_company", "parent_id"});
   if (!(parent_row["is_company"] == true || IdOf(parent_row["parent_id"]) == 0)) return;
   const Value mine = FieldValues(su, id, AddressFields());
@@ -219,27 +225,40 @@ bool Quiet(const Environment& env) {
   return it != env.context().end() && *it == true;
 }
 
+// Whether the create of a partner with `vals` can have given it contacts:
+// nothing could point at it before it existed, so only the x2many commands
+// of its create (from the values or the context's defaults) can have made
+// some: child_ids, or a line whose own creation made one.
+bool MayHaveChildren(const Environment& env, const orm::Model& model, const Value& vals) {
+  for (const auto& field : model.fields()) {
+    if (!orm::IsX2many(field->type())) continue;
+    if (vals.contains(field->name()) || env.context().contains("default_" + field->name())) return true;
+  }
+  return false;
+}
+
 void AfterCreate(const RecordSet& created, const Value& vals_list) {
   const Value list = vals_list.is_array() ? vals_list : Value::array({vals_list});
   const Environment& env = created.env();
   const Environment su = env.Sudo();
+  // Parent and type of every new partner, read once: nothing below changes them.
+  const Value rows = RecordSet(su, created.model(), created.ids()).Read({"parent_id", "type"});
   for (std::size_t i = 0; i < created.ids().size(); ++i) {
     const std::int64_t id = created.ids()[i];
     const Value vals = i < list.size() && list[i].is_object() ? list[i] : Value::object();
+    const Value& row = rows.at(i);
+    const std::int64_t parent = IdOf(row["parent_id"]);
     CleanWebsites(RecordSet(env, created.model(), {id}), vals);
     if (vals.contains("parent_id") && Truthy(vals["parent_id"]) && vals.contains("company_name") &&
         Truthy(vals["company_name"])) {
       RecordSet(env, created.model(), {id}).Write({{"company_name", false}});
     }
-    FieldsSync(env, id, vals);
-    if (!vals.contains("lang")) {
-      const std::int64_t parent = IdOf(ReadOne(su, id, {"parent_id"})["parent_id"]);
-      if (parent != 0) {
-        const Value lang = ReadOne(su, parent, {"lang"})["lang"];
-        if (Truthy(lang)) RecordSet(env, created.model(), {id}).Write({{"lang", lang}});
-      }
+    FieldsSync(env, id, vals, row, MayHaveChildren(env, created.model(), vals));
+    if (!vals.contains("lang") && parent != 0) {
+      const Value lang = ReadOne(su, parent, {"lang"})["lang"];
+      if (Truthy(lang)) RecordSet(env, created.model(), {id}).Write({{"lang", lang}});
     }
-    HandleFirstContactCreation(env, id);
+    HandleFirstContactCreation(env, id, parent);
   }
 }
 
@@ -262,7 +281,15 @@ void AfterWrite(const RecordSet& records, const Value& vals) {
   if (vals.contains("parent_id")) {
     for (std::int64_t id : records.ids()) CheckNoCycle(env, id);
   }
-  for (std::int64_t id : records.ids()) FieldsSync(env, id, vals);
+  // FieldsSync looks at parent and type only when a parent or the contact
+  // type was written: read them then, once for all the records.
+  const bool needs_rows = (vals.contains("parent_id") && Truthy(vals["parent_id"])) ||
+                          (vals.contains("type") && vals["type"] == "contact");
+  const Value rows =
+      needs_rows ? RecordSet(env.Sudo(), records.model(), records.ids()).Read({"parent_id", "type"}) : Value();
+  for (std::size_t i = 0; i < records.ids().size(); ++i) {
+    FieldsSync(env, records.ids()[i], vals, needs_rows ? rows.at(i) : Value::object(), true);
+  }
 }
 
 }  // namespace
