@@ -10,7 +10,7 @@ set -euo pipefail
 usage() {
   cat <<'EOF'
 Usage: bench/backup_bench.sh [--size-mb N | --quick] [--runs N] [--output FILE] [--out DIR]
-                             [--citadel BIN] [--keep]
+                             [--citadel BIN] [--baseline BIN] [--keep]
 
 Starts `citadel serve` on a fresh temporary data directory (loopback, free
 ports), creates a tenant, fills a table of invoice lines in its database until
@@ -47,6 +47,11 @@ census, commit with re-read; restore, pg_restore's tail, census).
   --out DIR       timelines, logs, the text report (default
                   /tmp/citadel-backup-bench.<time>; kept)
   --citadel BIN   the binary (default build/citadel; Release expected)
+  --baseline BIN  another binary (e.g. one built at the commit before a change)
+                  whose backup and verify are measured too, on the same data,
+                  in the same run, right beside the first's (which goes first
+                  alternates per run): an A/B in the same conditions. It must
+                  read the same catalog (same migrations); the server is --citadel.
   --keep          keep the data directory, sites and dumps (and say where)
 
 Needs root (or sudo) only to install what is missing (zstd, openssh-server,
@@ -57,7 +62,7 @@ EOF
 }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-size_mb=1024 runs=1 output="" out="" citadel="$root/build/citadel" keep=0
+size_mb=1024 runs=1 output="" out="" citadel="$root/build/citadel" baseline="" keep=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --size-mb) size_mb=${2:?}; shift ;;
@@ -66,6 +71,7 @@ while [[ $# -gt 0 ]]; do
     --output) output=${2:?}; shift ;;
     --out) out=${2:?}; shift ;;
     --citadel) citadel=${2:?}; shift ;;
+    --baseline) baseline=${2:?}; shift ;;
     --keep) keep=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
@@ -75,6 +81,7 @@ done
 [[ $size_mb =~ ^[0-9]+$ && $size_mb -ge 1 ]] || { echo "error: --size-mb wants a positive integer" >&2; exit 2; }
 [[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || { echo "error: --runs wants a positive integer" >&2; exit 2; }
 [[ -f "$citadel" ]] || { echo "error: no $citadel (build it first)" >&2; exit 1; }
+[[ -z "$baseline" || -f "$baseline" ]] || { echo "error: no $baseline" >&2; exit 1; }
 pg_bin=/usr/lib/postgresql/15/bin
 out=${out:-/tmp/citadel-backup-bench.$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
@@ -272,6 +279,9 @@ host_key=$(awk '{print $1 " " $2}' "$work/sshd/host_ed25519_key.pub")
 
 # --- the server: a copy of the binary, so a rebuild during the run changes nothing.
 cp "$citadel" "$data/citadel"
+# The baseline in a directory of its own, under the same name: the sampler
+# finds Citadel's process by its command name.
+if [[ -n "$baseline" ]]; then mkdir -p "$data/baseline" && cp "$baseline" "$data/baseline/citadel"; fi
 https_port=$(free_port)
 say "starting citadel serve (data $data)"
 # Scheduled backups off: the server's own daily backup must not run during a
@@ -402,18 +412,33 @@ for run in $(seq "$runs"); do
   measure reference_dump "$run" bash -c "set -o pipefail; '$pg_bin/pg_dump' -Fc -Z0 -h '$socket_dir' -p $pg_port -U citadel -d '$tenant_db' | zstd -3 -q > '$ref_dump'"
   echo "{\"step\":\"reference_dump\",\"run\":$run,\"file_bytes\":$(stat -c %s "$ref_dump")}" >>"$figures"
 
-  measure citadel_backup "$run" "$data/citadel" backup create "$tenant" --json --data-dir "$data"
-  backup_id=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$out/citadel_backup.$run.stdout")
-  "$py" - "$out/citadel_backup.$run.stdout" "$run" "$work" >>"$figures" <<'PY'
+  backup_with() {  # STEP BIN: a backup by BIN, measured as STEP; sets backup_id
+    measure "$1" "$run" "$2" backup create "$tenant" --json --data-dir "$data"
+    backup_id=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$out/$1.$run.stdout")
+    "$py" - "$out/$1.$run.stdout" "$run" "$work" "$1" >>"$figures" <<'PY'
 import json, os, sys
 b = json.load(open(sys.argv[1]))
 roots = {"site-a": sys.argv[3] + "/site-a", "site-b": sys.argv[3] + "/site-b", "site-sftp": sys.argv[3] + "/sftp-root"}
 copies = [{"site": c["site"], "size": c["size"],
            "on_disk": os.path.getsize(os.path.join(roots[c["site"]], c["path"])) if c["site"] in roots else None}
           for c in b["copies"]]
-print(json.dumps({"step": "citadel_backup", "run": int(sys.argv[2]), "backup_id": b["id"], "state": b["state"],
+print(json.dumps({"step": sys.argv[4], "run": int(sys.argv[2]), "backup_id": b["id"], "state": b["state"],
                   "size": b["size"], "copies": copies, "error": b["error"]}))
 PY
+  }
+  verify_with() {  # STEP BIN ID
+    measure "$1" "$run" "$2" backup verify "$3" --json --data-dir "$data"
+    "$py" -c 'import json,sys; v=json.load(open(sys.argv[1])); print(json.dumps({"step":sys.argv[3],"run":int(sys.argv[2]),"ok":v.get("ok"),"site":v.get("site"),"bytes_read":v.get("bytes_read"),"differences":v.get("differences")}))' \
+      "$out/$1.$run.stdout" "$run" "$1" >>"$figures"
+  }
+  baseline_id=""
+  if [[ -n "$baseline" && $((run % 2)) -eq 0 ]]; then
+    backup_with baseline_backup "$data/baseline/citadel"; baseline_id=$backup_id
+  fi
+  backup_with citadel_backup "$data/citadel"; citadel_id=$backup_id
+  if [[ -n "$baseline" && $((run % 2)) -eq 1 ]]; then
+    backup_with baseline_backup "$data/baseline/citadel"; baseline_id=$backup_id
+  fi
 
   # The reference restore reads the same bytes pg_dump wrote, from a plain file (untimed decompression).
   zstd -dcq "$ref_dump" >"$work/reference.dump"
@@ -423,9 +448,13 @@ PY
   psql_as citadel_catalog "DROP DATABASE bench_ref_restore WITH (FORCE)"
   rm -f "$work/reference.dump"
 
-  measure citadel_verify "$run" "$data/citadel" backup verify "$backup_id" --json --data-dir "$data"
-  "$py" -c 'import json,sys; v=json.load(open(sys.argv[1])); print(json.dumps({"step":"citadel_verify","run":int(sys.argv[2]),"ok":v.get("ok"),"site":v.get("site"),"bytes_read":v.get("bytes_read"),"differences":v.get("differences")}))' \
-    "$out/citadel_verify.$run.stdout" "$run" >>"$figures"
+  if [[ -n "$baseline_id" && $((run % 2)) -eq 0 ]]; then
+    verify_with baseline_verify "$data/baseline/citadel" "$baseline_id"
+  fi
+  verify_with citadel_verify "$data/citadel" "$citadel_id"
+  if [[ -n "$baseline_id" && $((run % 2)) -eq 1 ]]; then
+    verify_with baseline_verify "$data/baseline/citadel" "$baseline_id"
+  fi
 
   fresh_db bench_ref_restore
   measure reference_restore_citadel_flags "$run" bash -c "set -o pipefail; zstd -dcq '$ref_dump' | '$pg_bin/pg_restore' --no-owner --no-privileges --exit-on-error --single-transaction -h '$socket_dir' -p $pg_port -U citadel -d bench_ref_restore"
@@ -495,8 +524,8 @@ def analyse(path, size):
         c0, c1 = min(q["first"] for q in child), max(q["last"] for q in child)
         result["child_first_s"], result["child_last_s"] = c0, c1
         if child[0]["comm"] == "pg_dump":
-            # After pg_dump: the census (one backend busy, citadel idle), then
-            # each site's commit in turn. A local re-read shows in citadel's
+            # After pg_dump: what is left of the census (a backend busy, citadel
+            # idle), then the sites' commits. A local re-read shows in citadel's
             # rchar (read(2)); the SFTP one does not (recv(2) is not counted).
             after = [s for s in samples if s["t"] > c1 and cit in s["procs"]]
             busy = [b["t"] for a, b in zip(after, after[1:])
@@ -506,15 +535,14 @@ def analyse(path, size):
             result["phases_s"] = {"start (sites, key, snapshot)": c0,
                                   "dump, zstd, AES-GCM, write to every site": round(c1 - c0, 2),
                                   "census (hash of every row) and manifest": round(census_end - c1, 2)}
-            prev = census_end
-            for i, name in enumerate(("commit site-a: fsync, re-read", "commit site-b: fsync, re-read")):
-                t = next((s["t"] for s in after if s["procs"][cit].get("rchar", 0) - base >= (i + 1) * size * 0.98),
-                         None) if size else None
-                if t is None:
-                    break
-                result["phases_s"][name] = round(max(t - prev, 0), 2)
-                prev = max(t, prev)
-            result["phases_s"]["commit site-sftp (fsync, re-read over SFTP), rename, catalog"] = round(end - prev, 2)
+            # The commits: one site after another (older binaries) or all at
+            # once; either way, when the two local re-reads were done (citadel's
+            # read(2) bytes) and when everything was.
+            t = next((s["t"] for s in after if s["procs"][cit].get("rchar", 0) - base >= 2 * size * 0.98),
+                     None) if size else None
+            if t is not None:
+                result["phases_s"]["  local copies (site-a, site-b) synced and re-read, after"] = round(max(t - census_end, 0), 2)
+            result["phases_s"]["commit of every site (sync, re-read, rename), catalog"] = round(end - census_end, 2)
         else:
             # pg_restore's own reads: citadel's would jump when it reaps the
             # child (the kernel folds a reaped child's I/O into its parent's).
@@ -550,7 +578,7 @@ for name, runs in steps.items():
         size = e.get("size") or 0
         tl = os.path.join(out_dir, "%s.%d.timeline.jsonl" % (name, run))
         if os.path.exists(tl):
-            e["sampled"] = analyse(tl, size if name == "citadel_backup" else 0)
+            e["sampled"] = analyse(tl, size if name in ("citadel_backup", "baseline_backup") else 0)
 
 def median(name):
     v = [e["wall_s"] for e in steps.get(name, {}).values() if "wall_s" in e]
@@ -558,7 +586,11 @@ def median(name):
 
 pairs = [("backup to 3 sites", "citadel_backup", "reference_dump", 1.25),
          ("verify (restore beside)", "citadel_verify", "reference_restore", 1.25),
-         ("verify vs pg_restore with Citadel's flags", "citadel_verify", "reference_restore_citadel_flags", None)]
+         ("verify vs pg_restore with Citadel's flags", "citadel_verify", "reference_restore_citadel_flags", None),
+         ("baseline: backup to 3 sites", "baseline_backup", "reference_dump", 1.25),
+         ("baseline: verify (restore beside)", "baseline_verify", "reference_restore", 1.25),
+         ("backup, this binary / the baseline", "citadel_backup", "baseline_backup", None),
+         ("verify, this binary / the baseline", "citadel_verify", "baseline_verify", None)]
 ratios = []
 for label, c, r, target in pairs:
     mc, mr = median(c), median(r)
@@ -585,7 +617,8 @@ p("data: %d rows; table %.0f MiB (with indexes %.0f MiB, database %.0f MiB); gen
      dataset["database_bytes"] / MiB, dataset["generate_s"]))
 p("")
 p("%-34s %4s %9s %9s %9s %10s %10s %9s" % ("step", "run", "wall s", "user s", "sys s", "citadel RSS", "child RSS", "PG cpu s"))
-for name in ("reference_dump", "citadel_backup", "reference_restore", "citadel_verify", "reference_restore_citadel_flags"):
+for name in ("reference_dump", "citadel_backup", "baseline_backup", "reference_restore", "citadel_verify",
+             "baseline_verify", "reference_restore_citadel_flags"):
     for run, e in sorted(steps.get(name, {}).items()):
         tv = e.get("time_v") or {}
         sp = (e.get("sampled") or {}).get("processes", {})
@@ -598,11 +631,11 @@ for r in ratios:
     p("%-44s %7.1f s / %7.1f s = %5.2fx  %s" % (r["what"], r["citadel_s"], r["reference_s"], r["ratio"],
       ("target <= %.2fx: %s" % (r["target"], "met" if r["met"] else "NOT MET")) if r["target"] else "(information)"))
 p("")
-for name in ("reference_dump", "citadel_backup", "citadel_verify"):
+for name in ("reference_dump", "citadel_backup", "baseline_backup", "citadel_verify", "baseline_verify"):
     for run, e in sorted(steps.get(name, {}).items()):
         if name == "reference_dump":
             p("reference dump file: %.1f MiB" % (e.get("file_bytes", 0) / MiB))
-        if name == "citadel_backup" and e.get("copies"):
+        if name in ("citadel_backup", "baseline_backup") and e.get("copies"):
             p("backup %s: %.1f MiB; copies: %s" % (e.get("backup_id"), (e.get("size") or 0) / MiB,
               ", ".join("%s %.1f MiB" % (c["site"], (c["on_disk"] or c["size"]) / MiB) for c in e["copies"])))
         s = e.get("sampled") or {}
