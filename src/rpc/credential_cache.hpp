@@ -28,11 +28,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include <openssl/types.h>
 
 #include "core/clock.hpp"
 
@@ -81,7 +84,11 @@ class CredentialCache {
   const std::size_t max_entries_;
   const std::chrono::seconds ttl_;
   const core::Clock& clock_;
-  const std::vector<unsigned char> mac_key_;
+  // HMAC-SHA256 under a per-process random key, ready to copy (KeyFor).
+  struct MacContextFree {
+    void operator()(EVP_MAC_CTX* context) const;
+  };
+  const std::unique_ptr<EVP_MAC_CTX, MacContextFree> mac_;
   mutable std::mutex mutex_;
   std::unordered_map<Digest, Entry, DigestHash> entries_;
   std::deque<Digest> order_;  // insertion order, for eviction; may hold stale keys

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
 namespace citadel::rpc {
 namespace {
 
@@ -82,6 +87,29 @@ TEST(CredentialCacheTest, BoundedOldestFirst) {
   EXPECT_TRUE(cache.Matches("acme", 5, "pw", "$h"));
   cache.Forget("acme", 5, "pw");
   EXPECT_FALSE(cache.Matches("acme", 5, "pw", "$h"));
+}
+
+// The keyed MAC's context is shared by every db worker (each copies it): many
+// threads at once still find exactly their own entries.
+TEST(CredentialCacheTest, ThreadsAtOnceFindExactlyTheirOwnEntries) {
+  core::FakeClock clock;
+  CredentialCache cache(10'000, std::chrono::seconds(60), clock);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 300; ++i) {
+        const std::int64_t uid = t * 1000 + i;
+        const std::string password = "pw-" + std::to_string(uid);
+        cache.Put("acme", uid, password, "$h");
+        if (!cache.Holds("acme", uid, password) || !cache.Matches("acme", uid, password, "$h")) ++wrong;
+        if (cache.Holds("acme", uid, password + "x") || cache.Holds("acme", uid + 1, password)) ++wrong;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(cache.size(), 2'400u);
 }
 
 }  // namespace
