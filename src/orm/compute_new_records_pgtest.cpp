@@ -174,19 +174,54 @@ TEST(PrecomputePg, AnEditableComputeGivenAValueKeepsIt) {
   ExpectSettled(fx, env, "x.task", {task}, {"note"});
 }
 
-// Create rules are checked after the stored computes (crud_create.cpp): a
-// rule on a computed column sees the value computed before the INSERT.
-TEST(PrecomputePg, ACreateRuleSeesTheComputedValues) {
-  ComputeFixture fx = ComputeFixture::Make("precompute_rule");
-  const std::int64_t clerk = fx.AddUserWithAccess("clerk", {"x.task"}, {"rwcu"});
+void AddCreateRule(ComputeFixture& fx, const char* name, const std::string& domain) {
   auto rule = fx.connection().Execute(
       "INSERT INTO ir_rule (name, model_id, domain_force, perm_read, perm_write, perm_create, perm_unlink, active) "
-      "SELECT 'no secrets', id, '[[\"label\", \"not ilike\", \"secret\"]]', false, false, true, false, true "
-      "FROM ir_model WHERE model = 'x.task'");
+      "SELECT $1, id, $2, false, false, true, false, true FROM ir_model WHERE model = 'x.task'",
+      name, domain);
   ASSERT_TRUE(rule) << rule.error().message;
-  const RecordSet tasks = RecordSet::Of(fx.Env(clerk), "x.task");
+}
+
+// Create rules are checked after the stored computes (crud_create.cpp): a
+// rule on a computed column sees the value computed before the INSERT,
+// answered by the INSERT itself (no statement after it).
+TEST(PrecomputePg, ACreateRuleSeesTheComputedValuesInTheInsert) {
+  ComputeFixture fx = ComputeFixture::Make("precompute_rule");
+  const std::int64_t clerk = fx.AddUserWithAccess("clerk", {"x.task", "x.task.line"}, {"rwcu", "rwcu"});
+  AddCreateRule(fx, "no secrets", R"([["label", "not ilike", "secret"]])");
+  const Environment env = fx.Env(clerk);
+  const RecordSet tasks = RecordSet::Of(env, "x.task");
   EXPECT_THROW(tasks.Create(J(R"({"name": "secret plan"})")), AccessError);
-  EXPECT_NO_THROW(tasks.Create(J(R"({"name": "open plan"})")));
+  EXPECT_THROW(tasks.Create(J(R"([{"name": "open plan"}, {"name": "secret plan"}])")), AccessError)
+      << "any record of the batch";
+  Sent sent;
+  CreateCounting(fx, tasks, J(R"({"name": "open plan"})"), sent);
+  ASSERT_FALSE(sent.texts.empty());
+  EXPECT_TRUE(sent.texts.back().starts_with("INSERT")) << "nothing after the INSERT, which has the rule"
+                                                       << sent.Listed();
+  // With lines, checked after them, by a query of its own, as before.
+  EXPECT_THROW(tasks.Create(J(R"({"name": "secret plan", "line_ids": [[0, 0, {"qty": 1}]]})")), AccessError);
+  EXPECT_NO_THROW(tasks.Create(J(R"({"name": "open plan", "line_ids": [[0, 0, {"qty": 1}]]})")));
+}
+
+// A rule that reads another row of the table (here the parent) cannot be
+// answered by the INSERT, which does not see the rows it inserts: it is
+// checked by a query after it.
+TEST(PrecomputePg, ACreateRuleOnAnotherRowIsCheckedAfterTheInsert) {
+  ComputeFixture fx = ComputeFixture::Make("precompute_rule_parent");
+  const std::int64_t clerk = fx.AddUserWithAccess("clerk", {"x.task"}, {"rwcu"});
+  AddCreateRule(fx, "no secret parents", R"(["|", ["parent_id", "=", false], ["parent_id.name", "not ilike", "secret"]])");
+  const Environment admin = fx.Env(kAdmin).Sudo();
+  const RecordSet admin_tasks = RecordSet::Of(admin, "x.task");
+  const std::int64_t secret = admin_tasks.Create(J(R"({"name": "secret top"})")).at(0);
+  const std::int64_t open = admin_tasks.Create(J(R"({"name": "open top"})")).at(0);
+  const Environment env = fx.Env(clerk);
+  const RecordSet tasks = RecordSet::Of(env, "x.task");
+  EXPECT_THROW(tasks.Create(Value{{"name", "child"}, {"parent_id", secret}}), AccessError);
+  Sent sent;
+  CreateCounting(fx, tasks, Value{{"name", "child"}, {"parent_id", open}}, sent);
+  ASSERT_FALSE(sent.texts.empty());
+  EXPECT_TRUE(sent.texts.back().starts_with("SELECT")) << "the rule's own query, last" << sent.Listed();
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 // inverses (related fields written through) and after_create hooks.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "orm/access_guard.hpp"
@@ -68,12 +69,19 @@ struct Prepared {
   std::vector<std::pair<const Field*, db::Param>> columns;  // split.columns, bound
 };
 
-// INSERT INTO t ([id, ]columns..., log access) VALUES (...) RETURNING id.
+// INSERT INTO t AS t0 ([id, ]columns..., log access) VALUES (...)
+// RETURNING id[, allowed]: `allowed`, the create rules on the new row, when
+// the INSERT answers them (CreateRulesInInsert).
 db::ComposedSql InsertSql(const Environment& env, const Model& model, std::int64_t id,
-                          const std::vector<std::pair<const Field*, db::Param>>& columns) {
+                          const std::vector<std::pair<const Field*, db::Param>>& columns,
+                          const std::optional<db::ComposedSql>& allowed) {
   db::ComposedSql sql("INSERT INTO ");
-  sql.Name(crud_sql::Name(model.table()));
-  if (columns.empty() && id == 0 && !model.log_access()) return sql.Sql(" DEFAULT VALUES RETURNING id");
+  sql.Name(crud_sql::Name(model.table())).Sql(" AS ").Name(crud_sql::RootAlias());
+  if (columns.empty() && id == 0 && !model.log_access()) {
+    sql.Sql(" DEFAULT VALUES RETURNING id");
+    if (allowed) sql.Sql(", ").Append(*allowed);
+    return sql;
+  }
   sql.Sql(" (");
   bool first = true;
   auto separate = [&] {
@@ -110,7 +118,29 @@ db::ComposedSql InsertSql(const Environment& env, const Model& model, std::int64
         .Value(db::ToParam(env.uid()))
         .Sql(", now() at time zone 'UTC'");
   }
-  return sql.Sql(") RETURNING id");
+  sql.Sql(") RETURNING id");
+  if (allowed) sql.Sql(", ").Append(*allowed);
+  return sql;
+}
+
+// The create rules (AccessGuard's, as Read puts its read rules in its query)
+// evaluated by the INSERT itself on the row it inserts, which carries its
+// stored computes: the answer CheckRecords would give after the recompute,
+// as long as nothing changes the row or what the rules read in between (no
+// x2many commands, nothing left to recompute: the caller checks) and the
+// rules read no other row of the table (the INSERT's own statement cannot
+// see the rows it inserts). nullopt: CheckRecords after the recompute.
+std::optional<db::ComposedSql> CreateRulesInInsert(const Environment& env, const Model& model,
+                                                   const std::vector<Prepared>& prepared) {
+  for (const Prepared& record : prepared) {
+    if (!record.split.x2many.empty()) return std::nullopt;
+  }
+  std::optional<db::ComposedSql> allowed =
+      AccessGuard::RecordsAllowedSql(env, model, Operation::kCreate, crud_sql::RootAlias());
+  // Its table named anywhere (a sub-query, a hierarchy, a longer table name
+  // that contains it: all refused alike).
+  if (allowed && allowed->Text().find(model.table()) != std::string::npos) return std::nullopt;
+  return allowed;
 }
 
 }  // namespace
@@ -163,6 +193,8 @@ std::vector<std::int64_t> RecordSet::Create(const Value& vals_list) const {
     precomputed = compute::PrecomputeStored(env, model, records);
   }
 
+  const std::optional<db::ComposedSql> allowed = CreateRulesInInsert(env, model, prepared);
+  bool refused = false;
   std::vector<std::int64_t> created;
   compute::Pending pending;
   std::vector<std::pair<std::int64_t, std::vector<std::pair<const Field*, Value>>>> inversed;
@@ -183,7 +215,9 @@ std::vector<std::int64_t> RecordSet::Create(const Value& vals_list) const {
       }
     }
     const std::int64_t reserved = precomputed.ids.empty() ? 0 : precomputed.ids[r];
-    const std::int64_t id = crud_sql::IdsOf(env.Execute(InsertSql(env, model, reserved, columns))).at(0);
+    const db::QueryResult inserted = env.Execute(InsertSql(env, model, reserved, columns, allowed));
+    const std::int64_t id = crud_sql::IdsOf(inserted).at(0);
+    if (allowed && inserted.Get(0, 1) != "t") refused = true;
     const crud::SplitVals& split = record.split;
     for (const auto& [field, commands] : split.x2many) crud::ApplyX2many(env, *field, id, commands);
     created.push_back(id);
@@ -206,12 +240,19 @@ std::vector<std::int64_t> RecordSet::Create(const Value& vals_list) const {
   for (const auto& [field, row] : kept) {
     for (const Field* together : compute::ComputedTogether(*field)) pending[together].erase(created[row]);
   }
+  const bool nothing_to_recompute =
+      std::all_of(pending.begin(), pending.end(), [](const auto& entry) { return entry.second.empty(); });
   compute::Recompute(env, std::move(pending));
   // After the stored computes, as Odoo's check_access('create') flushes them
   // before its rule query: a rule on a computed column (res.partner's
   // partner_share) must not see it NULL, which let a user of one company
-  // create partners in another.
-  AccessGuard::CheckRecords(env, model, Operation::kCreate, created);
+  // create partners in another. The INSERTs' answer holds when the
+  // recompute changed nothing.
+  if (allowed && nothing_to_recompute) {
+    if (refused) AccessGuard::RefuseRecords(model, Operation::kCreate);
+  } else {
+    AccessGuard::CheckRecords(env, model, Operation::kCreate, created);
+  }
   for (const auto& [id, vals] : inversed) compute::ApplyInverses(env, model, {id}, vals);
   compute::RunAfterCreate(env, model, created, list);
   return created;

@@ -237,12 +237,32 @@ bool MayHaveChildren(const Environment& env, const orm::Model& model, const Valu
   return false;
 }
 
+// Whether a partner created with `vals` may have a parent: the create took
+// it from them, else from the context's or the field's default, as
+// default_get gives them (a field without groups: exactly what create adds).
+bool MayHaveParent(const RecordSet& created, const Value& vals) {
+  if (vals.contains("parent_id")) return Truthy(vals["parent_id"]);
+  const orm::Field* parent = created.model().FindField("parent_id");
+  if (parent == nullptr || !parent->def().groups.empty()) return true;
+  return Truthy(created.DefaultGet({"parent_id"}).value("parent_id", Value(false)));
+}
+
 void AfterCreate(const RecordSet& created, const Value& vals_list) {
   const Value list = vals_list.is_array() ? vals_list : Value::array({vals_list});
   const Environment& env = created.env();
   const Environment su = env.Sudo();
-  // Parent and type of every new partner, read once: nothing below changes them.
-  const Value rows = RecordSet(su, created.model(), created.ids()).Read({"parent_id", "type"});
+  // Parent and type of every new partner, read once (nothing below changes
+  // them), when one may have a parent: without, neither is looked at.
+  bool any_parent = false;
+  for (std::size_t i = 0; i < created.ids().size() && !any_parent; ++i) {
+    any_parent = MayHaveParent(created, i < list.size() && list[i].is_object() ? list[i] : Value::object());
+  }
+  Value rows = Value::array();
+  if (any_parent) {
+    rows = RecordSet(su, created.model(), created.ids()).Read({"parent_id", "type"});
+  } else {
+    for (std::size_t i = 0; i < created.ids().size(); ++i) rows.push_back(Value{{"parent_id", false}});
+  }
   for (std::size_t i = 0; i < created.ids().size(); ++i) {
     const std::int64_t id = created.ids()[i];
     const Value vals = i < list.size() && list[i].is_object() ? list[i] : Value::object();
