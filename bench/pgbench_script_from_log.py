@@ -11,7 +11,9 @@ shows, and replaces the values that vary per call by pgbench variables:
   --var 'VALUE=EXPR'   a parameter equal to VALUE (as logged, unquoted) becomes
                        EXPR, e.g. '4321=:off' or '{57}=:ida'
   --gset-insert        the INSERT ... RETURNING id also returns its id as :id
-                       and '{id}' as :ida (the statements after it use them)
+                       and '{id}' as :ida (the statements after it use them);
+                       so does the nextval that takes the id first, when
+                       the ORM asks for it before the INSERT
   --preamble LINE      pgbench meta-commands put first (\\set off random(0, N))
 
 So pgbench runs the same statements, in the same order and transaction, on the
@@ -95,6 +97,8 @@ def main():
             sys.exit("pgbench_script_from_log: a ';' inside a statement: %s" % text[:200])
         if args.gset_insert and text.startswith("INSERT") and text.endswith("RETURNING id"):
             lines.append(text + ", '{' || id || '}' AS ida \\gset")
+        elif args.gset_insert and text.startswith("SELECT nextval(") and ") FROM generate_series(" in text:
+            lines.append(text.replace(") FROM generate_series(", ") AS id FROM generate_series(", 1) + " \\gset")
         else:
             lines.append(text + ";")
     print("\n".join(lines))
