@@ -90,6 +90,15 @@ class LocalUpload final : public SiteUpload {
       digest_.Update(bytes.substr(0, static_cast<std::size_t>(n)));
       bytes.remove_prefix(static_cast<std::size_t>(n));
     }
+    // Writeback of each full stretch starts now, without waiting for it: the
+    // disk works while the dump goes on, and Commit's fsync finds little left
+    // (it took most of a second for 257 MiB after a 1 GiB tenant's dump).
+    const std::uint64_t written = digest_.bytes();
+    if (written - flushed_ >= kWritebackStretch) {
+      (void)::sync_file_range(fd_, static_cast<off_t>(flushed_), static_cast<off_t>(written - flushed_),
+                              SYNC_FILE_RANGE_WRITE);
+      flushed_ = written;
+    }
     return {};
   }
 
@@ -131,7 +140,10 @@ class LocalUpload final : public SiteUpload {
   }
 
  private:
+  static constexpr std::uint64_t kWritebackStretch = std::uint64_t{16} << 20;
+
   int fd_;
+  std::uint64_t flushed_ = 0;  // writeback started up to here
   std::string final_path_;
   std::string temporary_path_;
   std::string relative_;
