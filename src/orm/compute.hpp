@@ -83,6 +83,10 @@ class ComputeBatch {
   // many2one: an id or false ([id, display_name] is taken too). Only the
   // fields this method computes; std::logic_error for any other.
   void Set(std::size_t i, std::string_view field, Value value);
+  // A many2one to the batch's own model set to record i itself (Odoo's
+  // `partner.commercial_partner_id = partner`). Unlike Set(i, f, id(i)) it
+  // needs no id: a record not inserted yet gets its own from its INSERT.
+  void SetSelf(std::size_t i, std::string_view field);
   // The caller's environment in su (Sudo()). A method that asks for it may
   // query the database, which does not hold records not inserted yet.
   const Environment& env() const;

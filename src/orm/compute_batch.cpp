@@ -127,11 +127,13 @@ ComputeBatch::ComputeBatch(const Environment& env, const Model& model, std::vect
       size_(rows.size()),
       rows_(std::move(rows)),
       new_records_(&values) {
+  std::set<std::string, std::less<>> paths;  // without the ways to them, given when asked
   for (const Field* field : fields_) {
     results_[field].resize(size_);
     Declare(*field, declared_);
+    paths.insert(field->dependencies().begin(), field->dependencies().end());
   }
-  if (!values.Load(declared_, rows_, values_)) needed_database_ = true;
+  if (!values.Load(paths, rows_, values_)) needed_database_ = true;
 }
 
 std::int64_t ComputeBatch::id(std::size_t i) const {
@@ -171,6 +173,13 @@ const Value& ComputeBatch::Get(std::size_t i, std::string_view path) const {
   if (i >= size_) throw std::out_of_range("ComputeBatch::Get: no record " + std::to_string(i));
   auto it = values_.find(path);
   if (it == values_.end() && needed_database_) return Unavailable();  // the results will not count
+  if (it == values_.end() && new_records_ != nullptr && declared_.contains(path)) {
+    // A way to a dependency ("parent_id" of "parent_id.name"), given only
+    // when asked: the many2one SetSelf gave is the id, which would be taken.
+    const std::set<std::string, std::less<>> one = {std::string(path)};
+    if (!new_records_->Load(one, rows_, values_)) return Unavailable();
+    it = values_.find(path);
+  }
   if (it == values_.end()) {
     const Field* own = model_->FindField(path);
     if (own == nullptr || !own->stored() || own->def().write_only) {
@@ -201,6 +210,25 @@ void ComputeBatch::Set(std::size_t i, std::string_view name, Value value) {
   }
   throw std::logic_error("a compute of " + model_->name() + " sets " + std::string(name) +
                          ", a field it does not compute");
+}
+
+void ComputeBatch::SetSelf(std::size_t i, std::string_view name) {
+  const Field* field = model_->FindField(name);
+  if (field == nullptr || field->type() != FieldType::kMany2one || field->comodel() != model_) {
+    throw std::logic_error("SetSelf of " + model_->name() + "." + std::string(name) +
+                           ", which is no many2one to its own model");
+  }
+  if (new_records_ == nullptr) {
+    Set(i, name, id(i));
+  } else {
+    if (i >= size_) throw std::out_of_range("ComputeBatch::SetSelf: no record " + std::to_string(i));
+    Value itself = new_records_->Itself(rows_[i]);
+    if (!itself.is_number_integer()) {
+      needed_database_ = true;  // no sequence to take its id from: only the INSERT gives it
+      return;
+    }
+    Set(i, name, std::move(itself));
+  }
 }
 
 const Value* ComputeBatch::Result(std::size_t i, const Field& field) const {

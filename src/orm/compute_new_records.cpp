@@ -54,9 +54,11 @@ bool GivenInMemory(const Model& model, std::string_view path, const std::set<con
 
 // How one attempt at settling the new records' values ended.
 struct Attempt {
-  enum class Outcome { kSettled, kExclude, kGiveUp } outcome = Outcome::kSettled;
+  // kRestart: ids were taken after stand-ins were handed out; again with them.
+  enum class Outcome { kSettled, kExclude, kGiveUp, kRestart } outcome = Outcome::kSettled;
   std::string excluded;  // kExclude: the method to leave to the recompute after the INSERT
   std::vector<std::map<const Field*, db::Param>> columns;
+  std::vector<std::set<const Field*>> itself;
 };
 
 // Recompute's CollectModified, among the new records: `field` changed on
@@ -96,6 +98,7 @@ Attempt Settle(const Environment& env, const Model& model,
                const std::map<std::string, std::vector<const Field*>>& methods, NewRecordValues& values) {
   Attempt attempt;
   attempt.columns.resize(values.size());
+  attempt.itself.resize(values.size());
   values.Reset();
   std::set<const Field*> settling;
   std::map<const Field*, std::set<std::size_t>> pending;
@@ -107,7 +110,7 @@ Attempt Settle(const Environment& env, const Model& model,
     }
   }
   for (int round = 0; !pending.empty(); ++round) {
-    if (round == kMaxRecomputeRounds) return {Attempt::Outcome::kGiveUp, {}, {}};  // the recompute reports it
+    if (round == kMaxRecomputeRounds) return {Attempt::Outcome::kGiveUp, {}, {}, {}};  // the recompute reports it
     std::map<const Field*, std::set<std::size_t>> now;
     now.swap(pending);
     std::map<std::string, std::set<std::size_t>> by_method;  // Recompute's order
@@ -118,7 +121,8 @@ Attempt Settle(const Environment& env, const Model& model,
       const std::vector<const Field*>& together = methods.at(key);
       const std::vector<std::size_t> rows(row_set.begin(), row_set.end());
       ComputeBatch batch(env, model, together, rows, values);
-      if (batch.needed_database()) return {Attempt::Outcome::kExclude, key, {}};
+      if (values.RestartWithIds()) return {Attempt::Outcome::kRestart, {}, {}, {}};
+      if (batch.needed_database()) return {Attempt::Outcome::kExclude, key, {}, {}};
       try {
         const Field& first = *together.front();
         if (!first.def().related.empty()) {
@@ -129,36 +133,57 @@ Attempt Settle(const Environment& env, const Model& model,
       } catch (const DatabaseError&) {
         throw;  // the transaction's: a retry, not a reason to compute later
       } catch (const std::exception&) {
-        return {Attempt::Outcome::kGiveUp, {}, {}};  // the recompute after the INSERT meets it as before
+        return {Attempt::Outcome::kGiveUp, {}, {}, {}};  // the recompute after the INSERT meets it as before
       }
-      if (batch.needed_database()) return {Attempt::Outcome::kExclude, key, {}};
+      if (values.RestartWithIds()) return {Attempt::Outcome::kRestart, {}, {}, {}};
+      if (batch.needed_database()) return {Attempt::Outcome::kExclude, key, {}, {}};
       std::map<const Field*, std::vector<std::size_t>> changed_by_field;
       for (std::size_t i = 0; i < batch.size(); ++i) {
         const std::size_t row = rows[i];
-        std::vector<std::pair<const Field*, db::Param>> params;
+        struct Computed {
+          const Field* field;
+          db::Param param;
+          Value stored;
+          bool itself;  // the record's own id, not known yet
+        };
+        std::vector<Computed> results;
         bool changed = false;
         for (const Field* field : together) {
           if (!crud::HasColumn(*field)) continue;
           const Value* result = batch.Result(i, *field);
-          if (result == nullptr) return {Attempt::Outcome::kGiveUp, {}, {}};
-          db::Param param;
-          try {
-            param = crud::ColumnParam(*field, WriteShape(*field, *result));
-          } catch (const std::exception&) {
-            return {Attempt::Outcome::kGiveUp, {}, {}};
+          if (result == nullptr) return {Attempt::Outcome::kGiveUp, {}, {}, {}};
+          Value shaped = WriteShape(*field, *result);
+          Computed computed{field, std::nullopt, {}, false};
+          if (auto stand_in = NewRecordValues::StandInRow(shaped)) {
+            if (*stand_in != row) return {Attempt::Outcome::kGiveUp, {}, {}, {}};  // another's: no INSERT can say it
+            computed.itself = true;
+            computed.stored = std::move(shaped);
+          } else {
+            try {
+              computed.param = crud::ColumnParam(*field, shaped);
+            } catch (const std::exception&) {
+              return {Attempt::Outcome::kGiveUp, {}, {}, {}};
+            }
+            computed.stored = StoredValue(*field, computed.param);
           }
-          if (StoredValue(*field, param) != values.Stored(row, *field)) {
+          if (computed.stored != values.Stored(row, *field)) {
             changed = true;
             changed_by_field[field].push_back(row);
           }
-          params.emplace_back(field, std::move(param));
+          results.push_back(std::move(computed));
         }
         // As Recompute's UPDATE: a record with any value changed gets all
         // the method's values.
         if (!changed) continue;
-        for (auto& [field, param] : params) {
-          values.SetStored(row, *field, StoredValue(*field, param));
-          attempt.columns[row][field] = std::move(param);
+        for (Computed& computed : results) {
+          values.SetStored(row, *computed.field, std::move(computed.stored));
+          if (computed.itself) {
+            attempt.itself[row].insert(computed.field);
+            attempt.columns[row].erase(computed.field);
+          } else {
+            attempt.itself[row].erase(computed.field);
+            attempt.columns[row][computed.field] = std::move(computed.param);
+          }
         }
       }
       for (const auto& [field, changed_rows] : changed_by_field) {
@@ -217,6 +242,7 @@ Precomputed PrecomputeStored(const Environment& env, const Model& model, const s
   }
   while (!methods.empty()) {
     Attempt attempt = Settle(env, model, methods, values);
+    if (attempt.outcome == Attempt::Outcome::kRestart) continue;  // with the ids, taken now
     if (attempt.outcome == Attempt::Outcome::kExclude) {
       methods.erase(attempt.excluded);
       continue;
@@ -228,11 +254,15 @@ Precomputed PrecomputeStored(const Environment& env, const Model& model, const s
         }
       }
       out.columns = std::move(attempt.columns);
+      out.itself = std::move(attempt.itself);
     }
     break;
   }
   out.ids = values.ids();
-  if (out.fields.empty()) out.columns.clear();
+  if (out.fields.empty()) {
+    out.columns.clear();
+    out.itself.clear();
+  }
   return out;
 }
 

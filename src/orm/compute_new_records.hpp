@@ -23,8 +23,11 @@
 // records (methods in the same order, a field changed when its stored value
 // would change, the fields it triggers computed again in the next round),
 // so the values inserted are the ones the INSERT-then-recompute order
-// stored. A method that needs the records' ids gets them from the table's
-// sequence first (one statement for the batch), and the INSERT names them.
+// stored. A method that sets a record's many2one to the record itself
+// (ComputeBatch::SetSelf) needs no id: the INSERT takes it from the table's
+// sequence for the column too. A method that needs the ids themselves gets
+// them from the sequence first (one statement for the batch), and the
+// INSERT names them.
 //
 // Uses the Environment's thread and connection; nothing is kept after the
 // create.
@@ -63,6 +66,10 @@ struct Precomputed {
   // would store without them (the column's NULL, or the value given), bound
   // as ColumnParam binds them.
   std::vector<std::map<const Field*, db::Param>> columns;
+  // Per record, many2one fields set to the record itself (SetSelf) while
+  // its id is not known: its INSERT takes its id from the table's sequence
+  // and puts it in them too.
+  std::vector<std::set<const Field*>> itself;
   // The ids to insert the records with, taken from the table's sequence when
   // a method asked for them; empty otherwise (the INSERT takes them then).
   std::vector<std::int64_t> ids;

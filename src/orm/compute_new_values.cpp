@@ -61,12 +61,34 @@ std::optional<std::int64_t> NewRecordValues::Id(std::size_t row) {
     }
     if (ids_.size() != rows_.size()) ids_.clear();
     std::sort(ids_.begin(), ids_.end());
+    if (stand_ins_given_) restart_ = true;  // values computed with stand-ins and ids together
   }
   if (ids_.empty()) return std::nullopt;
   return ids_.at(row);
 }
 
+Value NewRecordValues::Itself(std::size_t row) {
+  // A table the schema sync did not make may have no sequence for the
+  // INSERT to take the id from: take it now (or find there is none).
+  if (!ids_.empty() || !model_->auto_table()) {
+    auto id = Id(row);
+    return id ? Value(*id) : Value(false);
+  }
+  stand_ins_given_ = true;
+  return Value(-static_cast<std::int64_t>(row) - 1);
+}
+
+std::optional<std::size_t> NewRecordValues::StandInRow(const Value& value) {
+  if (!value.is_number_integer() || value.get<std::int64_t>() >= 0) return std::nullopt;
+  return static_cast<std::size_t>(-value.get<std::int64_t>() - 1);
+}
+
 std::optional<std::size_t> NewRecordValues::RowOf(std::int64_t id) const {
+  if (id < 0) {
+    const auto row = static_cast<std::size_t>(-id - 1);
+    if (row < rows_.size()) return row;
+    return std::nullopt;
+  }
   auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
   if (it == ids_.end() || *it != id) return std::nullopt;
   return static_cast<std::size_t>(it - ids_.begin());
@@ -86,15 +108,19 @@ void NewRecordValues::SetStored(std::size_t row, const Field& field, Value value
 
 void NewRecordValues::Reset() {
   for (Row& row : rows_) row.values = row.given;
+  stand_ins_given_ = false;
+  restart_ = false;
 }
 
 std::vector<std::size_t> NewRecordValues::PointingAt(const Field& many2one, const std::set<std::size_t>& targets) const {
   std::vector<std::size_t> found;
-  // Only a value computed here can hold a new record's id, and only once
-  // the ids were taken.
-  if (ids_.empty() || many2one.comodel() != model_) return found;
+  // Only a value computed here can hold a new record's id or stand-in.
+  if (many2one.comodel() != model_) return found;
   std::set<std::int64_t> target_ids;
-  for (std::size_t row : targets) target_ids.insert(ids_.at(row));
+  for (std::size_t row : targets) {
+    target_ids.insert(-static_cast<std::int64_t>(row) - 1);
+    if (!ids_.empty()) target_ids.insert(ids_.at(row));
+  }
   for (std::size_t row = 0; row < rows_.size(); ++row) {
     const Value& value = Stored(row, many2one);
     if (value.is_number_integer() && target_ids.contains(value.get<std::int64_t>())) found.push_back(row);
@@ -106,10 +132,16 @@ std::optional<Value> NewRecordValues::OwnValue(std::size_t row, const Field& fie
   if (crud::HasColumn(field)) {
     const Value& stored = Stored(row, field);
     if (field.type() != FieldType::kMany2one || !stored.is_number_integer()) return stored;
-    const std::int64_t target = stored.get<std::int64_t>();
+    std::int64_t target = stored.get<std::int64_t>();
     const Model& comodel = *field.comodel();
     if (&comodel == model_) {
       if (auto other = RowOf(target)) {
+        if (target < 0) {
+          // A method would see a stand-in: it gets the id, the attempt restarts.
+          auto id = Id(*other);
+          if (!id) return std::nullopt;
+          target = *id;
+        }
         // A new record's display name, as DisplayNames would read it.
         if (ComputesDisplayName(comodel)) return std::nullopt;  // its method reads rows
         const Field* column = DisplayNameColumn(comodel);

@@ -44,6 +44,16 @@ class NewRecordValues {
   std::optional<std::int64_t> Id(std::size_t row);
   // Empty until Id() was asked.
   const std::vector<std::int64_t>& ids() const { return ids_; }
+  // What ComputeBatch::SetSelf sets: the id once taken, else a stand-in for
+  // it (negative, never a row's) that the row's INSERT replaces by the id it
+  // takes from the sequence. A stand-in never reaches a method: one that
+  // would read it gets the ids taken instead (RestartWithIds).
+  Value Itself(std::size_t row);
+  // The row a stand-in stands for.
+  static std::optional<std::size_t> StandInRow(const Value& value);
+  // Whether values handed out since the last Reset() mixed stand-ins and
+  // taken ids, so that the attempt must start again (the ids are kept).
+  bool RestartWithIds() const { return restart_; }
 
   // Fills `out` with one value per row of `rows` for each of `paths` (a
   // batch's declared paths); false when one cannot be given without the
@@ -62,7 +72,7 @@ class NewRecordValues {
 
   // The rows whose stored `many2one` holds the id of one of `targets`.
   std::vector<std::size_t> PointingAt(const Field& many2one, const std::set<std::size_t>& targets) const;
-  // The row to be inserted with `id`, if one is.
+  // The row to be inserted with `id` (a taken id or a stand-in), if one is.
   std::optional<std::size_t> RowOf(std::int64_t id) const;
 
  private:
@@ -86,6 +96,8 @@ class NewRecordValues {
   Environment su_;
   std::vector<std::int64_t> ids_;
   bool ids_asked_ = false;
+  bool stand_ins_given_ = false;  // since the last Reset()
+  bool restart_ = false;
   LinkedRecords linked_;
 };
 

@@ -130,11 +130,12 @@ FieldDef Stored(FieldDef field) {
 }
 
 // Stored computes of the kinds a create computes before its INSERT: from a
-// many2one's field (label), needing the record's own id (root_id, as
-// res.partner's commercial_partner_id), through a computed many2one to a
+// many2one's field (label), the record itself (root_id, as res.partner's
+// commercial_partner_id, with SetSelf), through a computed many2one to a
 // new record (root_label), a stored related (owner_code), over an x2many
-// (line_total), an editable one (note); and one that queries the database
-// itself (x.stamp's serial), which waits for the row.
+// (line_total), an editable one (note); one that queries the database
+// itself (x.stamp's serial), which waits for the row; ones that need the id
+// (x.ticket's number) or read the value SetSelf gave (x.mirror's me_ref).
 std::vector<ModelDef> PrecomputeModels() {
   ModelDef owner = Def("x.owner");
   owner.fields = {F("name", FieldType::kChar), F("code", FieldType::kChar)};
@@ -168,7 +169,11 @@ std::vector<ModelDef> PrecomputeModels() {
   task.computes["_compute_root"] = [](ComputeBatch& batch) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const Value& parent_root = batch.Get(i, "parent_id.root_id");
-      batch.Set(i, "root_id", parent_root.is_array() ? parent_root[0] : Value(batch.id(i)));
+      if (parent_root.is_array()) {
+        batch.Set(i, "root_id", parent_root[0]);
+      } else {
+        batch.SetSelf(i, "root_id");
+      }
     }
   };
   task.computes["_compute_root_label"] = [](ComputeBatch& batch) {
@@ -202,7 +207,36 @@ std::vector<ModelDef> PrecomputeModels() {
       batch.Set(i, "serial", std::stoll(count->Text(0, "count")));
     }
   };
-  return {owner, task, line, stamp};
+  // Computes that need the id itself: number asks for it, me_ref reads the
+  // many2one SetSelf gave.
+  ModelDef ticket = Def("x.ticket");
+  FieldDef me = Stored(Computed("me_id", FieldType::kMany2one, "_compute_me", {"name"}));
+  me.comodel = "x.ticket";
+  ticket.fields = {F("name", FieldType::kChar),
+                   Stored(Computed("number", FieldType::kChar, "_compute_number", {"name"})),
+                   me,
+                   Stored(Computed("me_ref", FieldType::kChar, "_compute_me_ref", {"me_id"}))};
+  ticket.computes["_compute_number"] = [](ComputeBatch& batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) batch.Set(i, "number", "T-" + std::to_string(batch.id(i)));
+  };
+  ticket.computes["_compute_me"] = [](ComputeBatch& batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) batch.SetSelf(i, "me_id");
+  };
+  ticket.computes["_compute_me_ref"] = [](ComputeBatch& batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const Value& me_id = batch.Get(i, "me_id");
+      batch.Set(i, "me_ref", me_id.is_array() ? "#" + me_id[0].dump() : "none");
+    }
+  };
+  // The same without number: only me_ref reaches for the id.
+  ModelDef mirror = Def("x.mirror");
+  FieldDef mirror_me = Stored(Computed("me_id", FieldType::kMany2one, "_compute_me", {"name"}));
+  mirror_me.comodel = "x.mirror";
+  mirror.fields = {F("name", FieldType::kChar), mirror_me,
+                   Stored(Computed("me_ref", FieldType::kChar, "_compute_me_ref", {"me_id"}))};
+  mirror.computes["_compute_me"] = ticket.computes["_compute_me"];
+  mirror.computes["_compute_me_ref"] = ticket.computes["_compute_me_ref"];
+  return {owner, task, line, stamp, ticket, mirror};
 }
 
 std::vector<ModelDef> Models() {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "orm/access_guard.hpp"
@@ -70,29 +71,38 @@ struct Prepared {
 };
 
 // INSERT INTO t AS t0 ([id, ]columns..., log access) VALUES (...)
-// RETURNING id[, allowed]: `allowed`, the create rules on the new row, when
-// the INSERT answers them (CreateRulesInInsert).
+// RETURNING id[, allowed]. `id`: the one taken for it, or 0. `itself`:
+// many2one columns holding the record's own id, not known yet: the id is
+// then taken from the table's sequence in the statement, for both,
+// INSERT ... SELECT n.id, ..., n.id FROM (SELECT nextval(...) AS id) AS n.
+// `allowed`: the create rules on the new row, when the INSERT answers them
+// (CreateRulesInInsert).
 db::ComposedSql InsertSql(const Environment& env, const Model& model, std::int64_t id,
                           const std::vector<std::pair<const Field*, db::Param>>& columns,
-                          const std::optional<db::ComposedSql>& allowed) {
+                          const std::set<const Field*>& itself, const std::optional<db::ComposedSql>& allowed) {
+  const db::Identifier taken = crud_sql::Name("n");
   db::ComposedSql sql("INSERT INTO ");
   sql.Name(crud_sql::Name(model.table())).Sql(" AS ").Name(crud_sql::RootAlias());
-  if (columns.empty() && id == 0 && !model.log_access()) {
+  if (columns.empty() && id == 0 && itself.empty() && !model.log_access()) {
     sql.Sql(" DEFAULT VALUES RETURNING id");
     if (allowed) sql.Sql(", ").Append(*allowed);
     return sql;
   }
-  sql.Sql(" (");
   bool first = true;
   auto separate = [&] {
     if (!first) sql.Sql(", ");
     first = false;
   };
-  if (id != 0) {
+  sql.Sql(" (");
+  if (id != 0 || !itself.empty()) {
     separate();
     sql.Name(crud_sql::Name("id"));
   }
   for (const auto& [field, param] : columns) {
+    separate();
+    sql.Name(crud_sql::Name(field->column()));
+  }
+  for (const Field* field : itself) {
     separate();
     sql.Name(crud_sql::Name(field->column()));
   }
@@ -101,15 +111,26 @@ db::ComposedSql InsertSql(const Environment& env, const Model& model, std::int64
     separate();
     sql.Sql("create_uid, create_date, write_uid, write_date");
   }
-  sql.Sql(") VALUES (");
+  if (itself.empty()) {
+    sql.Sql(") VALUES (");
+  } else {
+    sql.Sql(") SELECT ");
+  }
   first = true;
-  if (id != 0) {
+  if (!itself.empty()) {
+    separate();
+    sql.Qualified(taken, crud_sql::Name("id"));
+  } else if (id != 0) {
     separate();
     sql.Value(db::ToParam(id));
   }
   for (const auto& [field, param] : columns) {
     separate();
     sql.Value(param);
+  }
+  for (std::size_t i = 0; i < itself.size(); ++i) {
+    separate();
+    sql.Qualified(taken, crud_sql::Name("id"));
   }
   if (model.log_access()) {
     separate();
@@ -118,7 +139,17 @@ db::ComposedSql InsertSql(const Environment& env, const Model& model, std::int64
         .Value(db::ToParam(env.uid()))
         .Sql(", now() at time zone 'UTC'");
   }
-  sql.Sql(") RETURNING id");
+  if (itself.empty()) {
+    sql.Sql(")");
+  } else {
+    sql.Sql(" FROM (SELECT nextval(pg_get_serial_sequence(")
+        .Value("\"" + crud_sql::Name(model.table()).str() + "\"")
+        .Sql(", 'id')::regclass) AS ")
+        .Name(crud_sql::Name("id"))
+        .Sql(") AS ")
+        .Name(taken);
+  }
+  sql.Sql(" RETURNING id");
   if (allowed) sql.Sql(", ").Append(*allowed);
   return sql;
 }
@@ -215,7 +246,10 @@ std::vector<std::int64_t> RecordSet::Create(const Value& vals_list) const {
       }
     }
     const std::int64_t reserved = precomputed.ids.empty() ? 0 : precomputed.ids[r];
-    const db::QueryResult inserted = env.Execute(InsertSql(env, model, reserved, columns, allowed));
+    static const std::set<const Field*> kNone;
+    const std::set<const Field*>& itself = precomputed.itself.empty() ? kNone : precomputed.itself[r];
+    for (const Field* field : itself) written.push_back(field);
+    const db::QueryResult inserted = env.Execute(InsertSql(env, model, reserved, columns, itself, allowed));
     const std::int64_t id = crud_sql::IdsOf(inserted).at(0);
     if (allowed && inserted.Get(0, 1) != "t") refused = true;
     const crud::SplitVals& split = record.split;

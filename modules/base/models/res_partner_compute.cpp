@@ -69,7 +69,7 @@ void ComputeCommercialPartner(ComputeBatch& batch) {
     const std::int64_t parent_commercial = IdOf(batch.Get(i, "parent_id.commercial_partner_id"));
     if (batch.Get(i, "is_company") == true || !IsSet(batch.Get(i, "parent_id")) ||
         parent_commercial == 0) {
-      batch.Set(i, "commercial_partner_id", batch.id(i));
+      batch.SetSelf(i, "commercial_partner_id");  // needs no id: a new partner's INSERT gives it
     } else {
       batch.Set(i, "commercial_partner_id", parent_commercial);
     }
