@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "orm/compute.hpp"
+#include "orm/errors.hpp"
 #include "orm/record_set.hpp"
 #include "orm/schema_pgtest_support.hpp"
 
@@ -133,7 +134,8 @@ FieldDef Stored(FieldDef field) {
 // many2one's field (label), the record itself (root_id, as res.partner's
 // commercial_partner_id, with SetSelf), through a computed many2one to a
 // new record (root_label), a stored related (owner_code), over an x2many
-// (line_total), an editable one (note); one that queries the database
+// (line_total) and a many2many (watcher_count), an editable one (note);
+// one that queries the database
 // itself (x.stamp's serial), which waits for the row; ones that need the id
 // (x.ticket's number) or read the value SetSelf gave (x.mirror's me_ref).
 std::vector<ModelDef> PrecomputeModels() {
@@ -158,7 +160,14 @@ std::vector<ModelDef> PrecomputeModels() {
                  Stored(Computed("root_label", FieldType::kChar, "_compute_root_label", {"root_id.label"})),
                  Stored(Related("owner_code", "owner_id.code")),
                  Stored(Computed("line_total", FieldType::kInteger, "_compute_line_total", {"line_ids.qty"})),
-                 note};
+                 note,
+                 M2m("watcher_ids", "x.owner", "x_task_watcher_rel", "task_id", "owner_id"),
+                 Stored(Computed("watcher_count", FieldType::kInteger, "_compute_watcher_count", {"watcher_ids"}))};
+  task.computes["_compute_watcher_count"] = [](ComputeBatch& batch) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      batch.Set(i, "watcher_count", static_cast<std::int64_t>(batch.Get(i, "watcher_ids").size()));
+    }
+  };
   task.computes["_compute_label"] = [](ComputeBatch& batch) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const Value& owner_name = batch.Get(i, "owner_id.name");
@@ -217,7 +226,11 @@ std::vector<ModelDef> PrecomputeModels() {
                    me,
                    Stored(Computed("me_ref", FieldType::kChar, "_compute_me_ref", {"me_id"}))};
   ticket.computes["_compute_number"] = [](ComputeBatch& batch) {
-    for (std::size_t i = 0; i < batch.size(); ++i) batch.Set(i, "number", "T-" + std::to_string(batch.id(i)));
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      // A method's own error reaches the caller, whenever it runs.
+      if (batch.Get(i, "name") == "boom") throw UserError("no ticket may be called boom");
+      batch.Set(i, "number", "T-" + std::to_string(batch.id(i)));
+    }
   };
   ticket.computes["_compute_me"] = [](ComputeBatch& batch) {
     for (std::size_t i = 0; i < batch.size(); ++i) batch.SetSelf(i, "me_id");
