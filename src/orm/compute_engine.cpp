@@ -85,6 +85,71 @@ std::map<std::int64_t, std::vector<Value>> CurrentValues(const Environment& env,
   return out;
 }
 
+// A field of the model set by the compute method (or related field) `key`.
+const Field* FirstOfGroup(const Model& model, const std::string& key) {
+  for (const auto& field : model.fields()) {
+    if (field->computed() && GroupKey(*field) == key) return field.get();
+  }
+  throw std::logic_error("no field of " + model.name() + " is computed by " + key);
+}
+
+std::vector<const Field*> StoredOf(const std::vector<const Field*>& fields) {
+  std::vector<const Field*> stored;
+  for (const Field* field : fields) {
+    if (crud::HasColumn(*field)) stored.push_back(field);
+  }
+  return stored;
+}
+
+// The current values of the stored fields of every batch of a round, one
+// statement per model: a field is written by its own method only, so
+// reading them all before the round's first batch reads each as it is
+// before its batch. The rows found are the records that still exist.
+class CurrentByModel {
+ public:
+  // id -> the values of `stored`, for the records of `ids` found.
+  std::map<std::int64_t, std::vector<Value>> For(const Model& model, const std::vector<const Field*>& stored,
+                                                 const std::set<std::int64_t>& ids) const {
+    std::map<std::int64_t, std::vector<Value>> out;
+    auto found = models_.find(&model);
+    if (found == models_.end()) return out;
+    const Read& read = found->second;
+    for (std::int64_t id : ids) {
+      auto row = read.rows.find(id);
+      if (row == read.rows.end()) continue;
+      std::vector<Value>& values = out[id];
+      for (const Field* field : stored) values.push_back(row->second[read.column.at(field)]);
+    }
+    return out;
+  }
+
+  struct Read {
+    std::map<const Field*, std::size_t> column;
+    std::map<std::int64_t, std::vector<Value>> rows;
+  };
+  std::map<const Model*, Read> models_;
+};
+
+CurrentByModel ReadCurrentValues(const Environment& env,
+                                 const std::map<std::pair<const Model*, std::string>, std::set<std::int64_t>>& groups) {
+  std::map<const Model*, std::pair<std::vector<const Field*>, std::set<std::int64_t>>> wanted;
+  for (const auto& [key, ids] : groups) {
+    const std::vector<const Field*> stored = StoredOf(ComputedTogether(*FirstOfGroup(*key.first, key.second)));
+    if (stored.empty()) continue;
+    auto& [fields, all_ids] = wanted[key.first];
+    fields.insert(fields.end(), stored.begin(), stored.end());
+    all_ids.insert(ids.begin(), ids.end());
+  }
+  CurrentByModel out;
+  for (const auto& [model, fields_and_ids] : wanted) {
+    const auto& [fields, ids] = fields_and_ids;
+    CurrentByModel::Read& read = out.models_[model];
+    for (std::size_t i = 0; i < fields.size(); ++i) read.column[fields[i]] = i;
+    read.rows = CurrentValues(env, *model, fields, std::vector<std::int64_t>(ids.begin(), ids.end()));
+  }
+  return out;
+}
+
 // One UPDATE for every record of the batch whose values changed:
 // UPDATE t SET c = v.c::type... FROM unnest($ids, $c...) AS v(id, c...).
 void WriteBack(const Environment& env, const Model& model, const std::vector<const Field*>& fields,
@@ -194,22 +259,13 @@ void Recompute(const Environment& env, Pending pending) {
       if (ids.empty()) continue;
       groups[{&field->model(), GroupKey(*field)}].insert(ids.begin(), ids.end());
     }
+    const CurrentByModel round_values = ReadCurrentValues(env, groups);
     for (const auto& [key, id_set] : groups) {
       const Model& model = *key.first;
-      const std::vector<std::int64_t> wanted(id_set.begin(), id_set.end());
-      const Field* any = nullptr;
-      for (const auto& [field, field_ids] : now) {
-        if (!field_ids.empty() && &field->model() == &model && GroupKey(*field) == key.second) any = field;
-      }
-      std::vector<const Field*> together = ComputedTogether(*any);
-      std::vector<const Field*> stored;
-      for (const Field* field : together) {
-        if (crud::HasColumn(*field)) stored.push_back(field);
-      }
+      std::vector<const Field*> together = ComputedTogether(*FirstOfGroup(model, key.second));
+      const std::vector<const Field*> stored = StoredOf(together);
       if (stored.empty()) continue;
-      // The stored values as they are, read first: the rows found are the
-      // records that still exist (one statement for both).
-      const auto current = CurrentValues(env, model, stored, wanted);
+      const auto current = round_values.For(model, stored, id_set);
       std::vector<std::int64_t> ids;
       for (const auto& [id, values] : current) ids.push_back(id);
       if (ids.empty()) continue;

@@ -318,5 +318,34 @@ TEST(PrecomputePg, ACreateRuleThroughALinkIsCheckedAfterTheInsert) {
   EXPECT_TRUE(sent.texts.back().starts_with("SELECT")) << "the rule's own query, last" << sent.Listed();
 }
 
+// A write's recompute reads the current values of every method of a round
+// of one model in one statement (compute_engine.cpp): a field is written by
+// its own method only.
+TEST(RecomputePg, ARoundReadsItsCurrentValuesOncePerModel) {
+  ComputeFixture fx = ComputeFixture::Make("recompute_round");
+  const Environment env = fx.Env(kAdmin).Sudo();
+  const RecordSet tasks = RecordSet::Of(env, "x.task");
+  const std::int64_t task = tasks.Create(J(R"({"name": "Before"})")).at(0);
+  std::vector<std::string> sent;
+  fx.connection().SetStatementObserver(
+      [&sent](const std::string& text, std::span<const db::Param>) { sent.push_back(text); });
+  tasks.Browse({task}).Write(J(R"({"name": "After"})"));
+  fx.connection().SetStatementObserver(nullptr);
+  std::string listed;
+  std::size_t together = 0, note_alone = 0;
+  for (const std::string& text : sent) {
+    listed += "\n  " + text;
+    if (text.starts_with("SELECT \"t0\".\"id\", \"t0\".\"label\", \"t0\".\"note\" FROM")) ++together;
+    if (text.starts_with("SELECT \"t0\".\"id\", \"t0\".\"note\" FROM")) ++note_alone;
+  }
+  EXPECT_EQ(together, 1u) << "label's and note's current values, in round 1" << listed;
+  EXPECT_EQ(note_alone, 0u) << listed;
+  EXPECT_EQ(sent.size(), 13u) << listed;
+  const Value row = Row(tasks, task, {"label", "note", "root_label"});
+  EXPECT_EQ(row["label"], "After");
+  EXPECT_EQ(row["note"], "about After");
+  EXPECT_EQ(row["root_label"], "After");
+}
+
 }  // namespace
 }  // namespace citadel::orm
