@@ -6,23 +6,13 @@
 
 #include <gtest/gtest.h>
 
-#include "db/testing/pg_test_cluster.hpp"
+#include "platform/testing/catalog_pg_test.hpp"
 
 namespace citadel::platform {
 namespace {
 
-using db::testing::PgTestCluster;
-
-class LoginFailureStorePg : public ::testing::Test {
+class LoginFailureStorePg : public testing::CatalogPgTest {
  protected:
-  void SetUp() override {
-    TenantServiceOptions o;
-    o.data_dir = db::testing::PgTestDataDir();
-    o.pbkdf2_rounds = 1000;
-    auto opened = TenantService::Open(PgTestCluster().Access(), o);
-    ASSERT_TRUE(opened) << opened.error().message;
-    tenants_ = std::move(*opened);
-  }
   // Moves a counter's window back in time, as if `seconds` had passed.
   void Age(const std::string& source, int seconds) {
     auto catalog = tenants_->AcquireCatalog();
@@ -33,7 +23,6 @@ class LoginFailureStorePg : public ::testing::Test {
         source, seconds);
     ASSERT_TRUE(r) << r.error().message;
   }
-  std::unique_ptr<TenantService> tenants_;
 };
 
 TEST_F(LoginFailureStorePg, FailuresCountPerPairSourceAndLoginWithinTheWindow) {

@@ -9,30 +9,21 @@
 
 #include "core/password_hasher.hpp"
 #include "core/sha256.hpp"
-#include "db/testing/pg_test_cluster.hpp"
 #include "platform/staff_accounts.hpp"
 #include "platform/staff_secret_sealing.hpp"
 #include "platform/support_audit_log.hpp"
 #include "platform/support_grants.hpp"
 #include "platform/support_sessions.hpp"
+#include "platform/testing/catalog_pg_test.hpp"
 
 namespace citadel::platform {
 namespace {
 
-using db::testing::PgTestCluster;
-
-class SupportCatalogPg : public ::testing::Test {
+class SupportCatalogPg : public testing::CatalogPgTest {
  protected:
   void SetUp() override {
-    TenantServiceOptions o;
-    o.data_dir = db::testing::PgTestDataDir();
-    o.pbkdf2_rounds = 1000;
-    auto opened = TenantService::Open(PgTestCluster().Access(), o);
-    ASSERT_TRUE(opened) << opened.error().message;
-    tenants_ = std::move(*opened);
-    name_ = std::string(::testing::UnitTest::GetInstance()->current_test_info()->name());
-    for (char& c : name_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    name_ = name_.substr(0, 40);
+    ASSERT_NO_FATAL_FAILURE(CatalogPgTest::SetUp());
+    name_ = LowerCaseTestName(40);
   }
   void TearDown() override {
     for (const std::string& t : made_) (void)tenants_->Drop(t);
@@ -63,7 +54,6 @@ class SupportCatalogPg : public ::testing::Test {
     EXPECT_TRUE(r) << r.error().message;
     return r ? std::move(*r) : db::QueryResult();
   }
-  std::unique_ptr<TenantService> tenants_;
   std::string name_;
   std::vector<std::string> made_;
 };

@@ -8,24 +8,16 @@
 #include <gtest/gtest.h>
 
 #include "core/sha256.hpp"
-#include "db/testing/pg_test_cluster.hpp"
+#include "platform/testing/catalog_pg_test.hpp"
 
 namespace citadel::platform {
 namespace {
 
-using db::testing::PgTestCluster;
-
-class WebSessionStorePg : public ::testing::Test {
+class WebSessionStorePg : public testing::CatalogPgTest {
  protected:
   void SetUp() override {
-    TenantServiceOptions o;
-    o.data_dir = db::testing::PgTestDataDir();
-    o.pbkdf2_rounds = 1000;
-    auto opened = TenantService::Open(PgTestCluster().Access(), o);
-    ASSERT_TRUE(opened) << opened.error().message;
-    tenants_ = std::move(*opened);
-    tenant_ = "sessions-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name());
-    for (char& c : tenant_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    ASSERT_NO_FATAL_FAILURE(CatalogPgTest::SetUp());
+    tenant_ = "sessions-" + LowerCaseTestName();
     auto made = tenants_->Create({tenant_, "admin", "a long admin password"});
     ASSERT_TRUE(made) << made.error().message;
   }
@@ -39,7 +31,6 @@ class WebSessionStorePg : public ::testing::Test {
     EXPECT_TRUE(r) << r.error().message;
     return std::stoll(r->Text(0, "n", "-1"));
   }
-  std::unique_ptr<TenantService> tenants_;
   std::string tenant_;
 };
 
