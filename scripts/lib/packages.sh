@@ -7,7 +7,7 @@ CITADEL_RUN_PACKAGES=(
   libboost1.81-dev libssl-dev openssl ca-certificates
   libpq-dev postgresql-15 postgresql-contrib
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
-  libxml2-dev libzxcvbn-dev libzstd-dev libssh-dev libarchive-dev
+  libxml2-dev libzxcvbn-dev libzstd-dev libssh-dev libarchive-dev libxxhash-dev
   iso-codes
   libkainjow-mustache-dev libcurl4-openssl-dev libqrencode-dev
   patroni etcd-server pgbackrest openssh-client

@@ -1,7 +1,6 @@
 #include "platform/backup_service.hpp"
 
 #include <ctime>
-#include <future>
 #include <filesystem>
 #include <fstream>
 
@@ -9,6 +8,7 @@
 
 #include "backup/backup_file.hpp"
 #include "backup/fan_out_upload.hpp"
+#include "backup/pg_dump_census.hpp"
 #include "core/logger.hpp"
 #include "core/random.hpp"
 #include "core/sha256.hpp"
@@ -106,24 +106,6 @@ core::Result<backup::TenantKey> KeyForBackup(backup::TenantKeyStore& keys, Backu
     }
   }
   return keys.Create(tenant.db_name);
-}
-
-// The table census on a connection of its own, in the snapshot another
-// transaction exported (which must stay open until this returns).
-core::Result<TableCensus> TakeCensusInSnapshot(const std::string& dsn, const std::string& snapshot) {
-  auto connection = db::Connection::Open(dsn);
-  if (!connection) return core::Unexpected(connection.error());
-  auto begun = connection->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  if (!begun) return core::Unexpected(begun.error());
-  db::UtilityStatementBuilder import(*connection);
-  import.Sql("SET TRANSACTION SNAPSHOT ").SnapshotName(snapshot);
-  auto statement = import.Build();
-  if (!statement) return core::Unexpected(statement.error());
-  if (auto imported = connection->ExecuteUtility(*statement); !imported) return core::Unexpected(imported.error());
-  if (auto prepared = PrepareCensusSession(*connection); !prepared) return core::Unexpected(prepared.error());
-  auto census = TakeTableCensus(*connection);
-  (void)connection->Execute("ROLLBACK");
-  return census;
 }
 
 // Ends a transaction whatever state it is in; errors do not matter here.
@@ -227,16 +209,9 @@ core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, co
   auto snapshot = [&]() -> core::Result<std::string> {
     auto begun = connection->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     if (!begun) return core::Unexpected(begun.error());
-    if (auto prepared = PrepareCensusSession(*connection); !prepared) return core::Unexpected(prepared.error());
     return SingleText(*connection, "SELECT pg_export_snapshot() AS snapshot", "snapshot");
   }();
   if (!snapshot) return fail(snapshot.error());
-
-  // The census runs on a second connection in the same snapshot, while the
-  // dump streams: the two take about as long, and neither waits for the other.
-  auto census_future = std::async(std::launch::async, [dsn = *dsn, snapshot_name = *snapshot]() {
-    return TakeCensusInSnapshot(dsn, snapshot_name);
-  });
 
   std::string path = tenant->db_name + "/" + id + ".cbk";
   backup::FanOutUpload upload(opened->sites.named, path);
@@ -246,23 +221,34 @@ core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, co
     auto& archive = writer.archive();
     nlohmann::json parts = nlohmann::json::array();
 
-    // The dump, straight from pg_dump's stdout into the archive.
-    auto dump = PgToolProcess::Start(options_.pg_bin_dir + "/pg_dump", *dsn,
-                                     {"--format=custom", "--compress=0", "--snapshot=" + *snapshot, "--no-sync"},
+    // The dump, straight from pg_dump's stdout into the archive; the table
+    // census is read from it as it passes (backup/pg_dump_census.hpp), so
+    // each table is scanned once.
+    auto dump_dsn = CopyCensusDumpDsn(*dsn);
+    if (!dump_dsn) return core::Unexpected(dump_dsn.error());
+    auto dump = PgToolProcess::Start(options_.pg_bin_dir + "/pg_dump", *dump_dsn,
+                                     {"--format=custom", "--compress=0", "--encoding=UTF8", "--snapshot=" + *snapshot,
+                                      "--no-sync"},
                                      PgToolProcess::Stream::kReadStdout);
     if (!dump) return core::Unexpected(dump.error());
     if (auto begun = archive.BeginPart(kBackupDumpPart); !begun) return core::Unexpected(begun.error());
     ProgressMeter dump_meter(progress, "dump");
+    backup::PgDumpCensus dump_census;
     while (true) {
       auto chunk = dump->Read(kBackupStreamChunk);
       if (!chunk) return core::Unexpected(chunk.error());
       if (chunk->empty()) break;
+      if (auto counted = dump_census.Write(*chunk); !counted) return core::Unexpected(counted.error());
       if (auto part = archive.WritePart(*chunk); !part) return core::Unexpected(part.error());
       dump_meter.Add(chunk->size());
       if (stopping_) return Fail(ErrorCode::kUnavailable, "stopped: the server is stopping");
     }
     dump_meter.Add(0, true);
     if (auto finished = dump->Finish(options_.tool_timeout); !finished) return core::Unexpected(finished.error());
+    auto tallies = dump_census.Finish();
+    if (!tallies) return core::Unexpected(tallies.error());
+    auto census = CensusFromDump(*tallies);
+    if (!census) return core::Unexpected(census.error());
     auto dump_summary = archive.EndPart();
     if (!dump_summary) return core::Unexpected(dump_summary.error());
     parts.push_back({{"name", dump_summary->name}, {"size", dump_summary->size}, {"sha256", dump_summary->sha256_hex}});
@@ -275,9 +261,6 @@ core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, co
     if (!file_parts) return core::Unexpected(file_parts.error());
     for (auto& part : *file_parts) parts.push_back(std::move(part));
 
-    // The census, in the snapshot the dump was taken from.
-    auto census = census_future.get();
-    if (!census) return core::Unexpected(census.error());
     auto modules = InstalledModules(*connection);
     if (!modules) return core::Unexpected(modules.error());
     auto server_version = SingleText(*connection, "SHOW server_version", "server_version");

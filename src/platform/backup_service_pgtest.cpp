@@ -93,6 +93,10 @@ TEST_F(BackupServicePg, ABackupGoesToEverySiteEncryptedAndVerifies) {
   auto manifest = nlohmann::json::parse(made->manifest);
   EXPECT_EQ(manifest["tenant"]["database"], tenant_.db_name);
   EXPECT_EQ(manifest["tables"]["public.invoice_line"]["rows"], 20000);
+  // Counted from the dump as it streamed (table_census.hpp's "copy-text").
+  EXPECT_EQ(manifest["tables"]["public.invoice_line"]["algorithm"], "copy-text");
+  EXPECT_EQ(manifest["tables"]["public.invoice_line"]["columns"],
+            nlohmann::json::parse(R"(["id", "product", "qty", "price", "at", "note"])"));
   bool has_file = false;
   for (const auto& part : manifest["parts"]) has_file = has_file || part["name"] == AttachmentPart();
   EXPECT_TRUE(has_file) << manifest["parts"].dump();

@@ -196,7 +196,9 @@ core::Result<std::string> CompareWithManifest(const std::string& dsn, const std:
     return core::Unexpected(begun.error());
   }
   if (auto prepared = PrepareCensusSession(*restored); !prepared) return core::Unexpected(prepared.error());
-  auto actual = TakeTableCensus(*restored, &*expected);
+  // A second connection copies out half of a "copy-text" census: the
+  // restored database is idle, and the machine's other core with it.
+  auto actual = TakeTableCensus(*restored, &*expected, dsn);
   (void)restored->Execute("ROLLBACK");
   if (!actual) return core::Unexpected(actual.error());
   return DescribeCensusDifferences(*expected, *actual);

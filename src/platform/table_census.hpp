@@ -23,6 +23,18 @@
 //               composites of those included.
 //   "row-text"  hashtextextended(ROW(columns)::text, 0), for the other tables
 //               (json, point, enums, ...).
+//   "copy-text" the row's line of COPY text (XXH3_64bits, summed mod 2^64),
+//               taken from the dump itself as it streams through Citadel
+//               (backup/pg_dump_census.hpp): a backup reads each table once.
+//               The restored side copies each table out (COPY ... TO STDOUT,
+//               the dump's column list) with the output settings pg_dump's
+//               session had (ISO dates, postgres intervals, extra_float_digits
+//               3, UTC, hex bytea, UTF8; CopyCensusDumpDsn pins the ones
+//               pg_dump leaves to the server), big tables split by ctid range
+//               over two connections. Text equality is stricter than "typed"'s
+//               (1.50 and 1.5 differ), which a dump and restore keep anyway.
+//               Partitioned tables hold no rows of their own and are not
+//               listed; their partitions are.
 //   "text"      the sums of hashtextextended(t::text, 0) and (.., 1), as
 //               "<sum0>-<sum1>": what manifests written before the algorithm
 //               was recorded mean (no "algorithm" key). Never written any
@@ -43,8 +55,11 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
+
+#include "backup/pg_dump_census.hpp"
 
 #include "core/result.hpp"
 #include "db/connection.hpp"
@@ -54,11 +69,13 @@ namespace citadel::platform {
 inline constexpr const char* kCensusTyped = "typed";
 inline constexpr const char* kCensusRowText = "row-text";
 inline constexpr const char* kCensusLegacyText = "text";
+inline constexpr const char* kCensusCopyText = "copy-text";
 
 struct TableTally {
   std::uint64_t rows = 0;
   std::string checksum;                       // the sum(s) in decimal, as the algorithm writes them
   std::string algorithm = kCensusLegacyText;  // how rows were hashed (above)
+  std::vector<std::string> columns;           // "copy-text": the dump's COPY column list
   friend bool operator==(const TableTally&, const TableTally&) = default;
 };
 
@@ -73,8 +90,23 @@ core::Result<void> PrepareCensusSession(db::Connection& connection);
 // transaction (so, with REPEATABLE READ, in its snapshot). A table that
 // `like` holds is counted with the algorithm recorded there (a restore is
 // checked the way its backup was counted); any other with "typed" when its
-// columns allow it, else "row-text".
-core::Result<TableCensus> TakeTableCensus(db::Connection& connection, const TableCensus* like = nullptr);
+// columns allow it, else "row-text". With `like`, a partitioned table or an
+// extension's table that `like` does not list is not counted (pg_dump dumps
+// no data of its own for either). `split_dsn`, when not empty, opens a
+// second connection (in the same snapshot) so that "copy-text" tables are
+// copied out over two, big ones split by ctid range.
+core::Result<TableCensus> TakeTableCensus(db::Connection& connection, const TableCensus* like = nullptr,
+                                          const std::string& split_dsn = {});
+
+// The census of a dump read as it streamed ("copy-text"); a table whose
+// schema or name db::Identifier does not take is an error (the restored
+// side could not name it).
+core::Result<TableCensus> CensusFromDump(const std::map<std::string, backup::DumpTableTally>& tallies);
+
+// `dsn` with the settings pg_dump's COPY output depends on and does not set
+// itself (TimeZone, bytea_output) pinned in its startup options; give
+// pg_dump --encoding=UTF8 too.
+core::Result<std::string> CopyCensusDumpDsn(const std::string& dsn);
 
 nlohmann::json CensusToJson(const TableCensus& census);
 // An entry without "algorithm" is "text" (manifests written before it was

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "backup/pg_dump_census.hpp"
 #include "db/testing/pg_test_cluster.hpp"
 #include "platform/pg_tool_process.hpp"
 
@@ -236,6 +237,123 @@ TEST_F(TableCensusPg, ChangedLostAndDuplicatedRowsAreReported) {
             "public.with_enum: same row count, different content\n"
             "public.with_json: same row count, different content\n"
             "sales.typed_mix: same row count, different content\n");
+}
+
+// "copy-text": the census read from pg_dump's stream as a backup takes it
+// (its DSN and flags), against the restored database's COPY census, whose
+// session defaults differ from the dump's (time zone, bytea output, interval
+// style, float digits). Awkward text, floats, a generated column (not in the
+// dump's COPY), a partitioned table (its partitions counted, not it), an
+// empty table, a keyword table name with a keyword column in another schema,
+// and a table big enough to be split by ctid over two connections.
+TEST_F(TableCensusPg, TheDumpStreamsCensusEqualsTheRestoredDatabases) {
+  {
+    auto admin = Open("postgres");
+    ASSERT_NO_FATAL_FAILURE(MustExecute(admin, "ALTER DATABASE census_live SET bytea_output = 'escape'"));
+    ASSERT_NO_FATAL_FAILURE(MustExecute(admin, "ALTER DATABASE census_live SET intervalstyle = 'sql_standard'"));
+    ASSERT_NO_FATAL_FAILURE(MustExecute(admin, "ALTER DATABASE census_restored SET bytea_output = 'escape'"));
+    ASSERT_NO_FATAL_FAILURE(MustExecute(admin, "ALTER DATABASE census_restored SET intervalstyle = 'iso_8601'"));
+    auto live = Open("census_live");
+    for (db::SqlText sql : std::initializer_list<db::SqlText>{
+             R"SQL(CREATE TABLE sales."order" (id int, "select" text, total numeric,
+  doubled numeric GENERATED ALWAYS AS (total * 2) STORED, f4 float4, paid bytea))SQL",
+             R"SQL(INSERT INTO sales."order" (id, "select", total, f4, paid) VALUES
+  (1, E'tab\there', 1.50, 'NaN', '\x00'), (2, E'new\nline\r\n', 0.1, '-0', '\x5c2e'),
+  (3, E'back\\slash and \\.', -0, 'Infinity', NULL), (4, 'ünï 中 😀', NULL, '-Infinity', '\x'),
+  (5, NULL, 1e-30, 3.4e38, '\xffee'), (6, '', 123456789.123456789, 1.1, '\x0a'), (7, '\.', 7, -1.1e-38, NULL))SQL",
+             R"SQL(CREATE TABLE ledger (id int, at timestamptz, amount float8, span interval) PARTITION BY RANGE (id))SQL",
+             R"SQL(CREATE TABLE ledger_low PARTITION OF ledger FOR VALUES FROM (MINVALUE) TO (100))SQL",
+             R"SQL(CREATE TABLE ledger_high PARTITION OF ledger FOR VALUES FROM (100) TO (MAXVALUE))SQL",
+             R"SQL(INSERT INTO ledger SELECT g, timestamptz '2026-03-29 00:30:00+00' + g * interval '17 minutes',
+  CASE g % 5 WHEN 0 THEN 'NaN'::float8 WHEN 1 THEN '-0'::float8 ELSE g / 3.0 END,
+  g * interval '1 day 3 hours 5.5 seconds' - interval '2 months' FROM generate_series(1, 300) g)SQL",
+             R"SQL(CREATE TABLE big (id int, note text, stamp timestamptz))SQL",
+             R"SQL(INSERT INTO big SELECT g, repeat(chr(65 + g % 26), 60) || E'\t' || g,
+  timestamptz '2020-01-01 00:00:00.5+03' + g * interval '1 second' FROM generate_series(1, 120000) g)SQL",
+         }) {
+      ASSERT_NO_FATAL_FAILURE(MustExecute(live, sql));
+    }
+  }
+
+  // The dump as a backup runs it, read by the census and restored at once;
+  // small reads, so rows straddle them.
+  auto& cluster = db::testing::PgTestCluster();
+  auto dump_dsn = CopyCensusDumpDsn(cluster.SuperuserDsn("census_live"));
+  ASSERT_TRUE(dump_dsn) << dump_dsn.error().message;
+  auto dump = PgToolProcess::Start(std::string(kPgBin) + "/pg_dump", *dump_dsn,
+                                   {"--format=custom", "--compress=0", "--encoding=UTF8"},
+                                   PgToolProcess::Stream::kReadStdout);
+  ASSERT_TRUE(dump) << dump.error().message;
+  auto restore = PgToolProcess::Start(std::string(kPgBin) + "/pg_restore", cluster.SuperuserDsn("census_restored"),
+                                      {"--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"},
+                                      PgToolProcess::Stream::kWriteStdin);
+  ASSERT_TRUE(restore) << restore.error().message;
+  backup::PgDumpCensus reader;
+  int reads = 0;
+  while (true) {
+    auto chunk = dump->Read(4093);
+    ASSERT_TRUE(chunk) << chunk.error().message;
+    if (chunk->empty()) break;
+    ++reads;
+    auto counted = reader.Write(*chunk);
+    ASSERT_TRUE(counted) << counted.error().message;
+    ASSERT_TRUE(restore->Write(*chunk));
+  }
+  ASSERT_TRUE(dump->Finish(std::chrono::seconds(60)));
+  auto restored_ok = restore->Finish(std::chrono::seconds(60));
+  ASSERT_TRUE(restored_ok) << restored_ok.error().message;
+  EXPECT_GT(reads, 1000);  // the big table's ~9 MiB of COPY text spans many reads (and one chunk per row)
+  auto tallies = reader.Finish();
+  ASSERT_TRUE(tallies) << tallies.error().message;
+  auto streamed = CensusFromDump(*tallies);
+  ASSERT_TRUE(streamed) << streamed.error().message;
+
+  EXPECT_FALSE(streamed->contains("public.ledger"));
+  EXPECT_EQ(streamed->at("public.ledger_low").rows + streamed->at("public.ledger_high").rows, 300u);
+  EXPECT_EQ(streamed->at("sales.order").columns, (std::vector<std::string>{"id", "select", "total", "f4", "paid"}));
+  EXPECT_EQ(streamed->at("sales.order").rows, 7u);
+  EXPECT_EQ(streamed->at("public.big").rows, 120000u);
+  EXPECT_EQ(streamed->at("public.nothing").rows, 0u);
+  EXPECT_EQ(streamed->at("public.nothing").checksum, "0");
+  EXPECT_EQ(streamed->at("public.no_columns").rows, 1u);
+  for (const auto& [table, tally] : *streamed) EXPECT_EQ(tally.algorithm, kCensusCopyText) << table;
+  EXPECT_EQ(streamed->size(), 11u);
+
+  auto recorded = CensusFromJson(nlohmann::json::parse(CensusToJson(*streamed).dump()));
+  ASSERT_TRUE(recorded) << recorded.error().message;
+  EXPECT_EQ(*recorded, *streamed);
+  const std::string restored_dsn = cluster.SuperuserDsn("census_restored");
+  auto census_of_restored = [&](bool split) -> core::Result<TableCensus> {
+    auto connection = Open("census_restored");
+    if (auto begun = connection.Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !begun) {
+      return core::Unexpected(begun.error());
+    }
+    if (auto prepared = PrepareCensusSession(connection); !prepared) return core::Unexpected(prepared.error());
+    auto census = TakeTableCensus(connection, &*recorded, split ? restored_dsn : std::string());
+    (void)connection.Execute("ROLLBACK");
+    return census;
+  };
+  for (bool split : {true, false}) {
+    auto restored = census_of_restored(split);
+    ASSERT_TRUE(restored) << restored.error().message;
+    EXPECT_EQ(DescribeCensusDifferences(*recorded, *restored), "") << "split " << split;
+    EXPECT_EQ(*restored, *recorded);
+  }
+
+  // One changed row is found, in a small table and in either half of the big one.
+  auto restored = Open("census_restored");
+  ASSERT_NO_FATAL_FAILURE(MustExecute(restored, R"SQL(UPDATE sales."order" SET "select" = E'tab\there ' WHERE id = 1)SQL"));
+  ASSERT_NO_FATAL_FAILURE(MustExecute(restored, "UPDATE big SET stamp = stamp + interval '1 microsecond' WHERE id = 119000"));
+  ASSERT_NO_FATAL_FAILURE(MustExecute(restored, "UPDATE ledger SET amount = 0 WHERE id = 205"));
+  for (bool split : {true, false}) {
+    auto after = census_of_restored(split);
+    ASSERT_TRUE(after) << after.error().message;
+    EXPECT_EQ(DescribeCensusDifferences(*recorded, *after),
+              "public.big: same row count, different content\n"
+              "public.ledger_high: same row count, different content\n"
+              "sales.order: same row count, different content\n")
+        << "split " << split;
+  }
 }
 
 TEST(TableCensus, AnUnknownAlgorithmIsRefusedNotGuessed) {
