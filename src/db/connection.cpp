@@ -20,13 +20,16 @@ Connection::Connection(Connection&& other) noexcept
       broken_(std::exchange(other.broken_, false)),
       statements_(std::move(other.statements_)),
       statements_sent_(std::exchange(other.statements_sent_, 0)),
+      round_trips_(std::exchange(other.round_trips_, 0)),
       observer_(std::move(other.observer_)),
       deferred_begin_(std::exchange(other.deferred_begin_, std::nullopt)),
       in_transaction_(std::exchange(other.in_transaction_, false)),
       transaction_wrote_(std::exchange(other.transaction_wrote_, false)),
       commit_pending_(std::exchange(other.commit_pending_, false)),
       pipeline_(std::exchange(other.pipeline_, {})),
-      deferred_result_(std::exchange(other.deferred_result_, std::nullopt)) {
+      deferred_result_(std::exchange(other.deferred_result_, std::nullopt)),
+      deferred_check_(std::exchange(other.deferred_check_, nullptr)),
+      condemned_(std::exchange(other.condemned_, std::nullopt)) {
   other.statements_.Clear();
 }
 
@@ -38,6 +41,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     statements_ = std::move(other.statements_);
     other.statements_.Clear();
     statements_sent_ = std::exchange(other.statements_sent_, 0);
+    round_trips_ = std::exchange(other.round_trips_, 0);
     observer_ = std::move(other.observer_);
     deferred_begin_ = std::exchange(other.deferred_begin_, std::nullopt);
     in_transaction_ = std::exchange(other.in_transaction_, false);
@@ -45,6 +49,8 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     commit_pending_ = std::exchange(other.commit_pending_, false);
     pipeline_ = std::exchange(other.pipeline_, {});
     deferred_result_ = std::exchange(other.deferred_result_, std::nullopt);
+    deferred_check_ = std::exchange(other.deferred_check_, nullptr);
+    condemned_ = std::exchange(other.condemned_, std::nullopt);
   }
   return *this;
 }
@@ -57,6 +63,8 @@ void Connection::Close() {
   in_transaction_ = transaction_wrote_ = commit_pending_ = false;
   pipeline_.clear();
   deferred_result_.reset();
+  deferred_check_ = nullptr;
+  condemned_.reset();
 }
 
 core::Result<Connection> Connection::Open(const std::string& dsn,
@@ -99,6 +107,7 @@ core::Result<QueryResult> Connection::ExecuteParams(SqlText sql, std::span<const
 }
 
 core::Result<QueryResult> Connection::Run(const std::string& text, std::span<const Param> params) {
+  if (condemned_) return core::Unexpected(*condemned_);  // never sent
   DrainPendingCommit();
   if (deferred_begin_ || !pipeline_.empty()) {
     (void)SendInPipeline(text, params);  // a failed send is reported by the collection
@@ -111,6 +120,7 @@ core::Result<QueryResult> Connection::Run(const std::string& text, std::span<con
   values.reserve(params.size());
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
   const int count = static_cast<int>(values.size());
+  ++round_trips_;
   if (!PreparedStatementCache::IsCacheable(text)) {
     return Finish(PQexecParams(conn_, text.c_str(), count, nullptr, values.data(), nullptr, nullptr,
                                /*resultFormat=*/0));
@@ -118,6 +128,7 @@ core::Result<QueryResult> Connection::Run(const std::string& text, std::span<con
   std::optional<std::string> name = statements_.Find(text);
   if (!name) {
     std::string fresh = statements_.NextName();
+    ++round_trips_;
     auto prepared = Finish(PQprepare(conn_, fresh.c_str(), text.c_str(), count, nullptr));
     if (!prepared) return core::Unexpected(prepared.error());
     if (auto evicted = statements_.Remember(text, fresh)) {
@@ -134,12 +145,15 @@ core::Result<QueryResult> Connection::Run(const std::string& text, std::span<con
 
 core::Result<QueryResult> Connection::ExecuteUtility(const UtilityStatement& statement) {
   if (conn_ == nullptr) return core::Fail(core::ErrorCode::kUnavailable, "not connected");
+  if (condemned_) return core::Unexpected(*condemned_);
   DrainPendingCommit();
   if (!pipeline_.empty()) {
     if (auto earlier = CollectPipeline(); !earlier) return earlier;
   }
+  if (condemned_) return core::Unexpected(*condemned_);
   if (auto begun = SendDeferredBegin(); !begun) return begun;
   NoteSent(statement.text());
+  ++round_trips_;
   // PQexecParams with no parameters still refuses multi-statement strings.
   ++statements_sent_;
   if (observer_) observer_(statement.text(), {});
@@ -155,6 +169,8 @@ core::Result<QueryResult> Connection::ExecuteComposed(const ComposedSql& stateme
 
 void Connection::DeferBegin(SqlText begin) {
   deferred_result_.reset();
+  deferred_check_ = nullptr;
+  condemned_.reset();
   deferred_begin_ = std::string(begin.c_str());
   in_transaction_ = transaction_wrote_ = false;
 }
@@ -187,6 +203,7 @@ core::Result<QueryResult> Connection::SendDeferredBegin() {
   deferred_begin_.reset();
   in_transaction_ = true;
   ++statements_sent_;
+  ++round_trips_;
   if (observer_) observer_(begin, {});
   return Finish(PQexecParams(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
 }
@@ -196,6 +213,12 @@ core::Result<QueryResult> Connection::CommitDeferred() {
     // The deferred statement's answer: an error there has aborted the
     // transaction, and COMMIT below then reports it as a rollback.
     (void)CollectPipeline();
+  }
+  if (condemned_) {
+    // A check said no: nothing of this transaction may be kept.
+    core::Error why = *condemned_;
+    (void)RollbackDeferred();
+    return core::Unexpected(std::move(why));
   }
   if (deferred_begin_) {
     deferred_begin_.reset();  // nothing was sent: there is no transaction
@@ -217,6 +240,8 @@ core::Result<QueryResult> Connection::CommitDeferred() {
 core::Result<QueryResult> Connection::RollbackDeferred() {
   if (!pipeline_.empty()) (void)CollectPipeline();
   in_transaction_ = transaction_wrote_ = false;
+  deferred_check_ = nullptr;
+  condemned_.reset();
   if (deferred_begin_) {
     deferred_begin_.reset();
     return QueryResult();
@@ -228,6 +253,10 @@ void Connection::SendDeferredParams(SqlText sql, std::span<const Param> params) 
   deferred_result_.reset();
   if (conn_ == nullptr) {
     deferred_result_ = core::Fail(core::ErrorCode::kUnavailable, "not connected");
+    return;
+  }
+  if (condemned_) {
+    deferred_result_ = core::Unexpected(*condemned_);
     return;
   }
   DrainPendingCommit();
@@ -293,12 +322,17 @@ bool Connection::SendInPipeline(const std::string& text, std::span<const Param> 
 core::Result<QueryResult> Connection::CollectPipeline() {
   std::vector<PipelineEntry> entries = std::exchange(pipeline_, {});
   core::Result<QueryResult> last = QueryResult();
+  ++round_trips_;
   if (broken_ || PQpipelineSync(conn_) != 1) {
     // Nothing can be read back reliably: every answer is this error.
     core::Error error = ErrorFromSqlState(sqlstate::kUnableToConnect, PQerrorMessage(conn_));
     broken_ = true;
     for (const PipelineEntry& entry : entries) {
-      if (entry.deferred) deferred_result_ = core::Unexpected(error);
+      if (!entry.deferred) continue;
+      deferred_result_ = core::Unexpected(error);
+      if (DeferredCheck check = std::exchange(deferred_check_, nullptr)) {
+        if (auto refused = check(*deferred_result_)) condemned_ = std::move(*refused);
+      }
     }
     return core::Unexpected(std::move(error));
   }
@@ -332,6 +366,9 @@ core::Result<QueryResult> Connection::CollectPipeline() {
     } else if (entry.kind == PipelineEntry::Kind::kStatement) {
       if (entry.deferred) {
         deferred_result_ = std::move(result);
+        if (DeferredCheck check = std::exchange(deferred_check_, nullptr)) {
+          if (auto refused = check(*deferred_result_)) condemned_ = std::move(*refused);
+        }
       } else {
         last = std::move(result);
         statement_seen = true;
@@ -339,6 +376,7 @@ core::Result<QueryResult> Connection::CollectPipeline() {
     }
   }
   if (!statement_seen && first_error) last = core::Unexpected(*first_error);
+  if (condemned_) last = core::Unexpected(*condemned_);
   pg_result* sync = PQgetResult(conn_);
   const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
   PQclear(sync);

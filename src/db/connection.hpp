@@ -116,6 +116,21 @@ class Connection {
   void SendDeferredParams(SqlText sql, std::span<const Param> params);
   core::Result<QueryResult> TakeDeferred();
 
+  // Judges the deferred statement's answer as soon as it is read (with the
+  // answers of the statements that travelled with it), before any of them
+  // is handed back. An error condemns the transaction: the statement that
+  // travelled with it and every later one report that error, none is sent
+  // any more, and CommitDeferred rolls back and reports it; only
+  // RollbackDeferred (or the next DeferBegin) ends it. TakeDeferred still
+  // gives the answer itself. Set it after SendDeferred; it applies to that
+  // statement only. Why: a call that writes sends its first statement with
+  // its credential check (rpc/object_service.cpp), and nothing may follow a
+  // check that failed, whatever the code above does with the error.
+  using DeferredCheck = std::function<std::optional<core::Error>(const core::Result<QueryResult>& answer)>;
+  void CheckDeferredWith(DeferredCheck check) { deferred_check_ = std::move(check); }
+  // Whether a DeferredCheck said no in the current transaction.
+  bool condemned() const { return condemned_.has_value(); }
+
   bool connected() const { return conn_ != nullptr; }
   // Connected, not broken, and not inside a transaction: safe to lend again.
   bool IsReusable() const;
@@ -128,6 +143,10 @@ class Connection {
   // How many statements this connection has sent (every Execute*, including
   // failed ones): what benchmarks and tests count round trips with.
   std::uint64_t statements_sent() const { return statements_sent_; }
+  // How many times this connection waited for the server's answers (one
+  // statement, or one pipeline of several): the round trips. A COMMIT sent
+  // without waiting (CommitDeferred after reads only) is not one.
+  std::uint64_t round_trips() const { return round_trips_; }
 
   // Sees every statement this connection sends (text and parameters), for
   // benchmarks that replay an ORM call's exact SQL and for tests; empty by
@@ -170,6 +189,7 @@ class Connection {
   bool broken_ = false;
   PreparedStatementCache statements_;
   std::uint64_t statements_sent_ = 0;
+  std::uint64_t round_trips_ = 0;
   StatementObserver observer_;
   std::optional<std::string> deferred_begin_;
   bool in_transaction_ = false;      // a deferred BEGIN reached the server
@@ -184,6 +204,8 @@ class Connection {
   };
   std::vector<PipelineEntry> pipeline_;
   std::optional<core::Result<QueryResult>> deferred_result_;
+  DeferredCheck deferred_check_;
+  std::optional<core::Error> condemned_;  // what a DeferredCheck said
 };
 
 }  // namespace citadel::db

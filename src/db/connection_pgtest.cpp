@@ -364,5 +364,66 @@ TEST(ConnectionPg, DeferredStatementErrorsStayWithTheirStatement) {
   }
 }
 
+// CheckDeferredWith: a deferred answer judged before the statements that
+// travelled with it are handed back; a refusal stops the transaction there.
+TEST(ConnectionPg, AFailedDeferredCheckStopsTheTransactionAtItsFirstStatement) {
+  Connection conn = Superuser();
+  ASSERT_TRUE(conn.Execute("CREATE TEMP TABLE checked (v int)"));
+  // Passed: the work goes on and commits, in two round trips.
+  std::optional<std::string> judged;
+  const std::uint64_t trips = conn.round_trips();
+  conn.DeferBegin("BEGIN ISOLATION LEVEL REPEATABLE READ");
+  conn.SendDeferred("SELECT $1::text AS verdict", "yes");
+  conn.CheckDeferredWith([&](const core::Result<QueryResult>& answer) -> std::optional<core::Error> {
+    judged = answer ? answer->Text(0, "verdict") : "error";
+    if (judged == "yes") return std::nullopt;
+    return core::MakeError(core::ErrorCode::kPermissionDenied, "check refused");
+  });
+  auto inserted = conn.Execute("INSERT INTO checked VALUES ($1) RETURNING v", 1);
+  ASSERT_TRUE(inserted) << inserted.error().message;
+  EXPECT_EQ(judged, "yes");
+  EXPECT_FALSE(conn.condemned());
+  ASSERT_TRUE(conn.CommitDeferred());
+  EXPECT_EQ(conn.round_trips(), trips + 2);  // BEGIN + the check + the INSERT, then COMMIT
+
+  // Refused: the statement that travelled with it reports the refusal, later
+  // ones are not sent, COMMIT rolls back; the answer itself is still there.
+  judged.reset();
+  conn.DeferBegin("BEGIN ISOLATION LEVEL REPEATABLE READ");
+  conn.SendDeferred("SELECT $1::text AS verdict", "no");
+  conn.CheckDeferredWith([&](const core::Result<QueryResult>& answer) -> std::optional<core::Error> {
+    judged = answer ? answer->Text(0, "verdict") : "error";
+    if (judged == "yes") return std::nullopt;
+    return core::MakeError(core::ErrorCode::kPermissionDenied, "check refused");
+  });
+  auto refused = conn.Execute("INSERT INTO checked VALUES ($1) RETURNING v", 2);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "check refused");
+  EXPECT_EQ(judged, "no");
+  EXPECT_TRUE(conn.condemned());
+  const std::uint64_t sent = conn.statements_sent();
+  auto later = conn.Execute("INSERT INTO checked VALUES ($1)", 3);
+  ASSERT_FALSE(later);
+  EXPECT_EQ(later.error().message, "check refused");
+  EXPECT_EQ(conn.statements_sent(), sent) << "nothing is sent after a refused check";
+  auto answer = conn.TakeDeferred();
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_EQ(answer->Text(0, "verdict"), "no");
+  auto commit = conn.CommitDeferred();
+  ASSERT_FALSE(commit);
+  EXPECT_EQ(commit.error().message, "check refused");
+  EXPECT_FALSE(conn.condemned());
+  EXPECT_TRUE(conn.IsReusable());
+  auto rows = conn.Execute("SELECT string_agg(v::text, ',' ORDER BY v) AS v FROM checked");
+  ASSERT_TRUE(rows) << rows.error().message;
+  EXPECT_EQ(rows->Text(0, "v"), "1");  // the refused transaction's INSERT was rolled back
+
+  // The check applies to its own statement only: the next transaction runs.
+  conn.DeferBegin("BEGIN");
+  ASSERT_TRUE(conn.Execute("INSERT INTO checked VALUES ($1)", 4));
+  ASSERT_TRUE(conn.CommitDeferred());
+  ASSERT_TRUE(conn.Execute("DROP TABLE checked"));
+}
+
 }  // namespace
 }  // namespace citadel::db

@@ -85,10 +85,10 @@ CredentialCache::Digest CredentialCache::KeyFor(std::string_view tenant, std::in
 }
 
 void CredentialCache::Put(std::string_view tenant, std::int64_t uid, std::string_view password,
-                          std::string_view stored_hash) {
+                          std::string_view stored_hash, bool api_key) {
   const Digest key = KeyFor(tenant, uid, password);
   const auto now = clock_.Now();
-  const Entry entry{Sha256(stored_hash), now + ttl_, now};
+  const Entry entry{Sha256(stored_hash), now + ttl_, now, api_key};
   std::lock_guard lock(mutex_);
   while (entries_.size() >= max_entries_ && !order_.empty()) {
     entries_.erase(order_.front());
@@ -144,6 +144,15 @@ bool CredentialCache::Holds(std::string_view tenant, std::int64_t uid, std::stri
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return false;
+  const auto now = clock_.Now();
+  return now < it->second.expires && now < it->second.verified_at + kMaxAgeInTtls * ttl_;
+}
+
+bool CredentialCache::HoldsForPassword(std::string_view tenant, std::int64_t uid, std::string_view password) const {
+  const Digest key = KeyFor(tenant, uid, password);
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(key);
+  if (it == entries_.end() || it->second.api_key) return false;
   const auto now = clock_.Now();
   return now < it->second.expires && now < it->second.verified_at + kMaxAgeInTtls * ttl_;
 }

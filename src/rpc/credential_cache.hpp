@@ -49,8 +49,10 @@ class CredentialCache {
                            std::chrono::seconds ttl = std::chrono::seconds(60),
                            const core::Clock& clock = core::SystemClock::Instance());
 
+  // `api_key`: the hash is one of the user's API keys', not its password's
+  // (a hint for HoldsForPassword; a match still needs the very hash).
   void Put(std::string_view tenant, std::int64_t uid, std::string_view password,
-           std::string_view stored_hash);
+           std::string_view stored_hash, bool api_key = false);
   // True if this password was verified for this uid against this very stored
   // hash within the ttl. An entry whose stored hash differs is dropped.
   bool Matches(std::string_view tenant, std::int64_t uid, std::string_view password,
@@ -66,6 +68,10 @@ class CredentialCache {
   // its work before the credentials are read back, and still needs a
   // Matches*() against what is stored before it answers.
   bool Holds(std::string_view tenant, std::int64_t uid, std::string_view password) const;
+  // The same, and the entry was verified against the user's password hash
+  // (not an API key's): the check can then be judged from the user's row
+  // alone, with no query of its own (rpc/object_service.cpp, calls that write).
+  bool HoldsForPassword(std::string_view tenant, std::int64_t uid, std::string_view password) const;
 
   std::size_t size() const;
 
@@ -78,6 +84,7 @@ class CredentialCache {
     Digest stored;
     core::Clock::TimePoint expires;     // slides forward with each match
     core::Clock::TimePoint verified_at;  // the PBKDF2 check; kMaxAgeInTtls ttls at most
+    bool api_key = false;                // verified against an API key's hash
   };
   Digest KeyFor(std::string_view tenant, std::int64_t uid, std::string_view password) const;
 

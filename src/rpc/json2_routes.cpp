@@ -132,7 +132,7 @@ void Verify(RpcServices& services, std::shared_ptr<Json2Call> call, std::vector<
     record(verdict.matched.has_value());
     for (const auto& candidate : candidates) {
       if (verdict.matched && candidate.hash == *verdict.matched) {
-        services.credentials.Put(call->db, candidate.uid, call->token, candidate.hash);
+        services.credentials.Put(call->db, candidate.uid, call->token, candidate.hash, /*api_key=*/true);
         call->verified = true;
         if (!services.db_workers.Submit([&services, call, reply] { Run(services, call, reply); })) {
           reply(ErrorResponse(RpcError::Busy()));

@@ -16,7 +16,9 @@
 //
 // The argument shapes are checked as Python would bind them (Python's
 // TypeError texts), after the credential check, as in Odoo.
+#include <algorithm>
 #include <optional>
+#include <string_view>
 
 #include "core/logger.hpp"
 #include "orm/environment.hpp"
@@ -39,6 +41,7 @@ using orm::Value;
 // The credentials were not in the cache: leave the transaction and verify.
 struct NeedsVerification {
   std::vector<std::string> hashes;  // the password's, then API keys'; none: verify a dummy
+  std::string password_hash;        // the first of them when it is the password's
 };
 
 struct ObjectCall {
@@ -105,15 +108,18 @@ void Run(RpcServices& services, std::shared_ptr<ObjectCall> state, RpcDone done)
 
 // Off the db worker: the verdict, then back to a db worker.
 void Verify(RpcServices& services, std::shared_ptr<ObjectCall> state, std::vector<std::string> hashes,
-            RecordVerdict record, RpcDone done) {
-  auto on_verdict = [&services, state, done, record](SecretVerdict verdict) {
+            std::string password_hash, RecordVerdict record, RpcDone done) {
+  auto on_verdict = [&services, state, done, record, password_hash = std::move(password_hash)](SecretVerdict verdict) {
     if (verdict.busy) return done(RpcError::Busy());
     record(verdict.matched.has_value());
     if (!verdict.matched) {
       core::Log().Info("RPC credentials refused", {{"request_id", state->call.request_id}});
       return done(RpcError::AccessDenied());
     }
-    services.credentials.Put(state->db, state->uid, state->password, *verdict.matched);
+    // Which hash matched is not secret to this process; it lets a later
+    // write be judged from the user's row alone (HoldsForPassword).
+    const bool api_key = password_hash.empty() || *verdict.matched != password_hash;
+    services.credentials.Put(state->db, state->uid, state->password, *verdict.matched, api_key);
     state->verified = true;
     if (!services.db_workers.Submit([&services, state, done] { Run(services, state, done); })) {
       done(RpcError::Busy());
@@ -146,6 +152,7 @@ std::optional<NeedsVerification> CheckStoredSecrets(RpcServices& services, db::C
   const std::string hash = user->totp_enabled ? std::string() : user->hash;
   NeedsVerification needs;
   if (!hash.empty()) needs.hashes.push_back(hash);
+  needs.password_hash = hash;
   // The password first, without dropping an entry verified for an API key.
   if (!hash.empty() && services.credentials.MatchesAny(state.db, state.uid, state.password, needs.hashes, false)) {
     return std::nullopt;
@@ -157,8 +164,8 @@ std::optional<NeedsVerification> CheckStoredSecrets(RpcServices& services, db::C
   return needs;
 }
 
-// A read-only call whose password was verified lately is sent together with
-// its credential check: the check goes out without waiting for its answer
+// A call whose password was verified lately is sent together with its
+// credential check: the check goes out without waiting for its answer
 // (db::Connection::SendDeferred), the call's first statement follows in the
 // same round trip, and the answer is checked before the result is — in the
 // same transaction and snapshot, so what is checked is exactly what the call
@@ -166,25 +173,78 @@ std::optional<NeedsVerification> CheckStoredSecrets(RpcServices& services, db::C
 // Anything not as assumed (another hash, the user archived, a second factor,
 // another rights version, an API key the aborted transaction cannot read)
 // throws SpeculationMissed: rolled back, the call runs again the ordinary way,
-// which decides (and refuses) as before. Only a caller holding a password
-// that this very user proved within the cache's ttl gets here, so strangers
-// learn nothing from it; and only methods with no effect outside the
-// transaction (orm::IsReadOnlyDefaultMethod), since it is rolled back.
+// which decides (and refuses) as before, under the rights it reads then. Only
+// a caller holding a password that this very user proved within the cache's
+// ttl gets here, so strangers learn nothing from it.
+//
+// Which calls: Odoo's read-only defaults (orm::IsReadOnlyDefaultMethod),
+// checked after the call; and create, write and unlink (kWriteMethods),
+// default methods too (no module redefines them; modules add hooks that run
+// after the first statement), when the cache entry is for the password
+// itself, so that the check is judged from the user's row alone: the
+// connection judges it the moment its answer arrives, with the first
+// statement's (db::Connection::CheckDeferredWith), and a refusal condemns the
+// transaction there — the first statement's answer never reaches the ORM,
+// nothing more is sent, COMMIT cannot happen. What a rolled-back write leaves
+// behind: sequence numbers taken (ids skip), and binary contents stored in the
+// file store before the first statement (orphans, removed by its garbage
+// collection, as after any call that failed); nothing else, since module
+// hooks run after the INSERT/UPDATE/DELETE they follow.
 struct SpeculationMissed {};
+
+constexpr std::string_view kWriteMethods[] = {"create", "write", "unlink"};
+
+bool IsWriteMethod(std::string_view method) {
+  return std::find(std::begin(kWriteMethods), std::end(kWriteMethods), method) != std::end(kWriteMethods);
+}
 
 std::optional<orm::SecurityVersion> SpeculativeVersion(RpcServices& services, const ObjectCall& state,
                                                        const std::variant<ModelCall, RpcError>& bound) {
   if (state.support || state.speculation_missed || services.security == nullptr) return std::nullopt;
   const auto* call = std::get_if<ModelCall>(&bound);
-  if (call == nullptr || !orm::IsReadOnlyDefaultMethod(call->method)) return std::nullopt;
-  if (!services.credentials.Holds(state.db, state.uid, state.password)) return std::nullopt;
+  if (call == nullptr) return std::nullopt;
+  if (orm::IsReadOnlyDefaultMethod(call->method)) {
+    if (!services.credentials.Holds(state.db, state.uid, state.password)) return std::nullopt;
+  } else if (IsWriteMethod(call->method)) {
+    if (!services.credentials.HoldsForPassword(state.db, state.uid, state.password)) return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
   return services.security->For(state.db)->cached_version();
+}
+
+// Whether the check's answer holds for the caller's password as it was
+// assumed: the rights version, the user active without a second factor,
+// and its password hash the one the cache entry was verified against.
+// `api_key_possible`: a mismatch of the password hash is then left to
+// the caller, which reads the user's API keys.
+enum class CheckVerdict { kHolds, kMissed, kPasswordDiffers };
+
+CheckVerdict JudgeCheck(RpcServices& services, const ObjectCall& state, const orm::SecurityVersion& assumed,
+                        const core::Result<StoredCredentialAndVersion>& found) {
+  if (!found || !found->version || !(*found->version == assumed)) return CheckVerdict::kMissed;
+  const std::optional<StoredCredential>& user = found->user;
+  if (!user || !user->active || user->totp_enabled || user->hash.empty()) return CheckVerdict::kMissed;
+  if (!services.credentials.MatchesAny(state.db, state.uid, state.password, {user->hash}, false)) {
+    return CheckVerdict::kPasswordDiffers;
+  }
+  return CheckVerdict::kHolds;
 }
 
 RpcOutcome RunSpeculatively(RpcServices& services, db::Connection& connection, const ObjectCall& state,
                             const ModelCall& model_call, const orm::SecurityVersion& assumed) {
   if (services.object_counters != nullptr) services.object_counters->sent_with_check.fetch_add(1);
   SendUserByIdWithSecurityVersion(connection, state.uid);
+  const bool writes = IsWriteMethod(model_call.method);
+  if (writes) {
+    connection.CheckDeferredWith(
+        [&services, &state, &assumed](const core::Result<db::QueryResult>& answer) -> std::optional<core::Error> {
+          if (JudgeCheck(services, state, assumed, ParseUserAndVersion(answer)) == CheckVerdict::kHolds) {
+            return std::nullopt;
+          }
+          return core::MakeError(core::ErrorCode::kPermissionDenied, "the credential check sent with the call failed");
+        });
+  }
   orm::Value result;
   std::exception_ptr failure;
   try {
@@ -193,12 +253,14 @@ RpcOutcome RunSpeculatively(RpcServices& services, db::Connection& connection, c
   } catch (...) {
     failure = std::current_exception();
   }
-  auto found = TakeUserByIdWithSecurityVersion(connection);
-  if (!found || !found->version || !(*found->version == assumed)) throw SpeculationMissed{};
-  const std::optional<StoredCredential>& user = found->user;
-  if (!user || !user->active || user->totp_enabled || user->hash.empty()) throw SpeculationMissed{};
-  if (!services.credentials.MatchesAny(state.db, state.uid, state.password, {user->hash}, false)) {
-    if (failure) throw SpeculationMissed{};  // the transaction may be aborted: no API key can be read
+  // Whatever the call made of a refusal (an error it caught, or none when it
+  // sent nothing after the check), the refusal decides.
+  if (connection.condemned()) throw SpeculationMissed{};
+  const auto verdict = JudgeCheck(services, state, assumed, TakeUserByIdWithSecurityVersion(connection));
+  if (verdict == CheckVerdict::kMissed) throw SpeculationMissed{};
+  if (verdict == CheckVerdict::kPasswordDiffers) {
+    // Writes come here only for a password's entry: another hash is a miss.
+    if (writes || failure) throw SpeculationMissed{};  // an aborted transaction cannot read API keys
     auto keys = FindApiKeyCandidates(connection, state.password, "rpc", state.uid);
     if (!keys) throw SpeculationMissed{};
     std::vector<std::string> hashes;
@@ -269,13 +331,14 @@ RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
 // On a db worker, before a verification: the sign-in throttle
 // (throttled_check.hpp), keyed "#<uid>" as CheckLogin keys a known user.
 void ThrottledVerify(RpcServices& services, std::shared_ptr<ObjectCall> state, std::vector<std::string> hashes,
-                     bool live, RpcDone done) {
+                     std::string password_hash, bool live, RpcDone done) {
   ThrottledCheck what{state->db, live, state->call.client_ip, "#" + std::to_string(state->uid),
                       state->call.request_id};
   RunThrottled(
       services, what,
-      [&services, state, hashes = std::move(hashes), done](RecordVerdict record) mutable {
-        Verify(services, state, std::move(hashes), std::move(record), std::move(done));
+      [&services, state, hashes = std::move(hashes), password_hash = std::move(password_hash),
+       done](RecordVerdict record) mutable {
+        Verify(services, state, std::move(hashes), std::move(password_hash), std::move(record), std::move(done));
       },
       [done] { done(RpcError::AccessDenied()); }, [done](RpcError error) { done(std::move(error)); });
 }
@@ -284,13 +347,14 @@ void ThrottledVerify(RpcServices& services, std::shared_ptr<ObjectCall> state, s
 void Run(RpcServices& services, std::shared_ptr<ObjectCall> state, RpcDone done) {
   if (!services.tenants.IsLive(state->db)) {
     if (state->verified) return done(RpcError::AccessDenied());  // dropped meanwhile
-    return ThrottledVerify(services, state, {}, false, std::move(done));
+    return ThrottledVerify(services, state, {}, {}, false, std::move(done));
   }
   std::optional<NeedsVerification> detour;
   RpcOutcome outcome = RunInTransaction(services, *state, detour);
   if (!detour) return done(std::move(outcome));
   if (state->verified) return done(RpcError::AccessDenied());  // the hash changed meanwhile
-  ThrottledVerify(services, state, std::move(detour->hashes), true, std::move(done));
+  ThrottledVerify(services, state, std::move(detour->hashes), std::move(detour->password_hash), true,
+                  std::move(done));
 }
 
 }  // namespace

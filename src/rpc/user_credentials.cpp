@@ -62,7 +62,9 @@ constexpr db::SqlText kUserByIdWithSecurityVersion =
     "EXISTS (SELECT 1 FROM res_users_totp t WHERE t.user_id = u.id AND t.enabled) AS totp "
     "FROM res_users u RIGHT JOIN citadel_security_signal s ON u.id = $1";
 
-core::Result<StoredCredentialAndVersion> ParseUserAndVersion(core::Result<db::QueryResult> result) {
+}  // namespace
+
+core::Result<StoredCredentialAndVersion> ParseUserAndVersion(const core::Result<db::QueryResult>& result) {
   if (!result) return core::Unexpected(result.error());
   StoredCredentialAndVersion found;
   if (result->empty()) return found;
@@ -70,8 +72,6 @@ core::Result<StoredCredentialAndVersion> ParseUserAndVersion(core::Result<db::Qu
   found.version = orm::SecurityVersion{result->Text(0, "epoch"), std::stoll(result->Text(0, "version"))};
   return found;
 }
-
-}  // namespace
 
 core::Result<StoredCredentialAndVersion> FindUserByIdWithSecurityVersion(db::Connection& connection,
                                                                          std::int64_t uid) {

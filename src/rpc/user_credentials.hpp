@@ -55,5 +55,7 @@ core::Result<StoredCredentialAndVersion> FindUserByIdWithSecurityVersion(db::Con
 // it; then that answer, read back.
 void SendUserByIdWithSecurityVersion(db::Connection& connection, std::int64_t uid);
 core::Result<StoredCredentialAndVersion> TakeUserByIdWithSecurityVersion(db::Connection& connection);
+// That statement's answer as it came (for db::Connection::CheckDeferredWith).
+core::Result<StoredCredentialAndVersion> ParseUserAndVersion(const core::Result<db::QueryResult>& result);
 
 }  // namespace citadel::rpc

@@ -4,9 +4,17 @@
 // only if the check then holds in the same transaction. Attacked here through
 // execute_kw's dispatcher on a real tenant: a password changed, a user
 // archived or rights taken away between two calls must count at the very
-// next call — refused exactly as before, never answered with data — and
-// calls that write never take that path.
+// next call — refused exactly as before, never answered with data.
+// Since session 11 create, write and unlink go the same way (with a password,
+// not an API key): the same changes must refuse them or run them again under
+// the rights of the moment, and nothing may be written under the old ones.
 #include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "orm/security_cache.hpp"
 #include "rpc/object_call_counters.hpp"
@@ -73,14 +81,73 @@ class ReadWithCheckPg : public ::testing::Test {
                    {{"fields", Value::array({"name"})}});
   }
 
+  static rpc::RpcOutcome CreateCategory(std::int64_t uid, const std::string& password, const std::string& name) {
+    return Execute(uid, password, "res.partner.category", "create", Value::array({Value{{"name", name}}}));
+  }
+  static std::int64_t CategoriesNamed(const std::string& name) {
+    return Admin("res.partner.category", "search_count",
+                 Value::array({Value::array({Value::array({"name", "=", name})})}))
+        .get<std::int64_t>();
+  }
+  static void SetGroups(std::int64_t uid, const std::vector<std::string>& groups) {
+    Value ids = Value::array();
+    for (const std::string& group : groups) ids.push_back(GroupId(group));
+    Admin("res.users", "write",
+          Value::array({Value::array({uid}), Value{{"groups_id", Value::array({Value::array({6, 0, ids})})}}}));
+  }
+  // A user who may create partners and categories, whose password was
+  // verified and whose create went out with its check once already.
+  static std::int64_t MakeWriter(const std::string& login, const std::string& password) {
+    const std::int64_t uid = MakeUser(login, password);
+    SetGroups(uid, {"group_user", "group_partner_manager"});
+    for (int i = 0; i < 2; ++i) {
+      auto made = CreateCategory(uid, password, login + " warm-up " + std::to_string(i));
+      EXPECT_TRUE(std::holds_alternative<Value>(made)) << Refusal(made);
+    }
+    return uid;
+  }
+
+  // What one call sent on its connection: the pool lends the connection
+  // returned last, and the tests run one call at a time.
+  struct Sent {
+    std::vector<std::string> statements;
+    std::uint64_t round_trips = 0;
+  };
+  static Sent Observe(const std::function<void()>& call) {
+    auto sent = std::make_shared<std::vector<std::string>>();
+    std::uint64_t trips = 0;
+    {
+      auto lent = services_->directory->Acquire(kTenant);
+      EXPECT_TRUE(lent);
+      if (!lent) return {};
+      (*lent)->SetStatementObserver(
+          [sent](const std::string& text, std::span<const db::Param>) { sent->push_back(text); });
+      trips = (*lent)->round_trips();
+    }
+    call();
+    auto lent = services_->directory->Acquire(kTenant);
+    EXPECT_TRUE(lent);
+    if (!lent) return {};
+    (*lent)->SetStatementObserver(nullptr);
+    return {*sent, (*lent)->round_trips() - trips};
+  }
+  static std::string Joined(const std::vector<std::string>& statements) {
+    std::string all;
+    for (const std::string& s : statements) all += s.substr(0, 60) + "\n";
+    return all;
+  }
+
   static testing::RpcTestServices* services_;
 };
 
 testing::RpcTestServices* ReadWithCheckPg::services_ = nullptr;
 
-TEST_F(ReadWithCheckPg, ReadsTravelWithTheirCheckOnceThePasswordIsKnownAndWritesNever) {
+TEST_F(ReadWithCheckPg, ReadsTravelWithTheirCheckOnceThePasswordIsKnown) {
   const std::int64_t uid = MakeUser("reader", "reader's own secret phrase");
+  // The admin's first call after making a user (a change of rights) is sent
+  // under the rights cached before, and runs again: not counted below.
   Admin("res.partner.category", "create", Value::array({Value{{"name", "Suppliers"}}}));
+  const std::uint64_t missed = Missed();
   // Verifies the password (PBKDF2), then runs (already with its check).
   auto first = SearchCategories(uid, "reader's own secret phrase");
   ASSERT_TRUE(std::holds_alternative<Value>(first)) << Refusal(first);
@@ -98,12 +165,12 @@ TEST_F(ReadWithCheckPg, ReadsTravelWithTheirCheckOnceThePasswordIsKnownAndWrites
     ASSERT_TRUE(std::holds_alternative<Value>(outcome)) << method << ": " << Refusal(outcome);
   }
   EXPECT_EQ(SentWithCheck(), sent + 6);
-  // A call that writes is checked first, always.
-  auto made = Execute(kAdminUid, testing::kRpcTestAdminPassword, "res.partner", "create",
-                      Value::array({Value{{"name", "Written after the check"}}}));
-  ASSERT_TRUE(std::holds_alternative<Value>(made)) << Refusal(made);
+  // Any other method is checked first, always.
+  auto other = Execute(uid, "reader's own secret phrase", "res.partner", "default_get",
+                       Value::array({Value::array({"name"})}));
+  ASSERT_TRUE(std::holds_alternative<Value>(other)) << Refusal(other);
   EXPECT_EQ(SentWithCheck(), sent + 6);
-  EXPECT_EQ(Missed(), 0u);
+  EXPECT_EQ(Missed(), missed);
 }
 
 TEST_F(ReadWithCheckPg, ANewPasswordRefusesTheOldOneAtTheVeryNextRead) {
@@ -143,6 +210,158 @@ TEST_F(ReadWithCheckPg, RightsTakenAwayCountAtTheVeryNextRead) {
   auto refused = SearchCategories(uid, "a secret phrase to demote");
   EXPECT_NE(Refusal(refused).find("odoo.exceptions.AccessError"), std::string::npos) << Refusal(refused);
   EXPECT_EQ(Missed(), missed + 1);  // sent under the old rights, run again under the new
+}
+
+// A partner create with a known password: BEGIN, the credential check and
+// the INSERT in one round trip, then COMMIT (4 statements, 2 round trips).
+TEST_F(ReadWithCheckPg, APartnerCreateIsTwoRoundTripsWithItsCheck) {
+  const std::int64_t uid = MakeWriter("counted", "a secret phrase to count");
+  const std::uint64_t sent = SentWithCheck();
+  const std::uint64_t missed = Missed();
+  std::int64_t partner = 0;
+  Sent create = Observe([&] {
+    auto made = Execute(uid, "a secret phrase to count", "res.partner", "create",
+                        Value::array({Value{{"name", "Counted Partner"}, {"email", "counted@example.com"}}}));
+    ASSERT_TRUE(std::holds_alternative<Value>(made)) << Refusal(made);
+    partner = std::get<Value>(made).get<std::int64_t>();
+  });
+  EXPECT_EQ(SentWithCheck(), sent + 1);
+  ASSERT_EQ(create.statements.size(), 4u) << Joined(create.statements);
+  EXPECT_EQ(create.statements[0].rfind("BEGIN", 0), 0u) << create.statements[0];
+  EXPECT_NE(create.statements[1].find("citadel_security_signal"), std::string::npos) << create.statements[1];
+  EXPECT_EQ(create.statements[2].rfind("INSERT INTO \"res_partner\"", 0), 0u) << create.statements[2];
+  EXPECT_EQ(create.statements[3], "COMMIT");
+  EXPECT_EQ(create.round_trips, 2u) << Joined(create.statements);
+
+  // write and unlink go the same way: their first statement with the check
+  // (each done twice, so that the second finds its statements prepared).
+  Sent write, unlink;
+  for (int i = 0; i < 2; ++i) {
+    write = Observe([&] {
+      auto written = Execute(uid, "a secret phrase to count", "res.partner", "write",
+                             Value::array({Value::array({partner}), Value{{"phone", "+1 555 010" + std::to_string(i)}}}));
+      ASSERT_TRUE(std::holds_alternative<Value>(written)) << Refusal(written);
+    });
+  }
+  EXPECT_EQ(SentWithCheck(), sent + 3);
+  ASSERT_GE(write.statements.size(), 4u) << Joined(write.statements);
+  EXPECT_NE(write.statements[1].find("citadel_security_signal"), std::string::npos) << write.statements[1];
+  EXPECT_EQ(write.round_trips, write.statements.size() - 2) << Joined(write.statements);
+  for (int i = 0; i < 2; ++i) {
+    auto made = Execute(uid, "a secret phrase to count", "res.partner", "create",
+                        Value::array({Value{{"name", "Removed Partner " + std::to_string(i)}}}));
+    ASSERT_TRUE(std::holds_alternative<Value>(made)) << Refusal(made);
+    unlink = Observe([&] {
+      auto removed = Execute(uid, "a secret phrase to count", "res.partner", "unlink",
+                             Value::array({Value::array({std::get<Value>(made)})}));
+      ASSERT_TRUE(std::holds_alternative<Value>(removed)) << Refusal(removed);
+    });
+  }
+  EXPECT_EQ(SentWithCheck(), sent + 7);
+  EXPECT_NE(unlink.statements[1].find("citadel_security_signal"), std::string::npos) << unlink.statements[1];
+  EXPECT_EQ(unlink.round_trips, unlink.statements.size() - 2) << Joined(unlink.statements);
+  EXPECT_EQ(Missed(), missed);
+}
+
+TEST_F(ReadWithCheckPg, ANewPasswordRefusesTheOldOneAtTheVeryNextWrite) {
+  const std::int64_t uid = MakeWriter("rewritten", "the writer's first phrase");
+  const Value company = Admin("res.partner", "create", Value::array({Value{{"name", "Parent Company"}, {"is_company", true}}}));
+  const std::uint64_t missed = Missed();
+  Admin("res.users", "write", Value::array({Value::array({uid}), Value{{"password", "the writer's second phrase"}}}));
+  // A company's contact: its create reads the parent first, then inserts.
+  // The check travels with that read and says no: nothing more is sent.
+  Sent refused = Observe([&] {
+    EXPECT_EQ(Refusal(Execute(uid, "the writer's first phrase", "res.partner", "create",
+                              Value::array({Value{{"name", "Contact with an old password"}, {"parent_id", company}}}))),
+              "odoo.exceptions.AccessDenied: Access Denied");
+  });
+  ASSERT_GE(refused.statements.size(), 4u) << Joined(refused.statements);
+  EXPECT_NE(refused.statements[1].find("citadel_security_signal"), std::string::npos) << Joined(refused.statements);
+  EXPECT_EQ(refused.statements[3], "ROLLBACK") << Joined(refused.statements);
+  for (const std::string& statement : refused.statements) EXPECT_EQ(statement.find("INSERT"), std::string::npos);
+  EXPECT_EQ(Missed(), missed + 1);  // sent with its check, and the check said no
+  EXPECT_EQ(Refusal(CreateCategory(uid, "the writer's first phrase", "Made with an old password")),
+            "odoo.exceptions.AccessDenied: Access Denied");
+  EXPECT_EQ(CategoriesNamed("Made with an old password"), 0);
+  auto fresh = CreateCategory(uid, "the writer's second phrase", "Made with the new password");
+  EXPECT_TRUE(std::holds_alternative<Value>(fresh)) << Refusal(fresh);
+  EXPECT_EQ(CategoriesNamed("Made with the new password"), 1);
+}
+
+TEST_F(ReadWithCheckPg, AnArchivedUserWritesNothingAtTheVeryNextCall) {
+  const std::int64_t uid = MakeWriter("archived writer", "a writer's phrase to archive");
+  const Value category = Admin("res.partner.category", "search",
+                               Value::array({Value::array({Value::array({"name", "=", "archived writer warm-up 0"})})}));
+  ASSERT_EQ(category.size(), 1u);
+  const std::uint64_t missed = Missed();
+  Admin("res.users", "write", Value::array({Value::array({uid}), Value{{"active", false}}}));
+  EXPECT_EQ(Refusal(CreateCategory(uid, "a writer's phrase to archive", "Made when archived")),
+            "odoo.exceptions.AccessDenied: Access Denied");
+  EXPECT_EQ(Refusal(Execute(uid, "a writer's phrase to archive", "res.partner.category", "write",
+                            Value::array({category, Value{{"name", "Renamed when archived"}}}))),
+            "odoo.exceptions.AccessDenied: Access Denied");
+  EXPECT_EQ(Refusal(Execute(uid, "a writer's phrase to archive", "res.partner.category", "unlink",
+                            Value::array({category}))),
+            "odoo.exceptions.AccessDenied: Access Denied");
+  // Each was sent with its check (the entry stays: an archived user's row
+  // proves nothing about the password), and each check said no.
+  EXPECT_EQ(Missed(), missed + 3);
+  EXPECT_EQ(CategoriesNamed("Made when archived"), 0);
+  EXPECT_EQ(CategoriesNamed("Renamed when archived"), 0);
+  EXPECT_EQ(CategoriesNamed("archived writer warm-up 0"), 1);
+}
+
+TEST_F(ReadWithCheckPg, RightsTakenAwayCountAtTheVeryNextWrite) {
+  const std::int64_t uid = MakeWriter("demoted writer", "a writer's phrase to demote");
+  const std::uint64_t missed = Missed();
+  SetGroups(uid, {"group_user"});  // may read categories, not create them
+  auto refused = CreateCategory(uid, "a writer's phrase to demote", "Made after the demotion");
+  EXPECT_NE(Refusal(refused).find("odoo.exceptions.AccessError"), std::string::npos) << Refusal(refused);
+  EXPECT_EQ(Missed(), missed + 1);  // sent under the old rights, run again under the new
+  EXPECT_EQ(CategoriesNamed("Made after the demotion"), 0);
+}
+
+TEST_F(ReadWithCheckPg, RightsGivenCountAtTheVeryNextWrite) {
+  const std::int64_t uid = MakeUser("promoted writer", "a writer's phrase to promote");
+  // Reads once, so that its password is known; it may not create categories.
+  ASSERT_TRUE(std::holds_alternative<Value>(SearchCategories(uid, "a writer's phrase to promote")));
+  auto refused = CreateCategory(uid, "a writer's phrase to promote", "Made before the promotion");
+  EXPECT_NE(Refusal(refused).find("odoo.exceptions.AccessError"), std::string::npos) << Refusal(refused);
+  const std::uint64_t missed = Missed();
+  SetGroups(uid, {"group_user", "group_partner_manager"});
+  // Refused under the cached rights, run again under the new ones: allowed.
+  auto made = CreateCategory(uid, "a writer's phrase to promote", "Made after the promotion");
+  EXPECT_TRUE(std::holds_alternative<Value>(made)) << Refusal(made);
+  EXPECT_EQ(Missed(), missed + 1);
+  EXPECT_EQ(CategoriesNamed("Made before the promotion"), 0);
+  EXPECT_EQ(CategoriesNamed("Made after the promotion"), 1);
+}
+
+// A create rule answered by the INSERT itself (RETURNING) under the cached
+// rules would let the row through; the check finds the rules changed, and
+// the create runs again under the new rule, which refuses it.
+TEST_F(ReadWithCheckPg, ACreateRuleAddedCountsAtTheVeryNextCreate) {
+  const std::int64_t uid = MakeWriter("ruled writer", "a writer's phrase to rule");
+  const Value model = Admin("ir.model", "search",
+                            Value::array({Value::array({Value::array({"model", "=", "res.partner.category"})})}));
+  ASSERT_EQ(model.size(), 1u);
+  const std::uint64_t missed = Missed();
+  const Value rule = Admin("ir.rule", "create",
+                           Value::array({Value{{"name", "no forbidden categories"},
+                                               {"model_id", model.at(0)},
+                                               {"domain_force", "[[\"name\", \"not ilike\", \"forbidden\"]]"},
+                                               {"perm_read", false},
+                                               {"perm_write", false},
+                                               {"perm_unlink", false},
+                                               {"perm_create", true}}}));
+  auto refused = CreateCategory(uid, "a writer's phrase to rule", "Forbidden by the new rule");
+  EXPECT_NE(Refusal(refused).find("odoo.exceptions.AccessError"), std::string::npos) << Refusal(refused);
+  EXPECT_EQ(Missed(), missed + 1);
+  EXPECT_EQ(CategoriesNamed("Forbidden by the new rule"), 0);
+  auto allowed = CreateCategory(uid, "a writer's phrase to rule", "Allowed by the new rule");
+  EXPECT_TRUE(std::holds_alternative<Value>(allowed)) << Refusal(allowed);
+  EXPECT_EQ(Missed(), missed + 1);
+  Admin("ir.rule", "unlink", Value::array({Value::array({rule})}));
 }
 
 }  // namespace
