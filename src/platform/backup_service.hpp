@@ -3,9 +3,9 @@
 // Create: in one REPEATABLE READ snapshot of the tenant's database (as the
 // tenant's own role: a backup needs no more rights than the tenant has),
 // pg_dump --snapshot streams the dump into the backup file (backup_file.hpp:
-// archive -> zstd -> AES-256-GCM) written to every site at once; the table
-// census (table_census.hpp) and the tenant's file store follow in the same
-// archive, and the manifest last. Each site re-reads its copy before it is
+// archive -> zstd -> AES-256-GCM) written to every site at once, its table
+// census (table_census.hpp, "copy-text") read from the dump as it passes; the
+// tenant's file store follows in the same archive, and the manifest last. Each site re-reads its copy before it is
 // published; the catalog records the backup and its copies in one
 // transaction. Nothing is held whole in memory or written in clear to disk.
 //

@@ -162,7 +162,8 @@ core::Result<void> PlanCopy(const CopyTable& copy, std::size_t index, bool split
     for (int half = 0; half < 2; ++half) {
       db::ComposedSql sql("COPY (SELECT ");
       select_list(sql);
-      sql.Sql(" FROM ").Name(copy.schema).Sql(".").Name(copy.table);
+      // ONLY: COPY of a table leaves out its inheritance children, a SELECT would not.
+      sql.Sql(" FROM ONLY ").Name(copy.schema).Sql(".").Name(copy.table);
       if (half == 0) {
         sql.Sql(" WHERE ctid < '(");
       } else {

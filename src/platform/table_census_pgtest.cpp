@@ -19,6 +19,11 @@
 #include "platform/pg_tool_process.hpp"
 
 namespace citadel::platform {
+
+void PrintTo(const TableTally& tally, std::ostream* out) {
+  *out << "{" << tally.rows << " rows, " << tally.checksum << ", " << tally.algorithm << "}";
+}
+
 namespace {
 
 constexpr const char* kPgBin = "/usr/lib/postgresql/15/bin";
@@ -245,7 +250,8 @@ TEST_F(TableCensusPg, ChangedLostAndDuplicatedRowsAreReported) {
 // style, float digits). Awkward text, floats, a generated column (not in the
 // dump's COPY), a partitioned table (its partitions counted, not it), an
 // empty table, a keyword table name with a keyword column in another schema,
-// and a table big enough to be split by ctid over two connections.
+// and a table big enough to be split by ctid over two connections, with an
+// inheritance child (whose rows are not its parent's).
 TEST_F(TableCensusPg, TheDumpStreamsCensusEqualsTheRestoredDatabases) {
   {
     auto admin = Open("postgres");
@@ -270,6 +276,9 @@ TEST_F(TableCensusPg, TheDumpStreamsCensusEqualsTheRestoredDatabases) {
              R"SQL(CREATE TABLE big (id int, note text, stamp timestamptz))SQL",
              R"SQL(INSERT INTO big SELECT g, repeat(chr(65 + g % 26), 60) || E'\t' || g,
   timestamptz '2020-01-01 00:00:00.5+03' + g * interval '1 second' FROM generate_series(1, 120000) g)SQL",
+             // An inheritance child: its rows are its own, not its parent's.
+             R"SQL(CREATE TABLE big_child (extra int) INHERITS (big))SQL",
+             R"SQL(INSERT INTO big_child VALUES (1, 'child', NULL, 1), (2, 'child', NULL, 2))SQL",
          }) {
       ASSERT_NO_FATAL_FAILURE(MustExecute(live, sql));
     }
@@ -313,11 +322,12 @@ TEST_F(TableCensusPg, TheDumpStreamsCensusEqualsTheRestoredDatabases) {
   EXPECT_EQ(streamed->at("sales.order").columns, (std::vector<std::string>{"id", "select", "total", "f4", "paid"}));
   EXPECT_EQ(streamed->at("sales.order").rows, 7u);
   EXPECT_EQ(streamed->at("public.big").rows, 120000u);
+  EXPECT_EQ(streamed->at("public.big_child").rows, 2u);
   EXPECT_EQ(streamed->at("public.nothing").rows, 0u);
   EXPECT_EQ(streamed->at("public.nothing").checksum, "0");
   EXPECT_EQ(streamed->at("public.no_columns").rows, 1u);
   for (const auto& [table, tally] : *streamed) EXPECT_EQ(tally.algorithm, kCensusCopyText) << table;
-  EXPECT_EQ(streamed->size(), 11u);
+  EXPECT_EQ(streamed->size(), 12u);
 
   auto recorded = CensusFromJson(nlohmann::json::parse(CensusToJson(*streamed).dump()));
   ASSERT_TRUE(recorded) << recorded.error().message;
