@@ -23,7 +23,8 @@ Then, per run, each step after `sync` and a CHECKPOINT:
 
   1. reference   pg_dump -Fc -Z0 -d <tenant db> | zstd -3 -q > file
   2. citadel     citadel backup create TENANT --json   (pg_dump, zstd, AES-GCM,
-                 fan-out to the 3 sites, census, fsync + re-read of every copy)
+                 fan-out to the 3 sites, census read from the dump, fsync +
+                 re-read of every copy)
   3. reference   pg_restore -d <empty db> file          (the same dump, plain,
                  from a file, into a database made from template0)
   4. citadel     citadel backup verify ID --json        (the closest to a
@@ -524,8 +525,9 @@ def analyse(path, size):
         c0, c1 = min(q["first"] for q in child), max(q["last"] for q in child)
         result["child_first_s"], result["child_last_s"] = c0, c1
         if child[0]["comm"] == "pg_dump":
-            # After pg_dump: what is left of the census (a backend busy, citadel
-            # idle), then the sites' commits. A local re-read shows in citadel's
+            # After pg_dump: what is left of a census on its own connection
+            # (binaries before the census was read from the dump: a backend
+            # busy, citadel idle; now only the manifest), then the sites' commits. A local re-read shows in citadel's
             # rchar (read(2)); the SFTP one does not (recv(2) is not counted).
             after = [s for s in samples if s["t"] > c1 and cit in s["procs"]]
             busy = [b["t"] for a, b in zip(after, after[1:])
@@ -534,7 +536,7 @@ def analyse(path, size):
             base = after[0]["procs"][cit].get("rchar", 0) if after else 0
             result["phases_s"] = {"start (sites, key, snapshot)": c0,
                                   "dump, zstd, AES-GCM, write to every site": round(c1 - c0, 2),
-                                  "census (hash of every row) and manifest": round(census_end - c1, 2)}
+                                  "census left (older binaries) and manifest": round(census_end - c1, 2)}
             # The commits: one site after another (older binaries) or all at
             # once; either way, when the two local re-reads were done (citadel's
             # read(2) bytes) and when everything was.
