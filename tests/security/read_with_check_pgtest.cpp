@@ -10,6 +10,7 @@
 // the rights of the moment, and nothing may be written under the old ones.
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <span>
@@ -362,6 +363,39 @@ TEST_F(ReadWithCheckPg, ACreateRuleAddedCountsAtTheVeryNextCreate) {
   EXPECT_TRUE(std::holds_alternative<Value>(allowed)) << Refusal(allowed);
   EXPECT_EQ(Missed(), missed + 1);
   Admin("ir.rule", "unlink", Value::array({Value::array({rule})}));
+}
+
+// An API key given as the password: its cache entry is the key's, so a write
+// cannot be judged from the user's row alone and is checked first (reads
+// still travel with their check, which then reads the keys).
+TEST_F(ReadWithCheckPg, WritesWithAnApiKeyAreCheckedFirst) {
+  const std::int64_t uid = MakeWriter("keyed writer", "a writer's phrase for keys");
+  // A user who is not an admin must give an expiration, at most 90 days on.
+  const std::time_t in_30_days = std::time(nullptr) + 30 * 86400;
+  std::tm utc{};
+  gmtime_r(&in_30_days, &utc);
+  char expiration[32];
+  std::strftime(expiration, sizeof expiration, "%Y-%m-%d %H:%M:%S", &utc);
+  auto wizard = Execute(uid, "a writer's phrase for keys", "res.users.apikeys.description", "create",
+                        Value::array({{{"name", "ci"}, {"expiration_date", expiration}}}));
+  ASSERT_TRUE(std::holds_alternative<Value>(wizard)) << Refusal(wizard);
+  auto made = Execute(uid, "a writer's phrase for keys", "res.users.apikeys.description", "make_key",
+                      Value::array({Value::array({std::get<Value>(wizard)})}));
+  ASSERT_TRUE(std::holds_alternative<Value>(made)) << Refusal(made);
+  const Value action = std::get<Value>(made);
+  const std::string key = action["context"]["default_key"].get<std::string>();
+  auto first = CreateCategory(uid, key, "Made with a key");  // verifies the key
+  ASSERT_TRUE(std::holds_alternative<Value>(first)) << Refusal(first);
+  const std::uint64_t sent = SentWithCheck();
+  const std::uint64_t missed = Missed();
+  auto second = CreateCategory(uid, key, "Made with a key again");
+  ASSERT_TRUE(std::holds_alternative<Value>(second)) << Refusal(second);
+  EXPECT_EQ(SentWithCheck(), sent) << "a key's write is checked first";
+  auto read = SearchCategories(uid, key);
+  ASSERT_TRUE(std::holds_alternative<Value>(read)) << Refusal(read);
+  EXPECT_EQ(SentWithCheck(), sent + 1);
+  EXPECT_EQ(Missed(), missed);
+  EXPECT_EQ(CategoriesNamed("Made with a key again"), 1);
 }
 
 }  // namespace
