@@ -19,6 +19,7 @@
 #include "db/testing/pg_test_cluster.hpp"
 #include "platform/backup_service.hpp"
 #include "platform/tenant_service.hpp"
+#include "platform/testing/catalog_pg_test.hpp"
 
 namespace citadel::platform::testing {
 
@@ -26,12 +27,7 @@ class BackupPgTest : public ::testing::Test {
  protected:
   // tenants_, dir_ ("<prefix>-..."), name_ ("<prefix><6 random>") and tenant_.
   void OpenTenant(const std::string& prefix) {
-    TenantServiceOptions options;
-    options.data_dir = db::testing::PgTestDataDir();
-    options.pbkdf2_rounds = 1000;
-    auto opened = TenantService::Open(db::testing::PgTestCluster().Access(), options);
-    ASSERT_TRUE(opened) << opened.error().message;
-    tenants_ = std::move(*opened);
+    ASSERT_NO_FATAL_FAILURE(OpenTestCatalog(tenants_));
     dir_ = db::testing::MakeTestDataDir(prefix + "-");
     name_ = prefix + core::RandomLowerAlnum(6);
     auto tenant = tenants_->Create({name_, "admin", "a long admin password"});

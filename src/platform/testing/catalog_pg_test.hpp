@@ -18,17 +18,21 @@
 
 namespace citadel::platform::testing {
 
+// The catalog's TenantService on the harness's PostgreSQL, password hashing
+// at 1,000 rounds; call under ASSERT_NO_FATAL_FAILURE.
+inline void OpenTestCatalog(std::unique_ptr<TenantService>& tenants) {
+  TenantServiceOptions options;
+  options.data_dir = db::testing::PgTestDataDir();
+  options.pbkdf2_rounds = 1000;
+  auto opened = TenantService::Open(db::testing::PgTestCluster().Access(), options);
+  ASSERT_TRUE(opened) << opened.error().message;
+  tenants = std::move(*opened);
+}
+
 class CatalogPgTest : public ::testing::Test {
  protected:
   // A derived SetUp calls it under ASSERT_NO_FATAL_FAILURE first.
-  void SetUp() override {
-    TenantServiceOptions options;
-    options.data_dir = db::testing::PgTestDataDir();
-    options.pbkdf2_rounds = 1000;
-    auto opened = TenantService::Open(db::testing::PgTestCluster().Access(), options);
-    ASSERT_TRUE(opened) << opened.error().message;
-    tenants_ = std::move(*opened);
-  }
+  void SetUp() override { OpenTestCatalog(tenants_); }
 
   // The running test's name in lower case, at most `max_length` characters.
   static std::string LowerCaseTestName(std::size_t max_length = std::string::npos) {
