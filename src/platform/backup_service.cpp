@@ -234,8 +234,9 @@ core::Result<BackupRow> BackupService::Create(const std::string& tenant_name, co
     if (auto begun = archive.BeginPart(kBackupDumpPart); !begun) return core::Unexpected(begun.error());
     ProgressMeter dump_meter(progress, "dump");
     backup::PgDumpCensus dump_census;
+    std::string buffer(kBackupStreamChunk, '\0');
     while (true) {
-      auto chunk = dump->Read(kBackupStreamChunk);
+      auto chunk = dump->ReadInto(buffer);
       if (!chunk) return core::Unexpected(chunk.error());
       if (chunk->empty()) break;
       if (auto counted = dump_census.Write(*chunk); !counted) return core::Unexpected(counted.error());

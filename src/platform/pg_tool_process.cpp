@@ -16,6 +16,12 @@
 namespace citadel::platform {
 namespace {
 
+// See ReadInto.
+constexpr std::size_t kShortRead = 256 << 10;
+constexpr useconds_t kShortReadPauseMicroseconds = 3000;
+// See Write.
+constexpr useconds_t kFullPipePauseMicroseconds = 3000;
+
 using core::ErrorCode;
 using core::Fail;
 
@@ -67,6 +73,8 @@ core::Result<PgToolProcess> PgToolProcess::Start(const std::string& program, con
     ::close(stderr_fd);
     return core::Unexpected(pid.error());
   }
+  // Our end of a pg_restore's input does not block: see Write.
+  if (stream == Stream::kWriteStdin) (void)::fcntl(ours, F_SETFL, ::fcntl(ours, F_GETFL) | O_NONBLOCK);
   // A restore that dies must not kill us with SIGPIPE: writes then fail with
   // EPIPE (serve ignores SIGPIPE already; the CLI may not).
   ::signal(SIGPIPE, SIG_IGN);
@@ -94,12 +102,28 @@ PgToolProcess::~PgToolProcess() {
 
 core::Result<std::string> PgToolProcess::Read(std::size_t max_bytes) {
   std::string buffer(max_bytes, '\0');
+  auto read = ReadInto(buffer);
+  if (!read) return core::Unexpected(read.error());
+  buffer.resize(read->size());
+  return buffer;
+}
+
+core::Result<std::string_view> PgToolProcess::ReadInto(std::string& buffer) {
   while (true) {
     ssize_t n = ::read(pipe_fd_, buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Fail(ErrorCode::kIo, "reading from " + name_ + ": " + std::strerror(errno));
-    buffer.resize(static_cast<std::size_t>(n));
-    return buffer;
+    // pg_dump writes its output 4 KiB at a time. A reader that keeps up gets
+    // one short read per write, and each write wakes it: 150,000 reads and as
+    // many wake-ups of both processes per GiB dumped, which on this kind of
+    // virtual machine (every wake-up goes through the hypervisor) cost more
+    // CPU than the copying. After a short read, pausing lets the pipe (1 MiB)
+    // fill a while, without waking anyone; pg_dump never waits on a full
+    // pipe unless it outruns 300 MB/s, and then reads are full and nobody
+    // pauses. A small dump costs a few milliseconds more.
+    const auto got = static_cast<std::size_t>(n);
+    if (got > 0 && got < kShortRead && got < buffer.size()) ::usleep(kShortReadPauseMicroseconds);
+    return std::string_view(buffer.data(), got);
   }
 }
 
@@ -107,6 +131,16 @@ core::Result<void> PgToolProcess::Write(std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::write(pipe_fd_, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
+    // pg_restore reads its input 4 KiB at a time. A writer blocked on the
+    // full pipe is woken by each of those reads to write 4 KiB more: 250,000
+    // wake-ups of both processes per GiB restored. Sleeping while the pipe
+    // is full instead lets pg_restore drain a good part of it (1 MiB) without
+    // waking anyone; the pipe runs dry only if pg_restore reads faster than
+    // 300 MB/s.
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      ::usleep(kFullPipePauseMicroseconds);
+      continue;
+    }
     if (n < 0) {
       return Fail(ErrorCode::kIo, name_ + " stopped reading (" + std::strerror(errno) + "): " + StderrTail());
     }
