@@ -10,9 +10,10 @@
 //
 // An upload is written under a temporary name (the final name with
 // ".partial" added) and becomes visible under its final name only in
-// Commit, after it was synced and read back whole with the same SHA-256: a
-// reader never sees a half-written backup, and a copy the site damaged is
-// never recorded as good. Implementations are safe to use from one thread at
+// Commit, after it was synced and read back whole with the same digest
+// (XXH3-128, read_back_digest.hpp; the copy's recorded SHA-256 is of the bytes
+// written): a reader never sees a half-written backup, and a copy the site
+// damaged is never recorded as good. Implementations are safe to use from one thread at
 // a time per object; a site object may open several uploads in turn.
 #pragma once
 
@@ -56,7 +57,7 @@ struct SiteHealth {
 class SiteUpload : public ByteSink {
  public:
   // Close() of ByteSink is Commit() without its result; prefer Commit.
-  // Syncs, re-reads the temporary file and checks its SHA-256 against the
+  // Syncs, re-reads the temporary file and checks its digest against the
   // bytes written, then renames it to its final name (replacing nothing: an
   // existing final name is kAlreadyExists) and syncs the directory.
   virtual core::Result<SiteCopy> Commit() = 0;

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "core/random.hpp"
+#include "backup/read_back_digest.hpp"
 #include "core/sha256.hpp"
 
 namespace citadel::backup {
@@ -52,12 +53,12 @@ core::Result<void> MakeDirectories(const std::string& directory) {
   return {};
 }
 
-// Reads the whole file again and returns its SHA-256: the copy is recorded
-// only if what the disk gives back is what was written.
+// Reads the whole file again and returns its ReadBackDigest: the copy is
+// recorded only if what the disk gives back is what was written.
 core::Result<std::string> DigestOfFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return PosixFailure("cannot re-read", path, errno);
-  core::Sha256Stream digest;
+  ReadBackDigest digest;
   std::string buffer(kReadBackChunk, '\0');
   while (true) {
     ssize_t n = ::read(fd, buffer.data(), buffer.size());
@@ -88,6 +89,7 @@ class LocalUpload final : public SiteUpload {
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return PosixFailure("cannot write", temporary_path_, errno);
       digest_.Update(bytes.substr(0, static_cast<std::size_t>(n)));
+      check_.Update(bytes.substr(0, static_cast<std::size_t>(n)));
       bytes.remove_prefix(static_cast<std::size_t>(n));
     }
     // Writeback of each full stretch starts now, without waiting for it: the
@@ -113,10 +115,9 @@ class LocalUpload final : public SiteUpload {
     if (::fsync(fd_) != 0) return PosixFailure("cannot sync", temporary_path_, errno);
     ::close(fd_);
     fd_ = -1;
-    std::string written = digest_.HexDigest();
     auto reread = DigestOfFile(temporary_path_);
     if (!reread) return core::Unexpected(reread.error());
-    if (*reread != written) {
+    if (*reread != check_.HexDigest()) {
       return Fail(ErrorCode::kIo, "the copy read back from " + temporary_path_ +
                                       " differs from what was written (the disk altered it)");
     }
@@ -125,7 +126,7 @@ class LocalUpload final : public SiteUpload {
     }
     published_ = true;
     if (auto synced = SyncDirectory(SiteParentDirectory(final_path_)); !synced) return core::Unexpected(synced.error());
-    return SiteCopy{relative_, digest_.bytes(), written};
+    return SiteCopy{relative_, digest_.bytes(), digest_.HexDigest()};
   }
 
   void Abort() override {
@@ -147,7 +148,8 @@ class LocalUpload final : public SiteUpload {
   std::string final_path_;
   std::string temporary_path_;
   std::string relative_;
-  core::Sha256Stream digest_;
+  core::Sha256Stream digest_;  // of every byte written: the copy's recorded SHA-256
+  ReadBackDigest check_;       // of the same bytes, for the re-read
   bool published_ = false;
   bool removed_ = false;
 };

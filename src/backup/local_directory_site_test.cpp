@@ -6,8 +6,12 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <string>
+#include <utility>
 
 #include "backup/testing/backup_site_contract.hpp"
+#include "core/sha256.hpp"
 
 namespace citadel::backup {
 namespace {
@@ -63,6 +67,49 @@ TEST(LocalDirectorySite, FilesAreOnlyReadableByTheServiceUser) {
   EXPECT_EQ(info.st_mode & 0777, 0600u);
   ASSERT_EQ(::stat((root + "/t").c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0700u);
+}
+
+// The re-read compares a digest of what the disk gives back with one of what
+// was written (backup/read_back_digest.hpp): a copy the disk altered before
+// the commit is never published, whatever the change.
+TEST(LocalDirectorySite, ACopyTheDiskChangedIsRefusedAtCommit) {
+  std::string root = FreshRoot();
+  LocalDirectorySite site(root);
+  std::string content(3 << 20, '\0');
+  for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>((i * 131) % 251);
+  const std::string partial = root + "/r/copy.partial";
+  using Change = void (*)(const std::string& path);
+  const std::pair<const char*, Change> changes[] = {
+      {"a byte flipped", [](const std::string& path) {
+         std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+         file.seekp(1'000'001);
+         file.put('\x5a');
+       }},
+      {"cut short", [](const std::string& path) { std::filesystem::resize_file(path, 500'000); }},
+      {"longer", [](const std::string& path) { std::ofstream(path, std::ios::app | std::ios::binary) << "tail"; }},
+  };
+  for (const auto& [what, change] : changes) {
+    auto upload = site.BeginUpload("r/copy");
+    ASSERT_TRUE(upload.has_value()) << upload.error().message;
+    ASSERT_TRUE((*upload)->Write(content).has_value()) << what;
+    change(partial);
+    auto committed = (*upload)->Commit();
+    ASSERT_FALSE(committed.has_value()) << what;
+    EXPECT_EQ(committed.error().code, core::ErrorCode::kIo) << what;
+    EXPECT_NE(committed.error().message.find("differs from what was written"), std::string::npos)
+        << what << ": " << committed.error().message;
+    (*upload)->Abort();
+    EXPECT_FALSE(std::filesystem::exists(root + "/r/copy")) << what;
+    EXPECT_FALSE(std::filesystem::exists(partial)) << what;
+  }
+  // Unchanged, the same upload commits, and the copy's SHA-256 is its content's.
+  auto upload = site.BeginUpload("r/copy");
+  ASSERT_TRUE(upload.has_value());
+  ASSERT_TRUE((*upload)->Write(content).has_value());
+  auto copy = (*upload)->Commit();
+  ASSERT_TRUE(copy.has_value()) << copy.error().message;
+  EXPECT_EQ(copy->sha256_hex, core::Sha256Hex(content));
+  EXPECT_EQ(copy->size, content.size());
 }
 
 }  // namespace

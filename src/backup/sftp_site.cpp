@@ -9,6 +9,7 @@
 #include "backup/sftp_connection.hpp"
 #include "backup/sftp_read_ahead.hpp"
 #include "core/random.hpp"
+#include "backup/read_back_digest.hpp"
 #include "core/sha256.hpp"
 
 namespace citadel::backup {
@@ -114,6 +115,7 @@ class SftpUpload final : public SiteUpload {
     if (file_ == nullptr) return Fail(ErrorCode::kInternal, "upload already finished");
     if (failure_) return core::Unexpected(*failure_);
     digest_.Update(bytes);
+    check_.Update(bytes);
     std::size_t chunk = connection_->transfer_chunk();
     if (pending_.size() + bytes.size() < chunk) {
       pending_.append(bytes);
@@ -145,10 +147,9 @@ class SftpUpload final : public SiteUpload {
       if (auto sent = Send(call, pending_); !sent) return core::Unexpected(sent.error());
     }
     if (auto closed = SyncAndClose(); !closed) return core::Unexpected(closed.error());
-    std::string written = digest_.HexDigest();
     auto reread = DigestOfPartial();
     if (!reread) return core::Unexpected(reread.error());
-    if (*reread != written) {
+    if (*reread != check_.HexDigest()) {
       return Fail(ErrorCode::kIo, "the copy read back from " + partial_path_ + " on " +
                                       connection_->label() +
                                       " differs from what was written (the site altered it)");
@@ -167,7 +168,7 @@ class SftpUpload final : public SiteUpload {
       return core::Unexpected(error);
     }
     published_ = true;
-    return SiteCopy{relative_, digest_.bytes(), written};
+    return SiteCopy{relative_, digest_.bytes(), digest_.HexDigest()};
   }
 
   // Best effort: on a connection that broke, one new connection is tried
@@ -225,7 +226,7 @@ class SftpUpload final : public SiteUpload {
     SftpConnection::Call call(*connection_);
     sftp_file file = sftp_open(call.sftp(), partial_path_.c_str(), O_RDONLY, 0);
     if (file == nullptr) return core::Unexpected(call.Failure("cannot re-read " + partial_path_));
-    core::Sha256Stream digest;
+    ReadBackDigest digest;
     SftpReadAhead reader(file, 0, digest_.bytes(), connection_->transfer_chunk());
     while (true) {
       auto piece = reader.Next();
@@ -249,7 +250,8 @@ class SftpUpload final : public SiteUpload {
   std::string final_path_;
   std::string partial_path_;
   std::string relative_;
-  core::Sha256Stream digest_;  // of every byte given to Write
+  core::Sha256Stream digest_;  // of every byte given to Write: the copy's recorded SHA-256
+  ReadBackDigest check_;       // of the same bytes, for the re-read
   std::string pending_;        // given, not yet sent
   std::optional<core::Error> failure_;
   bool published_ = false;
