@@ -27,9 +27,12 @@ Then, per run, each step after `sync` and a CHECKPOINT:
                  re-read of every copy)
   3. reference   pg_restore -d <empty db> file          (the same dump, plain,
                  from a file, into a database made from template0)
-  4. citadel     citadel backup verify ID --json        (the closest to a
-                 "restore beside" that exists: pg_restore from the decrypted
-                 stream into a scratch database, census compared, dropped)
+  4. citadel     citadel backup verify ID --json        (the daily check:
+                 pg_restore from the decrypted stream into a scratch
+                 database, census compared, dropped)
+  4b. citadel    citadel backup restore ID --as NEW --json   (restore beside:
+                 a new tenant from the backup, its census checked, files
+                 sealed again; the tenant is dropped afterwards, untimed)
   5. reference   zstd -dc file | pg_restore --no-owner --no-privileges
                  --exit-on-error --single-transaction   (Citadel's pg_restore
                  flags, from a pipe: tells Citadel's own cost from its flags')
@@ -427,6 +430,11 @@ print(json.dumps({"step": sys.argv[4], "run": int(sys.argv[2]), "backup_id": b["
                   "size": b["size"], "copies": copies, "error": b["error"]}))
 PY
   }
+  restore_beside_with() {  # STEP BIN ID: a new tenant from the backup; dropped after, untimed
+    local name="rb-${1//_/-}-$run"
+    measure "$1" "$run" "$2" backup restore "$3" --as "$name" --json --data-dir "$data"
+    "$data/citadel" tenant drop "$name" --yes --data-dir "$data" >/dev/null
+  }
   verify_with() {  # STEP BIN ID
     measure "$1" "$run" "$2" backup verify "$3" --json --data-dir "$data"
     "$py" -c 'import json,sys; v=json.load(open(sys.argv[1])); print(json.dumps({"step":sys.argv[3],"run":int(sys.argv[2]),"ok":v.get("ok"),"site":v.get("site"),"bytes_read":v.get("bytes_read"),"differences":v.get("differences")}))' \
@@ -455,6 +463,13 @@ PY
   verify_with citadel_verify "$data/citadel" "$citadel_id"
   if [[ -n "$baseline_id" && $((run % 2)) -eq 1 ]]; then
     verify_with baseline_verify "$data/baseline/citadel" "$baseline_id"
+  fi
+  if [[ -n "$baseline_id" && $((run % 2)) -eq 0 ]]; then
+    restore_beside_with baseline_restore_beside "$data/baseline/citadel" "$baseline_id"
+  fi
+  restore_beside_with citadel_restore_beside "$data/citadel" "$citadel_id"
+  if [[ -n "$baseline_id" && $((run % 2)) -eq 1 ]]; then
+    restore_beside_with baseline_restore_beside "$data/baseline/citadel" "$baseline_id"
   fi
 
   fresh_db bench_ref_restore
@@ -599,11 +614,14 @@ def median_cpu(name):
     return statistics.median(v) if v else None
 
 pairs = [("backup to 3 sites", "citadel_backup", "reference_dump", 1.25),
-         ("verify (restore beside)", "citadel_verify", "reference_restore", 1.25),
+         ("restore beside (a new tenant)", "citadel_restore_beside", "reference_restore", 1.25),
+         ("verify (scratch restore, census)", "citadel_verify", "reference_restore", None),
          ("verify vs pg_restore with Citadel's flags", "citadel_verify", "reference_restore_citadel_flags", None),
          ("baseline: backup to 3 sites", "baseline_backup", "reference_dump", 1.25),
-         ("baseline: verify (restore beside)", "baseline_verify", "reference_restore", 1.25),
+         ("baseline: restore beside", "baseline_restore_beside", "reference_restore", 1.25),
+         ("baseline: verify", "baseline_verify", "reference_restore", None),
          ("backup, this binary / the baseline", "citadel_backup", "baseline_backup", None),
+         ("restore beside, this binary / the baseline", "citadel_restore_beside", "baseline_restore_beside", None),
          ("verify, this binary / the baseline", "citadel_verify", "baseline_verify", None)]
 ratios = []
 for label, c, r, target in pairs:
@@ -616,7 +634,8 @@ for label, c, r, target in pairs:
 # A step on 2 shared cores is often bound by CPU: the work done, whatever the wait.
 for label, c, r in (("CPU s: backup to 3 sites / reference dump", "citadel_backup", "reference_dump"),
                     ("CPU s: baseline backup / reference dump", "baseline_backup", "reference_dump"),
-                    ("CPU s: verify / reference restore", "citadel_verify", "reference_restore")):
+                    ("CPU s: verify / reference restore", "citadel_verify", "reference_restore"),
+                    ("CPU s: restore beside / reference restore", "citadel_restore_beside", "reference_restore")):
     mc, mr = median_cpu(c), median_cpu(r)
     if mc and mr:
         ratios.append({"what": label, "citadel": c, "reference": r, "citadel_s": round(mc, 2),
@@ -625,7 +644,7 @@ for label, c, r in (("CPU s: backup to 3 sites / reference dump", "citadel_backu
 report = {"bench": "backup_bench", "machine": machine, "dataset": dataset, "ratios": ratios, "steps": steps,
           "notes": ["%d cores shared with other work; times move with the load (see load_before/after)" % machine["cores"],
                     "reference_dump: pg_dump -Fc -Z0 | zstd -3 -q > file, no fsync; citadel_backup: 3 sites, each fsynced and re-read",
-                    "citadel_verify restores into a scratch database and compares a census; there is no restore-beside command yet",
+                    "citadel_verify restores into a scratch database and compares a census; citadel_restore_beside makes a new tenant (database, role, key, file store) from the backup, census checked",
                     "peak RSS per process from /proc VmHWM sampled every 0.25 s; time -v's max RSS folds reaped children in"]}
 with open(output, "w") as f:
     json.dump(report, f, indent=1)
@@ -641,7 +660,7 @@ p("data: %d rows; table %.0f MiB (with indexes %.0f MiB, database %.0f MiB); gen
 p("")
 p("%-34s %4s %9s %9s %9s %10s %10s %9s" % ("step", "run", "wall s", "user s", "sys s", "citadel RSS", "child RSS", "PG cpu s"))
 for name in ("reference_dump", "citadel_backup", "baseline_backup", "reference_restore", "citadel_verify",
-             "baseline_verify", "reference_restore_citadel_flags"):
+             "baseline_verify", "citadel_restore_beside", "baseline_restore_beside", "reference_restore_citadel_flags"):
     for run, e in sorted(steps.get(name, {}).items()):
         tv = e.get("time_v") or {}
         sp = (e.get("sampled") or {}).get("processes", {})
