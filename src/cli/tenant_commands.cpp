@@ -1,4 +1,5 @@
 // citadel tenant create | list | info | drop (upgrade: tenant_upgrade_command.cpp).
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "core/logger.hpp"
 #include "core/password_hasher.hpp"
 #include "core/random.hpp"
+#include "platform/archive_retention_notice.hpp"
 #include "platform/tenant_name.hpp"
 #include "platform/tenant_service.hpp"
 
@@ -170,6 +172,8 @@ int RunTenantDrop(const TenantDropCommand& command) {
       return 1;
     }
   }
+  auto config = LoadEffectiveConfig(command.common, core::RealFileSystem::Instance());
+  if (!config) return ReportFailure(config.error());
   auto session = OpenBackups(command.common);
   if (!session) return ReportFailure(session.error());
   auto& backups = *(*session)->backups;
@@ -198,8 +202,13 @@ int RunTenantDrop(const TenantDropCommand& command) {
     }
   }
   std::cout << "Its backup key was destroyed" << (everywhere ? " on every site" : "")
-            << ": its backups can no longer be read by anyone. No cluster-level archive (pgBackRest) is "
-               "configured, so no other copy of its data remains.\n";
+            << ": its backups can no longer be read by anyone.\n";
+  // The cluster's own archive is not under the tenant's key: say until when
+  // it keeps the database.
+  std::cout << platform::ArchiveRetentionAfterDrop(config->cluster, config->data_dir,
+                                                   std::chrono::system_clock::now())
+                   .message
+            << "\n";
   return everywhere ? 0 : 1;
 }
 

@@ -61,7 +61,7 @@ std::string RenderPgBackRestConfig(const ClusterTopology& topology,
     out << repo << "-path=" << path << "\n"
         << repo << "-cipher-type=aes-256-cbc\n"
         << repo << "-cipher-pass=" << passphrase << "\n"
-        << repo << "-retention-full=2\n";
+        << repo << "-retention-full=" << kArchiveRetentionFull << "\n";
   }
   // pgBackRest passes ssh no options but its own: ours go through a wrapper.
   if (topology.Repo2IsRemote()) out << "cmd-ssh=" << topology.SshWrapperPath() << "\n";
@@ -91,7 +91,7 @@ std::string RenderRepoHostPgBackRestConfig(const ClusterTopology& topology,
       << "repo2-path=" << topology.repo2_path << "\n"
       << "repo2-cipher-type=aes-256-cbc\n"
       << "repo2-cipher-pass=" << credentials.repo2_cipher_pass << "\n"
-      << "repo2-retention-full=2\n"
+      << "repo2-retention-full=" << kArchiveRetentionFull << "\n"
       << "log-level-console=warn\n"
       << "log-level-file=info\n"
       << "start-fast=y\n"

@@ -34,6 +34,9 @@
 namespace citadel::platform {
 
 inline constexpr const char* kPgBackRestBinary = "/usr/bin/pgbackrest";
+// Full backups each repository keeps (repo-retention-full); older ones expire
+// with their WAL. `tenant drop` counts on it (archive_retention_notice.hpp).
+inline constexpr int kArchiveRetentionFull = 2;
 
 // Only [A-Za-z0-9/._-], absolute: safe unquoted in a shell command and in
 // pgBackRest's INI file.

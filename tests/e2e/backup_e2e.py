@@ -125,6 +125,8 @@ class BackupCommandsTest(CustomerBackupChecks, unittest.TestCase):
         out = self.cli("tenant", "drop", "leaving", "--yes", "--final-backup", final)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn("can no longer be read by anyone", out.stdout)
+        # This data directory's cluster has no pgBackRest archive.
+        self.assertIn("no other copy of its data remains", out.stdout)
         with tarfile.open(final) as tar:
             self.assertIn("database.dump", tar.getnames())
         verify = self.cli("backup", "verify", backup_id)

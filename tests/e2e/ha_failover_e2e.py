@@ -198,6 +198,19 @@ class HaFailoverTest(unittest.TestCase):
             self.assertLess(lost["seconds"], 30)
             self.assertEqual([e for e in lost["refusals"] if "same value" in e], [])
 
+        # Crypto-shredding does not reach pgBackRest's archive: `tenant drop`
+        # says it still holds the database, and until when (here the
+        # operator's schedule decides: scheduled_backups = false).
+        made = self.cluster.cli("tenant", "create", "leaving")
+        self.assertEqual(made.returncode, 0, made.stdout + made.stderr)
+        dropped = self.cluster.cli("tenant", "drop", "leaving", "--yes")
+        self.assertEqual(dropped.returncode, 0, dropped.stdout + dropped.stderr)
+        self.assertIn("can no longer be read by anyone", dropped.stdout)
+        self.assertIn("pgBackRest archive", dropped.stdout)
+        self.assertIn("still holds its database", dropped.stdout)
+        self.assertIn("2 more full backups", dropped.stdout)
+        self.assertNotIn("no other copy", dropped.stdout)
+
     def _set_synchronous_mode(self, status, on):
         """PATCH of Patroni's dynamic configuration through a member's REST
         API, with its password (over HTTPS when the cluster runs TLS)."""
