@@ -6,11 +6,10 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
-#include <utility>
 
 #include "backup/testing/backup_site_contract.hpp"
+#include "backup/testing/copy_damages.hpp"
 #include "core/sha256.hpp"
 
 namespace citadel::backup {
@@ -78,17 +77,7 @@ TEST(LocalDirectorySite, ACopyTheDiskChangedIsRefusedAtCommit) {
   std::string content(3 << 20, '\0');
   for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>((i * 131) % 251);
   const std::string partial = root + "/r/copy.partial";
-  using Change = void (*)(const std::string& path);
-  const std::pair<const char*, Change> changes[] = {
-      {"a byte flipped", [](const std::string& path) {
-         std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
-         file.seekp(1'000'001);
-         file.put('\x5a');
-       }},
-      {"cut short", [](const std::string& path) { std::filesystem::resize_file(path, 500'000); }},
-      {"longer", [](const std::string& path) { std::ofstream(path, std::ios::app | std::ios::binary) << "tail"; }},
-  };
-  for (const auto& [what, change] : changes) {
+  for (const auto& [what, change] : testing::CopyDamages()) {
     auto upload = site.BeginUpload("r/copy");
     ASSERT_TRUE(upload.has_value()) << upload.error().message;
     ASSERT_TRUE((*upload)->Write(content).has_value()) << what;

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "backup/testing/backup_site_contract.hpp"
+#include "backup/testing/copy_damages.hpp"
 #include "backup/testing/sshd_test_server.hpp"
 #include "core/sha256.hpp"
 
@@ -172,17 +173,7 @@ TEST_F(SftpSiteTest, ACopyTheServerChangedIsRefusedAtCommit) {
   SftpSite site = Site();
   const std::string content = PatternBytes(28 * 32 * 1024);  // 4 requests of 224 KiB, or 28 of 32 KiB
   const std::string partial = server_->site_root() + "/r/copy.partial";
-  using Change = void (*)(const std::string& path);
-  const std::pair<const char*, Change> changes[] = {
-      {"a byte flipped", [](const std::string& path) {
-         std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
-         file.seekp(300'001);
-         file.put('\x5a');
-       }},
-      {"cut short", [](const std::string& path) { std::filesystem::resize_file(path, 500'000); }},
-      {"longer", [](const std::string& path) { std::ofstream(path, std::ios::app | std::ios::binary) << "tail"; }},
-  };
-  for (const auto& [what, change] : changes) {
+  for (const auto& [what, change] : testing::CopyDamages()) {
     auto upload = site.BeginUpload("r/copy");
     ASSERT_TRUE(upload.has_value()) << upload.error().message;
     ASSERT_TRUE(WriteInOddPieces(**upload, content).has_value()) << what;
