@@ -38,6 +38,17 @@ class ReadWithCheckPg : public ::testing::Test {
     services_->services->security = new orm::SecurityCaches();
     services_->services->object_counters = new rpc::ObjectCallCounters();
   }
+  // Before the harness stops PostgreSQL: the pools' reaper threads end here,
+  // not during the process's exit.
+  static void TearDownTestSuite() {
+    if (services_ == nullptr) return;
+    auto* security = services_->services->security;
+    auto* counters = services_->services->object_counters;
+    delete services_;
+    services_ = nullptr;
+    delete counters;
+    delete security;
+  }
 
   static rpc::RpcOutcome Execute(std::int64_t uid, const std::string& secret, const std::string& model,
                                  const std::string& method, Value args, Value kwargs = Value::object()) {

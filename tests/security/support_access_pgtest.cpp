@@ -41,6 +41,17 @@ class SupportAccessPg : public ::testing::Test {
     access_ = new platform::SupportAccess(*tenants_);
     services_->support = access_;
   }
+  // Before the harness stops PostgreSQL: the pools' reaper threads end here,
+  // not during the process's exit.
+  static void TearDownTestSuite() {
+    if (services_ != nullptr) services_->support = nullptr;
+    delete access_;
+    delete rig_;
+    access_ = nullptr;
+    rig_ = nullptr;
+    services_ = nullptr;
+    tenants_ = nullptr;
+  }
 
   // execute_kw as a client sends it.
   static rpc::RpcOutcome Call(const std::string& db, std::int64_t uid, const std::string& secret,

@@ -48,6 +48,22 @@ class TotpApiPg : public ::testing::Test {
     credentials_ = new rpc::CredentialCache();
     services_ = new rpc::RpcServices{*directory_, installed_->registry, *workers_, *hashing_, *credentials_, {}};
   }
+  // Before the harness stops PostgreSQL: the worker and reaper threads end
+  // here, not during the process's exit.
+  static void TearDownTestSuite() {
+    delete services_;
+    delete credentials_;
+    delete hashing_;
+    delete workers_;
+    delete directory_;
+    delete tenants_;
+    services_ = nullptr;
+    credentials_ = nullptr;
+    hashing_ = nullptr;
+    workers_ = nullptr;
+    directory_ = nullptr;
+    tenants_ = nullptr;
+  }
 
   static rpc::RpcOutcome Dispatch(const std::string& service, const std::string& method, Value params) {
     std::promise<rpc::RpcOutcome> answer;
