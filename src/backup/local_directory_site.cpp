@@ -12,8 +12,8 @@
 #include <filesystem>
 #include <utility>
 
-#include "core/random.hpp"
 #include "backup/read_back_digest.hpp"
+#include "core/random.hpp"
 #include "core/sha256.hpp"
 
 namespace citadel::backup {

@@ -6,10 +6,10 @@
 #include <optional>
 #include <utility>
 
+#include "backup/read_back_digest.hpp"
 #include "backup/sftp_connection.hpp"
 #include "backup/sftp_read_ahead.hpp"
 #include "core/random.hpp"
-#include "backup/read_back_digest.hpp"
 #include "core/sha256.hpp"
 
 namespace citadel::backup {

@@ -42,6 +42,7 @@ core::Result<std::unique_ptr<BackupSession>> OpenBackups(const CommonOptions& co
   auto config = LoadEffectiveConfig(common, core::RealFileSystem::Instance());
   if (!config) return core::Unexpected(config.error());
   auto session = std::make_unique<BackupSession>();
+  session->config = *config;
   auto tenants = OpenTenants(common);
   if (!tenants) return core::Unexpected(tenants.error());
   session->tenants = std::move(*tenants);

@@ -16,6 +16,7 @@
 namespace citadel::cli {
 
 struct BackupSession {
+  core::ServerConfig config;  // as OpenBackups read it
   std::unique_ptr<TenantSession> tenants;
   std::unique_ptr<platform::BackupService> backups;
   ~BackupSession() { backups.reset(); }

@@ -172,8 +172,6 @@ int RunTenantDrop(const TenantDropCommand& command) {
       return 1;
     }
   }
-  auto config = LoadEffectiveConfig(command.common, core::RealFileSystem::Instance());
-  if (!config) return ReportFailure(config.error());
   auto session = OpenBackups(command.common);
   if (!session) return ReportFailure(session.error());
   auto& backups = *(*session)->backups;
@@ -205,7 +203,8 @@ int RunTenantDrop(const TenantDropCommand& command) {
             << ": its backups can no longer be read by anyone.\n";
   // The cluster's own archive is not under the tenant's key: say until when
   // it keeps the database.
-  std::cout << platform::ArchiveRetentionAfterDrop(config->cluster, config->data_dir,
+  const core::ServerConfig& config = (*session)->config;
+  std::cout << platform::ArchiveRetentionAfterDrop(config.cluster, config.data_dir,
                                                    std::chrono::system_clock::now())
                    .message
             << "\n";
