@@ -1,4 +1,4 @@
-// The server's machinery: the io_context and its threads, the listeners and
+// The server's machinery: the I/O threads (io_context_pool.hpp), the listeners and
 // their accept loops, the TLS context (swapped on reload) and the timer that
 // rotates session-ticket keys. Connections live in edge_connection.cpp.
 #include "http/https_server.hpp"
@@ -19,6 +19,7 @@
 
 #include "http/edge_connection.hpp"
 #include "http/edge_state.hpp"
+#include "http/io_context_pool.hpp"
 #include "http/tls_context.hpp"
 
 namespace citadel::http {
@@ -69,9 +70,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
  public:
   using TlsSource = std::function<std::shared_ptr<net::ssl::context>()>;
 
-  Listener(net::io_context& io, ListenerRole role, std::shared_ptr<EdgeState> state, TlsSource tls)
-      : io_(io),
-        acceptor_(net::make_strand(io)),
+  Listener(IoContextPool& pool, ListenerRole role, std::shared_ptr<EdgeState> state, TlsSource tls)
+      : pool_(pool),
+        acceptor_(net::make_strand(pool.First())),
         retry_timer_(acceptor_.get_executor()),
         role_(role),
         state_(std::move(state)),
@@ -110,8 +111,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
  private:
   void Accept() {
     if (state_->stopping || !acceptor_.is_open()) return;
-    // Each connection gets a strand of its own.
-    acceptor_.async_accept(net::make_strand(io_),
+    // Each connection gets a strand of its own, on the next I/O thread's context.
+    acceptor_.async_accept(net::make_strand(pool_.Next()),
                            [self = shared_from_this()](boost::system::error_code error, tcp::socket socket) {
                              self->OnAccept(error, std::move(socket));
                            });
@@ -153,7 +154,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     }
   }
 
-  net::io_context& io_;
+  IoContextPool& pool_;
   tcp::acceptor acceptor_;
   net::steady_timer retry_timer_;
   const ListenerRole role_;
@@ -213,15 +214,14 @@ struct HttpsServer::Impl {
   const TlsCertificateFiles tls;
   core::FileSystem& file_system;
   // The ticket keys outlive every TLS context (contexts point at them), and the
-  // shared state outlives the io_context whose handlers refer to it.
+  // shared state outlives the io_contexts whose handlers refer to it.
   TicketKeyRing ticket_keys;
   const std::shared_ptr<EdgeState> state;
   std::mutex tls_mutex;
   std::shared_ptr<net::ssl::context> tls_context;
-  std::unique_ptr<net::io_context> io;
+  std::unique_ptr<IoContextPool> io;
   std::vector<std::shared_ptr<https_server_internal::Listener>> listeners;
   std::unique_ptr<net::steady_timer> rotation_timer;
-  std::vector<std::thread> threads;
   int https_port = 0;
   int http_port = 0;
   int metrics_port = 0;
@@ -254,7 +254,7 @@ core::Result<void> HttpsServer::Start() {
 
   unsigned threads = config.io_threads > 0 ? static_cast<unsigned>(config.io_threads)
                                            : std::max(1u, std::thread::hardware_concurrency());
-  impl.io = std::make_unique<net::io_context>(static_cast<int>(threads));
+  impl.io = std::make_unique<IoContextPool>(threads);
   const bool redirect_on = config.http_port != 0 || impl.options.any_free_port_for_zero;
   const bool metrics_on = config.metrics_port != 0 || impl.options.any_free_port_for_zero;
   auto bind_all = [&]() -> core::Result<void> {
@@ -280,22 +280,11 @@ core::Result<void> HttpsServer::Start() {
 
   impl.started = true;
   for (auto& listener : impl.listeners) listener->StartAccepting();
-  impl.rotation_timer = std::make_unique<net::steady_timer>(net::make_strand(*impl.io));
+  impl.rotation_timer = std::make_unique<net::steady_timer>(net::make_strand(impl.io->First()));
   impl.ScheduleTicketRotation();
-  for (unsigned i = 0; i < threads; ++i) {
-    impl.threads.emplace_back([&impl] {
-      // Handlers catch their own exceptions; this is the last net, so that a
-      // bug costs one request rather than an I/O thread.
-      for (;;) {
-        try {
-          impl.io->run();
-          return;
-        } catch (const std::exception& error) {
-          impl.state->logger.Error("I/O thread caught an exception", {{"error", error.what()}});
-        }
-      }
-    });
-  }
+  impl.io->Start([state = impl.state](const std::exception& error) {
+    state->logger.Error("I/O thread caught an exception", {{"error", error.what()}});
+  });
   impl.state->logger.Info("https edge listening",
                           {{"listen", config.listen}, {"https_port", impl.https_port},
                            {"http_port", impl.http_port}, {"metrics_port", impl.metrics_port},
@@ -320,9 +309,7 @@ void HttpsServer::Stop() {
     std::lock_guard lock(impl.state->responder_gate->mutex);
     impl.state->responder_gate->open = false;
   }
-  impl.io->stop();
-  for (auto& thread : impl.threads) thread.join();
-  impl.threads.clear();
+  impl.io->StopAndJoin();
   impl.listeners.clear();
   impl.rotation_timer.reset();
   // Destroys the handlers never run, and with them the last connections.
