@@ -1,5 +1,8 @@
 #include "platform/archive_backup_scheduler.hpp"
 
+#include <filesystem>
+#include <system_error>
+
 #include "platform/patroni_client.hpp"
 #include "platform/pgbackrest_config.hpp"
 #include "platform/pgbackrest_runner.hpp"
@@ -43,7 +46,18 @@ bool ArchiveBackupScheduler::WaitOrStop(std::chrono::seconds delay) {
 
 bool ArchiveBackupScheduler::CreateStanza() {
   if (!ClusterHasRunningLeader(topology_)) return false;
-  auto made = RunPgBackRestOrFail(topology_, user_, {}, "stanza-create",
+  // Its locks are apart from archive-push's (StanzaCreateOptions), so
+  // pgBackRest's own stop file is looked for here.
+  for (const std::string& stop_file : PgBackRestStopFiles(topology_)) {
+    std::error_code error;
+    if (!std::filesystem::exists(stop_file, error)) continue;
+    if (!stop_reported_)
+      logger_.Warn("pgbackrest is stopped; stanza-create waits for `pgbackrest start`",
+                   {{"stop_file", stop_file}});
+    stop_reported_ = true;
+    return false;
+  }
+  auto made = RunPgBackRestOrFail(topology_, user_, StanzaCreateOptions(topology_), "stanza-create",
                                   std::chrono::duration_cast<std::chrono::milliseconds>(kStanzaTimeout));
   if (!made) {
     logger_.Warn("pgbackrest stanza-create failed; trying again", {{"error", made.error().message}});

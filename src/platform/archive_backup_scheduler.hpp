@@ -3,7 +3,9 @@
 //
 //   - once the cluster has a leader: `stanza-create` (idempotent: it creates
 //     the stanza in a repository that lacks it, and checks the others), so
-//     archive_command's pushes succeed from the start;
+//     archive_command's pushes succeed from then on; with its locks apart from
+//     archive-push's, so the two never stall each other (StanzaCreateOptions),
+//     and not while pgBackRest is stopped (`pgbackrest stop`);
 //   - then, every minute, per repository: a full backup if there is none or
 //     the newest full is older than [cluster] backup_full_days, else an
 //     incremental one if the newest backup is older than
@@ -48,6 +50,7 @@ class ArchiveBackupScheduler {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
+  bool stop_reported_ = false;  // the scheduler thread's: a stop file seen and logged
   std::thread thread_;
 };
 

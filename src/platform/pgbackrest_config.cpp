@@ -188,6 +188,15 @@ std::string PgBackRestRestoreCommand(const ClusterTopology& topology, int repo) 
          " archive-get %f \"%p\"";
 }
 
+std::vector<std::string> StanzaCreateOptions(const ClusterTopology& topology) {
+  return {"--lock-path=" + topology.pgbackrest_dir + "/lock/stanza-create"};
+}
+
+std::vector<std::string> PgBackRestStopFiles(const ClusterTopology& topology) {
+  const std::string lock = topology.pgbackrest_dir + "/lock/";
+  return {lock + topology.Stanza() + ".stop", lock + "all.stop"};
+}
+
 std::vector<std::string> PgBackRestArgv(const ClusterTopology& topology,
                                         const std::vector<std::string>& options,
                                         const std::string& command) {

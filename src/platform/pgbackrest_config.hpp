@@ -75,6 +75,24 @@ std::string PgBackRestArchiveCommand(const ClusterTopology& topology,
 // restore_command reading WAL from repository `repo` only.
 std::string PgBackRestRestoreCommand(const ClusterTopology& topology, int repo);
 
+// Options of Citadel's own `stanza-create` (ArchiveBackupScheduler): its
+// locks in a directory of their own, <lock-path>/stanza-create. pgBackRest's
+// stanza-create takes the archive lock (lock-type all) that archive-push's
+// asynchronous process needs too, and PostgreSQL archives from its start, so
+// they met: an archive-push whose async child lost that lock to stanza-create
+// (between its parent's release and its own take) died without a status
+// file, and the archive_command waited archive-timeout (60 s) for nothing,
+// stalling archiving and failing the first backups (docs/ha.md). Sound because
+// stanza-create only writes a repository's archive.info and backup.info
+// (atomically, and only those missing) and archive-push writes nothing to a
+// repository without its archive.info; the scheduler runs the backups after
+// stanza-create, on the same thread. The stop files stay the operator's say:
+// PgBackRestStopFiles.
+std::vector<std::string> StanzaCreateOptions(const ClusterTopology& topology);
+// The files `pgbackrest stop` leaves in the lock path (this stanza's, all
+// stanzas'): while one exists Citadel does not run stanza-create either.
+std::vector<std::string> PgBackRestStopFiles(const ClusterTopology& topology);
+
 // argv: pgbackrest --config=... --stanza=... <options...> <command>.
 std::vector<std::string> PgBackRestArgv(const ClusterTopology& topology,
                                         const std::vector<std::string>& options,

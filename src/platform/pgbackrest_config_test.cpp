@@ -146,6 +146,22 @@ TEST(PgBackRestRepoHost, TheReachabilityCheckSaysWhy) {
   says(1, "something else\n", "exit 1");
 }
 
+// archive-push's async process takes the archive lock in lock-path; Citadel's
+// stanza-create must not (it stalled archiving for archive-timeout once,
+// docs/notes.md session 13), but a stop file there still holds it back.
+TEST(PgBackRestConfig, StanzaCreateLocksApartFromArchivePushAndHonoursStop) {
+  auto topology = MakeClusterTopology(ArchivingCluster(), "/srv/cit");
+  const std::string text = RenderPgBackRestConfig(topology, GenerateClusterCredentials());
+  EXPECT_TRUE(text.find("lock-path=/srv/cit/ha/pgbackrest/lock\n") != std::string::npos);
+  EXPECT_EQ(PgBackRestArgv(topology, StanzaCreateOptions(topology), "stanza-create"),
+            (std::vector<std::string>{"/usr/bin/pgbackrest", "--config=/srv/cit/ha/pgbackrest/pgbackrest.conf",
+                                      "--stanza=citadel", "--lock-path=/srv/cit/ha/pgbackrest/lock/stanza-create",
+                                      "stanza-create"}));
+  EXPECT_EQ(PgBackRestStopFiles(topology),
+            (std::vector<std::string>{"/srv/cit/ha/pgbackrest/lock/citadel.stop",
+                                      "/srv/cit/ha/pgbackrest/lock/all.stop"}));
+}
+
 TEST(PgBackRestConfig, OnlyShellInertPaths) {
   EXPECT_TRUE(ShellSafePath("/srv/cit-1/ha_x/pgbackrest.conf"));
   for (const char* bad : {"relative/path", "", "/a b", "/a;rm -rf /", "/a'b", "/a$(x)", "/a\nb", "/a`b`"}) {
