@@ -1,6 +1,8 @@
 #include "core/bounded_worker_pool.hpp"
 
+#include <linux/futex.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,24 +13,60 @@
 #include "core/logger.hpp"
 
 namespace citadel::core {
+namespace {
+
+constexpr int kIdle = 0;
+constexpr int kSleeping = 1;
+constexpr int kHanded = 2;
+
+// std::atomic<int>::wait would do, but libstdc++ 12 spins and calls
+// sched_yield before it sleeps: on 2 busy cores that yields the CPU to
+// whatever else is runnable, a context switch per hand-off.
+void FutexWait(std::atomic<int>& word, int expected) {
+  ::syscall(SYS_futex, reinterpret_cast<int*>(&word), FUTEX_WAIT_PRIVATE, expected, nullptr, nullptr, 0);
+}
+
+void FutexWakeOne(std::atomic<int>& word) {
+  ::syscall(SYS_futex, reinterpret_cast<int*>(&word), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+}
+
+}  // namespace
 
 BoundedWorkerPool::BoundedWorkerPool(std::string name, std::size_t threads, std::size_t max_queued,
                                      int nice_increment)
     : name_(std::move(name)), max_queued_(max_queued), nice_increment_(nice_increment) {
   if (threads == 0) threads = 1;
+  workers_.reserve(threads);
   threads_.reserve(threads);
-  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+  idle_.reserve(threads);
+  for (std::size_t i = 0; i < threads; ++i) {
+    workers_.push_back(std::make_unique<Worker>());
+    threads_.emplace_back([this, worker = workers_.back().get()] { Run(*worker); });
+  }
 }
 
 BoundedWorkerPool::~BoundedWorkerPool() { Shutdown(); }
 
+void BoundedWorkerPool::Hand(Worker& worker, Task task, bool exit) {
+  worker.task = std::move(task);
+  worker.exit = exit;
+  if (worker.state.exchange(kHanded, std::memory_order_acq_rel) == kSleeping) FutexWakeOne(worker.state);
+}
+
 bool BoundedWorkerPool::Submit(Task task) {
+  Worker* idle = nullptr;
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || queue_.size() >= max_queued_) return false;
-    queue_.push_back(std::move(task));
+    if (stopping_) return false;
+    if (idle_.empty()) {
+      if (queue_.size() >= max_queued_) return false;
+      queue_.push_back(std::move(task));
+      return true;
+    }
+    idle = idle_.back();
+    idle_.pop_back();
   }
-  cv_.notify_one();
+  Hand(*idle, std::move(task), false);
   return true;
 }
 
@@ -38,19 +76,23 @@ std::size_t BoundedWorkerPool::queued() const {
 }
 
 void BoundedWorkerPool::Shutdown() {
+  std::vector<Worker*> idle;
   {
     std::lock_guard lock(mutex_);
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
+    // A worker is idle only while the queue is empty; busy ones run the queue
+    // dry and then see `stopping_`.
+    idle.swap(idle_);
   }
-  cv_.notify_all();
+  for (Worker* worker : idle) Hand(*worker, nullptr, true);
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }
   threads_.clear();
 }
 
-void BoundedWorkerPool::Run() {
+void BoundedWorkerPool::Run(Worker& me) {
   if (nice_increment_ > 0) {
     // On Linux, PRIO_PROCESS with a thread id sets that one thread's nice
     // value; raising it needs no privilege. A failure only costs fairness.
@@ -63,12 +105,31 @@ void BoundedWorkerPool::Run() {
   }
   for (;;) {
     Task task;
+    bool wait = false;
     {
-      std::unique_lock lock(mutex_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to do
-      task = std::move(queue_.front());
-      queue_.pop_front();
+      std::lock_guard lock(mutex_);
+      if (!queue_.empty()) {
+        task = std::move(queue_.front());
+        queue_.pop_front();
+      } else if (stopping_) {
+        return;  // stopping, and nothing left to do
+      } else {
+        idle_.push_back(&me);
+        wait = true;
+      }
+    }
+    if (wait) {
+      // Sleeps until handed something; a spurious wake-up just looks again.
+      for (;;) {
+        int seen = kIdle;
+        if (me.state.compare_exchange_strong(seen, kSleeping, std::memory_order_acq_rel)) seen = kSleeping;
+        if (seen == kHanded) break;
+        FutexWait(me.state, kSleeping);
+      }
+      me.state.store(kIdle, std::memory_order_relaxed);
+      if (me.exit) return;
+      task = std::move(me.task);
+      me.task = nullptr;
     }
     try {
       task();

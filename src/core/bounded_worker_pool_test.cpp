@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cerrno>
 #include <future>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -20,6 +22,28 @@ TEST(BoundedWorkerPoolTest, RunsEverySubmittedTask) {
     for (int i = 0; i < 50; ++i) ASSERT_TRUE(pool.Submit([&] { ++done; }));
   }
   EXPECT_EQ(done.load(), 50);
+}
+
+TEST(BoundedWorkerPoolTest, TasksFromManyThreadsEachRunOnceWhetherHandedOrQueued) {
+  // Submitters race the workers going idle: some tasks are handed to an idle
+  // worker, others queued behind busy ones; none may be lost or run twice.
+  std::atomic<int> done{0};
+  std::atomic<int> refused{0};
+  {
+    BoundedWorkerPool pool("test", 3, 100000);
+    std::vector<std::thread> submitters;
+    for (int t = 0; t < 4; ++t) {
+      submitters.emplace_back([&] {
+        for (int i = 0; i < 2000; ++i) {
+          if (!pool.Submit([&] { done.fetch_add(1, std::memory_order_relaxed); })) ++refused;
+          if (i % 64 == 0) std::this_thread::yield();  // lets workers go idle now and then
+        }
+      });
+    }
+    for (auto& submitter : submitters) submitter.join();
+  }
+  EXPECT_EQ(refused.load(), 0);
+  EXPECT_EQ(done.load(), 8000);
 }
 
 TEST(BoundedWorkerPoolTest, RefusesWorkPastTheQueueLimit) {
