@@ -21,10 +21,10 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include "core/random.hpp"
 #include "http/access_log.hpp"
 #include "http/forwarded_for.hpp"
 #include "http/listener_responses.hpp"
+#include "http/request_id.hpp"
 #include "http/request_target.hpp"
 #include "http/response_preparation.hpp"
 
@@ -157,7 +157,7 @@ class EdgeConnection final : public StoppableConnection,
   void ReadHeader() {
     phase_ = Phase::kReading;
     request_start_ = SteadyClock::now();
-    request_id_ = core::RandomHex(8);
+    request_id_ = NextRequestId();
     client_ip_ = peer_;
     method_ = "-";
     path_ = "-";
