@@ -176,6 +176,7 @@ int RunServe(const ServeCommand& command) {
 
   std::atomic<bool> postgres_up{true};
   rpc::ObjectCallCounters object_call_counters;  // before the registry that renders it
+  rpc::OneStatementCalls one_statement_calls;     // learned per process, lost on restart
   auto metrics = std::make_shared<http::MetricsRegistry>();
   AddServerMetrics(*metrics, *tenants, postgres_up);
   AddObjectCallMetrics(*metrics, object_call_counters);
@@ -230,6 +231,7 @@ int RunServe(const ServeCommand& command) {
   rpc::AddRpcRoutes(router, rpc_services);
   rpc_services.support = &support_access;
   rpc_services.object_counters = &object_call_counters;
+  rpc_services.one_statement_calls = &one_statement_calls;
   rpc::AddWebSessionRoutes(router, rpc_services);
   rpc::AddSupportRoutes(router, rpc_services);
   rpc::AddJson2Routes(router, rpc_services);

@@ -45,6 +45,16 @@ void AddObjectCallMetrics(http::MetricsRegistry& metrics, const rpc::ObjectCallC
            "changed: rolled back and run again with the check first.\n"
            "# TYPE citadel_rpc_calls_check_missed_total counter\n";
     out += "citadel_rpc_calls_check_missed_total " + std::to_string(counters.check_missed.load()) + "\n";
+    out += "# HELP citadel_rpc_calls_committed_with_statement_total Read-only object calls whose COMMIT "
+           "travelled in the round trip of their one statement.\n"
+           "# TYPE citadel_rpc_calls_committed_with_statement_total counter\n";
+    out += "citadel_rpc_calls_committed_with_statement_total " +
+           std::to_string(counters.committed_with_statement.load()) + "\n";
+    out += "# HELP citadel_rpc_calls_committed_too_early_total Of those, calls that needed a second "
+           "statement: run again with COMMIT after the answer.\n"
+           "# TYPE citadel_rpc_calls_committed_too_early_total counter\n";
+    out += "citadel_rpc_calls_committed_too_early_total " + std::to_string(counters.committed_too_early.load()) +
+           "\n";
   });
 }
 

@@ -61,6 +61,7 @@ void Connection::Close() {
   statements_.Clear();  // prepared statements die with the server session
   deferred_begin_.reset();
   in_transaction_ = transaction_wrote_ = commit_pending_ = false;
+  commit_with_next_ = committed_early_ = committed_too_early_ = false;
   pipeline_.clear();
   deferred_result_.reset();
   deferred_check_ = nullptr;
@@ -108,11 +109,19 @@ core::Result<QueryResult> Connection::ExecuteParams(SqlText sql, std::span<const
 
 core::Result<QueryResult> Connection::Run(const std::string& text, std::span<const Param> params) {
   if (condemned_) return core::Unexpected(*condemned_);  // never sent
+  if (committed_early_) return RefuseAfterEarlyCommit();
   DrainPendingCommit();
   if (deferred_begin_ || !pipeline_.empty()) {
-    (void)SendInPipeline(text, params);  // a failed send is reported by the collection
+    const bool sent = SendInPipeline(text, params);  // a failed send is reported by the collection
+    if (std::exchange(commit_with_next_, false) && sent && in_transaction_ && !transaction_wrote_) {
+      ++statements_sent_;
+      if (observer_) observer_("COMMIT", {});
+      if (PQsendQueryParams(conn_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) broken_ = true;
+      pipeline_.push_back({PipelineEntry::Kind::kCommit, {}, {}, false});
+    }
     return CollectPipeline();
   }
+  commit_with_next_ = false;
   NoteSent(text);
   ++statements_sent_;
   if (observer_) observer_(text, params);
@@ -146,6 +155,8 @@ core::Result<QueryResult> Connection::Run(const std::string& text, std::span<con
 core::Result<QueryResult> Connection::ExecuteUtility(const UtilityStatement& statement) {
   if (conn_ == nullptr) return core::Fail(core::ErrorCode::kUnavailable, "not connected");
   if (condemned_) return core::Unexpected(*condemned_);
+  if (committed_early_) return RefuseAfterEarlyCommit();
+  commit_with_next_ = false;
   DrainPendingCommit();
   if (!pipeline_.empty()) {
     if (auto earlier = CollectPipeline(); !earlier) return earlier;
@@ -173,6 +184,13 @@ void Connection::DeferBegin(SqlText begin) {
   condemned_.reset();
   deferred_begin_ = std::string(begin.c_str());
   in_transaction_ = transaction_wrote_ = false;
+  commit_with_next_ = committed_early_ = committed_too_early_ = false;
+}
+
+core::Result<QueryResult> Connection::RefuseAfterEarlyCommit() {
+  committed_too_early_ = true;
+  return core::Fail(core::ErrorCode::kInternal,
+                    "the transaction was committed with its first statement; the call runs again");
 }
 
 void Connection::NoteSent(std::string_view text) {
@@ -229,6 +247,7 @@ core::Result<QueryResult> Connection::CommitDeferred() {
     deferred_begin_.reset();  // nothing was sent: there is no transaction
     return QueryResult();
   }
+  if (std::exchange(committed_early_, false)) return QueryResult();  // COMMIT went with the statement
   const bool read_only = in_transaction_ && !transaction_wrote_;
   in_transaction_ = transaction_wrote_ = false;
   if (!read_only || conn_ == nullptr || broken_) return Execute("COMMIT");
@@ -247,10 +266,12 @@ core::Result<QueryResult> Connection::RollbackDeferred() {
   in_transaction_ = transaction_wrote_ = false;
   deferred_check_ = nullptr;
   condemned_.reset();
+  commit_with_next_ = false;
   if (deferred_begin_) {
     deferred_begin_.reset();
     return QueryResult();
   }
+  if (std::exchange(committed_early_, false)) return QueryResult();  // ended already; it only read
   return Execute("ROLLBACK");
 }
 
@@ -262,6 +283,10 @@ void Connection::SendDeferredParams(SqlText sql, std::span<const Param> params) 
   }
   if (condemned_) {
     deferred_result_ = core::Unexpected(*condemned_);
+    return;
+  }
+  if (committed_early_) {
+    deferred_result_ = RefuseAfterEarlyCommit();
     return;
   }
   DrainPendingCommit();
@@ -365,7 +390,14 @@ core::Result<QueryResult> Connection::CollectPipeline() {
       result = Finish(raw);
       if (!result && !first_error) first_error = result.error();
     }
-    if (entry.kind == PipelineEntry::Kind::kPrepare && result) {
+    if (entry.kind == PipelineEntry::Kind::kCommit) {
+      // Run only when every statement before it succeeded (otherwise
+      // PIPELINE_ABORTED: the transaction stays open, failed, for ROLLBACK).
+      if (result) {
+        in_transaction_ = false;
+        committed_early_ = true;
+      }
+    } else if (entry.kind == PipelineEntry::Kind::kPrepare && result) {
       // Prepared, even when the statement then failed.
       if (auto name = statements_.Remember(entry.text, entry.name)) evicted.push_back(std::move(*name));
     } else if (entry.kind == PipelineEntry::Kind::kStatement) {

@@ -131,6 +131,23 @@ class Connection {
   // Whether a DeferredCheck said no in the current transaction.
   bool condemned() const { return condemned_.has_value(); }
 
+  // For a read-only call expected to need one statement: when the next
+  // statement joins a deferred BEGIN's pipeline and only reads (a plain
+  // SELECT, nothing written before it), COMMIT travels in the same pipeline,
+  // so that the transaction ends in that one round trip and the server is
+  // not woken again for a COMMIT sent after the answer. The statement's
+  // answer is what it would have been (same snapshot, same transaction).
+  // Any statement after it in the same transaction is then refused, never
+  // sent, and committed_too_early() says so: the caller runs the call again
+  // without this (rpc/object_service.cpp). Applies to the next statement
+  // only; DeferBegin clears it.
+  void CommitWithNextStatement() { commit_with_next_ = true; }
+  // Whether a statement was refused because the transaction had already
+  // committed with the one before it (CommitWithNextStatement).
+  bool committed_too_early() const { return committed_too_early_; }
+  // Whether the current transaction ended with its statement that way.
+  bool committed_with_statement() const { return committed_early_; }
+
   bool connected() const { return conn_ != nullptr; }
   // Connected, not broken, and not inside a transaction: safe to lend again.
   bool IsReusable() const;
@@ -183,6 +200,8 @@ class Connection {
   void DrainPendingCommit();
   // Notes that `text` was sent inside the current transaction.
   void NoteSent(std::string_view text);
+  // The refusal of a statement after a COMMIT sent with the one before it.
+  core::Result<QueryResult> RefuseAfterEarlyCommit();
   void Close();
 
   pg_conn* conn_ = nullptr;
@@ -195,9 +214,12 @@ class Connection {
   bool in_transaction_ = false;      // a deferred BEGIN reached the server
   bool transaction_wrote_ = false;   // ... and a statement other than SELECT followed
   bool commit_pending_ = false;      // a COMMIT whose answer is not read yet
+  bool commit_with_next_ = false;    // CommitWithNextStatement, not yet used
+  bool committed_early_ = false;     // ... used: the transaction has ended
+  bool committed_too_early_ = false; // ... and a statement came after it
   // Sent in the open pipeline, answers not read yet, in order.
   struct PipelineEntry {
-    enum class Kind { kBegin, kPrepare, kStatement } kind;
+    enum class Kind { kBegin, kPrepare, kStatement, kCommit } kind;
     std::string text;  // kPrepare: the statement text, remembered once prepared
     std::string name;  // kPrepare: the name it is prepared under
     bool deferred = false;

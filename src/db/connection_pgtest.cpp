@@ -329,6 +329,61 @@ TEST(ConnectionPg, DeferredStatementIsAnsweredWithTheNextOne) {
   EXPECT_EQ(after_commit->Text(0, "first"), "4");
 }
 
+// CommitWithNextStatement: a read-only call's COMMIT in the round trip of its
+// one statement, and nothing after it in that transaction.
+TEST(ConnectionPg, ACommitSentWithTheStatementEndsTheTransactionInOneRoundTrip) {
+  Connection conn = Superuser();
+  Connection other = Superuser();
+  ASSERT_TRUE(conn.Execute("CREATE TABLE IF NOT EXISTS early_commit (v int)"));
+  const std::uint64_t trips = conn.round_trips();
+  const std::uint64_t sent = conn.statements_sent();
+  conn.DeferBegin("BEGIN ISOLATION LEVEL REPEATABLE READ");
+  conn.SendDeferred("SELECT $1::int AS checked", 1);
+  conn.CommitWithNextStatement();
+  auto read = conn.Execute("SELECT $1::int AS v, current_setting('transaction_isolation') AS level", 2);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(read->Text(0, "level"), "repeatable read");  // ran inside the transaction
+  EXPECT_EQ(conn.round_trips(), trips + 1);
+  EXPECT_EQ(conn.statements_sent(), sent + 4);  // BEGIN, the deferred one, the statement, COMMIT
+  EXPECT_TRUE(conn.committed_with_statement());
+  EXPECT_TRUE(conn.IsReusable()) << "the transaction has ended on the server";
+  auto checked = conn.TakeDeferred();
+  ASSERT_TRUE(checked) << checked.error().message;
+  EXPECT_EQ(checked->Text(0, "checked"), "1");
+  // A second statement would run outside the snapshot: refused, never sent.
+  auto second = conn.Execute("INSERT INTO early_commit VALUES ($1)", 3);
+  ASSERT_FALSE(second);
+  EXPECT_TRUE(conn.committed_too_early());
+  EXPECT_EQ(conn.statements_sent(), sent + 4);
+  ASSERT_TRUE(conn.RollbackDeferred());
+  auto none = other.Execute("SELECT count(*) AS n FROM early_commit");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->Text(0, "n"), "0");
+
+  // The next transaction starts clean; a first statement that writes gets no
+  // early COMMIT (it is waited for as any write's), and the flag is spent.
+  conn.DeferBegin("BEGIN ISOLATION LEVEL REPEATABLE READ");
+  conn.CommitWithNextStatement();
+  ASSERT_TRUE(conn.Execute("INSERT INTO early_commit VALUES ($1)", 4));
+  EXPECT_FALSE(conn.committed_with_statement());
+  EXPECT_FALSE(conn.committed_too_early());
+  ASSERT_TRUE(conn.Execute("INSERT INTO early_commit VALUES ($1)", 5));
+  ASSERT_TRUE(conn.RollbackDeferred());
+  auto rolled_back = other.Execute("SELECT count(*) AS n FROM early_commit");
+  ASSERT_TRUE(rolled_back);
+  EXPECT_EQ(rolled_back->Text(0, "n"), "0");
+
+  // A failing statement: COMMIT is not run (the pipeline aborts), the
+  // transaction stays open and failed until the rollback.
+  conn.DeferBegin("BEGIN");
+  conn.CommitWithNextStatement();
+  ASSERT_FALSE(conn.Execute("SELECT 1 / $1::int AS v", 0));
+  EXPECT_FALSE(conn.committed_with_statement());
+  ASSERT_TRUE(conn.RollbackDeferred());
+  EXPECT_TRUE(conn.IsReusable());
+  ASSERT_TRUE(conn.Execute("DROP TABLE early_commit"));
+}
+
 TEST(ConnectionPg, DeferredStatementErrorsStayWithTheirStatement) {
   Connection conn = Superuser();
   // The next statement fails: the deferred answer is intact.

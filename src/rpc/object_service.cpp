@@ -18,6 +18,7 @@
 // TypeError texts), after the credential check, as in Odoo.
 #include <algorithm>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/logger.hpp"
@@ -51,6 +52,7 @@ struct ObjectCall {
   std::string password;
   bool verified = false;  // the hashing pool said yes once already
   bool speculation_missed = false;  // its credentials or rights were not as assumed: check first
+  bool early_commit_missed = false;  // it needed a second statement: COMMIT after the answer
   // A support staff member's call (support_call.hpp): admitted by its
   // session and grant, not by a password.
   std::optional<SupportAdmission> support;
@@ -192,6 +194,27 @@ std::optional<NeedsVerification> CheckStoredSecrets(RpcServices& services, db::C
 // hooks run after the INSERT/UPDATE/DELETE they follow.
 struct SpeculationMissed {};
 
+// A read-only call sent with COMMIT beside its first statement needed a
+// second one (db::Connection::CommitWithNextStatement): it runs again with
+// COMMIT after its answer. Nothing was written (it only read) or lost.
+struct EarlyCommitMissed {};
+
+// The shape a read-only call's statement count is learned under
+// (one_statement_calls.hpp): its database, model, method and the fields it
+// asks for (the `fields` keyword, or the first positional list of names after
+// the first argument, as read and search_read take them).
+std::string CallShape(const ObjectCall& state, const ModelCall& call) {
+  std::string shape = state.db + '\x1f' + call.model + '\x1f' + call.method + '\x1f';
+  if (call.kwargs.is_object()) {
+    if (auto fields = call.kwargs.find("fields"); fields != call.kwargs.end()) return shape + fields->dump();
+  }
+  for (std::size_t i = 1; i < call.args.size(); ++i) {
+    const Value& arg = call.args[i];
+    if (arg.is_array() && (arg.empty() || arg.front().is_string())) return shape + arg.dump();
+  }
+  return shape;
+}
+
 constexpr std::string_view kWriteMethods[] = {"create", "write", "unlink"};
 
 bool IsWriteMethod(std::string_view method) {
@@ -233,9 +256,20 @@ CheckVerdict JudgeCheck(RpcServices& services, const ObjectCall& state, const or
 
 RpcOutcome RunSpeculatively(RpcServices& services, db::Connection& connection, const ObjectCall& state,
                             const ModelCall& model_call, const orm::SecurityVersion& assumed) {
-  if (services.object_counters != nullptr) services.object_counters->sent_with_check.fetch_add(1);
+  // Counted once per call: a run again after a too-early COMMIT is the same call.
+  if (services.object_counters != nullptr && !state.early_commit_missed) {
+    services.object_counters->sent_with_check.fetch_add(1);
+  }
   SendUserByIdWithSecurityVersion(connection, state.uid);
   const bool writes = IsWriteMethod(model_call.method);
+  std::string shape;  // learned under, for read-only calls
+  bool commit_early = false;
+  if (!writes && services.one_statement_calls != nullptr && !state.early_commit_missed) {
+    shape = CallShape(state, model_call);
+    commit_early = services.one_statement_calls->Expected(shape);
+    if (commit_early) connection.CommitWithNextStatement();
+  }
+  const std::uint64_t sent_before = connection.statements_sent();
   if (writes) {
     connection.CheckDeferredWith(
         [&services, &state, &assumed](const core::Result<db::QueryResult>& answer) -> std::optional<core::Error> {
@@ -252,6 +286,20 @@ RpcOutcome RunSpeculatively(RpcServices& services, db::Connection& connection, c
     result = orm::CallModelMethod(env, model_call.model, model_call.method, model_call.args, model_call.kwargs);
   } catch (...) {
     failure = std::current_exception();
+  }
+  if (connection.committed_too_early()) {
+    services.one_statement_calls->NeededMore(shape);
+    if (services.object_counters != nullptr) services.object_counters->committed_too_early.fetch_add(1);
+    throw EarlyCommitMissed{};
+  }
+  if (!shape.empty()) {
+    if (commit_early) {
+      if (services.object_counters != nullptr && connection.committed_with_statement()) {
+        services.object_counters->committed_with_statement.fetch_add(1);
+      }
+    } else {
+      services.one_statement_calls->Needed(shape, connection.statements_sent() - sent_before);
+    }
   }
   // Whatever the call made of a refusal (an error it caught, or none when it
   // sent nothing after the check), the refusal decides.
@@ -310,6 +358,10 @@ RpcOutcome RunInTransaction(RpcServices& services, ObjectCall& state,
         if (state.support) AuditSupportSuccess(services, *state.support, state.call.params);
         return result;
       });
+    } catch (const EarlyCommitMissed&) {
+      state.early_commit_missed = true;
+      --attempt;  // nothing was lost: not a retry on a new connection
+      continue;
     } catch (const SpeculationMissed&) {
       if (services.object_counters != nullptr) services.object_counters->check_missed.fetch_add(1);
       state.speculation_missed = true;

@@ -32,6 +32,7 @@
 #include "orm/value.hpp"
 #include "rpc/credential_cache.hpp"
 #include "rpc/object_call_counters.hpp"
+#include "rpc/one_statement_calls.hpp"
 #include "rpc/rpc_error.hpp"
 #include "rpc/tenant_directory.hpp"
 
@@ -81,6 +82,10 @@ struct RpcServices {
   platform::SupportAccess* support = nullptr;
   // Counts how object calls were admitted (object_call_counters.hpp); null: not counted.
   ObjectCallCounters* object_counters = nullptr;
+  // Which read-only call shapes need one statement (one_statement_calls.hpp):
+  // those send COMMIT in the same round trip. Null: every read-only call
+  // sends its COMMIT after the answer.
+  OneStatementCalls* one_statement_calls = nullptr;
 };
 
 struct RpcCall {
