@@ -205,9 +205,7 @@ core::Result<PooledConnection> PoolGroup::AcquireUngated(const std::string& key)
       --pool->in_use;
       --pool->open;
       --s.total_open;
-      lock.unlock();
-      s.changed.notify_all();
-      lock.lock();
+      s.changed.notify_all();  // a slot opened for whoever waits at a cap
       continue;
     }
     if (pool->open < s.limits.max_per_pool) {
