@@ -16,7 +16,7 @@ CITADEL_RUN_PACKAGES=(
 # shellcheck disable=SC2034
 CITADEL_TEST_PACKAGES=(
   libgtest-dev libgmock-dev
-  clang libclang-rt-14-dev lld
+  clang-16 libclang-rt-16-dev lld-16
   python3 python3-aiosmtpd curl procps iproute2 testssl.sh openssh-server openssh-client
   nodejs
   chromium chromium-driver python3-selenium python3-zbar

@@ -28,7 +28,7 @@ class TestStream final : public BodyStream {
     const int index = sent_++;
     if (stall_ && index == fail_after_) return;  // never answers
     std::thread([deliver = std::move(deliver), index, this] {
-      if (index == fail_after_) return deliver(std::nullopt);
+      if (index == fail_after_ || index >= chunks_) return deliver(std::nullopt);
       deliver(std::string(64 * 1024, static_cast<char>('a' + index % 26)));
     }).detach();
   }

@@ -182,7 +182,7 @@ TEST_F(BackupServicePg, ExportIsAPlainTarOfTheDumpFilesAndManifest) {
   EXPECT_EQ(manifest["backup_id"], made->id);
   std::string dump = ReadFile(out + "/database.dump");
   EXPECT_EQ(dump.substr(0, 5), "PGDMP");  // pg_dump's custom format, usable with pg_restore
-  EXPECT_EQ(core::Sha256Hex(dump), manifest["parts"][0]["sha256"]);
+  EXPECT_EQ(core::Sha256Hex(dump), manifest["parts"][0]["sha256"].get<std::string>());
 }
 
 TEST_F(BackupServicePg, DestroyingTheTenantKeyMakesEveryBackupUnreadableForAnyone) {

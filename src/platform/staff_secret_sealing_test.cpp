@@ -61,8 +61,8 @@ TEST(StaffSecretSealing, ASecretStoredInClearOpensAndAsksToBeSealed) {
 }
 
 TEST(StaffSecretSealing, TheKeyIs32Bytes) {
-  EXPECT_THROW(StaffSecretSealing(std::string(31, 'k')), std::invalid_argument);
-  EXPECT_THROW(StaffSecretSealing(std::string()), std::invalid_argument);
+  EXPECT_THROW(StaffSecretSealing{std::string(31, 'k')}, std::invalid_argument);
+  EXPECT_THROW(StaffSecretSealing{std::string()}, std::invalid_argument);
 }
 
 TEST(RolePasswordKeyFor, KeysAre32BytesPerPurposeAndPerServerKey) {
