@@ -15,6 +15,10 @@ shows, and replaces the values that vary per call by pgbench variables:
                        so does the nextval that takes the id first, when
                        the ORM asks for it before the INSERT
   --preamble LINE      pgbench meta-commands put first (\\set off random(0, N))
+  --pipeline           the statements go in one pipeline (\\startpipeline ...
+                       \\endpipeline: one round trip, as Citadel sends a
+                       read-only call with its credential check and COMMIT);
+                       not with --gset-insert (pgbench cannot \\gset there)
 
 So pgbench runs the same statements, in the same order and transaction, on the
 same database: the reference is PostgreSQL doing exactly the call's SQL work.
@@ -82,6 +86,7 @@ def main():
     ap.add_argument("--var", action="append", default=[], metavar="VALUE=EXPR")
     ap.add_argument("--gset-insert", action="store_true")
     ap.add_argument("--preamble", action="append", default=[])
+    ap.add_argument("--pipeline", action="store_true")
     ap.add_argument("--defines", required=True)
     ap.add_argument("log", help="the log excerpt")
     args = ap.parse_args()
@@ -90,7 +95,11 @@ def main():
         found = statements(read_entries(f), args.database)
     if not found or not found[0][0].upper().startswith("BEGIN"):
         sys.exit("pgbench_script_from_log: no transaction for %s in %s" % (args.database, args.log))
+    if args.pipeline and args.gset_insert:
+        sys.exit("pgbench_script_from_log: --pipeline and --gset-insert do not go together")
     lines, defines = list(args.preamble), []
+    if args.pipeline:
+        lines.append("\\startpipeline")
     for index, (sql, params) in enumerate(found):
         text = render(sql, params, variables, defines, index).replace("\n", " ")
         if ";" in text:
@@ -101,6 +110,8 @@ def main():
             lines.append(text.replace(") FROM generate_series(", ") AS id FROM generate_series(", 1) + " \\gset")
         else:
             lines.append(text + ";")
+    if args.pipeline:
+        lines.append("\\endpipeline")
     print("\n".join(lines))
     with open(args.defines, "w") as f:
         f.write("".join(d + "\n" for d in defines))

@@ -244,6 +244,13 @@ for w in "${workloads[@]}"; do
     create) to_script create --gset-insert --var "${created_id[create]}=:id" --var "{${created_id[create]}}=(ARRAY[:id::int8])" ;;
   esac
 done
+# The machine's ceiling for a read (the report's last lines): the same
+# statements in one pipeline, as Citadel sends them, cost PostgreSQL least.
+if [[ " ${workloads[*]} " == *" read "* ]]; then
+  cp "$out/read.log" "$out/read_pipelined.log"
+  to_script read_pipelined --pipeline --var "$read_id=:id" --var "{$read_id}=(ARRAY[:id::int8])" \
+    --preamble "\\set id random($min_id, $max_id)"
+fi
 
 # --- wrk and pgbench, workload by workload, at 1 and 8. CPU time per request
 # of Citadel and of PostgreSQL (the postmaster and its backends, exited ones
@@ -289,6 +296,10 @@ for w in "${workloads[@]}"; do
     run_wrk "$w" "$c"
     run_pgbench "$w" "$c"
   done
+  if [[ $w == read ]]; then
+    say "read's statements in one pipeline, concurrency 8: pgbench ${duration}s"
+    run_pgbench read_pipelined 8
+  fi
 done
 
 echo "{\"rss\":\"after\",\"kib\":$(rss_kib)}" >>"$figures"
