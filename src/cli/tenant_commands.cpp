@@ -85,6 +85,9 @@ core::Result<std::unique_ptr<TenantSession>> OpenTenants(const CommonOptions& co
 }
 
 int ReportFailure(const core::Error& error) {
+  // The command ends here: what was logged before goes first (the log is
+  // buffered), so that the reason is the last thing on stderr.
+  core::Log().StopBuffering();
   std::cerr << "citadel: " << error.message << "\n";
   return error.code == core::ErrorCode::kInvalidArgument ? 2 : 1;
 }

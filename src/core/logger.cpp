@@ -4,9 +4,12 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include <nlohmann/json.hpp>
+
+#include "core/buffered_log_sink.hpp"
 
 namespace citadel::core {
 namespace {
@@ -34,13 +37,15 @@ std::string Rfc3339Millis(std::int64_t unix_millis) {
 
 }  // namespace
 
-Logger::Logger()
-    : sink_([](std::string_view line) {
-        std::fwrite(line.data(), 1, line.size(), stderr);
-        std::fflush(stderr);
-      }) {}
+Logger::Logger() : buffered_(std::make_unique<BufferedLogSink>()) {}
 
 Logger::Logger(Sink sink) : sink_(std::move(sink)) {}
+
+Logger::~Logger() = default;
+
+void Logger::StopBuffering() {
+  if (buffered_) buffered_->Stop();
+}
 
 bool Logger::IsSecretFieldName(std::string_view name) {
   std::string lower(name);
@@ -82,13 +87,25 @@ void Logger::Log(LogLevel level, std::string_view msg, const LogFields& fields) 
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();
   std::string line = Format(level, msg, fields, now);
+  if (buffered_) {
+    buffered_->Append(line, /*urgent=*/level >= LogLevel::kError);
+    return;
+  }
   std::lock_guard lock(mutex_);
   sink_(line);
 }
 
 Logger& Log() {
-  static Logger logger;
-  return logger;
+  // Never destroyed, stopped at exit instead: a static destroyed at exit, or a
+  // thread still running then, may log after any destructor of ours has run.
+  // Registered when first used, so statics made later (destroyed earlier) still
+  // log through the buffer; those made earlier log after it, written at once.
+  static Logger* const logger = [] {
+    auto* made = new Logger();
+    std::atexit([] { Log().StopBuffering(); });
+    return made;
+  }();
+  return *logger;
 }
 
 std::optional<LogLevel> ParseLogLevel(std::string_view name) {

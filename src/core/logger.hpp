@@ -7,12 +7,17 @@
 // whatever its value, so a careless call cannot leak it. The guard is a net,
 // not a licence: code still never passes secrets here.
 //
-// Thread-safe: lines are written whole under a mutex. The sink is owned by the
-// Logger; the global logger lives for the whole process.
+// Thread-safe: lines are written whole. The sink is owned by the Logger. The
+// default Logger() hands lines to a BufferedLogSink (buffered_log_sink.hpp): a
+// writer thread writes them to stderr a few milliseconds later, error lines
+// without the coalescing wait. A custom sink is called at once, under a mutex.
+// The global logger lives for the whole process; at exit it writes what it
+// holds and then writes each later line at once.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <mutex>
 #include <string>
@@ -56,6 +61,8 @@ class LogValue {
 
 using LogFields = std::vector<std::pair<std::string_view, LogValue>>;
 
+class BufferedLogSink;
+
 class Logger {
  public:
   using Sink = std::function<void(std::string_view line)>;
@@ -63,6 +70,9 @@ class Logger {
   // Writes to stderr.
   Logger();
   explicit Logger(Sink sink);
+  ~Logger();
+  Logger(const Logger&) = delete;
+  Logger& operator=(const Logger&) = delete;
 
   void SetLevel(LogLevel level) { min_level_ = level; }
   LogLevel level() const { return min_level_; }
@@ -80,7 +90,12 @@ class Logger {
   // True if a field of this name must never carry its value into a log.
   static bool IsSecretFieldName(std::string_view name);
 
+  // The stderr logger: writes what it holds and joins its writer thread; later
+  // lines are written at once. A custom sink has nothing to flush.
+  void StopBuffering();
+
  private:
+  std::unique_ptr<BufferedLogSink> buffered_;  // the stderr logger's; else sink_
   Sink sink_;
   std::mutex mutex_;
   LogLevel min_level_ = LogLevel::kInfo;
