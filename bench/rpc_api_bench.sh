@@ -16,7 +16,9 @@ and runs it at concurrency 1 and 8, then drives the same four calls with wrk
 (search_read ilike limit 80, read 1 id, create 1, search_count 2 terms) and runs
 pgbench on the tenant's database with the very statements the server sent for
 one such call (captured with log_statement=all). Prints a table with the issue's
-targets beside the figures and the CPU each side spent per call, stops the
+targets beside the figures, the CPU each side spent per call, and the machine's
+ceiling for a read and a create at c=8 (common.version under wrk plus the
+call's statements pipelined under pgbench: their CPU adds up), stops the
 server and removes the data directory. It sets a new password for the throwaway
 tenant's admin so that it knows when the server re-verifies it (see below).
 
@@ -244,13 +246,19 @@ for w in "${workloads[@]}"; do
     create) to_script create --gset-insert --var "${created_id[create]}=:id" --var "{${created_id[create]}}=(ARRAY[:id::int8])" ;;
   esac
 done
-# The machine's ceiling for a read (the report's last lines): the same
-# statements in one pipeline, as Citadel sends them, cost PostgreSQL least.
-if [[ " ${workloads[*]} " == *" read "* ]]; then
-  cp "$out/read.log" "$out/read_pipelined.log"
-  to_script read_pipelined --pipeline --var "$read_id=:id" --var "{$read_id}=(ARRAY[:id::int8])" \
-    --preamble "\\set id random($min_id, $max_id)"
-fi
+# The machine's ceilings for a read and a create (the report's last lines):
+# the same statements in one pipeline cost PostgreSQL the least (a read goes
+# so; a create's COMMIT follows in a second round trip, and no statement
+# after its INSERT uses the new id).
+for w in "${workloads[@]}"; do
+  case $w in
+    read) cp "$out/read.log" "$out/read_pipelined.log"
+          to_script read_pipelined --pipeline --var "$read_id=:id" --var "{$read_id}=(ARRAY[:id::int8])" \
+            --preamble "\\set id random($min_id, $max_id)" ;;
+    create) cp "$out/create.log" "$out/create_pipelined.log"
+            to_script create_pipelined --pipeline ;;
+  esac
+done
 
 # --- wrk and pgbench, workload by workload, at 1 and 8. CPU time per request
 # of Citadel and of PostgreSQL (the postmaster and its backends, exited ones
@@ -296,9 +304,9 @@ for w in "${workloads[@]}"; do
     run_wrk "$w" "$c"
     run_pgbench "$w" "$c"
   done
-  if [[ $w == read ]]; then
-    say "read's statements in one pipeline, concurrency 8: pgbench ${duration}s"
-    run_pgbench read_pipelined 8
+  if [[ $w == read || $w == create ]]; then
+    say "$w's statements in one pipeline, concurrency 8: pgbench ${duration}s"
+    run_pgbench "${w}_pipelined" 8
   fi
 done
 

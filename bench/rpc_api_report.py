@@ -67,24 +67,26 @@ def print_cpu(wrk, pg, cores):
                   f"| {number(per((p or {}).get('pg_cpu_s'), (p or {}).get('transactions'), pg_seconds), 2)} |")
 
 
-def print_read_ceiling(wrk, pg):
-    """What this machine allows a read by id at c=8, whatever the server does
-    between HTTPS and PostgreSQL. The client, the server and PostgreSQL share
-    the cores, so their CPU per call adds up: a read costs the machine at least
-    what common.version costs it (wrk, TLS, HTTP, JSON-RPC; no database) plus
-    what the read's own statements cost it, sent in one pipeline as Citadel
-    sends them (pgbench, its client included)."""
-    version, pipelined = wrk.get(("version", 8)), pg.get(("read_pipelined", 8))
-    v, p = (version or {}).get("rps"), (pipelined or {}).get("tps")
-    if not v or not p:
-        return
-    ceiling = 1.0 / (1.0 / v + 1.0 / p)
-    read = (wrk.get(("read", 8)) or {}).get("rps")
-    print()
-    print(f"Ceiling of a read by id at c=8 on this machine: {number(ceiling)}/s "
-          f"(common.version {number(v)}/s under wrk; the read's {pipelined['statements']} statements "
-          f"in one pipeline {number(p)}/s under pgbench; 1 / (1/{number(v)} + 1/{number(p)})), "
-          f"target 10,000/s; Citadel's read {number(read)}/s is {number(read and read / ceiling, 2)} of it.")
+def print_ceilings(wrk, pg):
+    """What this machine allows a read by id and a create at c=8, whatever the
+    server does between HTTPS and PostgreSQL. The client, the server and
+    PostgreSQL share the cores, so their CPU per call adds up: a call costs the
+    machine at least what common.version costs it (wrk, TLS, HTTP, JSON-RPC;
+    no database) plus what the call's own statements cost it, sent in one
+    pipeline (pgbench, its client included)."""
+    v = (wrk.get(("version", 8)) or {}).get("rps")
+    for workload, goal in (("read", 10000), ("create", 3000)):
+        pipelined = pg.get((workload + "_pipelined", 8))
+        p = (pipelined or {}).get("tps")
+        if not v or not p:
+            continue
+        ceiling = 1.0 / (1.0 / v + 1.0 / p)
+        rps = (wrk.get((workload, 8)) or {}).get("rps")
+        print()
+        print(f"Ceiling of {LABEL[workload]} at c=8 on this machine: {number(ceiling)}/s "
+              f"(common.version {number(v)}/s under wrk; the call's {pipelined['statements']} statements "
+              f"in one pipeline {number(p)}/s under pgbench; 1 / (1/{number(v)} + 1/{number(p)})); "
+              f"target {goal:,}/s; Citadel's {number(rps)}/s is {number(rps and rps / ceiling, 2)} of it.")
 
 
 def main():
@@ -114,7 +116,7 @@ def main():
                   f"| {number(ratio, 2)} | {text} | {verdict} |")
     cores = next((r["cores"] for r in figures if "cores" in r), 2)
     print_cpu(wrk_cpu, pg, cores)
-    print_read_ceiling(wrk, pg)
+    print_ceilings(wrk, pg)
     rss = {r["rss"]: r["kib"] for r in figures if "rss" in r}
     idle = rss.get("idle")
     print()
