@@ -144,7 +144,7 @@ std::string RenderPatroniConfig(const core::ClusterConfig& config, const Cluster
         {"no_params", true},
         {"keep_existing_recovery_conf", false},
         {"recovery_conf",
-         {{"restore_command", PgBackRestRestoreCommand(topology, restore_repo)},
+         {{"restore_command", PgBackRestRestoreCommand(topology, member, restore_repo)},
           {"recovery_target_timeline", "latest"}}}};
   }
   return doc.dump(2) + "\n";

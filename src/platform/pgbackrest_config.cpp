@@ -182,10 +182,11 @@ std::string PgBackRestArchiveCommand(const ClusterTopology& topology,
          " --stanza=" + topology.Stanza() + " --pg1-path=" + member.pgdata + " archive-push %p";
 }
 
-std::string PgBackRestRestoreCommand(const ClusterTopology& topology, int repo) {
+std::string PgBackRestRestoreCommand(const ClusterTopology& topology,
+                                     const ClusterMemberPlan& member, int repo) {
   return std::string(kPgBackRestBinary) + " --config=" + topology.PgBackRestConfigPath() +
-         " --stanza=" + topology.Stanza() + " --repo=" + std::to_string(repo) +
-         " archive-get %f \"%p\"";
+         " --stanza=" + topology.Stanza() + " --pg1-path=" + member.pgdata +
+         " --repo=" + std::to_string(repo) + " archive-get %f \"%p\"";
 }
 
 std::vector<std::string> StanzaCreateOptions(const ClusterTopology& topology) {

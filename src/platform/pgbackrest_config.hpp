@@ -72,8 +72,13 @@ std::string RenderPgBackRestPgpass(const ClusterTopology& topology,
 // PostgreSQL's archive_command on `member` (pushes to every repository).
 std::string PgBackRestArchiveCommand(const ClusterTopology& topology,
                                      const ClusterMemberPlan& member);
-// restore_command reading WAL from repository `repo` only.
-std::string PgBackRestRestoreCommand(const ClusterTopology& topology, int repo);
+// restore_command on `member` reading WAL from repository `repo` only. It
+// names the member's data directory (--pg1-path), as archive_command does:
+// PostgreSQL passes %p relative to it, and the stanza's pg1 is member-0, so
+// without it every other member's archive-get failed ("unable to chdir() to
+// .../member-0/data") and its restore bootstrap with it (docs/ha.md).
+std::string PgBackRestRestoreCommand(const ClusterTopology& topology,
+                                     const ClusterMemberPlan& member, int repo);
 
 // Options of Citadel's own `stanza-create` (ArchiveBackupScheduler): its
 // locks in a directory of their own, <lock-path>/stanza-create. pgBackRest's

@@ -193,17 +193,24 @@ class HaCluster:
     def postmaster_pid(self, index):
         return _read_pid(os.path.join(self.member_dir(index), "data", "postmaster.pid"))
 
+    def failed_bootstraps(self, index):
+        """["data.failed"] if Patroni moved member `index`'s data directory
+        aside after a failed bootstrap (it keeps the last one only), else []."""
+        return ["data.failed"] if os.path.isdir(os.path.join(self.member_dir(index), "data.failed")) else []
+
     def logs(self, lines=30):
         out = []
         names = ["etcd.log"]
         for i in range(self.members):
             names.append("member-%d/patroni.log" % i)
-            # PostgreSQL's own log says why a standby does not stream.
-            log_dir = os.path.join(self.member_dir(i), "data", "log")
-            try:
-                names += ["member-%d/data/log/%s" % (i, f) for f in sorted(os.listdir(log_dir))[-2:]]
-            except OSError:
-                pass
+            # PostgreSQL's own log says why a standby does not stream; a
+            # bootstrap that failed left it in data.failed (Patroni renames it).
+            for data in self.failed_bootstraps(i) + ["data"]:
+                log_dir = os.path.join(self.member_dir(i), data, "log")
+                try:
+                    names += ["member-%d/%s/log/%s" % (i, data, f) for f in sorted(os.listdir(log_dir))[-2:]]
+                except OSError:
+                    pass
         for name in names:
             path = os.path.join(self.data_dir, "ha", name)
             try:
