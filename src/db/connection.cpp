@@ -114,9 +114,7 @@ core::Result<QueryResult> Connection::Run(const std::string& text, std::span<con
   if (deferred_begin_ || !pipeline_.empty()) {
     const bool sent = SendInPipeline(text, params);  // a failed send is reported by the collection
     if (std::exchange(commit_with_next_, false) && sent && in_transaction_ && !transaction_wrote_) {
-      ++statements_sent_;
-      if (observer_) observer_("COMMIT", {});
-      if (PQsendQueryParams(conn_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) broken_ = true;
+      if (!SendCommit()) broken_ = true;
       pipeline_.push_back({PipelineEntry::Kind::kCommit, {}, {}, false});
     }
     return CollectPipeline();
@@ -187,6 +185,12 @@ void Connection::DeferBegin(SqlText begin) {
   commit_with_next_ = committed_early_ = committed_too_early_ = false;
 }
 
+bool Connection::SendCommit() {
+  ++statements_sent_;
+  if (observer_) observer_("COMMIT", {});
+  return PQsendQueryParams(conn_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+}
+
 core::Result<QueryResult> Connection::RefuseAfterEarlyCommit() {
   committed_too_early_ = true;
   return core::Fail(core::ErrorCode::kInternal,
@@ -251,9 +255,7 @@ core::Result<QueryResult> Connection::CommitDeferred() {
   const bool read_only = in_transaction_ && !transaction_wrote_;
   in_transaction_ = transaction_wrote_ = false;
   if (!read_only || conn_ == nullptr || broken_) return Execute("COMMIT");
-  ++statements_sent_;
-  if (observer_) observer_("COMMIT", {});
-  if (PQsendQueryParams(conn_, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+  if (!SendCommit()) {
     broken_ = true;  // nothing was written: the transaction simply ends with the session
     return QueryResult();
   }

@@ -200,6 +200,9 @@ class Connection {
   void DrainPendingCommit();
   // Notes that `text` was sent inside the current transaction.
   void NoteSent(std::string_view text);
+  // Sends COMMIT without reading its answer (counted and observed like any
+  // statement); false if libpq could not queue it.
+  bool SendCommit();
   // The refusal of a statement after a COMMIT sent with the one before it.
   core::Result<QueryResult> RefuseAfterEarlyCommit();
   void Close();

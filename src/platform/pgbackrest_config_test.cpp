@@ -186,7 +186,7 @@ TEST(PgBackRestConfig, PatroniArchivesThroughItAndRestoresOnlyWhenAsked) {
   // Whichever member wins Patroni's initialize race restores into its own
   // data directory and replays WAL into it: archive-get resolves %p against
   // --pg1-path, and the stanza's pg1 is member-0 (member-1's bootstrap
-  // failed on it and member-0 redid it: docs/notes.md, session 13).
+  // failed on it and member-0 redid it: docs/notes.md, session 14).
   for (const auto& member : topology.members) {
     auto restoring = nlohmann::json::parse(RenderPatroniConfig(
         config, topology, member, credentials, "/usr/lib/postgresql/15/bin", 2));

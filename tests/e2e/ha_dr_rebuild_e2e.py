@@ -253,7 +253,7 @@ class HaDrRebuildTest(unittest.TestCase):
         # first try: a restore bootstrap that fails is redone by the other
         # member, which doubles the RTO (restore_command named no data
         # directory once, so archive-get wrote to the stanza's pg1, member-0,
-        # and member-1's restore always failed: docs/notes.md, session 13).
+        # and member-1's restore always failed: docs/notes.md, session 14).
         failed = [i for i in range(self.cluster.members) if self.cluster.failed_bootstraps(i)]
         self.assertEqual(failed, [], "restore bootstrap failed on member(s) %s and was redone\n%s" % (
             failed, self.cluster.logs(60)))
