@@ -41,6 +41,10 @@ db::Param TextArray(std::span<const std::string> values) {
 
 db::ComposedSql IdIn(const db::Identifier& alias, std::span<const std::int64_t> ids) {
   db::ComposedSql sql;
+  if (ids.size() == 1) {
+    sql.Qualified(alias, Name("id")).Sql(" = ").Value(std::to_string(ids.front())).Sql("::int8");
+    return sql;
+  }
   sql.Qualified(alias, Name("id")).Sql(" = ANY(").Value(IdArray(ids)).Sql("::int8[])");
   return sql;
 }
