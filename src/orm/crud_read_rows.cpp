@@ -70,9 +70,7 @@ std::map<std::int64_t, Value> X2manyIds(const Environment& env, const Field& fie
         .Name(c)
         .Sql(" WHERE ")
         .Qualified(c, crud_sql::Name(field.inverse()->column()))
-        .Sql(" = ANY(")
-        .Value(crud_sql::IdArray(ids))
-        .Sql("::int8[])");
+        .Append(crud_sql::EqualsAnyOf(ids));
   } else {
     const db::Identifier link = crud_sql::Name(field.def().relation);
     sql.Qualified(link, crud_sql::Name(field.def().column1))
@@ -90,9 +88,7 @@ std::map<std::int64_t, Value> X2manyIds(const Environment& env, const Field& fie
         .Qualified(link, crud_sql::Name(field.def().column2))
         .Sql(" WHERE ")
         .Qualified(link, crud_sql::Name(field.def().column1))
-        .Sql(" = ANY(")
-        .Value(crud_sql::IdArray(ids))
-        .Sql("::int8[])");
+        .Append(crud_sql::EqualsAnyOf(ids));
   }
   const Domain active =
       Domain::Parse(comodel, WithActiveTest(Value::array(), comodel, env.active_test()));

@@ -39,13 +39,19 @@ db::Param TextArray(std::span<const std::string> values) {
   return text + "}";
 }
 
-db::ComposedSql IdIn(const db::Identifier& alias, std::span<const std::int64_t> ids) {
+db::ComposedSql EqualsAnyOf(std::span<const std::int64_t> ids) {
   db::ComposedSql sql;
   if (ids.size() == 1) {
-    sql.Qualified(alias, Name("id")).Sql(" = ").Value(std::to_string(ids.front())).Sql("::int8");
-    return sql;
+    sql.Sql(" = ").Value(std::to_string(ids.front())).Sql("::int8");
+  } else {
+    sql.Sql(" = ANY(").Value(IdArray(ids)).Sql("::int8[])");
   }
-  sql.Qualified(alias, Name("id")).Sql(" = ANY(").Value(IdArray(ids)).Sql("::int8[])");
+  return sql;
+}
+
+db::ComposedSql IdIn(const db::Identifier& alias, std::span<const std::int64_t> ids) {
+  db::ComposedSql sql;
+  sql.Qualified(alias, Name("id")).Append(EqualsAnyOf(ids));
   return sql;
 }
 

@@ -30,13 +30,17 @@ db::Param IdArray(std::span<const std::int64_t> ids);
 // function reads back exactly these strings.
 db::Param TextArray(std::span<const std::string> values);
 
-// `<alias>."id" = ANY($n::int8[])`, or `<alias>."id" = $n::int8` for one id.
+// ` = $n::int8` for one id, ` = ANY($n::int8[])` for several: what follows
+// an int8 column to keep the rows whose value is one of `ids`.
 // Why two forms: PostgreSQL's generic plan for ANY($n) assumes an array of
 // several elements, costs more than the custom plan for one id, and so is
 // never chosen: every call by one id (read, write, the rule check) was
 // planned again (11 relation-size lseeks per read at c=8, session 15). The
 // generic plan for `= $n` costs what the custom one does, so after five
 // executions the prepared statement keeps it.
+db::ComposedSql EqualsAnyOf(std::span<const std::int64_t> ids);
+
+// `<alias>."id"` followed by EqualsAnyOf(ids).
 db::ComposedSql IdIn(const db::Identifier& alias, std::span<const std::int64_t> ids);
 
 // The ids in the first column of a result.

@@ -26,5 +26,6 @@ list(APPEND ORM_PG_TESTS
   access_guard_pgtest.cpp
   security_cache_pgtest.cpp
   record_set_pgtest.cpp
+  crud_plan_reuse_pgtest.cpp
   crud_deleted_records_pgtest.cpp
   monetary_pgtest.cpp)
