@@ -185,6 +185,23 @@ std::optional<std::vector<std::int64_t>> ContextCompanyIds(const Environment& en
   return ids;
 }
 
+// What RecordsAllowedSql's answer depends on besides the snapshot, the
+// registry and the user (rule_sql_memo.hpp): the context's companies are
+// taken as sent, so a list the user may not use is refused on every call.
+std::string RuleSqlKey(const Environment& env, const Model& model, Operation operation,
+                       const db::Identifier& alias) {
+  std::string key = model.name();
+  key += '\x1f';
+  key += OperationName(operation);
+  key += '\x1f';
+  key += alias.str();
+  key += '\x1f';
+  key += std::to_string(env.uid());
+  key += '\x1f';
+  if (auto it = env.context().find("allowed_company_ids"); it != env.context().end()) key += it->dump();
+  return key;
+}
+
 // Replaces rule variables in one value position (a value, or a list value's
 // elements); `lookup` resolves a name.
 template <class Lookup>
@@ -278,13 +295,13 @@ void AccessGuard::CheckModel(const Environment& env, const Model& model, Operati
 }
 
 std::optional<Domain> AccessGuard::RuleDomain(const Environment& env, const Model& model,
-                                              Operation operation) {
+                                              Operation operation, bool* reads_database) {
   if (env.su()) return std::nullopt;
   std::vector<Value> global_domains;
   std::vector<Value> group_domains;
   auto add = [&](const Value& domain, bool global) {
     if (domain.is_discarded() || !domain.is_array()) InvalidRule(model, operation);
-    Value substituted = SubstituteRuleVariables(env, model, domain);
+    Value substituted = SubstituteRuleVariables(env, model, domain, reads_database);
     // The company tree of the call's own snapshot instead of a walk in SQL.
     if (const SecuritySnapshot* snapshot = env.security_snapshot();
         snapshot != nullptr && snapshot->company_tree() != nullptr) {
@@ -297,6 +314,7 @@ std::optional<Domain> AccessGuard::RuleDomain(const Environment& env, const Mode
       add(rule->domain, rule->groups.empty());
     }
   } else {
+    if (reads_database != nullptr) *reads_database = true;
     db::QueryResult rules = Run(env, RulesQuery(operation), model.name(), env.uid());
     for (int row = 0; row < rules.rows(); ++row) {
       const std::string text = rules.Text(row, "domain_force");
@@ -327,7 +345,7 @@ std::int64_t AccessGuard::CurrentCompanyId(const Environment& env) {
 }
 
 Value AccessGuard::SubstituteRuleVariables(const Environment& env, const Model& model,
-                                           const Value& domain) {
+                                           const Value& domain, bool* reads_database) {
   if (!domain.is_array()) return domain;
   // Each variable is read at most once per rule, and only when a rule names it.
   std::map<std::string, Value, std::less<>> cache;
@@ -338,10 +356,12 @@ Value AccessGuard::SubstituteRuleVariables(const Environment& env, const Model& 
       value = env.uid();
     } else if (name == "user.partner_id") {
       const UserSecurity* user = CachedUser(env);
+      if (user == nullptr && reads_database != nullptr) *reads_database = true;
       value = user == nullptr ? UserScalar(env, "SELECT partner_id FROM res_users WHERE id = $1")
               : user->partner_id > 0 ? Value(user->partner_id)
                                      : Value(false);
     } else if (name == "user.commercial_partner_id") {
+      if (reads_database != nullptr) *reads_database = true;
       value = UserScalar(env,
                          "SELECT p.commercial_partner_id FROM res_users u JOIN res_partner p ON "
                          "p.id = u.partner_id WHERE u.id = $1");
@@ -375,12 +395,26 @@ std::optional<db::ComposedSql> AccessGuard::RecordsAllowedSql(const Environment&
                                                               Operation operation,
                                                               const db::Identifier& alias) {
   if (env.su()) return std::nullopt;
-  std::optional<Domain> rule = RuleDomain(env, model, operation);
-  if (!rule) return std::nullopt;
-  // coalesce(...): a rule that is NULL for a row (a comparison with a NULL
-  // column) does not grant it, exactly as a search would not return it.
-  db::ComposedSql sql("coalesce((");
-  sql.Append(CompileDomain(*rule, alias)).Sql("), false)");
+  // Kept per security snapshot (rule_sql_memo.hpp says why that is right).
+  const SecuritySnapshot* snapshot = env.security_snapshot();
+  const UserSecurity* user = CachedUser(env);
+  std::string key;
+  if (snapshot != nullptr && user != nullptr) {
+    key = RuleSqlKey(env, model, operation, alias);
+    if (auto entry = snapshot->rule_sql().Find(key, &env.registry(), user)) return entry->sql;
+  }
+  bool reads_database = false;
+  std::optional<Domain> rule = RuleDomain(env, model, operation, &reads_database);
+  std::optional<db::ComposedSql> sql;
+  if (rule) {
+    // coalesce(...): a rule that is NULL for a row (a comparison with a NULL
+    // column) does not grant it, exactly as a search would not return it.
+    sql = db::ComposedSql("coalesce((");
+    sql->Append(CompileDomain(*rule, alias)).Sql("), false)");
+  }
+  if (!key.empty() && !reads_database) {
+    snapshot->rule_sql().Remember(std::move(key), {env.shared_registry(), env.shared_security_user(), sql});
+  }
   return sql;
 }
 

@@ -77,8 +77,10 @@ class AccessGuard {
 
   // The combined record rules of the user for `model` and `operation`;
   // nullopt when none apply (or in su).
+  // `reads_database`, when given, is set when a variable was read from the
+  // database (user.commercial_partner_id), so the answer is this call's only.
   static std::optional<Domain> RuleDomain(const Environment& env, const Model& model,
-                                          Operation operation);
+                                          Operation operation, bool* reads_database = nullptr);
 
   // Throws AccessError when one of `ids` is outside the rules for
   // `operation`. Ids that do not exist pass (callers report them as
@@ -123,7 +125,7 @@ class AccessGuard {
   // The rule domain `domain` with its {"var": NAME} values replaced (see the
   // header comment); AccessError for an unknown variable. Public for tests.
   static Value SubstituteRuleVariables(const Environment& env, const Model& model,
-                                       const Value& domain);
+                                       const Value& domain, bool* reads_database = nullptr);
 
   // Compile options for reads in `env`: active_test from the context, and the
   // read rules (with the model access check) of every model a domain's

@@ -120,6 +120,7 @@ class Environment {
   // Both or neither (see WithSecurity).
   const SecuritySnapshot* security_snapshot() const { return security_snapshot_.get(); }
   const UserSecurity* security_user() const { return security_user_.get(); }
+  const std::shared_ptr<const UserSecurity>& shared_security_user() const { return security_user_; }
 
   // A copy limited by a support grant (see the header comment); kept by Sudo.
   Environment WithSupportScope(std::shared_ptr<const SupportScope> scope) const {

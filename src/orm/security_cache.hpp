@@ -14,7 +14,9 @@
 //   - the external ids of groups (`module.name` -> id), for fields' `groups`;
 //   - per user: groups, companies, company and partner;
 //   - the companies' parent links (company_tree.hpp), when the signal
-//     watches res_company.
+//     watches res_company;
+//   - the SQL of each user's rules per model and operation, as calls compile
+//     it (rule_sql_memo.hpp; bounded, fills as calls come).
 // The data is read in the call's REPEATABLE READ snapshot right after the
 // version, before the call writes anything, so it is exactly the state that
 // version names. A call that changes rights sees them from the next call on
@@ -35,6 +37,7 @@
 
 #include "db/connection.hpp"
 #include "orm/company_tree.hpp"
+#include "orm/rule_sql_memo.hpp"
 #include "orm/security_signal.hpp"
 #include "orm/value.hpp"
 
@@ -94,6 +97,9 @@ class SecuritySnapshot {
   std::shared_ptr<const UserSecurity> FindUser(std::int64_t uid) const;
   void RememberUser(std::shared_ptr<const UserSecurity> user) const;
 
+  // Rules compiled to SQL under this version (AccessGuard::RecordsAllowedSql).
+  RuleSqlMemo& rule_sql() const { return rule_sql_; }
+
  private:
   SecurityVersion version_;
   std::unordered_map<std::string, std::vector<CachedAccess>> access_;
@@ -102,6 +108,7 @@ class SecuritySnapshot {
   std::shared_ptr<const CompanyTree> company_tree_;
   mutable std::mutex users_mutex_;
   mutable std::unordered_map<std::int64_t, std::shared_ptr<const UserSecurity>> users_;
+  mutable RuleSqlMemo rule_sql_;
 };
 
 // What one call carries in its Environment: both set, or both null (no
