@@ -146,6 +146,7 @@ int RunServe(const ServeCommand& command) {
     return 2;
   }
   auto& log = core::Log();
+  log.StartBuffering();  // the access log, per request, off the I/O threads' path
   log.Info("starting", {{"data_dir", config.data_dir},
                         {"cluster", config.database.pg_dsn.empty() ? "embedded" : "external"}});
 

@@ -37,14 +37,24 @@ std::string Rfc3339Millis(std::int64_t unix_millis) {
 
 }  // namespace
 
-Logger::Logger() : buffered_(std::make_unique<BufferedLogSink>()) {}
+Logger::Logger() : to_stderr_(true), sink_(BufferedLogSink::FileDescriptorWriter(2)) {}
 
 Logger::Logger(Sink sink) : sink_(std::move(sink)) {}
 
 Logger::~Logger() = default;
 
+void Logger::StartBuffering() {
+  if (!to_stderr_) return;
+  // Under the direct path's mutex: a line being written at once is out before
+  // the next one may go to the buffer, so lines keep their order.
+  std::lock_guard lock(mutex_);
+  if (owned_) return;
+  owned_ = std::make_unique<BufferedLogSink>();
+  buffered_.store(owned_.get(), std::memory_order_release);
+}
+
 void Logger::StopBuffering() {
-  if (buffered_) buffered_->Stop();
+  if (BufferedLogSink* sink = buffered_.load(std::memory_order_acquire)) sink->Stop();
 }
 
 bool Logger::IsSecretFieldName(std::string_view name) {
@@ -87,8 +97,8 @@ void Logger::Log(LogLevel level, std::string_view msg, const LogFields& fields) 
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();
   std::string line = Format(level, msg, fields, now);
-  if (buffered_) {
-    buffered_->Append(line, /*urgent=*/level >= LogLevel::kError);
+  if (BufferedLogSink* sink = buffered_.load(std::memory_order_acquire)) {
+    sink->Append(line, /*urgent=*/level >= LogLevel::kError);
     return;
   }
   std::lock_guard lock(mutex_);

@@ -15,6 +15,8 @@
 // holds and then writes each later line at once.
 #pragma once
 
+#include <atomic>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -90,12 +92,21 @@ class Logger {
   // True if a field of this name must never carry its value into a log.
   static bool IsSecretFieldName(std::string_view name);
 
-  // The stderr logger: writes what it holds and joins its writer thread; later
-  // lines are written at once. A custom sink has nothing to flush.
+  // The stderr logger only, for a server whose I/O threads log per request:
+  // from now on lines go through a bounded buffer that a thread of its own
+  // writes (buffered_log_sink.hpp says why and what it trades). Until then,
+  // and in every command that never calls it, each line is written before
+  // Log returns, so it comes before anything the command writes to stderr
+  // after it (a CLI's closing message). Later calls do nothing.
+  void StartBuffering();
+  // The stderr logger, once buffering: writes what it holds and joins its
+  // writer thread; later lines are written at once. Otherwise nothing to do.
   void StopBuffering();
 
  private:
-  std::unique_ptr<BufferedLogSink> buffered_;  // the stderr logger's; else sink_
+  const bool to_stderr_ = false;                 // the default logger's
+  std::unique_ptr<BufferedLogSink> owned_;       // made by StartBuffering
+  std::atomic<BufferedLogSink*> buffered_{nullptr};  // owned_, once published
   Sink sink_;
   std::mutex mutex_;
   LogLevel min_level_ = LogLevel::kInfo;
