@@ -91,7 +91,17 @@ db::ComposedSql InList(const Field& field, SearchKind kind, Op op, const Value& 
     return check_null ? IsNull(column, false) : db::ComposedSql("TRUE");
   }
   db::ComposedSql sql("(");
-  sql.Append(column).Sql(Either(in, " = ANY(", " <> ALL(")).Value(ArrayText(field, params)).Sql("))");
+  sql.Append(column);
+  if (params.size() == 1) {
+    // One value: `=` / `<>`, not ANY / ALL over a one-element array, whose
+    // generic plan PostgreSQL costs for several values and so never keeps
+    // (crud_sql.hpp, EqualsAnyOf): ("id", "in", [7]) would be planned on
+    // every call. The same rows: x = ANY('{v}') is x = v, x <> ALL('{v}')
+    // is x <> v, NULLs included.
+    sql.Sql(Either(in, " = ", " <> ")).Value(ValueText(field, params.front())).Sql(")");
+  } else {
+    sql.Sql(Either(in, " = ANY(", " <> ALL(")).Value(ArrayText(field, params)).Sql("))");
+  }
   if (in == check_null) return OrIsNull(sql, column);  // in with NULL, or not in without it
   if (!in) {
     db::ComposedSql both("(");

@@ -67,21 +67,27 @@ TEST(DomainCompilerTest, InAndNotInWithFalseEmptyValuesAndEmptyLists) {
   EXPECT_EQ(ParamsOf(R"([["color", "in", [1, 2]]])"), Params{R"({"1","2"})"});
   EXPECT_EQ(Sql(R"([["color", "in", [1, false]]])"), R"((("t0"."color" = ANY($1)) OR "t0"."color" IS NULL))");
   EXPECT_EQ(ParamsOf(R"([["color", "in", [1, false]]])"), Params{R"({"1","0"})"});
-  EXPECT_EQ(Sql(R"([["color", "not in", [1]]])"), R"((("t0"."color" <> ALL($1)) OR "t0"."color" IS NULL))");
-  EXPECT_EQ(Sql(R"([["color", "not in", [0]]])"), R"((("t0"."color" <> ALL($1)) AND "t0"."color" IS NOT NULL))");
+  EXPECT_EQ(Sql(R"([["color", "not in", [1]]])"), R"((("t0"."color" <> $1) OR "t0"."color" IS NULL))");
+  EXPECT_EQ(Sql(R"([["color", "not in", [0]]])"), R"((("t0"."color" <> $1) AND "t0"."color" IS NOT NULL))");
   EXPECT_EQ(Sql(R"([["name", "in", ["a", false]]])"), R"((("t0"."name" = ANY($1)) OR "t0"."name" IS NULL))");
   EXPECT_EQ(ParamsOf(R"([["name", "in", ["a", false]]])"), Params{R"({"a",""})"});
   EXPECT_EQ(Sql(R"([["is_company", "in", [false]]])"),
-            R"((("t0"."is_company" = ANY($1)) OR "t0"."is_company" IS NULL))");
-  EXPECT_EQ(ParamsOf(R"([["is_company", "in", [false]]])"), Params{R"({"false"})"});
+            R"((("t0"."is_company" = $1) OR "t0"."is_company" IS NULL))");
+  EXPECT_EQ(ParamsOf(R"([["is_company", "in", [false]]])"), Params{"false"});
   EXPECT_EQ(Sql(R"([["is_company", "in", [0]]])"), "FALSE");  // Odoo: any([0]) is false, 0 is no False
   EXPECT_EQ(Sql(R"([["kind", "in", [false]]])"), R"(("t0"."kind" IS NULL))");
   EXPECT_EQ(Sql(R"([["parent_id", "not in", [false]]])"), R"(("t0"."parent_id" IS NOT NULL))");
   EXPECT_EQ(Sql(R"([["parent_id", "not in", [3, false]]])"),
-            R"((("t0"."parent_id" <> ALL($1)) AND "t0"."parent_id" IS NOT NULL))");
+            R"((("t0"."parent_id" <> $1) AND "t0"."parent_id" IS NOT NULL))");
   EXPECT_EQ(Sql(R"([["id", "in", []]])"), "FALSE");
   EXPECT_EQ(Sql(R"([["id", "not in", []]])"), "TRUE");
-  EXPECT_EQ(ParamsOf(R"([["birthday", "in", ["2024-01-01 10:00:00"]]])"), Params{R"({"2024-01-01"})"});
+  EXPECT_EQ(ParamsOf(R"([["birthday", "in", ["2024-01-01 10:00:00"]]])"), Params{"2024-01-01"});
+  // One value is `=` / `<>`: a prepared statement keeps its generic plan
+  // (crud_sql.hpp, EqualsAnyOf).
+  EXPECT_EQ(Sql(R"([["id", "in", [7]]])"), R"(("t0"."id" = $1))");
+  EXPECT_EQ(ParamsOf(R"([["id", "in", [7]]])"), Params{"7"});
+  EXPECT_EQ(Sql(R"([["name", "not in", ["a\"b"]]])"), R"((("t0"."name" <> $1) OR "t0"."name" IS NULL))");
+  EXPECT_EQ(ParamsOf(R"([["name", "not in", ["a\"b"]]])"), Params{"a\"b"}) << "the value itself, not an array's text";
 }
 
 TEST(DomainCompilerTest, LikeWrapsTheValueWithoutEscapingAndEmptyMatchesAll) {
