@@ -1,5 +1,6 @@
-// Where the process-wide logger's lines go: a bounded in-memory buffer that a
-// writer thread of its own empties to stderr.
+// Where the process-wide logger's lines go once `citadel serve` starts
+// (Logger::StartBuffering; other commands write each line at once): a bounded
+// in-memory buffer that a writer thread of its own empties to stderr.
 //
 // Why: the HTTPS edge writes one access-log line per request on its I/O
 // thread. Written at once, (1) every request paid a write(2) on that thread
