@@ -6,10 +6,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
 #include "core/buffered_log_sink.hpp"
+#include "core/json_text.hpp"
 
 namespace citadel::core {
 namespace {
@@ -25,14 +27,31 @@ const char* LevelName(LogLevel level) {
 }
 
 std::string Rfc3339Millis(std::int64_t unix_millis) {
-  std::time_t secs = static_cast<std::time_t>(unix_millis / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(unix_millis % 1000));
-  return buf;
+  // The date and time to the second are formatted once per second per
+  // thread (gmtime_r and snprintf cost more than the rest of a log line).
+  thread_local std::int64_t cached_second = std::numeric_limits<std::int64_t>::min();
+  thread_local char cached[96];
+  std::int64_t secs = unix_millis / 1000;
+  int millis = static_cast<int>(unix_millis % 1000);
+  if (millis < 0) {  // before 1970: floor, as gmtime_r expects whole seconds
+    secs -= 1;
+    millis += 1000;
+  }
+  if (secs != cached_second) {
+    const std::time_t t = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached_second = secs;
+  }
+  std::string text(cached);
+  text += '.';
+  text += static_cast<char>('0' + millis / 100);
+  text += static_cast<char>('0' + millis / 10 % 10);
+  text += static_cast<char>('0' + millis % 10);
+  text += 'Z';
+  return text;
 }
 
 }  // namespace
@@ -58,25 +77,50 @@ void Logger::StopBuffering() {
 }
 
 bool Logger::IsSecretFieldName(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   static constexpr std::string_view kMarkers[] = {"password", "passwd", "secret", "token",
                                                   "cookie",   "key",    "authorization",
                                                   "dsn",      "credential"};
+  // Lowered on the stack when short (every field of every log line comes
+  // here), then searched as is.
+  char buffer[64];
+  std::string long_name;
+  char* lower = buffer;
+  if (name.size() > sizeof buffer) {
+    long_name.resize(name.size());
+    lower = long_name.data();
+  }
+  std::transform(name.begin(), name.end(), lower,
+                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
+  const std::string_view lowered(lower, name.size());
   return std::any_of(std::begin(kMarkers), std::end(kMarkers),
-                     [&](std::string_view m) { return lower.find(m) != std::string::npos; });
+                     [&](std::string_view marker) { return lowered.find(marker) != std::string_view::npos; });
 }
 
-std::string Logger::Format(LogLevel level, std::string_view msg, const LogFields& fields,
-                           std::int64_t unix_millis) {
+namespace {
+
+// A field named like another, or like time, level or msg: the JSON object
+// keeps one entry per name (the last value, in the first one's place).
+bool HasRepeatedName(const LogFields& fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::string_view name = fields[i].first;
+    if (name == "time" || name == "level" || name == "msg") return true;
+    for (std::size_t j = i + 1; j < fields.size(); ++j) {
+      if (fields[j].first == name) return true;
+    }
+  }
+  return false;
+}
+
+// The line through an nlohmann object, which settles repeated names.
+std::string FormatThroughJsonObject(LogLevel level, std::string_view msg, const LogFields& fields,
+                                    std::int64_t unix_millis) {
   nlohmann::ordered_json line;
   line["time"] = Rfc3339Millis(unix_millis);
   line["level"] = LevelName(level);
   line["msg"] = std::string(msg);
   for (const auto& [name, value] : fields) {
     std::string key(name);
-    if (IsSecretFieldName(name)) {
+    if (Logger::IsSecretFieldName(name)) {
       line[key] = "[redacted]";
       continue;
     }
@@ -89,6 +133,40 @@ std::string Logger::Format(LogLevel level, std::string_view msg, const LogFields
   }
   // Invalid UTF-8 in a message (say, a hostile header) is replaced, never thrown on.
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace
+
+std::string Logger::Format(LogLevel level, std::string_view msg, const LogFields& fields,
+                           std::int64_t unix_millis) {
+  if (HasRepeatedName(fields)) return FormatThroughJsonObject(level, msg, fields, unix_millis);
+  // The same text, written directly (core/json_text.hpp): one line per
+  // request makes this a hot path.
+  std::string line;
+  line.reserve(96 + msg.size() + 40 * fields.size());
+  line += "{\"time\":\"";
+  line += Rfc3339Millis(unix_millis);
+  line += "\",\"level\":\"";
+  line += LevelName(level);
+  line += "\",\"msg\":";
+  AppendJsonString(line, msg);
+  for (const auto& [name, value] : fields) {
+    line += ',';
+    AppendJsonString(line, name);
+    line += ':';
+    if (IsSecretFieldName(name)) {
+      line += "\"[redacted]\"";
+      continue;
+    }
+    switch (value.kind()) {
+      case LogValue::Kind::kText: AppendJsonString(line, value.text()); break;
+      case LogValue::Kind::kInt: AppendJsonInteger(line, value.as_int()); break;
+      case LogValue::Kind::kDouble: AppendJsonDouble(line, value.as_double()); break;
+      case LogValue::Kind::kBool: line += value.as_bool() ? "true" : "false"; break;
+    }
+  }
+  line += "}\n";
+  return line;
 }
 
 void Logger::Log(LogLevel level, std::string_view msg, const LogFields& fields) {

@@ -32,10 +32,71 @@ TEST(LoggerTest, SecretFieldsAreRedactedWhateverTheirValue) {
   EXPECT_NE(line.find("[redacted]"), std::string::npos);
 }
 
+TEST(LoggerTest, SecretNamesAreFoundWhateverTheirCaseAndLength) {
+  EXPECT_TRUE(Logger::IsSecretFieldName("PassWord"));
+  EXPECT_TRUE(Logger::IsSecretFieldName("X-AUTHORIZATION"));
+  EXPECT_TRUE(Logger::IsSecretFieldName(std::string(100, 'a') + "Token"));
+  EXPECT_TRUE(Logger::IsSecretFieldName(std::string(63, 'a') + "Key"));
+  EXPECT_FALSE(Logger::IsSecretFieldName(std::string(100, 'a')));
+  EXPECT_FALSE(Logger::IsSecretFieldName("request_id"));
+  EXPECT_FALSE(Logger::IsSecretFieldName(""));
+}
+
+TEST(LoggerTest, TimesAreUtcWithMillisecondsAcrossSeconds) {
+  const auto time_of = [](std::int64_t millis) {
+    return nlohmann::json::parse(Logger::Format(LogLevel::kInfo, "t", {}, millis))["time"].get<std::string>();
+  };
+  EXPECT_EQ(time_of(1'790'000'000'999), "2026-09-21T14:13:20.999Z");
+  EXPECT_EQ(time_of(1'790'000'001'000), "2026-09-21T14:13:21.000Z");
+  EXPECT_EQ(time_of(1'790'000'001'007), "2026-09-21T14:13:21.007Z");
+  EXPECT_EQ(time_of(1'790'000'000'050), "2026-09-21T14:13:20.050Z");  // an earlier second again
+  EXPECT_EQ(time_of(0), "1970-01-01T00:00:00.000Z");
+}
+
 TEST(LoggerTest, HostileTextCannotBreakTheLine) {
   std::string line = Logger::Format(LogLevel::kError, "bad\n{\"level\":\"info\"}\xff", {}, 0);
   EXPECT_EQ(line.find('\n'), line.size() - 1);
   EXPECT_TRUE(nlohmann::json::accept(line));
+}
+
+// What the line was when it was an nlohmann object dumped (sessions 1-15):
+// the direct writer must give the very same text.
+std::string ThroughJsonObject(LogLevel level, std::string_view msg, const LogFields& fields, std::int64_t millis) {
+  const std::string direct = Logger::Format(level, msg, {}, millis);
+  nlohmann::ordered_json line = nlohmann::ordered_json::parse(direct);
+  line["msg"] = std::string(msg);
+  for (const auto& [name, value] : fields) {
+    std::string key(name);
+    if (Logger::IsSecretFieldName(name)) {
+      line[key] = "[redacted]";
+      continue;
+    }
+    switch (value.kind()) {
+      case LogValue::Kind::kText: line[key] = value.text(); break;
+      case LogValue::Kind::kInt: line[key] = value.as_int(); break;
+      case LogValue::Kind::kDouble: line[key] = value.as_double(); break;
+      case LogValue::Kind::kBool: line[key] = value.as_bool(); break;
+    }
+  }
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+TEST(LoggerTest, LinesAreTheTextAJsonObjectWouldHaveGiven) {
+  const std::vector<std::pair<std::string, LogFields>> cases = {
+      {"http request", {{"request_id", "abc"}, {"client_ip", "::1"}, {"method", "POST"}, {"path", "/jsonrpc?x=\"1\""},
+                        {"status", 200}, {"duration_ms", 0.217}, {"bytes", 1234u}}},
+      {"caf\xc3\xa9 \xff", {{"Header_Value", "line\nbreak"}, {"ok", true}, {"no", false}, {"ratio", 1.0}}},
+      {"secrets", {{"API_Key", "k"}, {"Session-Cookie", "c"}, {"pg_dsn", "password=x"}, {"user", "bob"}}},
+      // Repeated names keep one entry: the last value in the first place.
+      {"repeated", {{"status", 1}, {"route", "/a"}, {"status", 2}}},
+      {"reserved names", {{"msg", "override"}, {"level", "fake"}, {"time", 0}}},
+      {"", {}},
+  };
+  for (const auto& [msg, fields] : cases) {
+    EXPECT_EQ(Logger::Format(LogLevel::kWarn, msg, fields, 1'790'000'000'123),
+              ThroughJsonObject(LogLevel::kWarn, msg, fields, 1'790'000'000'123))
+        << msg;
+  }
 }
 
 // fd 2 replaced by a pipe for the test's life; what reached it so far.
