@@ -110,9 +110,21 @@ bool CredentialCache::Matches(std::string_view tenant, std::int64_t uid, std::st
   return MatchesAny(tenant, uid, password, {std::string(stored_hash)}, true);
 }
 
+CredentialCache::Key CredentialCache::KeyOf(std::string_view tenant, std::int64_t uid,
+                                            std::string_view password) const {
+  Key key;
+  key.digest_ = KeyFor(tenant, uid, password);
+  return key;
+}
+
 bool CredentialCache::MatchesAny(std::string_view tenant, std::int64_t uid, std::string_view password,
                                  const std::vector<std::string>& stored_hashes, bool drop_if_none) {
-  const Digest key = KeyFor(tenant, uid, password);
+  return MatchesAny(KeyOf(tenant, uid, password), stored_hashes, drop_if_none);
+}
+
+bool CredentialCache::MatchesAny(const Key& cache_key, const std::vector<std::string>& stored_hashes,
+                                 bool drop_if_none) {
+  const Digest& key = cache_key.digest_;
   std::vector<Digest> stored;
   for (const std::string& hash : stored_hashes) stored.push_back(Sha256(hash));
   std::lock_guard lock(mutex_);
@@ -140,7 +152,11 @@ void CredentialCache::Forget(std::string_view tenant, std::int64_t uid, std::str
 }
 
 bool CredentialCache::Holds(std::string_view tenant, std::int64_t uid, std::string_view password) const {
-  const Digest key = KeyFor(tenant, uid, password);
+  return Holds(KeyOf(tenant, uid, password));
+}
+
+bool CredentialCache::Holds(const Key& cache_key) const {
+  const Digest& key = cache_key.digest_;
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return false;
@@ -149,7 +165,11 @@ bool CredentialCache::Holds(std::string_view tenant, std::int64_t uid, std::stri
 }
 
 bool CredentialCache::HoldsForPassword(std::string_view tenant, std::int64_t uid, std::string_view password) const {
-  const Digest key = KeyFor(tenant, uid, password);
+  return HoldsForPassword(KeyOf(tenant, uid, password));
+}
+
+bool CredentialCache::HoldsForPassword(const Key& cache_key) const {
+  const Digest& key = cache_key.digest_;
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end() || it->second.api_key) return false;

@@ -49,6 +49,19 @@ class CredentialCache {
                            std::chrono::seconds ttl = std::chrono::seconds(60),
                            const core::Clock& clock = core::SystemClock::Instance());
 
+  // Which entry (tenant, uid, password) names: an HMAC under the process's
+  // key. A call that looks its credentials up several times computes it
+  // once (rpc/object_service.cpp; each HMAC cost more than the lookup).
+  class Key {
+   public:
+    bool operator==(const Key&) const = default;
+
+   private:
+    friend class CredentialCache;
+    std::array<unsigned char, 32> digest_{};
+  };
+  Key KeyOf(std::string_view tenant, std::int64_t uid, std::string_view password) const;
+
   // `api_key`: the hash is one of the user's API keys', not its password's
   // (a hint for HoldsForPassword; a match still needs the very hash).
   void Put(std::string_view tenant, std::int64_t uid, std::string_view password,
@@ -62,16 +75,19 @@ class CredentialCache {
   // the entry is dropped only if `drop_if_none`.
   bool MatchesAny(std::string_view tenant, std::int64_t uid, std::string_view password,
                   const std::vector<std::string>& stored_hashes, bool drop_if_none);
+  bool MatchesAny(const Key& key, const std::vector<std::string>& stored_hashes, bool drop_if_none);
   void Forget(std::string_view tenant, std::int64_t uid, std::string_view password);
   // Whether an unexpired entry exists for this password, whatever hash it
   // was verified against (renews nothing). Only a hint: a call may then send
   // its work before the credentials are read back, and still needs a
   // Matches*() against what is stored before it answers.
   bool Holds(std::string_view tenant, std::int64_t uid, std::string_view password) const;
+  bool Holds(const Key& key) const;
   // The same, and the entry was verified against the user's password hash
   // (not an API key's): the check can then be judged from the user's row
   // alone, with no query of its own (rpc/object_service.cpp, calls that write).
   bool HoldsForPassword(std::string_view tenant, std::int64_t uid, std::string_view password) const;
+  bool HoldsForPassword(const Key& key) const;
 
   std::size_t size() const;
 

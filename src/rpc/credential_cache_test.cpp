@@ -20,6 +20,27 @@ TEST(CredentialCacheTest, MatchesOnlyTheVerifiedPasswordForThatUserTenantAndHash
   EXPECT_FALSE(cache.Matches("other", 2, "secret", "$hash-1"));
 }
 
+TEST(CredentialCacheTest, AKeyComputedOnceNamesTheSameEntry) {
+  core::FakeClock clock;
+  CredentialCache cache(100, std::chrono::seconds(60), clock);
+  cache.Put("acme", 2, "secret", "$hash-1");
+  const CredentialCache::Key key = cache.KeyOf("acme", 2, "secret");
+  EXPECT_EQ(key, cache.KeyOf("acme", 2, "secret"));
+  EXPECT_FALSE(key == cache.KeyOf("acme", 2, "secreT"));
+  EXPECT_FALSE(key == cache.KeyOf("acme", 3, "secret"));
+  EXPECT_FALSE(key == cache.KeyOf("acmf", 2, "secret"));
+  EXPECT_TRUE(cache.Holds(key));
+  EXPECT_TRUE(cache.HoldsForPassword(key));
+  EXPECT_FALSE(cache.Holds(cache.KeyOf("acme", 2, "Secret")));
+  EXPECT_TRUE(cache.MatchesAny(key, {"$other", "$hash-1"}, false));
+  EXPECT_FALSE(cache.MatchesAny(key, {"$other"}, true));  // dropped
+  EXPECT_FALSE(cache.Holds(key));
+  EXPECT_FALSE(cache.Holds("acme", 2, "secret"));
+  // Another cache (another process key) names it otherwise.
+  CredentialCache other(100, std::chrono::seconds(60), clock);
+  EXPECT_FALSE(other.KeyOf("acme", 2, "secret") == key);
+}
+
 TEST(CredentialCacheTest, APasswordChangeDropsTheEntry) {
   core::FakeClock clock;
   CredentialCache cache(100, std::chrono::seconds(60), clock);

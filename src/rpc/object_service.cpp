@@ -56,7 +56,15 @@ struct ObjectCall {
   // A support staff member's call (support_call.hpp): admitted by its
   // session and grant, not by a password.
   std::optional<SupportAdmission> support;
+  // Its credential cache entry's key, computed once (CacheKey).
+  mutable std::optional<CredentialCache::Key> cache_key;
 };
+
+// The cache key of the call's (db, uid, password), the same for all its lookups.
+const CredentialCache::Key& CacheKey(RpcServices& services, const ObjectCall& state) {
+  if (!state.cache_key) state.cache_key = services.credentials.KeyOf(state.db, state.uid, state.password);
+  return *state.cache_key;
+}
 
 // What execute / execute_kw would bind, or the TypeError/UserError they raise.
 struct ModelCall {
@@ -156,13 +164,13 @@ std::optional<NeedsVerification> CheckStoredSecrets(RpcServices& services, db::C
   if (!hash.empty()) needs.hashes.push_back(hash);
   needs.password_hash = hash;
   // The password first, without dropping an entry verified for an API key.
-  if (!hash.empty() && services.credentials.MatchesAny(state.db, state.uid, state.password, needs.hashes, false)) {
+  if (!hash.empty() && services.credentials.MatchesAny(CacheKey(services, state), needs.hashes, false)) {
     return std::nullopt;
   }
   auto keys = FindApiKeyCandidates(connection, state.password, "rpc", state.uid);
   if (!keys) throw orm::DatabaseError(keys.error());
   for (const ApiKeyCandidate& key : *keys) needs.hashes.push_back(key.hash);
-  if (services.credentials.MatchesAny(state.db, state.uid, state.password, needs.hashes, true)) return std::nullopt;
+  if (services.credentials.MatchesAny(CacheKey(services, state), needs.hashes, true)) return std::nullopt;
   return needs;
 }
 
@@ -227,9 +235,9 @@ std::optional<orm::SecurityVersion> SpeculativeVersion(RpcServices& services, co
   const auto* call = std::get_if<ModelCall>(&bound);
   if (call == nullptr) return std::nullopt;
   if (orm::IsReadOnlyDefaultMethod(call->method)) {
-    if (!services.credentials.Holds(state.db, state.uid, state.password)) return std::nullopt;
+    if (!services.credentials.Holds(CacheKey(services, state))) return std::nullopt;
   } else if (IsWriteMethod(call->method)) {
-    if (!services.credentials.HoldsForPassword(state.db, state.uid, state.password)) return std::nullopt;
+    if (!services.credentials.HoldsForPassword(CacheKey(services, state))) return std::nullopt;
   } else {
     return std::nullopt;
   }
@@ -248,7 +256,7 @@ CheckVerdict JudgeCheck(RpcServices& services, const ObjectCall& state, const or
   if (!found || !found->version || !(*found->version == assumed)) return CheckVerdict::kMissed;
   const std::optional<StoredCredential>& user = found->user;
   if (!user || !user->active || user->totp_enabled || user->hash.empty()) return CheckVerdict::kMissed;
-  if (!services.credentials.MatchesAny(state.db, state.uid, state.password, {user->hash}, false)) {
+  if (!services.credentials.MatchesAny(CacheKey(services, state), {user->hash}, false)) {
     return CheckVerdict::kPasswordDiffers;
   }
   return CheckVerdict::kHolds;
@@ -313,7 +321,7 @@ RpcOutcome RunSpeculatively(RpcServices& services, db::Connection& connection, c
     if (!keys) throw SpeculationMissed{};
     std::vector<std::string> hashes;
     for (const ApiKeyCandidate& key : *keys) hashes.push_back(key.hash);
-    if (!services.credentials.MatchesAny(state.db, state.uid, state.password, hashes, false)) {
+    if (!services.credentials.MatchesAny(CacheKey(services, state), hashes, false)) {
       throw SpeculationMissed{};
     }
   }
