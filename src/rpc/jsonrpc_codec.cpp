@@ -67,11 +67,15 @@ Value OdooErrorData(std::string_view name, std::string_view message, std::string
 }
 
 std::string SerializeJsonRpcResult(const Value& id, const Value& result) {
-  Value response = Value::object();
-  response["jsonrpc"] = "2.0";
-  response["id"] = id;
-  response["result"] = result;
-  return Dump(response);
+  // The text of {"jsonrpc": "2.0", "id": id, "result": result} dumped, without
+  // copying the result into that object first (a deep copy of every row
+  // read; callgrind put it at 4% of a read call).
+  std::string text = "{\"jsonrpc\":\"2.0\",\"id\":";
+  text += Dump(id);
+  text += ",\"result\":";
+  text += Dump(result);
+  text += '}';
+  return text;
 }
 
 std::string SerializeJsonRpcError(const Value& id, const Value& data, int code, std::string_view message) {

@@ -58,6 +58,15 @@ TEST(JsonRpcSerialize, ResultAndErrorShapes) {
       "message": "No.", "arguments": ["No."], "context": {}}}})"));
 }
 
+TEST(JsonRpcSerialize, ResultTextIsTheDumpOfTheResponseObject) {
+  const Value rows = Value::parse(R"([{"id": 7, "name": "Caf\u00e9 \"A\"", "parent_id": [3, "Top"],
+      "email": false, "ratio": 0.5, "child_ids": [], "meta": {"k": null}}])");
+  for (const Value& id : {Value(1), Value(nullptr), Value("req-\n1"), Value::object({{"a", 1}})}) {
+    const Value response = Value::object({{"jsonrpc", "2.0"}, {"id", id}, {"result", rows}});
+    EXPECT_EQ(SerializeJsonRpcResult(id, rows), response.dump(-1, ' ', false, Value::error_handler_t::replace));
+  }
+}
+
 TEST(JsonRpcSerialize, InvalidUtf8IsReplacedNotFatal) {
   const std::string out = SerializeJsonRpcResult(1, Value(std::string("a\xff" "b")));
   EXPECT_NE(out.find("a\xef\xbf\xbd" "b"), std::string::npos);
