@@ -50,6 +50,52 @@ TEST(JsonRpcParse, BoundsDepthValuesAndSize) {
   EXPECT_EQ(JsonRefusal(many, small), "Invalid JSON data");
 }
 
+// The limits as nlohmann's callback parser applied them until session 16:
+// the builder that replaced it must accept and refuse exactly the same.
+std::string ThroughCallbackParser(std::string_view body, const JsonRpcLimits& limits) {
+  std::size_t values = 0;
+  try {
+    const Value unused = Value::parse(
+        body,
+        [&](int depth, Value::parse_event_t event, Value&) {
+          if (static_cast<std::size_t>(depth) > limits.max_depth) throw std::string("nested too deeply");
+          if (event == Value::parse_event_t::value && ++values > limits.max_values) {
+            throw std::string("too many values");
+          }
+          return true;
+        },
+        true, false);
+    static_cast<void>(unused);
+  } catch (const std::string& refusal) {
+    return "Invalid JSON data: " + refusal;
+  } catch (const Value::exception&) {
+    return "Invalid JSON data";
+  }
+  return "accepted";
+}
+
+TEST(JsonRpcParse, LimitsRefuseWhatTheCallbackParserRefused) {
+  const std::vector<std::string> bodies = {
+      "1", "\"a\"", "null", "[]", "{}", "[[]]", "[{}]", "{\"a\":{}}", "{\"a\":[]}", "[1,2,3]", "[[1],[2,[3]]]",
+      "{\"a\":1,\"b\":{\"c\":[true,false,null]}}", "[[[[[]]]]]", "{\"a\":{\"b\":{\"c\":{}}}}", "[1,[2,[3,[4]]]]",
+      "[{\"k\":[{\"k\":1.5e3}]}]", "[1,2", "[[]]]", "{\"a\" 1}", "[1] x", "[\"\\u00e9\", -0, 1e400]"};
+  for (std::size_t depth = 0; depth <= 5; ++depth) {
+    for (std::size_t count = 0; count <= 6; ++count) {
+      JsonRpcLimits limits;
+      limits.max_depth = depth;
+      limits.max_values = count;
+      for (const std::string& body : bodies) {
+        auto parsed = ParseBoundedJson(body, limits);
+        EXPECT_EQ(parsed ? "accepted" : parsed.error().message, ThroughCallbackParser(body, limits))
+            << body << " depth " << depth << " values " << count;
+        if (parsed) {
+          EXPECT_EQ(*parsed, Value::parse(body)) << body;
+        }
+      }
+    }
+  }
+}
+
 TEST(JsonRpcSerialize, ResultAndErrorShapes) {
   EXPECT_EQ(SerializeJsonRpcResult(3, Value::array({1, 2})), R"({"jsonrpc":"2.0","id":3,"result":[1,2]})");
   const std::string error = SerializeJsonRpcError(nullptr, OdooErrorData("odoo.exceptions.AccessError", "No."));
