@@ -3,53 +3,57 @@
 namespace citadel::db {
 
 ComposedSql& ComposedSql::Sql(SqlText fragment) {
-  pieces_.emplace_back(std::string(fragment.view()));
+  text_ += fragment.view();
+  composed_ = true;
   return *this;
 }
 
 ComposedSql& ComposedSql::Name(const Identifier& name) {
-  pieces_.emplace_back("\"" + name.str() + "\"");
+  text_ += '"';
+  text_ += name.str();
+  text_ += '"';
+  composed_ = true;
   return *this;
 }
 
 ComposedSql& ComposedSql::Qualified(const Identifier& alias, const Identifier& column) {
-  pieces_.emplace_back("\"" + alias.str() + "\".\"" + column.str() + "\"");
-  return *this;
+  Name(alias);
+  text_ += '.';
+  return Name(column);
 }
 
 ComposedSql& ComposedSql::Value(Param value) {
-  pieces_.emplace_back(ParamRef{params_.size()});
+  text_ += kParamMark;
   params_.push_back(std::move(value));
+  composed_ = true;
   return *this;
 }
 
 ComposedSql& ComposedSql::Integer(std::int64_t value) {
-  pieces_.emplace_back(std::to_string(value));
+  text_ += std::to_string(value);
+  composed_ = true;
   return *this;
 }
 
 ComposedSql& ComposedSql::Append(const ComposedSql& other) {
-  const std::size_t offset = params_.size();
-  for (const auto& piece : other.pieces_) {
-    if (const auto* ref = std::get_if<ParamRef>(&piece)) {
-      pieces_.emplace_back(ParamRef{ref->index + offset});
-    } else {
-      pieces_.push_back(piece);
-    }
-  }
+  text_ += other.text_;
   params_.insert(params_.end(), other.params_.begin(), other.params_.end());
+  composed_ = composed_ || other.composed_;
   return *this;
 }
 
 std::string ComposedSql::Text() const {
   std::string text;
-  for (const auto& piece : pieces_) {
-    if (const auto* ref = std::get_if<ParamRef>(&piece)) {
-      text += "$" + std::to_string(ref->index + 1);
-    } else {
-      text += std::get<std::string>(piece);
-    }
+  text.reserve(text_.size() + 3 * params_.size());
+  std::size_t number = 0;
+  std::size_t from = 0;
+  for (std::size_t mark = text_.find(kParamMark); mark != std::string::npos; mark = text_.find(kParamMark, from)) {
+    text.append(text_, from, mark - from);
+    text += '$';
+    text += std::to_string(++number);
+    from = mark + 1;
   }
+  text.append(text_, from, std::string::npos);
   return text;
 }
 

@@ -40,17 +40,21 @@ class ComposedSql {
   ComposedSql& Integer(std::int64_t value);
   ComposedSql& Append(const ComposedSql& other);
 
-  bool empty() const { return pieces_.empty(); }
+  bool empty() const { return !composed_; }
   // The text with $1..$n in order of appearance, and the values to bind.
   std::string Text() const;
   const std::vector<Param>& params() const { return params_; }
 
  private:
-  struct ParamRef {
-    std::size_t index;
-  };
-  std::vector<std::variant<std::string, ParamRef>> pieces_;
+  // The text so far, each parameter's place marked by kParamMark (SqlText
+  // refuses that byte at compile time, identifiers and integers cannot hold
+  // it): the n-th mark is the n-th of params_, since both grow together and
+  // Append appends both. One string rather than a piece per call: a read
+  // composed ~30 pieces, each its own allocation (callgrind, session 16).
+  static constexpr char kParamMark = '\x01';
+  std::string text_;
   std::vector<Param> params_;
+  bool composed_ = false;  // anything appended, an empty fragment too
 };
 
 }  // namespace citadel::db

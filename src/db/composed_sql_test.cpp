@@ -29,5 +29,35 @@ TEST(ComposedSqlTest, AppendRenumbersTheOtherStatementsParameters) {
   EXPECT_FALSE(outer.params()[2].has_value());
 }
 
+TEST(ComposedSqlTest, ManyParametersAreNumberedInOrderOfAppearance) {
+  ComposedSql list("IN (");
+  for (int i = 0; i < 12; ++i) {
+    ComposedSql one;
+    one.Value(std::to_string(i));
+    if (i > 0) list.Sql(", ");
+    list.Append(one);
+  }
+  list.Sql(")");
+  EXPECT_EQ(list.Text(), "IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
+  ASSERT_EQ(list.params().size(), 12u);
+  EXPECT_EQ(*list.params()[11], "11");
+  // A value that looks like a placeholder or holds any byte stays a value.
+  ComposedSql odd;
+  odd.Value(std::string("$1 \x01 \"x\"")).Sql(" = ").Value(std::string("\x01"));
+  EXPECT_EQ(odd.Text(), "$1 = $2");
+  EXPECT_EQ(*odd.params()[0], "$1 \x01 \"x\"");
+}
+
+TEST(ComposedSqlTest, EmptyUntilSomethingIsAppended) {
+  EXPECT_TRUE(ComposedSql().empty());
+  EXPECT_FALSE(ComposedSql("").empty());
+  ComposedSql appended;
+  appended.Append(ComposedSql());
+  EXPECT_TRUE(appended.empty());
+  appended.Append(ComposedSql(""));
+  EXPECT_FALSE(appended.empty());
+  EXPECT_EQ(appended.Text(), "");
+}
+
 }  // namespace
 }  // namespace citadel::db

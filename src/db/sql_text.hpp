@@ -20,7 +20,13 @@ class SqlText {
  public:
   // NOLINTNEXTLINE(google-explicit-constructor): implicit on purpose, so
   // `conn.Execute("SELECT $1", x)` reads naturally; consteval keeps it safe.
-  consteval SqlText(const char* literal) : text_(literal) {}
+  consteval SqlText(const char* literal) : text_(literal) {
+    // Byte 0x01 marks a parameter's place inside ComposedSql; a literal
+    // holding it does not compile (a throw in a consteval function).
+    for (const char* c = literal; *c != '\0'; ++c) {
+      if (*c == '\x01') throw "SqlText: byte 0x01 is reserved";
+    }
+  }
 
   std::string_view view() const { return text_; }
   const char* c_str() const { return text_; }
