@@ -84,40 +84,9 @@ install_missing() {
 install_missing
 
 # --- server: a copy of the binary, so a rebuild during the run changes nothing.
-data=$(mktemp -d /tmp/cbench-XXXXXX)  # short: the PostgreSQL socket path must fit 107 bytes
-chmod 755 "$data"                     # the unprivileged service user reaches its pg/ under it
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid"
-    for _ in $(seq 600); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-  fi
-  cp "$data"/server.std* "$out"/ 2>/dev/null || true
-  if [[ $keep -eq 1 ]]; then echo "data directory kept: $data" >&2; else rm -rf "$data"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-cp "$citadel" "$data/citadel"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-# The per-IP rate limit (50/s) would measure itself, not the API. Idle pool
-# connections are kept: one closing in a window would bring its whole
-# lifetime's CPU into that window's PostgreSQL figure (the postmaster's cutime).
-printf '[limits]\nallow = ["127.0.0.0/8"]\n[database]\npool_idle_seconds = 3600\n' >"$data/bench.toml"
-say "starting citadel serve on https://localhost:$port (data $data)"
-"$data/citadel" serve --data-dir "$data" --config "$data/bench.toml" --listen 127.0.0.1 \
-  --https-port "$port" --http-port 0 --metrics-port 0 >"$data/server.stdout" 2>"$data/server.stderr" </dev/null &
-server_pid=$!
-for _ in $(seq 1200); do
-  grep -q '^Citadel is ready' "$data/server.stdout" 2>/dev/null && break
-  kill -0 "$server_pid" 2>/dev/null || { tail -20 "$data/server.stderr" >&2; exit 1; }
-  sleep 0.1
-done
-grep -q '^Citadel is ready' "$data/server.stdout" || { echo "error: not ready in 120 s" >&2; exit 1; }
-banner() { sed -n "s/^  $1: *//p" "$data/server.stdout" | head -1; }
-tenant=$(banner Tenant) login=$(banner Login) password=$(banner Password) ca=$(banner CA)
-url="https://localhost:$port"
-export SSL_CERT_FILE=$ca
+# shellcheck source=bench/citadel_under_test.sh
+source "$root/bench/citadel_under_test.sh"
+start_citadel_under_test "$citadel" 120
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$server_pid/status"; }
 sleep 2  # let start-up's allocations settle before calling it idle
