@@ -111,16 +111,17 @@ bool HasRepeatedName(const LogFields& fields) {
   return false;
 }
 
-// The line through an nlohmann object, which settles repeated names.
-std::string FormatThroughJsonObject(LogLevel level, std::string_view msg, const LogFields& fields,
-                                    std::int64_t unix_millis) {
+}  // namespace
+
+std::string Logger::FormatAsJsonObject(LogLevel level, std::string_view msg, const LogFields& fields,
+                                       std::int64_t unix_millis) {
   nlohmann::ordered_json line;
   line["time"] = Rfc3339Millis(unix_millis);
   line["level"] = LevelName(level);
   line["msg"] = std::string(msg);
   for (const auto& [name, value] : fields) {
     std::string key(name);
-    if (Logger::IsSecretFieldName(name)) {
+    if (IsSecretFieldName(name)) {
       line[key] = "[redacted]";
       continue;
     }
@@ -135,11 +136,9 @@ std::string FormatThroughJsonObject(LogLevel level, std::string_view msg, const 
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-}  // namespace
-
 std::string Logger::Format(LogLevel level, std::string_view msg, const LogFields& fields,
                            std::int64_t unix_millis) {
-  if (HasRepeatedName(fields)) return FormatThroughJsonObject(level, msg, fields, unix_millis);
+  if (HasRepeatedName(fields)) return FormatAsJsonObject(level, msg, fields, unix_millis);
   // The same text, written directly (core/json_text.hpp): one line per
   // request makes this a hot path.
   std::string line;

@@ -88,6 +88,12 @@ class Logger {
   // Renders one line without writing it (used by tests and by Log).
   static std::string Format(LogLevel level, std::string_view msg, const LogFields& fields,
                             std::int64_t unix_millis);
+  // The same line built as an nlohmann object and dumped: what Format writes
+  // directly must equal it (tests compare them); Format uses it for fields
+  // with repeated names, where the object keeps the last value in the first
+  // place.
+  static std::string FormatAsJsonObject(LogLevel level, std::string_view msg, const LogFields& fields,
+                                        std::int64_t unix_millis);
 
   // True if a field of this name must never carry its value into a log.
   static bool IsSecretFieldName(std::string_view name);

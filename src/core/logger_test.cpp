@@ -59,28 +59,8 @@ TEST(LoggerTest, HostileTextCannotBreakTheLine) {
   EXPECT_TRUE(nlohmann::json::accept(line));
 }
 
-// What the line was when it was an nlohmann object dumped (sessions 1-15):
-// the direct writer must give the very same text.
-std::string ThroughJsonObject(LogLevel level, std::string_view msg, const LogFields& fields, std::int64_t millis) {
-  const std::string direct = Logger::Format(level, msg, {}, millis);
-  nlohmann::ordered_json line = nlohmann::ordered_json::parse(direct);
-  line["msg"] = std::string(msg);
-  for (const auto& [name, value] : fields) {
-    std::string key(name);
-    if (Logger::IsSecretFieldName(name)) {
-      line[key] = "[redacted]";
-      continue;
-    }
-    switch (value.kind()) {
-      case LogValue::Kind::kText: line[key] = value.text(); break;
-      case LogValue::Kind::kInt: line[key] = value.as_int(); break;
-      case LogValue::Kind::kDouble: line[key] = value.as_double(); break;
-      case LogValue::Kind::kBool: line[key] = value.as_bool(); break;
-    }
-  }
-  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
-
+// The direct writer against the line built as an nlohmann object and dumped
+// (how every line was written until session 16).
 TEST(LoggerTest, LinesAreTheTextAJsonObjectWouldHaveGiven) {
   const std::vector<std::pair<std::string, LogFields>> cases = {
       {"http request", {{"request_id", "abc"}, {"client_ip", "::1"}, {"method", "POST"}, {"path", "/jsonrpc?x=\"1\""},
@@ -94,7 +74,7 @@ TEST(LoggerTest, LinesAreTheTextAJsonObjectWouldHaveGiven) {
   };
   for (const auto& [msg, fields] : cases) {
     EXPECT_EQ(Logger::Format(LogLevel::kWarn, msg, fields, 1'790'000'000'123),
-              ThroughJsonObject(LogLevel::kWarn, msg, fields, 1'790'000'000'123))
+              Logger::FormatAsJsonObject(LogLevel::kWarn, msg, fields, 1'790'000'000'123))
         << msg;
   }
 }
