@@ -34,10 +34,13 @@ void Authenticate(RpcServices& services, const RpcCall& call, RpcDone done) {
 }  // namespace
 
 Value OdooVersionInfo() {
-  return Value{{"server_version", kOdooServerVersion},
-               {"server_version_info", Value::array({18, 0, 0, "final", 0, ""})},
-               {"server_serie", "18.0"},
-               {"protocol_version", 1}};
+  // Built once: a copy costs half of building it from the initializer lists
+  // on every call of common.version (callgrind, session 16).
+  static const Value kInfo{{"server_version", kOdooServerVersion},
+                           {"server_version_info", Value::array({18, 0, 0, "final", 0, ""})},
+                           {"server_serie", "18.0"},
+                           {"protocol_version", 1}};
+  return kInfo;
 }
 
 void DispatchCommon(RpcServices& services, RpcCall call, RpcDone done) {
