@@ -1,7 +1,6 @@
 #include "core/logger.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>

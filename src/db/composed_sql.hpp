@@ -18,7 +18,6 @@
 
 #include <cstdint>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "db/connection.hpp"
