@@ -184,8 +184,16 @@ int RunServe(const ServeCommand& command) {
   auto cluster_watcher = WatchClusterForMetrics(config, *metrics);  // HA only (docs/ha.md)
   auto switchover_drain = WatchForSwitchoverDrain(config, access, acquire_gate, *tenants);  // HA only
 
+  // Calls run one per core at once: more only compete for the same cores,
+  // each woken at a cost (core/bounded_worker_pool.hpp, pacing).
+  core::WorkerPacing db_pacing;
+  db_pacing.running = config.database.workers_running > 0
+                          ? static_cast<std::size_t>(config.database.workers_running)
+                          : std::max(1u, std::thread::hardware_concurrency());
+  db_pacing.longest_wait = std::chrono::milliseconds(config.database.worker_wait_ms);
   core::BoundedWorkerPool db_workers("db", static_cast<std::size_t>(config.database.worker_threads),
-                                     static_cast<std::size_t>(config.database.worker_queue));
+                                     static_cast<std::size_t>(config.database.worker_queue), 0, db_pacing);
+  AddWorkerPoolMetrics(*metrics, db_workers);  // rendered only while the server below runs
   http::Router router;
   web::AddHealthRoute(router, db_workers, [access, &postgres_up]() {
     auto outcome = CheckCatalog(*access);

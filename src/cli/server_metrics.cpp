@@ -58,4 +58,17 @@ void AddObjectCallMetrics(http::MetricsRegistry& metrics, const rpc::ObjectCallC
   });
 }
 
+void AddWorkerPoolMetrics(http::MetricsRegistry& metrics, const core::BoundedWorkerPool& pool) {
+  metrics.AddCollector([&pool](std::string& out) {
+    out += "# HELP citadel_db_worker_calls Calls on the db worker pool, running or waiting their turn.\n"
+           "# TYPE citadel_db_worker_calls gauge\n";
+    out += "citadel_db_worker_calls{state=\"running\"} " + std::to_string(pool.running()) + "\n";
+    out += "citadel_db_worker_calls{state=\"waiting\"} " + std::to_string(pool.queued()) + "\n";
+    out += "# HELP citadel_db_worker_calls_waited_longest_total Calls handed to an idle thread after "
+           "waiting worker_wait_ms behind the running ones.\n"
+           "# TYPE citadel_db_worker_calls_waited_longest_total counter\n";
+    out += "citadel_db_worker_calls_waited_longest_total " + std::to_string(pool.handed_late()) + "\n";
+  });
+}
+
 }  // namespace citadel::cli

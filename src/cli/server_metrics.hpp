@@ -7,6 +7,7 @@
 
 #include <atomic>
 
+#include "core/bounded_worker_pool.hpp"
 #include "http/metrics_registry.hpp"
 #include "platform/tenant_service.hpp"
 #include "rpc/object_call_counters.hpp"
@@ -19,5 +20,10 @@ void AddServerMetrics(http::MetricsRegistry& metrics, platform::TenantService& t
 // How object calls were admitted (rpc/object_call_counters.hpp); `counters`
 // must outlive the registry's last Render().
 void AddObjectCallMetrics(http::MetricsRegistry& metrics, const rpc::ObjectCallCounters& counters);
+
+// The db worker pool's calls running and waiting, and how many a pacer
+// handed to an idle thread after they waited too long (core/
+// bounded_worker_pool.hpp); `pool` must outlive the registry's last Render().
+void AddWorkerPoolMetrics(http::MetricsRegistry& metrics, const core::BoundedWorkerPool& pool);
 
 }  // namespace citadel::cli

@@ -9,11 +9,18 @@
 #include <cerrno>
 #include <exception>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/logger.hpp"
 
 namespace citadel::core {
 namespace {
+
+// The pool whose worker this thread is (LongWait), if any, and how many
+// LongWaits are open on this thread (only the outermost leaves and rejoins).
+thread_local BoundedWorkerPool* t_pool = nullptr;
+thread_local int t_long_waits = 0;
 
 constexpr int kIdle = 0;
 constexpr int kSleeping = 1;
@@ -33,8 +40,13 @@ void FutexWakeOne(std::atomic<int>& word) {
 }  // namespace
 
 BoundedWorkerPool::BoundedWorkerPool(std::string name, std::size_t threads, std::size_t max_queued,
-                                     int nice_increment)
-    : name_(std::move(name)), max_queued_(max_queued), nice_increment_(nice_increment) {
+                                     int nice_increment, Pacing pacing)
+    : name_(std::move(name)),
+      max_queued_(max_queued),
+      nice_increment_(nice_increment),
+      running_limit_(pacing.running == 0 ? std::max<std::size_t>(threads, 1) : pacing.running),
+      paced_(running_limit_ < std::max<std::size_t>(threads, 1)),
+      longest_wait_(pacing.longest_wait) {
   if (threads == 0) threads = 1;
   workers_.reserve(threads);
   threads_.reserve(threads);
@@ -43,6 +55,7 @@ BoundedWorkerPool::BoundedWorkerPool(std::string name, std::size_t threads, std:
     workers_.push_back(std::make_unique<Worker>());
     threads_.emplace_back([this, worker = workers_.back().get()] { Run(*worker); });
   }
+  if (paced_) pacer_ = std::thread([this] { Pace(); });
 }
 
 BoundedWorkerPool::~BoundedWorkerPool() { Shutdown(); }
@@ -55,18 +68,24 @@ void BoundedWorkerPool::Hand(Worker& worker, Task task, bool exit) {
 
 bool BoundedWorkerPool::Submit(Task task) {
   Worker* idle = nullptr;
+  bool wake_pacer = false;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return false;
-    if (idle_.empty()) {
+    if (idle_.empty() || running_ >= running_limit_) {
       if (queue_.size() >= max_queued_) return false;
-      queue_.push_back(std::move(task));
-      return true;
+      queue_.push_back({std::move(task), std::chrono::steady_clock::now()});
+      // The pacer makes sure it waits no longer than `longest_wait_` while a
+      // thread is idle.
+      if (paced_ && !pacer_armed_) wake_pacer = pacer_armed_ = true;
+    } else {
+      idle = idle_.back();
+      idle_.pop_back();
+      ++running_;
     }
-    idle = idle_.back();
-    idle_.pop_back();
   }
-  Hand(*idle, std::move(task), false);
+  if (wake_pacer) pacer_wake_.notify_one();
+  if (idle != nullptr) Hand(*idle, std::move(task), false);
   return true;
 }
 
@@ -75,21 +94,99 @@ std::size_t BoundedWorkerPool::queued() const {
   return queue_.size();
 }
 
+BoundedWorkerPool::LongWait::LongWait()
+    : pool_(t_long_waits++ == 0 && t_pool != nullptr && t_pool->paced_ ? t_pool : nullptr) {
+  if (pool_ != nullptr) pool_->LeaveRunning();
+}
+
+BoundedWorkerPool::LongWait::~LongWait() {
+  --t_long_waits;
+  if (pool_ != nullptr) pool_->RejoinRunning();
+}
+
+void BoundedWorkerPool::LeaveRunning() {
+  Worker* idle = nullptr;
+  Task task;
+  {
+    std::lock_guard lock(mutex_);
+    --running_;
+    if (queue_.empty() || idle_.empty() || running_ >= running_limit_) return;
+    task = std::move(queue_.front().task);
+    queue_.pop_front();
+    idle = idle_.back();
+    idle_.pop_back();
+    ++running_;
+  }
+  Hand(*idle, std::move(task), false);
+}
+
+void BoundedWorkerPool::RejoinRunning() {
+  std::lock_guard lock(mutex_);
+  ++running_;  // above the limit for a moment at most: the task ends soon
+}
+
+std::size_t BoundedWorkerPool::running() const {
+  std::lock_guard lock(mutex_);
+  return running_;
+}
+
 void BoundedWorkerPool::Shutdown() {
   std::vector<Worker*> idle;
   {
     std::lock_guard lock(mutex_);
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
-    // A worker is idle only while the queue is empty; busy ones run the queue
-    // dry and then see `stopping_`.
+    // A task waits in the queue only while a worker runs: running ones run the
+    // queue dry and then see `stopping_`.
     idle.swap(idle_);
   }
+  pacer_wake_.notify_one();
+  if (pacer_.joinable()) pacer_.join();
   for (Worker* worker : idle) Hand(*worker, nullptr, true);
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }
   threads_.clear();
+}
+
+void BoundedWorkerPool::Pace() {
+  // Looks that find the queue empty before the pacer sleeps until armed
+  // again: about 50 ms with the default `longest_wait_`.
+  constexpr int kEmptyLooksBeforeDisarming = 25;
+  int empty_looks = 0;
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    if (!pacer_armed_) {
+      pacer_wake_.wait(lock, [this] { return pacer_armed_ || stopping_; });
+      empty_looks = 0;
+      continue;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<std::pair<Worker*, Task>> late;
+    while (!queue_.empty() && !idle_.empty() && now - queue_.front().since >= longest_wait_) {
+      late.emplace_back(idle_.back(), std::move(queue_.front().task));
+      idle_.pop_back();
+      queue_.pop_front();
+      ++running_;
+    }
+    if (!late.empty()) {
+      handed_late_.fetch_add(late.size(), std::memory_order_relaxed);
+      lock.unlock();
+      for (auto& [worker, task] : late) Hand(*worker, std::move(task), false);
+      lock.lock();
+      continue;
+    }
+    if (!queue_.empty()) {
+      empty_looks = 0;
+    } else if (++empty_looks >= kEmptyLooksBeforeDisarming) {
+      pacer_armed_ = false;
+      continue;
+    }
+    // The oldest task's turn, or (nothing waiting, or no thread idle to give
+    // it: a worker that finishes takes it) one `longest_wait_` from now.
+    const auto next = !queue_.empty() && !idle_.empty() ? queue_.front().since + longest_wait_ : now + longest_wait_;
+    pacer_wake_.wait_until(lock, next);
+  }
 }
 
 void BoundedWorkerPool::Run(Worker& me) {
@@ -103,23 +200,39 @@ void BoundedWorkerPool::Run(Worker& me) {
       Log().Warn("could not lower a worker thread's priority", {{"pool", name_}, {"errno", std::to_string(errno)}});
     }
   }
+  t_pool = this;
+  bool counted = false;  // in running_: handed a task, or took one from the queue
   for (;;) {
     Task task;
     bool wait = false;
+    bool wake_pacer = false;
     {
       std::lock_guard lock(mutex_);
-      if (!queue_.empty()) {
-        task = std::move(queue_.front());
+      // A worker coming from idle (or starting) takes a queued task only under
+      // the pacing limit; one that ran a task goes on with the next; stopping,
+      // every worker drains the queue (none may go idle after Shutdown looked).
+      if (!queue_.empty() && (counted || stopping_ || running_ < running_limit_)) {
+        task = std::move(queue_.front().task);
         queue_.pop_front();
+        if (!counted) ++running_;
+        counted = true;
       } else if (stopping_) {
+        if (counted) --running_;
         return;  // stopping, and nothing left to do
       } else {
         idle_.push_back(&me);
+        if (counted) --running_;
+        counted = false;
         wait = true;
+        // Idle beside a held-back task (a worker starting after it was
+        // queued): the pacer hands it over once it waited too long.
+        if (!queue_.empty() && paced_ && !pacer_armed_) wake_pacer = pacer_armed_ = true;
       }
     }
+    if (wake_pacer) pacer_wake_.notify_one();
     if (wait) {
-      // Sleeps until handed something; a spurious wake-up just looks again.
+      // Sleeps until handed something (whoever hands it counts it running); a
+      // spurious wake-up just looks again.
       for (;;) {
         int seen = kIdle;
         if (me.state.compare_exchange_strong(seen, kSleeping, std::memory_order_acq_rel)) seen = kSleeping;
@@ -130,6 +243,7 @@ void BoundedWorkerPool::Run(Worker& me) {
       if (me.exit) return;
       task = std::move(me.task);
       me.task = nullptr;
+      counted = true;
     }
     try {
       task();

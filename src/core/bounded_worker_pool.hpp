@@ -17,7 +17,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -28,15 +31,25 @@
 
 namespace citadel::core {
 
+// How many tasks a BoundedWorkerPool runs at once before new ones wait their
+// turn; 0: one per thread (no pacing). `longest_wait`: how long a task waits
+// before an idle thread takes it regardless.
+struct WorkerPacing {
+  std::size_t running = 0;
+  std::chrono::microseconds longest_wait{2000};
+};
+
 class BoundedWorkerPool {
  public:
   using Task = std::function<void()>;
+  using Pacing = WorkerPacing;
 
   // `nice_increment` > 0 lowers the threads' CPU priority by that much (Linux
   // nice, per thread): work that may saturate every core (password hashing)
   // then yields the CPU to request handling and PostgreSQL whenever they want
   // it, and still uses all of it when they do not.
-  BoundedWorkerPool(std::string name, std::size_t threads, std::size_t max_queued, int nice_increment = 0);
+  BoundedWorkerPool(std::string name, std::size_t threads, std::size_t max_queued, int nice_increment = 0,
+                    Pacing pacing = {});
   ~BoundedWorkerPool();
   BoundedWorkerPool(const BoundedWorkerPool&) = delete;
   BoundedWorkerPool& operator=(const BoundedWorkerPool&) = delete;
@@ -46,9 +59,29 @@ class BoundedWorkerPool {
 
   std::size_t queued() const;
   std::size_t thread_count() const { return threads_.size(); }
+  // Tasks running now (between a hand-off, or the queue, and idle).
+  std::size_t running() const;
+  // Tasks the pacer handed to an idle thread after they waited `longest_wait`.
+  std::uint64_t handed_late() const { return handed_late_.load(std::memory_order_relaxed); }
 
   // Stops accepting work, finishes what is queued, joins the threads. Idempotent.
   void Shutdown();
+
+  // Around a wait known to be long and not on this process's CPU (a write's
+  // COMMIT waits for the disk): the calling worker's running slot goes to the
+  // oldest waiting task meanwhile, so a paced pool keeps as many calls in
+  // PostgreSQL as before pacing (group commit batches them). Does nothing off
+  // a pool's threads or in a pool without pacing.
+  class LongWait {
+   public:
+    LongWait();
+    ~LongWait();
+    LongWait(const LongWait&) = delete;
+    LongWait& operator=(const LongWait&) = delete;
+
+   private:
+    BoundedWorkerPool* pool_;
+  };
 
  private:
   // One worker's hand-off slot. `state` is kIdle, kSleeping (the worker waits on
@@ -62,16 +95,37 @@ class BoundedWorkerPool {
     bool exit = false;
   };
 
+  struct Queued {
+    Task task;
+    std::chrono::steady_clock::time_point since;
+  };
+
   void Run(Worker& me);
+  void LeaveRunning();
+  void RejoinRunning();
+  // The pacer thread: hands tasks that waited `longest_wait_` to idle threads.
+  void Pace();
   static void Hand(Worker& worker, Task task, bool exit);
 
   const std::string name_;
   const std::size_t max_queued_;
   const int nice_increment_;
+  const std::size_t running_limit_;  // threads, when not paced
+  const bool paced_;                  // running_limit_ below the threads: a pacer runs
+  const std::chrono::steady_clock::duration longest_wait_;
   mutable std::mutex mutex_;
-  std::deque<Task> queue_;        // only while no worker is idle
+  std::deque<Queued> queue_;      // while no worker is idle, or `running_limit_` run
   std::vector<Worker*> idle_;     // waiting for a hand-off; the last is woken first
+  std::size_t running_ = 0;       // workers between a hand-off (or the queue) and idle
   bool stopping_ = false;
+  // The pacer sleeps until armed: by a task queued while a thread was idle.
+  // Armed, it looks every `longest_wait_` at most, and disarms after a run of
+  // looks that found the queue empty (a wake-up per queued task would cost
+  // what pacing saves).
+  bool pacer_armed_ = false;
+  std::atomic<std::uint64_t> handed_late_{0};
+  std::condition_variable pacer_wake_;
+  std::thread pacer_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
 };

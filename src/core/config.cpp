@@ -214,6 +214,8 @@ Result<ServerConfig> ParseConfigToml(const std::string& text, ServerConfig c) {
     r.Integer("pool_idle_seconds", d.pool_idle_seconds, 1, 86'400);
     r.Integer("acquire_timeout_ms", d.acquire_timeout_ms, 1, 600'000);
     r.Integer("worker_threads", d.worker_threads, 1, 1'024);
+    r.Integer("workers_running", d.workers_running, 0, 1'024);
+    r.Integer("worker_wait_ms", d.worker_wait_ms, 1, 60'000);
     r.Integer("worker_queue", d.worker_queue, 1, 1'000'000);
     Merge(errors, r);
   }

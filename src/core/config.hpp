@@ -44,6 +44,8 @@ struct DatabaseConfig {
   int pool_idle_seconds = 60;         // an idle connection is closed after this
   int acquire_timeout_ms = 5000;
   int worker_threads = 16;            // threads that wait on PostgreSQL for requests
+  int workers_running = 0;            // of them, running calls at once before others wait; 0: one per core
+  int worker_wait_ms = 2;             // a call waiting this long gets a thread anyway
   int worker_queue = 1024;
 };
 

@@ -1,7 +1,9 @@
 #include "db/connection.hpp"
 
+#include "core/bounded_worker_pool.hpp"
 #include "db/composed_sql.hpp"
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -128,6 +130,8 @@ core::Result<QueryResult> Connection::Run(const std::string& text, std::span<con
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
   const int count = static_cast<int>(values.size());
   ++round_trips_;
+  std::optional<core::BoundedWorkerPool::LongWait> waiting;  // as in CollectPipeline
+  if (transaction_wrote_) waiting.emplace();
   if (!PreparedStatementCache::IsCacheable(text)) {
     return Finish(PQexecParams(conn_, text.c_str(), count, nullptr, values.data(), nullptr, nullptr,
                                /*resultFormat=*/0));
@@ -254,7 +258,12 @@ core::Result<QueryResult> Connection::CommitDeferred() {
   if (std::exchange(committed_early_, false)) return QueryResult();  // COMMIT went with the statement
   const bool read_only = in_transaction_ && !transaction_wrote_;
   in_transaction_ = transaction_wrote_ = false;
-  if (!read_only || conn_ == nullptr || broken_) return Execute("COMMIT");
+  if (!read_only || conn_ == nullptr || broken_) {
+    // A write's COMMIT waits for its WAL to reach the disk: meanwhile another
+    // call may run on this worker's share of the CPU.
+    const core::BoundedWorkerPool::LongWait waiting;  // (transaction_wrote_ is reset)
+    return Execute("COMMIT");
+  }
   if (!SendCommit()) {
     broken_ = true;  // nothing was written: the transaction simply ends with the session
     return QueryResult();
@@ -368,6 +377,10 @@ core::Result<QueryResult> Connection::CollectPipeline() {
     }
     return core::Unexpected(std::move(error));
   }
+  // A transaction that writes waits on locks, indexes and the disk: another
+  // call may run on this worker's share of the CPU meanwhile.
+  std::optional<core::BoundedWorkerPool::LongWait> waiting;
+  if (transaction_wrote_) waiting.emplace();
   // Each statement's one result, then the NULL that closes it.
   auto next_result = [this]() -> pg_result* {
     pg_result* result = PQgetResult(conn_);
