@@ -71,6 +71,9 @@ class ServeLifecycleTest(unittest.TestCase):
         self.assertIn("citadel_http_open_connections", text)
         self.assertIn("citadel_postgres_up 1", text)
         self.assertIn("citadel_db_pool_connections", text)
+        # The db worker pool's pacing (core/bounded_worker_pool.hpp): idle now.
+        self.assertIn('citadel_db_worker_calls{state="waiting"} 0', text)
+        self.assertIn("citadel_db_worker_calls_waited_longest_total", text)
 
     def test_postgres_listens_on_no_tcp_port_and_socket_dir_is_private(self):
         out = subprocess.run(["ss", "-Hltnp"], capture_output=True, text=True).stdout
