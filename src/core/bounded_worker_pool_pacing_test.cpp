@@ -116,23 +116,6 @@ TEST(BoundedWorkerPoolPacingTest, ShutdownRunsWhatWasHeldBack) {
   EXPECT_EQ(done.load(), 11);
 }
 
-TEST(BoundedWorkerPoolPacingTest, HeldBackTasksCountTowardTheQueueLimit) {
-  BoundedWorkerPool pool("paced", 4, 2, 0, Pacing(1, std::chrono::hours(1)));
-  std::promise<void> release;
-  std::shared_future<void> gate = release.get_future().share();
-  std::promise<void> started;
-  ASSERT_TRUE(pool.Submit([&started, gate] {
-    started.set_value();
-    gate.wait();
-  }));
-  started.get_future().wait();
-  EXPECT_TRUE(pool.Submit([] {}));
-  EXPECT_TRUE(pool.Submit([] {}));
-  EXPECT_FALSE(pool.Submit([] {})) << "idle threads do not make the queue longer";
-  release.set_value();
-  pool.Shutdown();
-}
-
 TEST(BoundedWorkerPoolPacingTest, ALongWaitGivesItsRunningSlotToAWaitingTask) {
   BoundedWorkerPool pool("paced", 3, 16, 0, Pacing(1, std::chrono::hours(1)));
   std::promise<void> started;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <future>
 #include <thread>
@@ -46,8 +47,8 @@ TEST(BoundedWorkerPoolTest, TasksFromManyThreadsEachRunOnceWhetherHandedOrQueued
   EXPECT_EQ(done.load(), 8000);
 }
 
-TEST(BoundedWorkerPoolTest, RefusesWorkPastTheQueueLimit) {
-  BoundedWorkerPool pool("test", 1, 2);
+// `pool` queues at most 2 tasks and runs one at a time.
+void ExpectTwoQueuedAndTheThirdRefused(BoundedWorkerPool& pool) {
   std::promise<void> release;
   std::shared_future<void> gate = release.get_future().share();
   std::promise<void> started;
@@ -56,12 +57,25 @@ TEST(BoundedWorkerPoolTest, RefusesWorkPastTheQueueLimit) {
     started.set_value();
     gate.wait();
   }));
-  started.get_future().wait();  // the only worker is now busy
+  started.get_future().wait();  // the one running worker is now busy
   EXPECT_TRUE(pool.Submit([] {}));
   EXPECT_TRUE(pool.Submit([] {}));
   EXPECT_FALSE(pool.Submit([] {})) << "a third queued task must be refused";
   release.set_value();
   pool.Shutdown();  // joins before the promises go out of scope
+}
+
+TEST(BoundedWorkerPoolTest, RefusesWorkPastTheQueueLimit) {
+  BoundedWorkerPool pool("test", 1, 2);
+  ExpectTwoQueuedAndTheThirdRefused(pool);
+}
+
+TEST(BoundedWorkerPoolTest, TasksHeldBackByPacingCountTowardTheQueueLimit) {
+  WorkerPacing one_at_a_time;
+  one_at_a_time.running = 1;
+  one_at_a_time.longest_wait = std::chrono::hours(1);
+  BoundedWorkerPool pool("paced", 4, 2, 0, one_at_a_time);  // idle threads make the queue no longer
+  ExpectTwoQueuedAndTheThirdRefused(pool);
 }
 
 TEST(BoundedWorkerPoolTest, AThrowingTaskDoesNotKillTheWorker) {
