@@ -14,6 +14,17 @@
 // the submitter and the other workers were using (perf at concurrency 8). On
 // the VMs we run on, each futex call and each wake-up costs more than the
 // bookkeeping around it (pvm_irq_enable tops the kernel's profile).
+//
+// A pool may also run fewer tasks at once than it has threads (WorkerPacing):
+// past `running` tasks, a new one waits in the queue for a running worker to
+// take it when it finishes, which costs no wake-up, instead of an idle thread
+// being woken to compete for the same cores. A task that waited
+// `longest_wait` is handed to an idle thread anyway by a pacer thread (asleep
+// while nothing waits), so a slow task, a long query, holds the others back
+// about that long at most (twice it when a thread went idle while the pacer
+// slept with none idle). The db pool runs one task per core this way: on 2
+// cores, reads by id at concurrency 8 were 6-15% faster than with 16 running
+// at once (docs/notes.md, session 17).
 #pragma once
 
 #include <atomic>
@@ -118,10 +129,10 @@ class BoundedWorkerPool {
   std::vector<Worker*> idle_;     // waiting for a hand-off; the last is woken first
   std::size_t running_ = 0;       // workers between a hand-off (or the queue) and idle
   bool stopping_ = false;
-  // The pacer sleeps until armed: by a task queued while a thread was idle.
-  // Armed, it looks every `longest_wait_` at most, and disarms after a run of
-  // looks that found the queue empty (a wake-up per queued task would cost
-  // what pacing saves).
+  // The pacer sleeps until armed: by a task queued, or a worker going idle
+  // beside one. Armed, it looks every `longest_wait_` at most, and disarms
+  // after a run of looks that found the queue empty (a wake-up per queued
+  // task would cost what pacing saves).
   bool pacer_armed_ = false;
   std::atomic<std::uint64_t> handed_late_{0};
   std::condition_variable pacer_wake_;
