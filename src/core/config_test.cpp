@@ -22,6 +22,8 @@ https_port = 9443
 listen = "0.0.0.0"
 [database]
 max_connections_per_tenant = 4
+workers_running = 3
+worker_wait_ms = 5
 [limits]
 max_body_bytes = 2048
 requests_per_second_per_ip = 5.5
@@ -35,6 +37,8 @@ trusted_proxies = ["10.0.0.1"]
   EXPECT_EQ(c->listen, "0.0.0.0");
   EXPECT_EQ(c->http_port, 8080);  // untouched default
   EXPECT_EQ(c->database.max_connections_per_tenant, 4);
+  EXPECT_EQ(c->database.workers_running, 3);
+  EXPECT_EQ(c->database.worker_wait_ms, 5);
   EXPECT_EQ(c->limits.max_body_bytes, 2048u);
   EXPECT_DOUBLE_EQ(c->limits.requests_per_second_per_ip, 5.5);
   EXPECT_EQ(c->limits.allow.size(), 2u);
@@ -53,6 +57,10 @@ TEST(ConfigTest, UnknownKeysAndBadValuesAreErrorsNamingTheKey) {
   auto net = ParseConfigToml("[limits]\nallow = [\"not-a-network\"]\n");
   ASSERT_FALSE(net);
   EXPECT_NE(net.error().message.find("limits.allow"), std::string::npos);
+
+  auto no_wait = ParseConfigToml("[database]\nworker_wait_ms = 0\n");
+  ASSERT_FALSE(no_wait) << "a call must wait some time before the pacer hands it over";
+  EXPECT_NE(no_wait.error().message.find("database.worker_wait_ms"), std::string::npos);
 
   auto hsts = ParseConfigToml("[server]\nhsts_max_age_seconds = 60\n");
   EXPECT_FALSE(hsts) << "HSTS below 180 days must be refused";
