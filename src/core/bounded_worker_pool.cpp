@@ -122,7 +122,7 @@ void BoundedWorkerPool::LeaveRunning() {
 
 void BoundedWorkerPool::RejoinRunning() {
   std::lock_guard lock(mutex_);
-  ++running_;  // above the limit for a moment at most: the task ends soon
+  ++running_;  // perhaps above the limit: this worker goes idle when its task ends (Run)
 }
 
 std::size_t BoundedWorkerPool::running() const {
@@ -208,10 +208,15 @@ void BoundedWorkerPool::Run(Worker& me) {
     bool wake_pacer = false;
     {
       std::lock_guard lock(mutex_);
-      // A worker coming from idle (or starting) takes a queued task only under
-      // the pacing limit; one that ran a task goes on with the next; stopping,
-      // every worker drains the queue (none may go idle after Shutdown looked).
-      if (!queue_.empty() && (counted || stopping_ || running_ < running_limit_)) {
+      // A worker that ran a task goes on with the next while the pool is not
+      // above its limit (the pacer's late hand-offs and LongWait's rejoining
+      // take it above: the extra workers go idle as they finish, else pacing
+      // would wear away under load); one coming from idle (or starting) takes
+      // a task only under the limit; stopping, every worker drains the queue
+      // (none may go idle after Shutdown looked). A queued task never waits
+      // on nobody: workers under the limit run, and the pacer is armed.
+      const bool my_turn = counted ? running_ <= running_limit_ : running_ < running_limit_;
+      if (!queue_.empty() && (stopping_ || my_turn)) {
         task = std::move(queue_.front().task);
         queue_.pop_front();
         if (!counted) ++running_;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -52,19 +53,23 @@ TEST(BoundedWorkerPoolPacingTest, AHeldBackTaskIsTakenByTheRunningWorkerWhenItFi
 
 // The first task blocks until the second has run: only the pacer handing the
 // second to an idle thread lets both finish. A pool that never does blocks the
-// first for the whole 30 s and fails.
+// first for the whole 30 s and fails. The promises are shared with the tasks:
+// a worker may still be inside set_value when this returns.
 void ExpectALateTaskGetsAnIdleThread(BoundedWorkerPool& pool) {
-  std::promise<std::thread::id> second_ran;
-  std::shared_future<std::thread::id> second = second_ran.get_future().share();
-  std::promise<bool> first_saw_second;
-  std::promise<std::thread::id> first_thread;
-  ASSERT_TRUE(pool.Submit([&, second] {
-    first_thread.set_value(std::this_thread::get_id());
-    first_saw_second.set_value(second.wait_for(30s) == std::future_status::ready);
+  struct Seen {
+    std::promise<std::thread::id> second_ran;
+    std::promise<bool> first_saw_second;
+    std::promise<std::thread::id> first_thread;
+  };
+  auto seen = std::make_shared<Seen>();
+  std::shared_future<std::thread::id> second = seen->second_ran.get_future().share();
+  ASSERT_TRUE(pool.Submit([seen, second] {
+    seen->first_thread.set_value(std::this_thread::get_id());
+    seen->first_saw_second.set_value(second.wait_for(30s) == std::future_status::ready);
   }));
-  ASSERT_TRUE(pool.Submit([&] { second_ran.set_value(std::this_thread::get_id()); }));
-  EXPECT_TRUE(first_saw_second.get_future().get()) << "the held-back task never got a thread of its own";
-  EXPECT_NE(first_thread.get_future().get(), second.get());
+  ASSERT_TRUE(pool.Submit([seen] { seen->second_ran.set_value(std::this_thread::get_id()); }));
+  EXPECT_TRUE(seen->first_saw_second.get_future().get()) << "the held-back task never got a thread of its own";
+  EXPECT_NE(seen->first_thread.get_future().get(), second.get());
 }
 
 TEST(BoundedWorkerPoolPacingTest, ATaskThatWaitedLongestWaitGetsAnIdleThread) {
@@ -118,30 +123,69 @@ TEST(BoundedWorkerPoolPacingTest, ShutdownRunsWhatWasHeldBack) {
 
 TEST(BoundedWorkerPoolPacingTest, ALongWaitGivesItsRunningSlotToAWaitingTask) {
   BoundedWorkerPool pool("paced", 3, 16, 0, Pacing(1, std::chrono::hours(1)));
-  std::promise<void> started;
-  std::promise<void> second_ran;
+  std::promise<void> started, second_queued, second_ran;
+  std::shared_future<void> queued = second_queued.get_future().share();
   std::shared_future<void> second = second_ran.get_future().share();
   std::promise<bool> first_saw_second;
-  std::promise<std::size_t> running_after;
-  ASSERT_TRUE(pool.Submit([&, second] {
+  ASSERT_TRUE(pool.Submit([&, queued, second] {
+    started.set_value();
+    queued.wait();  // the second waits in the queue before this one leaves its slot
     {
       const BoundedWorkerPool::LongWait outer;
       const BoundedWorkerPool::LongWait inner;  // nested: only the outermost counts
-      started.set_value();
       // One task at once and an hour's wait: the second runs only because
-      // this one waits outside its slot.
+      // this one handed it its slot.
       first_saw_second.set_value(second.wait_for(30s) == std::future_status::ready);
     }
-    running_after.set_value(pool.running());
   }));
   started.get_future().wait();
   ASSERT_TRUE(pool.Submit([&] { second_ran.set_value(); }));
+  EXPECT_EQ(pool.queued(), 1u);
+  second_queued.set_value();
   EXPECT_TRUE(first_saw_second.get_future().get());
-  // Back in its slot (the second task may still be on its way to idle).
-  EXPECT_GE(running_after.get_future().get(), 1u);
-  EXPECT_LE(pool.running(), 2u);
   pool.Shutdown();
   EXPECT_EQ(pool.running(), 0u);
+}
+
+TEST(BoundedWorkerPoolPacingTest, AfterALongWaitThePoolComesBackToItsLimit) {
+  // A leaves its slot to B (LongWait) and comes back: two run for a moment.
+  // When A ends, its worker must go idle, not take C, while B still runs.
+  BoundedWorkerPool pool("paced", 3, 16, 0, Pacing(1, std::chrono::hours(1)));
+  std::promise<void> a_started, b_started, release_b, a_done;
+  std::shared_future<void> b_running = b_started.get_future().share();
+  std::shared_future<void> b_gate = release_b.get_future().share();
+  std::promise<void> queued_all;
+  std::shared_future<void> queued = queued_all.get_future().share();
+  std::atomic<bool> c_started{false};
+  std::promise<void> c_ran;
+  ASSERT_TRUE(pool.Submit([&, queued, b_running] {
+    a_started.set_value();
+    queued.wait();
+    {
+      const BoundedWorkerPool::LongWait waiting;
+      b_running.wait();  // B got this slot
+    }
+    a_done.set_value();
+  }));
+  a_started.get_future().wait();
+  ASSERT_TRUE(pool.Submit([&, b_gate] {
+    b_started.set_value();
+    b_gate.wait();
+  }));
+  ASSERT_TRUE(pool.Submit([&] {
+    c_started = true;
+    c_ran.set_value();
+  }));
+  queued_all.set_value();
+  a_done.get_future().wait();
+  // One task at once, an hour's wait, B still running: C waits, however long.
+  std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(c_started.load()) << "a worker above the limit took another task";
+  for (int i = 0; i < 1000 && pool.running() != 1; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(pool.running(), 1u) << "A's worker went idle; B alone runs";
+  release_b.set_value();
+  c_ran.get_future().wait();
+  pool.Shutdown();
 }
 
 TEST(BoundedWorkerPoolPacingTest, ALongWaitOffThePoolDoesNothing) {
