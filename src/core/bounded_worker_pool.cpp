@@ -122,7 +122,7 @@ void BoundedWorkerPool::LeaveRunning() {
 
 void BoundedWorkerPool::RejoinRunning() {
   std::lock_guard lock(mutex_);
-  ++running_;  // perhaps above the limit: this worker goes idle when its task ends (Run)
+  ++running_;  // perhaps above the limit until the queue empties (Run)
 }
 
 std::size_t BoundedWorkerPool::running() const {
@@ -208,14 +208,16 @@ void BoundedWorkerPool::Run(Worker& me) {
     bool wake_pacer = false;
     {
       std::lock_guard lock(mutex_);
-      // A worker that ran a task goes on with the next while the pool is not
-      // above its limit (the pacer's late hand-offs and LongWait's rejoining
-      // take it above: the extra workers go idle as they finish, else pacing
-      // would wear away under load); one coming from idle (or starting) takes
-      // a task only under the limit; stopping, every worker drains the queue
-      // (none may go idle after Shutdown looked). A queued task never waits
-      // on nobody: workers under the limit run, and the pacer is armed.
-      const bool my_turn = counted ? running_ <= running_limit_ : running_ < running_limit_;
+      // A worker that ran a task goes on with the next, even above the limit:
+      // the pool grows past it while calls wait longer than `longest_wait_`
+      // (the pacer's late hand-offs, LongWait's rejoining: calls that wait on
+      // PostgreSQL, not on the CPU) and shrinks back to it when the queue
+      // empties. Sending the extra workers to idle at once cost search_read
+      // 17%, search_count and creates 8-9% (docs/notes.md, session 17). One
+      // coming from idle (or starting) takes a task only under the limit;
+      // stopping, every worker drains the queue (none may go idle after
+      // Shutdown looked).
+      const bool my_turn = counted || running_ < running_limit_;
       if (!queue_.empty() && (stopping_ || my_turn)) {
         task = std::move(queue_.front().task);
         queue_.pop_front();

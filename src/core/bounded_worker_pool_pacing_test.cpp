@@ -147,45 +147,51 @@ TEST(BoundedWorkerPoolPacingTest, ALongWaitGivesItsRunningSlotToAWaitingTask) {
   EXPECT_EQ(pool.running(), 0u);
 }
 
-TEST(BoundedWorkerPoolPacingTest, AfterALongWaitThePoolComesBackToItsLimit) {
-  // A leaves its slot to B (LongWait) and comes back: two run for a moment.
-  // When A ends, its worker must go idle, not take C, while B still runs.
+TEST(BoundedWorkerPoolPacingTest, AboveItsLimitWhileCallsWaitThenPacedAgain) {
+  // One at a time, an hour's wait. A leaves its slot to B (LongWait) and comes
+  // back; A's worker then goes on with C beside B (two at once: the pool grows
+  // while calls wait on something else than the CPU). Once the queue is
+  // empty, the pool is paced again: E waits for D.
   BoundedWorkerPool pool("paced", 3, 16, 0, Pacing(1, std::chrono::hours(1)));
-  std::promise<void> a_started, b_started, release_b, a_done;
+  std::promise<void> a_started, b_started, all_queued, release_b, c_ran;
   std::shared_future<void> b_running = b_started.get_future().share();
+  std::shared_future<void> queued = all_queued.get_future().share();
   std::shared_future<void> b_gate = release_b.get_future().share();
-  std::promise<void> queued_all;
-  std::shared_future<void> queued = queued_all.get_future().share();
-  std::atomic<bool> c_started{false};
-  std::promise<void> c_ran;
-  ASSERT_TRUE(pool.Submit([&, queued, b_running] {
+  ASSERT_TRUE(pool.Submit([&a_started, queued, b_running] {
     a_started.set_value();
     queued.wait();
-    {
-      const BoundedWorkerPool::LongWait waiting;
-      b_running.wait();  // B got this slot
-    }
-    a_done.set_value();
+    const BoundedWorkerPool::LongWait waiting;
+    b_running.wait();
   }));
   a_started.get_future().wait();
-  ASSERT_TRUE(pool.Submit([&, b_gate] {
+  ASSERT_TRUE(pool.Submit([&b_started, b_gate] {
     b_started.set_value();
     b_gate.wait();
   }));
-  ASSERT_TRUE(pool.Submit([&] {
-    c_started = true;
-    c_ran.set_value();
-  }));
-  queued_all.set_value();
-  a_done.get_future().wait();
-  // One task at once, an hour's wait, B still running: C waits, however long.
-  std::this_thread::sleep_for(50ms);
-  EXPECT_FALSE(c_started.load()) << "a worker above the limit took another task";
-  for (int i = 0; i < 1000 && pool.running() != 1; ++i) std::this_thread::sleep_for(10ms);
-  EXPECT_EQ(pool.running(), 1u) << "A's worker went idle; B alone runs";
+  ASSERT_TRUE(pool.Submit([&c_ran] { c_ran.set_value(); }));
+  all_queued.set_value();
+  const bool c_ran_beside_b = c_ran.get_future().wait_for(30s) == std::future_status::ready;
   release_b.set_value();
-  c_ran.get_future().wait();
+  ASSERT_TRUE(c_ran_beside_b) << "A's worker went idle above the limit instead of going on with C";
+  for (int i = 0; i < 3000 && pool.running() != 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(pool.running(), 0u) << "the queue emptied: every worker goes idle";
+
+  std::promise<void> d_started, release_d;
+  std::shared_future<void> d_gate = release_d.get_future().share();
+  std::atomic<bool> e_started{false};
+  ASSERT_TRUE(pool.Submit([&d_started, d_gate] {
+    d_started.set_value();
+    d_gate.wait();
+  }));
+  d_started.get_future().wait();
+  ASSERT_TRUE(pool.Submit([&e_started] { e_started = true; }));
+  std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(e_started.load()) << "handed to an idle thread although one runs";
+  EXPECT_EQ(pool.running(), 1u);
+  EXPECT_EQ(pool.queued(), 1u);
+  release_d.set_value();
   pool.Shutdown();
+  EXPECT_TRUE(e_started.load());
 }
 
 TEST(BoundedWorkerPoolPacingTest, ALongWaitOffThePoolDoesNothing) {
