@@ -27,19 +27,21 @@ const Field* DisplayNameColumn(const Model& model) {
   return crud::IsTextual(model.rec_name()) ? model.rec_name() : nullptr;
 }
 
-void LinkedRecords::Expect(const Model& model, std::string_view path) {
+void ExpectPathColumns(LinkedColumns& columns, const Model& model, std::string_view path) {
   const auto [first, rest] = SplitPathHead(path);
   const Field* field = model.FindField(first);
   if (field == nullptr || !crud::HasColumn(*field)) return;
-  columns_[&model].insert(field);
+  columns[&model].insert(field);
   if (field->type() != FieldType::kMany2one) return;
-  ExpectDisplayName(*field->comodel());
-  if (!rest.empty()) Expect(*field->comodel(), rest);
+  ExpectDisplayNameColumn(columns, *field->comodel());
+  if (!rest.empty()) ExpectPathColumns(columns, *field->comodel(), rest);
 }
 
-void LinkedRecords::ExpectDisplayName(const Model& model) {
-  if (const Field* column = DisplayNameColumn(model)) columns_[&model].insert(column);
+void ExpectDisplayNameColumn(LinkedColumns& columns, const Model& model) {
+  if (const Field* column = DisplayNameColumn(model)) columns[&model].insert(column);
 }
+
+void LinkedRecords::ExpectDisplayName(const Model& model) { ExpectDisplayNameColumn(columns_, model); }
 
 const Value* LinkedRecords::Column(const Model& model, std::int64_t id, const Field& field) const {
   auto by_model = rows_.find(&model);

@@ -40,17 +40,25 @@ bool ComputesDisplayName(const Model& model);
 // (DisplayNames's rec_name), or null: "model,id", or a display_name compute.
 const Field* DisplayNameColumn(const Model& model);
 
+// The columns a read of each model's records takes.
+using LinkedColumns = std::map<const Model*, std::set<const Field*>>;
+
+// What LinkedRecords::Expect and ExpectDisplayName add, on their own (a
+// plan made once per model, compute_new_records.hpp).
+void ExpectPathColumns(LinkedColumns& columns, const Model& model, std::string_view path);
+void ExpectDisplayNameColumn(LinkedColumns& columns, const Model& model);
+
 class LinkedRecords {
  public:
-  explicit LinkedRecords(const Environment& su) : su_(su.Sudo()) {}
+  // `expected`: columns known beforehand to be asked (Expect's).
+  explicit LinkedRecords(const Environment& su, LinkedColumns expected = {})
+      : su_(su.Sudo()), columns_(std::move(expected)) {}
 
   // Records to read before values can be given.
   struct Needs {
     std::map<const Model*, std::set<std::int64_t>> records;
   };
 
-  // `path` may be asked of `model`'s records: their reads take its columns.
-  void Expect(const Model& model, std::string_view path);
   // A many2one to `model` may be shaped: its records' reads take the
   // display name's column.
   void ExpectDisplayName(const Model& model);
@@ -69,7 +77,7 @@ class LinkedRecords {
   const Value* Column(const Model& model, std::int64_t id, const Field& field) const;
 
   Environment su_;
-  std::map<const Model*, std::set<const Field*>> columns_;  // what a read of a model's records takes
+  LinkedColumns columns_;  // what a read of a model's records takes
   std::map<const Model*, std::map<std::int64_t, std::unordered_map<const Field*, Value>>> rows_;
   std::set<std::pair<const Model*, std::int64_t>> missing_;  // asked for, and not in the database
 };

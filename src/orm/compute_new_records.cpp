@@ -207,11 +207,22 @@ bool PointsForward(const NewRecordValues& values, const Attempt& attempt) {
   return false;
 }
 
+// What a dependency path of a new record of `model` reads of records in the
+// database: the records its many2one points at, and on through them.
+void ExpectNewRecordPath(LinkedColumns& columns, const Model& model, std::string_view path) {
+  const auto [first, rest] = SplitPathHead(path);
+  const Field* field = model.FindField(first);
+  if (field == nullptr || field->type() != FieldType::kMany2one) return;
+  ExpectDisplayNameColumn(columns, *field->comodel());
+  if (rest.empty()) return;
+  ExpectPathColumns(columns, *field->comodel(), rest);
+  if (field->comodel() == &model) ExpectNewRecordPath(columns, model, rest);  // a new record's, in memory, may lead on
+}
+
 }  // namespace
 
-Precomputed PrecomputeStored(const Environment& env, const Model& model, const std::vector<NewRecord>& records) {
-  Precomputed out;
-  if (records.empty()) return out;
+NewRecordPlan PlanNewRecords(const Model& model) {
+  NewRecordPlan plan;
   std::set<const Field*> computed;
   for (const auto& field : model.fields()) {
     if (field->computed() && crud::HasColumn(*field)) computed.insert(field.get());
@@ -232,14 +243,23 @@ Precomputed PrecomputeStored(const Environment& env, const Model& model, const s
       left_out.insert(key);
     }
   }
-  if (methods.empty()) return out;
-
-  NewRecordValues values(env, model, records);
   for (const auto& [key, together] : methods) {
     for (const Field* member : together) {
-      for (const std::string& path : member->dependencies()) values.Expect(path);
+      for (const std::string& path : member->dependencies()) ExpectNewRecordPath(plan.linked_columns, model, path);
     }
   }
+  plan.methods = std::move(methods);
+  return plan;
+}
+
+Precomputed PrecomputeStored(const Environment& env, const Model& model, const std::vector<NewRecord>& records) {
+  Precomputed out;
+  if (records.empty()) return out;
+  const NewRecordPlan& plan = model.new_record_plan();
+  if (plan.methods.empty()) return out;
+  // Narrowed below when a method turns out to need the database.
+  std::map<std::string, std::vector<const Field*>> methods = plan.methods;
+  NewRecordValues values(env, model, records, plan.linked_columns);
   while (!methods.empty()) {
     Attempt attempt = Settle(env, model, methods, values);
     if (attempt.outcome == Attempt::Outcome::kRestart) continue;  // with the ids, taken now

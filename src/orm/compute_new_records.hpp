@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "db/connection.hpp"
+#include "orm/compute_linked_records.hpp"
 #include "orm/environment.hpp"
 #include "orm/registry.hpp"
 #include "orm/value.hpp"
@@ -74,6 +75,17 @@ struct Precomputed {
   // a method asked for them; empty otherwise (the INSERT takes them then).
   std::vector<std::int64_t> ids;
 };
+
+// What PrecomputeStored can know from the registry alone, judged once per
+// model when the registry is built (Model::new_record_plan): the compute
+// methods whose every dependency a new record could give in memory, and the
+// columns of records in the database those dependencies read.
+struct NewRecordPlan {
+  // GroupKey -> the stored fields the method sets together.
+  std::map<std::string, std::vector<const Field*>> methods;
+  LinkedColumns linked_columns;
+};
+NewRecordPlan PlanNewRecords(const Model& model);
 
 // Computes every stored computed field of `model` that can be for
 // `records`, in su with the caller's context (as the recompute does).

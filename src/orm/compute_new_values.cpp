@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "orm/compute_engine.hpp"
 #include "orm/crud_sql.hpp"
@@ -19,8 +20,9 @@ constexpr int kMaxLinkedReads = 16;
 
 }  // namespace
 
-NewRecordValues::NewRecordValues(const Environment& su, const Model& model, const std::vector<NewRecord>& records)
-    : model_(&model), su_(su.Sudo()), linked_(su) {
+NewRecordValues::NewRecordValues(const Environment& su, const Model& model, const std::vector<NewRecord>& records,
+                                 LinkedColumns expected)
+    : model_(&model), su_(su.Sudo()), linked_(su, std::move(expected)) {
   rows_.reserve(records.size());
   for (const NewRecord& record : records) {
     Row row;
@@ -31,16 +33,6 @@ NewRecordValues::NewRecordValues(const Environment& su, const Model& model, cons
     row.x2many = record.x2many;
     rows_.push_back(std::move(row));
   }
-}
-
-void NewRecordValues::Expect(std::string_view path) {
-  const auto [first, rest] = SplitPathHead(path);
-  const Field* field = model_->FindField(first);
-  if (field == nullptr || field->type() != FieldType::kMany2one) return;
-  linked_.ExpectDisplayName(*field->comodel());
-  if (rest.empty()) return;
-  linked_.Expect(*field->comodel(), rest);
-  if (field->comodel() == model_) Expect(rest);  // a new record's, in memory, may lead on
 }
 
 std::optional<std::int64_t> NewRecordValues::Id(std::size_t row) {

@@ -29,11 +29,11 @@ namespace citadel::orm::compute {
 
 class NewRecordValues {
  public:
-  NewRecordValues(const Environment& su, const Model& model, const std::vector<NewRecord>& records);
-
-  // A dependency path a batch may ask for: the records in the database it
-  // reaches are then read with all that may be asked of them, once.
-  void Expect(std::string_view path);
+  // `expected`: the columns of records in the database that the batches'
+  // dependency paths reach (NewRecordPlan::linked_columns), so that each is
+  // read with all that may be asked of it, once.
+  NewRecordValues(const Environment& su, const Model& model, const std::vector<NewRecord>& records,
+                  LinkedColumns expected);
 
   std::size_t size() const { return rows_.size(); }
   const Model& model() const { return *model_; }

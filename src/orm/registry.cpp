@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 
+#include "orm/compute_new_records.hpp"
 #include "orm/errors.hpp"
 #include "orm/field_path.hpp"
 
@@ -459,6 +460,10 @@ core::Result<std::shared_ptr<const Registry>> RegistryBuilder::Build() {
     }
   }
   if (auto triggers = ResolveDependencies(*registry); !triggers) return core::Unexpected(triggers.error());
+  // Last: it reads the dependencies and display names resolved above.
+  for (auto& model : registry->models_) {
+    model->new_record_plan_ = std::make_shared<const compute::NewRecordPlan>(compute::PlanNewRecords(*model));
+  }
   return std::shared_ptr<const Registry>(std::move(registry));
 }
 

@@ -26,6 +26,9 @@
 #include "orm/model_def.hpp"
 
 namespace citadel::orm {
+namespace compute {
+struct NewRecordPlan;
+}
 
 class Model;
 class Field;
@@ -115,6 +118,10 @@ class Model {
   bool log_access() const { return log_access_; }
   bool auto_table() const { return auto_table_; }
   const std::vector<db::SqlText>& init_sql() const { return init_sql_; }
+  // Which stored computes of a new record can be computed before its INSERT
+  // (compute_new_records.hpp): judged from the registry alone, so once, at
+  // Build, instead of on every create.
+  const compute::NewRecordPlan& new_record_plan() const { return *new_record_plan_; }
 
  private:
   friend class RegistryBuilder;
@@ -144,6 +151,7 @@ class Model {
   bool log_access_ = true;
   bool auto_table_ = true;
   std::vector<db::SqlText> init_sql_;
+  std::shared_ptr<const compute::NewRecordPlan> new_record_plan_;
 };
 
 class Registry {
