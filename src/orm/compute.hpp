@@ -102,6 +102,8 @@ class ComputeBatch {
 
  private:
   void LoadOwnStoredFields() const;
+  // A dependency path of one of the fields, or a way to one.
+  bool Declared(std::string_view path) const;
   const Value& Unavailable() const;
 
   Environment env_;
@@ -113,7 +115,6 @@ class ComputeBatch {
   std::vector<std::size_t> rows_;
   compute::NewRecordValues* new_records_ = nullptr;
   mutable bool needed_database_ = false;
-  std::set<std::string, std::less<>> declared_;  // dependency paths and their prefixes
   mutable std::map<std::string, std::vector<Value>, std::less<>> values_;  // path -> one per record
   mutable bool own_loaded_ = false;
   std::map<const Field*, std::vector<std::optional<Value>>> results_;

@@ -94,29 +94,15 @@ std::map<std::string, std::vector<Value>, std::less<>> LoadPaths(const Environme
 
 }  // namespace compute
 
-namespace {
-
-// A field's dependency paths and the ways to them: "a.b.c" declares "a" and
-// "a.b" too.
-void Declare(const Field& field, std::set<std::string, std::less<>>& declared) {
-  for (const std::string& path : field.dependencies()) {
-    for (std::size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1)) {
-      declared.insert(path.substr(0, dot));
-    }
-    declared.insert(path);
-  }
-}
-
-}  // namespace
-
 ComputeBatch::ComputeBatch(const Environment& env, const Model& model, std::vector<const Field*> fields,
                            std::vector<std::int64_t> ids)
     : env_(env.Sudo()), model_(&model), fields_(std::move(fields)), ids_(std::move(ids)), size_(ids_.size()) {
+  std::set<std::string, std::less<>> declared;
   for (const Field* field : fields_) {
     results_[field].resize(size_);
-    Declare(*field, declared_);
+    declared.insert(field->declared_paths().begin(), field->declared_paths().end());
   }
-  values_ = compute::LoadPaths(env_, model, ids_, declared_);
+  values_ = compute::LoadPaths(env_, model, ids_, declared);
 }
 
 ComputeBatch::ComputeBatch(const Environment& env, const Model& model, std::vector<const Field*> fields,
@@ -127,13 +113,25 @@ ComputeBatch::ComputeBatch(const Environment& env, const Model& model, std::vect
       size_(rows.size()),
       rows_(std::move(rows)),
       new_records_(&values) {
-  std::set<std::string, std::less<>> paths;  // without the ways to them, given when asked
-  for (const Field* field : fields_) {
-    results_[field].resize(size_);
-    Declare(*field, declared_);
-    paths.insert(field->dependencies().begin(), field->dependencies().end());
+  for (const Field* field : fields_) results_[field].resize(size_);
+  // The paths without the ways to them (given when asked), all in one Load:
+  // the linked records they reach are read together.
+  bool loaded = false;
+  if (fields_.size() == 1) {
+    loaded = values.Load(fields_.front()->dependencies(), rows_, values_);
+  } else {
+    std::set<std::string, std::less<>> paths;
+    for (const Field* field : fields_) paths.insert(field->dependencies().begin(), field->dependencies().end());
+    loaded = values.Load(std::vector<std::string>(paths.begin(), paths.end()), rows_, values_);
   }
-  if (!values.Load(paths, rows_, values_)) needed_database_ = true;
+  if (!loaded) needed_database_ = true;
+}
+
+bool ComputeBatch::Declared(std::string_view path) const {
+  for (const Field* field : fields_) {
+    if (field->declared_paths().contains(path)) return true;
+  }
+  return false;
 }
 
 std::int64_t ComputeBatch::id(std::size_t i) const {
@@ -173,10 +171,10 @@ const Value& ComputeBatch::Get(std::size_t i, std::string_view path) const {
   if (i >= size_) throw std::out_of_range("ComputeBatch::Get: no record " + std::to_string(i));
   auto it = values_.find(path);
   if (it == values_.end() && needed_database_) return Unavailable();  // the results will not count
-  if (it == values_.end() && new_records_ != nullptr && declared_.contains(path)) {
+  if (it == values_.end() && new_records_ != nullptr && Declared(path)) {
     // A way to a dependency ("parent_id" of "parent_id.name"), given only
     // when asked: the many2one SetSelf gave is the id, which would be taken.
-    const std::set<std::string, std::less<>> one = {std::string(path)};
+    const std::vector<std::string> one = {std::string(path)};
     if (!new_records_->Load(one, rows_, values_)) return Unavailable();
     it = values_.find(path);
   }

@@ -191,7 +191,7 @@ bool NewRecordValues::ReadLinked(Pass&& resolve) {
   return false;
 }
 
-bool NewRecordValues::Load(const std::set<std::string, std::less<>>& paths, const std::vector<std::size_t>& rows,
+bool NewRecordValues::Load(const std::vector<std::string>& paths, const std::vector<std::size_t>& rows,
                            std::map<std::string, std::vector<Value>, std::less<>>& out) {
   const bool read = ReadLinked([&](LinkedRecords::Needs* needs) {
     for (const std::string& path : paths) {

@@ -58,7 +58,7 @@ class NewRecordValues {
   // Fills `out` with one value per row of `rows` for each of `paths` (a
   // batch's declared paths); false when one cannot be given without the
   // new records' rows.
-  bool Load(const std::set<std::string, std::less<>>& paths, const std::vector<std::size_t>& rows,
+  bool Load(const std::vector<std::string>& paths, const std::vector<std::size_t>& rows,
             std::map<std::string, std::vector<Value>, std::less<>>& out);
   // One of the model's own stored fields for `rows`, or nullopt (a binary).
   std::optional<std::vector<Value>> Own(const Field& field, const std::vector<std::size_t>& rows);

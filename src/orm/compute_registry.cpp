@@ -166,6 +166,12 @@ core::Result<void> RegistryBuilder::ResolveDependencies(Registry& registry) {
       } else if (!field->def_.compute.empty()) {
         field->dependencies_ = field->def_.depends;
       }
+      for (const std::string& path : field->dependencies_) {
+        for (std::size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1)) {
+          field->declared_paths_.insert(path.substr(0, dot));
+        }
+        field->declared_paths_.insert(path);
+      }
     }
   }
   for (auto& model : registry.models_) {

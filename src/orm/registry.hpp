@@ -56,6 +56,9 @@ class Field {
   const std::vector<const Field*>& related_path() const { return related_path_; }
   // What a computed field depends on: `depends`, or the related path.
   const std::vector<std::string>& dependencies() const { return dependencies_; }
+  // Those paths and the ways to them ("a.b.c" gives "a" and "a.b" too):
+  // what its compute may read (ComputeBatch::Get).
+  const std::set<std::string, std::less<>>& declared_paths() const { return declared_paths_; }
   // The stored computed fields to recompute when this field changes.
   const std::vector<ComputeTrigger>& triggers() const { return triggers_; }
   // The column in the model's table; only for stored fields.
@@ -77,6 +80,7 @@ class Field {
   std::string module_;
   std::vector<const Field*> related_path_;
   std::vector<std::string> dependencies_;
+  std::set<std::string, std::less<>> declared_paths_;
   std::vector<ComputeTrigger> triggers_;
 };
 
