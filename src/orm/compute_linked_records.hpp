@@ -43,14 +43,18 @@ const Field* DisplayNameColumn(const Model& model);
 // The columns a read of each model's records takes.
 using LinkedColumns = std::map<const Model*, std::set<const Field*>>;
 
-// What LinkedRecords::Expect and ExpectDisplayName add, on their own (a
-// plan made once per model, compute_new_records.hpp).
+// Adds to `columns` what `path`, asked of `model`'s records, reads: its
+// columns along many2one links and the display name's column of each model
+// it reaches; and the display name's column of `model` alone (what a
+// many2one to it shows). Used by the plan made once per model
+// (compute_new_records.hpp) and by ExpectDisplayName.
 void ExpectPathColumns(LinkedColumns& columns, const Model& model, std::string_view path);
 void ExpectDisplayNameColumn(LinkedColumns& columns, const Model& model);
 
 class LinkedRecords {
  public:
-  // `expected`: columns known beforehand to be asked (Expect's).
+  // `expected`: the columns every read of a model's records takes, known
+  // beforehand (NewRecordPlan::linked_columns).
   explicit LinkedRecords(const Environment& su, LinkedColumns expected = {})
       : su_(su.Sudo()), columns_(std::move(expected)) {}
 

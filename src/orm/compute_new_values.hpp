@@ -56,7 +56,7 @@ class NewRecordValues {
   bool RestartWithIds() const { return restart_; }
 
   // Fills `out` with one value per row of `rows` for each of `paths` (a
-  // batch's declared paths); false when one cannot be given without the
+  // batch's dependency paths, or a way to one); false when one cannot be given without the
   // new records' rows.
   bool Load(const std::vector<std::string>& paths, const std::vector<std::size_t>& rows,
             std::map<std::string, std::vector<Value>, std::less<>>& out);
