@@ -4,8 +4,10 @@ Each CitadelServer owns a data directory and free ports of its own, so tests run
 in parallel. It reads the start-up banner from stdout (URL, CA path, demo login)
 and keeps stderr (the JSON log) for assertions that no secret was logged.
 """
+import fcntl
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -22,10 +24,57 @@ import xmlrpc.client
 CITADEL = os.environ.get("CITADEL_BIN", os.path.join(os.path.dirname(__file__), "../../build/citadel"))
 
 
-def free_port():
+def port_free(port):
+    """Whether a loopback port can be bound now."""
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+# Ports handed out and not yet bound (a server binds its ports seconds later,
+# after initdb): the kernel's port 0 would give one from Linux's ephemeral
+# range (32768-60999), where any outgoing connection on the machine, such as
+# another suite's clients, may take it meanwhile ("Address already in use").
+# So ports come from below 10000 (the HA harness plans from 10000 up), each
+# reserved by an flock on a file named after it: the lock lasts as long as
+# this process, ends with it even on a crash, and keeps suites running side
+# by side, and this process's own servers, from being given the same port.
+_PORT_DIR = "/tmp/citadel-e2e-ports"
+_PORT_RANGE = (4000, 10000)
+_KNOWN_PORTS = {5432, 8080, 8443, 9464}  # PostgreSQL's and ./scripts/run's defaults
+_reserved_ports = []  # descriptors holding the locks
+
+
+def free_port():
+    """A loopback port free now and reserved for this process while it lives."""
+    if not os.path.isdir(_PORT_DIR):
+        os.makedirs(_PORT_DIR, exist_ok=True)
+        try:
+            os.chmod(_PORT_DIR, 0o1777)  # makedirs' mode goes through the umask; any user's suites share it
+        except OSError:
+            pass  # another user made it meanwhile
+    for _ in range(1000):
+        port = random.randrange(*_PORT_RANGE)
+        if port in _KNOWN_PORTS:
+            continue
+        try:
+            fd = os.open(os.path.join(_PORT_DIR, str(port)), os.O_RDONLY | os.O_CREAT, 0o644)
+        except OSError:  # another user's reservation file
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        if not port_free(port):
+            os.close(fd)  # and with it the lock
+            continue
+        _reserved_ports.append(fd)
+        return port
+    raise AssertionError("no free port found in %d-%d" % _PORT_RANGE)
 
 
 def short_tempdir(prefix):

@@ -12,21 +12,11 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
 
-from citadel_harness import CITADEL, pid_alive, run_cli, short_tempdir, wait_until
-
-
-def _port_free(port):
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+from citadel_harness import CITADEL, pid_alive, port_free, run_cli, short_tempdir, wait_until
 
 
 def _ephemeral_range():
@@ -72,7 +62,7 @@ def free_port_plan(members):
         if any(abs(base - other) < _PLAN_SPAN for other in _reserved_bases()):
             continue
         needed = [base, base + 1] + [base + 10 + i for i in range(members)] + [base + 20 + i for i in range(members)]
-        if not all(_port_free(p) for p in needed):
+        if not all(port_free(p) for p in needed):
             continue
         try:
             fd = os.open(os.path.join(_PLAN_DIR, str(base)), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
