@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace citadel::platform {
 namespace {
@@ -34,6 +35,21 @@ std::optional<std::string> TenantNameProblem(std::string_view name) {
     return "'" + std::string(name) + "' is reserved; choose another tenant name";
   }
   return std::nullopt;
+}
+
+std::optional<std::string> TenantOfHost(const std::optional<std::string>& host, std::string_view tenant_domain) {
+  if (!host || tenant_domain.empty() || host->empty() || host->front() == '[') return std::nullopt;
+  const auto lowercase = [](std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  std::string name = lowercase(std::string_view(*host).substr(0, host->rfind(':')));
+  const std::string suffix = "." + lowercase(tenant_domain);
+  if (name.size() <= suffix.size() || !name.ends_with(suffix)) return std::nullopt;
+  name.resize(name.size() - suffix.size());
+  if (name.find('.') != std::string::npos || TenantNameProblem(name)) return std::nullopt;
+  return name;
 }
 
 }  // namespace citadel::platform

@@ -21,4 +21,12 @@ std::optional<std::string> TenantNameProblem(std::string_view name);
 
 bool IsReservedTenantName(std::string_view name);
 
+// The tenant a Host header names under the operator's tenant domain:
+// "acme" for "Acme.erp.example.com[:port]" when the domain is
+// "erp.example.com". Nothing when no domain is set, for another host, an IP
+// literal, more than one label before the domain, or a label that is not a
+// tenant name (so nothing else is ever looked up). The web pages and JSON-2
+// (without X-Odoo-Database) both choose the tenant this way.
+std::optional<std::string> TenantOfHost(const std::optional<std::string>& host, std::string_view tenant_domain);
+
 }  // namespace citadel::platform

@@ -33,5 +33,18 @@ TEST(TenantName, RefusesReservedNamesButNotDemo) {
   EXPECT_FALSE(IsReservedTenantName("demo"));
 }
 
+TEST(TenantOfHost, TheOneLabelUnderTheTenantDomain) {
+  const std::string domain = "Erp.Example.com";
+  EXPECT_EQ(TenantOfHost(std::string("acme.erp.example.com"), domain), "acme");
+  EXPECT_EQ(TenantOfHost(std::string("ACME.erp.example.COM:8443"), domain), "acme");
+  for (const char* host : {"erp.example.com", ".erp.example.com", "a.b.erp.example.com", "acme.example.org",
+                           "acmeerp.example.com", "[::1]:8443", "127.0.0.1:8443", "", "x_y.erp.example.com",
+                           "www.erp.example.com", "-a.erp.example.com"}) {
+    EXPECT_EQ(TenantOfHost(std::string(host), domain), std::nullopt) << host;
+  }
+  EXPECT_EQ(TenantOfHost(std::nullopt, domain), std::nullopt);
+  EXPECT_EQ(TenantOfHost(std::string("acme.erp.example.com"), ""), std::nullopt);  // no domain set
+}
+
 }  // namespace
 }  // namespace citadel::platform

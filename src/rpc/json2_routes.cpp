@@ -7,6 +7,7 @@
 #include "core/logger.hpp"
 #include "orm/method_dispatch.hpp"
 #include "orm/transaction_runner.hpp"
+#include "platform/tenant_name.hpp"
 #include "rpc/caller_environment.hpp"
 #include "rpc/api_key_lookup.hpp"
 #include "rpc/jsonrpc_codec.hpp"
@@ -80,23 +81,6 @@ std::optional<std::string> BearerToken(const http::Request& request) {
   while (start < header->size() && is_space((*header)[start])) ++start;
   if (start == header->size()) return std::nullopt;
   return header->substr(start);
-}
-
-// "acme" for Host "acme.erp.example.com[:port]" when the domain is
-// "erp.example.com"; nothing otherwise (no domain set, another host, more
-// than one label before the domain).
-std::optional<std::string> TenantFromHost(std::optional<std::string> host, const std::string& domain) {
-  if (!host || domain.empty()) return std::nullopt;
-  std::string name = host->substr(0, host->rfind(':') == std::string::npos || host->front() == '['
-                                         ? host->size()
-                                         : host->rfind(':'));
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string suffix = "." + domain;
-  for (char& c : suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (name.size() <= suffix.size() || !name.ends_with(suffix)) return std::nullopt;
-  name.resize(name.size() - suffix.size());
-  if (name.find('.') != std::string::npos) return std::nullopt;
-  return name;
 }
 
 struct Json2Call {
@@ -253,7 +237,7 @@ void AddJson2Route(http::Router& router, RpcServices& services) {
         auto token = BearerToken(request);
         if (!token) return respond(Unauthorized("User not authenticated, use the \"Authorization\" header"));
         auto db = request.Header("X-Odoo-Database");
-        if (!db || db->empty()) db = TenantFromHost(request.Header("Host"), services.options.tenant_domain);
+        if (!db || db->empty()) db = platform::TenantOfHost(request.Header("Host"), services.options.tenant_domain);
         if (!db) return respond(HttpError(404, "NotFound", "no database: name it in the X-Odoo-Database header"));
         auto call = std::make_shared<Json2Call>();
         call->db = *db;
