@@ -19,8 +19,12 @@ void VerifyLogin(RpcServices& services, const std::string& db, std::optional<Sto
     if (verdict.busy) return done(RpcError::Busy());
     if (user && verdict.matched) {
       record(true);
-      auto signed_in = [done, user, db, password, &cache](std::string hash) {
-        cache.Put(db, user->uid, password, hash);
+      // An API key matched (not the password): the entry says so, or a later
+      // write with that key would find no password entry for its fast path
+      // (CredentialCache::HoldsForPassword) and always run its check first.
+      const bool api_key = *verdict.matched != user->hash;
+      auto signed_in = [done, user, db, password, &cache, api_key](std::string hash) {
+        cache.Put(db, user->uid, password, hash, api_key);
         StoredCredential matched = *user;
         matched.hash = std::move(hash);
         done(matched);

@@ -468,5 +468,59 @@ TEST_F(ReadWithCheckPg, WritesWithAnApiKeyAreCheckedFirst) {
   EXPECT_EQ(CategoriesNamed("Made with a key again"), 1);
 }
 
+// The same when the key was first verified by common.authenticate, the way
+// a script signs in before its calls: the entry the sign-in caches is the
+// key's too, so the key's writes are checked first rather than sent with a
+// check bound to miss (the password's hash is not the key's) and run twice.
+TEST_F(ReadWithCheckPg, AKeyVerifiedAtSignInIsCachedAsAKey) {
+  const std::int64_t uid = MakeWriter("signed-in writer", "a signed-in writer's phrase");
+  const std::time_t in_30_days = std::time(nullptr) + 30 * 86400;
+  std::tm utc{};
+  gmtime_r(&in_30_days, &utc);
+  char expiration[32];
+  std::strftime(expiration, sizeof expiration, "%Y-%m-%d %H:%M:%S", &utc);
+  auto wizard = Execute(uid, "a signed-in writer's phrase", "res.users.apikeys.description", "create",
+                        Value::array({{{"name", "script"}, {"expiration_date", expiration}}}));
+  ASSERT_TRUE(std::holds_alternative<Value>(wizard)) << Refusal(wizard);
+  auto made = Execute(uid, "a signed-in writer's phrase", "res.users.apikeys.description", "make_key",
+                      Value::array({Value::array({std::get<Value>(wizard)})}));
+  ASSERT_TRUE(std::holds_alternative<Value>(made)) << Refusal(made);
+  const std::string key = std::get<Value>(made)["context"]["default_key"].get<std::string>();
+  auto signed_in = services_->Dispatch("common", "authenticate",
+                                       Value::array({kTenant, "signed-in writer", key, Value::object()}));
+  ASSERT_TRUE(std::holds_alternative<Value>(signed_in)) << Refusal(signed_in);
+  ASSERT_EQ(std::get<Value>(signed_in), uid) << "the key signs in";
+  EXPECT_FALSE(services_->services->credentials.HoldsForPassword(kTenant, uid, key));
+  EXPECT_TRUE(services_->services->credentials.Holds(kTenant, uid, key));
+  const std::uint64_t sent = SentWithCheck();
+  const std::uint64_t missed = Missed();
+  auto write = CreateCategory(uid, key, "Made after signing in with a key");
+  ASSERT_TRUE(std::holds_alternative<Value>(write)) << Refusal(write);
+  EXPECT_EQ(SentWithCheck(), sent) << "checked first, not sent with a check that must miss";
+  EXPECT_EQ(Missed(), missed);
+  EXPECT_EQ(CategoriesNamed("Made after signing in with a key"), 1);
+}
+
+// A wrong secret is never cached as right, on either way in: the cache does
+// not grow, and the right password is still needed (and still works) after.
+TEST_F(ReadWithCheckPg, AWrongPasswordIsNeverCached) {
+  const std::int64_t uid = MakeUser("careful reader", "the careful reader's phrase");
+  const std::size_t before = services_->services->credentials.size();
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto read = SearchCategories(uid, "not the careful reader's phrase");
+    EXPECT_EQ(Refusal(read), "odoo.exceptions.AccessDenied: Access Denied");
+    auto signed_in = services_->Dispatch(
+        "common", "authenticate",
+        Value::array({kTenant, "careful reader", "not the careful reader's phrase", Value::object()}), "192.0.2.77");
+    ASSERT_TRUE(std::holds_alternative<Value>(signed_in)) << Refusal(signed_in);
+    EXPECT_EQ(std::get<Value>(signed_in), false);
+    EXPECT_FALSE(services_->services->credentials.Holds(kTenant, uid, "not the careful reader's phrase"));
+  }
+  EXPECT_EQ(services_->services->credentials.size(), before);
+  auto right = SearchCategories(uid, "the careful reader's phrase");
+  EXPECT_TRUE(std::holds_alternative<Value>(right)) << Refusal(right);
+  EXPECT_EQ(services_->services->credentials.size(), before + 1);
+}
+
 }  // namespace
 }  // namespace citadel
