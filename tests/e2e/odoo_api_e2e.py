@@ -6,8 +6,12 @@ Covers /xmlrpc/2/{common,object,db}, /xmlrpc/{common,object} (version 1, string
 fault codes) and /jsonrpc: authentication that never tells which part was wrong,
 execute_kw/execute on res.partner and res.partner.category, Odoo's fault codes
 and JSON-RPC error shape, the closed db service, and hostile bodies."""
+import ast
 import json
+import os
 import ssl
+import subprocess
+import sys
 import time
 import unittest
 import urllib.error
@@ -15,6 +19,7 @@ import urllib.request
 import xmlrpc.client
 
 from citadel_harness import ApiServerTest
+from readme_examples import pointed_at, readme_example
 
 ODOO_VERSION = {"server_version": "18.0", "server_version_info": [18, 0, 0, "final", 0, ""],
                 "server_serie": "18.0", "protocol_version": 1}
@@ -181,6 +186,17 @@ class OdooApiTest(ApiServerTest):
         self.assertEqual(text, "NameError: Method not available frobnicate")
 
     # -- db ----------------------------------------------------------------
+    def test_the_readmes_python_example_runs_as_written(self):
+        example = pointed_at(readme_example("python", "With Python's own"), self.base, self.db, self.login)
+        env = dict(os.environ, SSL_CERT_FILE=self.server.ca_path, CITADEL_PASSWORD=self.password)
+        done = subprocess.run([sys.executable, "-c", example], env=env, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=120)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        printed = ast.literal_eval(done.stdout.strip())
+        self.assertIn({"name": "Kool Keith", "email": "keith@example.com"},
+                      [{k: r[k] for k in ("name", "email")} for r in printed], printed)
+        self.assertTrue(all(set(r) == {"id", "name", "email"} for r in printed), printed)
+
     def test_db_service_is_closed(self):
         db = self.proxy("/xmlrpc/2/db")
         self.assertEqual(db.server_version(), "18.0")

@@ -10,9 +10,11 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import unittest
 
 from citadel_harness import CitadelServer
+from readme_examples import pointed_at, readme_example
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "odoo_await")
 LOCK = os.path.join(HERE, "package-lock.json")
@@ -88,6 +90,23 @@ class OdooAwaitTest(unittest.TestCase):
             print("known divergence from Odoo 18 (%s): %s" % (
                 "still there" if state == "not ok" else "now fixed: drop its todo mark", name))
         print(done.stdout)
+
+    def test_the_readmes_example_runs_as_written(self):
+        banner = self.server.banner
+        example = pointed_at(readme_example("js", "With the npm package `odoo-await`"),
+                             "https://localhost:%d" % self.server.https_port, banner["tenant"], banner["login"])
+        # Beside node_modules, so that `import Odoo from "odoo-await"` resolves
+        # as in the user's project; removed after.
+        with tempfile.TemporaryDirectory(dir=HERE, prefix=".readme-") as where:
+            demo = os.path.join(where, "demo.mjs")
+            with open(demo, "w") as f:
+                f.write(example)
+            env = dict(os.environ, NODE_EXTRA_CA_CERTS=self.server.ca_path, CITADEL_PASSWORD=banner["password"])
+            done = subprocess.run(["node", demo], env=env, capture_output=True, text=True,
+                                  stdin=subprocess.DEVNULL, timeout=120)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("Kool Keith", done.stdout)
+        self.assertIn("keith@example.com", done.stdout)
 
 
 if __name__ == "__main__":
