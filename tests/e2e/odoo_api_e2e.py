@@ -126,6 +126,24 @@ class OdooApiTest(ApiServerTest):
         [rec] = self.execute("res.partner", "read", [pid], ["category_id"], context={"active_test": False})
         self.assertEqual(rec["category_id"], [cat])
 
+    def test_tz_and_allowed_company_ids_through_the_context(self):
+        pid = self.execute("res.partner", "create", {"name": "E2E Timezones"})
+        days = {}
+        # UTC+14 and UTC-12 are 26 hours apart: never the same calendar day.
+        for tz in ("Pacific/Kiritimati", "Etc/GMT+12"):
+            groups = self.execute("res.partner", "read_group", [("id", "=", pid)], ["id:count"],
+                                  ["create_date:day"], context={"tz": tz})
+            self.assertEqual(len(groups), 1, groups)
+            days[tz] = groups[0]["create_date:day"]
+        self.assertNotEqual(days["Pacific/Kiritimati"], days["Etc/GMT+12"], days)
+        [user] = self.execute("res.users", "read", [self.uid], ["company_id"])
+        company = user["company_id"][0]
+        self.assertEqual(self.execute("res.partner", "search", [("id", "=", pid)],
+                                      context={"allowed_company_ids": [company]}), [pid])
+        fault = self.assertFault(4, lambda: self.execute("res.partner", "search", [("id", "=", pid)],
+                                                         context={"allowed_company_ids": [company, 999999]}))
+        self.assertIn("Access to unauthorized or invalid companies.", fault)
+
     def test_validation_error_is_fault_2_with_the_orms_message(self):
         text = self.assertFault(2, self.execute, "res.partner", "search", [("no_such_field", "=", 1)])
         # Odoo prints the leaf as a Python tuple: ('no_such_field', '=', 1).
