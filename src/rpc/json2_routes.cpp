@@ -83,6 +83,22 @@ std::optional<std::string> BearerToken(const http::Request& request) {
   return header->substr(start);
 }
 
+// Whether a Content-Type names JSON, as werkzeug's `mimetype` reads it (what
+// Odoo checks): the part before any parameter, spaces trimmed, any case.
+bool IsJsonMediaType(const std::optional<std::string>& content_type) {
+  if (!content_type) return false;
+  std::string_view type = *content_type;
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  constexpr std::string_view kJson = "application/json";
+  if (type.size() != kJson.size()) return false;
+  for (std::size_t i = 0; i < type.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(type[i])) != kJson[i]) return false;
+  }
+  return true;
+}
+
 struct Json2Call {
   std::string db;
   std::string token;
@@ -230,8 +246,7 @@ void AddJson2Route(http::Router& router, RpcServices& services) {
             rest.find('/', slash + 1) != std::string::npos) {
           return respond(HttpError(404, "NotFound", "Did you mean POST /json/2/<model>/<method>?"));
         }
-        auto content_type = request.Header("Content-Type");
-        if (!content_type || content_type->substr(0, content_type->find(';')) != "application/json") {
+        if (!IsJsonMediaType(request.Header("Content-Type"))) {
           return respond(HttpError(415, "UnsupportedMediaType", "the body must be application/json"));
         }
         auto token = BearerToken(request);

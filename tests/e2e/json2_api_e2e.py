@@ -192,11 +192,14 @@ class Json2ApiTest(ApiServerTest):
             "Authorization": "bearer %s" % self.key, "X-Odoo-Database": self.db})
         self.assertError((status, {"Content-Type": headers["content-type"]}, json.loads(data)), 415,
                          "werkzeug.exceptions.UnsupportedMediaType", "the body must be application/json")
-        # The media type's parameters do not matter.
-        status, _, count = self.json2("res.partner", "search_count", {"domain": []},
-                                      content_type="application/json; charset=utf-8")
-        self.assertEqual(status, 200, count)
-        self.assertIsInstance(count, int)
+        # The media type's parameters, case and spaces do not matter (werkzeug's
+        # mimetype, which Odoo reads, ignores them too).
+        for content_type in ("application/json; charset=utf-8", "Application/JSON", "application/json ; charset=utf-8"):
+            with self.subTest(content_type=content_type):
+                status, _, count = self.json2("res.partner", "search_count", {"domain": []},
+                                              content_type=content_type)
+                self.assertEqual(status, 200, count)
+                self.assertIsInstance(count, int)
 
     def test_the_one_dispatcher_refuses_alike_on_all_four_transports(self):
         """A private method, an unknown one and one that exists but is off the
