@@ -9,7 +9,9 @@ using orm::Value;
 
 // Builds the value as nlohmann's own parser does (its DOM builder), and
 // refuses at the first event past a limit: `depth` is how many arrays and
-// objects enclose a key or value, `values` counts the scalars. Before
+// objects enclose a key or value, `values` counts the scalars; a string or a
+// key longer than its bound is refused before the DOM takes it (nlohmann's
+// lexer has decoded it into its token buffer, which the body bounds). Before
 // session 16 these limits were a callback of nlohmann's callback parser,
 // which cost a fifth more per parse (a copy of every key, a std::function
 // call per event); the events refused, and their order, are the same.
@@ -24,14 +26,18 @@ class BoundedDomBuilder {
   bool number_float(Value::number_float_t value, const Value::string_t& text) {
     return Admit(true) && dom_.number_float(value, text);
   }
-  bool string(Value::string_t& value) { return Admit(true) && dom_.string(value); }
+  bool string(Value::string_t& value) {
+    return Admit(true) && Fits(value, limits_.max_string_bytes, "a string") && dom_.string(value);
+  }
   bool binary(Value::binary_t& value) { return Admit(true) && dom_.binary(value); }
   bool start_object(std::size_t elements) {
     if (!Admit(false)) return false;
     ++depth_;
     return dom_.start_object(elements);
   }
-  bool key(Value::string_t& name) { return Admit(false) && dom_.key(name); }
+  bool key(Value::string_t& name) {
+    return Admit(false) && Fits(name, limits_.max_key_bytes, "a key") && dom_.key(name);
+  }
   bool end_object() {
     --depth_;
     return dom_.end_object();
@@ -64,6 +70,12 @@ class BoundedDomBuilder {
       return false;
     }
     return true;
+  }
+
+  bool Fits(const Value::string_t& text, std::size_t max_bytes, std::string_view what) {
+    if (text.size() <= max_bytes) return true;
+    refusal_ = std::string(what) + " is longer than " + std::to_string(max_bytes) + " bytes";
+    return false;
   }
 
   nlohmann::detail::json_sax_dom_parser<Value> dom_;

@@ -6,9 +6,10 @@
 // Server Error", "data": {"name", "debug", "message", "arguments",
 // "context"}}}, the shape Odoo's serialize_exception gives.
 //
-// Bounded: body size, nesting depth and the number of values are checked
-// while parsing (nlohmann's parser callback), so a hostile body cannot
-// exhaust the stack or memory. Pure functions: thread-safe.
+// Bounded: body size, nesting depth, the number of values and the length of
+// each string and object key are checked while parsing (a bounded SAX DOM
+// builder: each value is refused before it is added), so a hostile body
+// cannot exhaust the stack or memory. Pure functions: thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +25,16 @@ struct JsonRpcLimits {
   std::size_t max_body_bytes = 16 * 1024 * 1024;
   std::size_t max_depth = 64;
   std::size_t max_values = 500'000;
+  // One string value, in bytes of the decoded text the value holds (escapes
+  // resolved, UTF-8). Binary fields travel as base64 strings, so this must
+  // fit the largest binary a call can carry: the file store takes 64 MiB
+  // (base64: 89,478,488 bytes), but no call body passes 16 MiB
+  // (kRpcBodyBytes, max_body_bytes), which holds at most a 12 MiB binary,
+  // whose base64 is exactly 16 MiB. Raising the body cap for larger
+  // binaries means raising this with it.
+  std::size_t max_string_bytes = 16 * 1024 * 1024;
+  // One object key (field names, context keys, kwargs names), decoded bytes.
+  std::size_t max_key_bytes = 1024;
 };
 
 struct JsonRpcRequest {

@@ -50,6 +50,56 @@ TEST(JsonRpcParse, BoundsDepthValuesAndSize) {
   EXPECT_EQ(JsonRefusal(many, small), "Invalid JSON data");
 }
 
+std::string ParamsWith(std::string_view key, std::string_view value) {
+  return R"({"params": {")" + std::string(key) + R"(": ")" + std::string(value) + R"("}})";
+}
+
+TEST(JsonRpcParse, BoundsEachStringAndKey) {
+  JsonRpcLimits small;
+  small.max_string_bytes = 8;
+  small.max_key_bytes = 6;  // "params" fits
+  EXPECT_EQ(JsonRefusal(ParamsWith("k", "12345678"), small), "accepted");
+  const std::string too_long = "Invalid JSON data: a string is longer than 8 bytes";
+  EXPECT_EQ(JsonRefusal(ParamsWith("k", "123456789"), small), too_long);
+  // Base64 (a binary field's value) is a string like any other.
+  EXPECT_EQ(JsonRefusal(ParamsWith("k", "QUJDREVG"), small), "accepted");
+  EXPECT_EQ(JsonRefusal(ParamsWith("k", "QUJDREVGSA"), small), too_long);
+  // Bytes of the decoded text: "\u00e9" is two, "\n" and "\"" one each.
+  auto decoded = ParseJsonRpcRequest(ParamsWith(R"(\u00e9k)", R"(\u00e9\n\"1234)"), small);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->params, Value::object({{"\xc3\xa9k", "\xc3\xa9\n\"1234"}}));
+  EXPECT_EQ(JsonRefusal(ParamsWith("k", R"(\u00e9\n\"12345)"), small), too_long);
+  EXPECT_EQ(JsonRefusal(ParamsWith("abcdef", "v"), small), "accepted");
+  const std::string key_too_long = "Invalid JSON data: a key is longer than 6 bytes";
+  EXPECT_EQ(JsonRefusal(ParamsWith("abcdefg", "v"), small), key_too_long);
+  EXPECT_EQ(JsonRefusal(ParamsWith(R"(\u00e9abcde)", "v"), small), key_too_long);
+  // The id, and any JSON value (JSON-2's bodies), are bounded the same way.
+  EXPECT_EQ(JsonRefusal(R"({"id": "123456789"})", small), too_long);
+  auto bare = ParseBoundedJson(R"("123456789")", small);
+  ASSERT_FALSE(bare);
+  EXPECT_EQ(bare.error().message, too_long);
+}
+
+// A binary as large as a call can carry (12 MiB: base64 of exactly 16 MiB)
+// passes the default bounds; one byte more is refused. The body cap is raised
+// to leave room for the envelope, as only the string bound is under test.
+TEST(JsonRpcParse, DefaultBoundsFitTheLargestBinaryACallCarries) {
+  const JsonRpcLimits defaults;
+  ASSERT_EQ(defaults.max_string_bytes, std::size_t{16} * 1024 * 1024);
+  ASSERT_EQ(defaults.max_key_bytes, 1024u);
+  JsonRpcLimits roomy;
+  roomy.max_body_bytes = 2 * defaults.max_string_bytes;
+  const std::string base64(defaults.max_string_bytes, 'A');
+  auto request = ParseJsonRpcRequest(ParamsWith("datas", base64), roomy);
+  ASSERT_TRUE(request) << request.error().message;
+  EXPECT_EQ(request->params["datas"].get_ref<const std::string&>().size(), base64.size());
+  EXPECT_EQ(JsonRefusal(ParamsWith("datas", base64 + "A"), roomy),
+            "Invalid JSON data: a string is longer than 16777216 bytes");
+  EXPECT_EQ(JsonRefusal(ParamsWith(std::string(1024, 'k'), "v")), "accepted");
+  EXPECT_EQ(JsonRefusal(ParamsWith(std::string(1025, 'k'), "v")),
+            "Invalid JSON data: a key is longer than 1024 bytes");
+}
+
 // The limits as nlohmann's callback parser applied them until session 16:
 // the builder that replaced it must accept and refuse exactly the same.
 std::string ThroughCallbackParser(std::string_view body, const JsonRpcLimits& limits) {

@@ -11,13 +11,18 @@
 // Responses: Odoo's marshaller's output, line for line: integers as <int>
 // (outside 32 bits a fault, as Python's "int exceeds XML-RPC limits"),
 // doubles, booleans, strings with XML 1.0's forbidden control characters
-// removed, arrays, structs; null as <nil/> (Odoo itself never returns None).
+// removed, arrays, structs; null as <nil/>. Odoo 18 marshals with
+// allow_none=False (controllers/rpc.py dumps()), so there a method returning
+// None (check_access_rights with raise_exception=True) is fault 1 "cannot
+// marshal None unless allow_none is enabled"; Citadel answers <nil/> on
+// purpose (clients call with allow_none=True).
 // Faults: <fault> with faultCode and faultString.
 //
 // Safety: the parser refuses any DOCTYPE (no entities, so no XXE and no
-// entity expansion bombs), never touches the network, and bounds nesting
-// depth and the number of values; every refusal is a message fit for a
-// client (no internals). Pure functions: thread-safe.
+// entity expansion bombs), never touches the network, and bounds the body,
+// nesting depth, the number of values and each string's length (XmlRpcLimits,
+// checked while the tree is walked, before the value is built); every refusal
+// is a message fit for a client (no internals). Pure functions: thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -33,6 +38,17 @@ struct XmlRpcLimits {
   std::size_t max_body_bytes = 16 * 1024 * 1024;
   std::size_t max_depth = 32;        // nested arrays/structs
   std::size_t max_values = 200'000;  // every <value> counts
+  // One <string>, untyped <value> or <base64> (leading and trailing
+  // whitespace not counted, as not kept), in bytes of the decoded text the
+  // value holds (entities resolved, UTF-8). Binary fields travel as base64
+  // here, so this must fit the largest binary a call can carry: the file
+  // store takes 64 MiB (base64: 89,478,488 bytes), but no call body passes
+  // 16 MiB (kRpcBodyBytes, max_body_bytes), which holds at most a 12 MiB
+  // binary, whose base64 is exactly 16 MiB. Raising the body cap for larger
+  // binaries means raising this with it.
+  std::size_t max_string_bytes = 16 * 1024 * 1024;
+  // One struct member's <name> (field names, context keys, kwargs names).
+  std::size_t max_name_bytes = 1024;
 };
 
 struct XmlRpcCall {

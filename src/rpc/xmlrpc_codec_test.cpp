@@ -128,6 +128,105 @@ TEST(XmlRpcParse, BoundsDepthCountAndSize) {
   EXPECT_EQ(XmlRefusal(kPythonCall, small), "the request is too large");
 }
 
+std::string Param(std::string_view value) {
+  return "<param><value>" + std::string(value) + "</value></param>";
+}
+
+std::string Member(std::string_view name) {
+  return "<struct><member><name>" + std::string(name) +
+         "</name><value><int>1</int></value></member></struct>";
+}
+
+TEST(XmlRpcParse, BoundsEachStringBase64AndMemberName) {
+  XmlRpcLimits small;
+  small.max_string_bytes = 8;
+  small.max_name_bytes = 4;
+  const std::string too_long = "invalid XML-RPC request: a string is longer than 8 bytes";
+  for (const std::string open : {"<string>", ""}) {  // typed and untyped
+    const std::string close = open.empty() ? "" : "</string>";
+    EXPECT_EQ(XmlRefusal(Call(Param(open + "12345678" + close)), small), "accepted") << open;
+    EXPECT_EQ(XmlRefusal(Call(Param(open + "123456789" + close)), small), too_long) << open;
+  }
+  // Bytes of the decoded text: an entity is one byte, "é" two; CDATA
+  // sections and text are joined before the count.
+  auto decoded = ParseXmlRpcCall(Call(Param("<string>&amp;&lt;&gt;&#65;\xc3\xa9" "12</string>") +
+                                      Param("<string><![CDATA[1234]]>5678</string>")),
+                                 small);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->params, Value::parse(R"(["&<>A\u00e912", "12345678"])"));
+  EXPECT_EQ(XmlRefusal(Call(Param("<string>&amp;&lt;&gt;&#65;\xc3\xa9" "123</string>")), small), too_long);
+  EXPECT_EQ(XmlRefusal(Call(Param("<string><![CDATA[1234]]>56789</string>")), small), too_long);
+
+  // base64: the text kept, so the whitespace around it (Python's Binary
+  // sends line breaks there) does not count; line breaks inside do.
+  auto base64 = ParseXmlRpcCall(
+      Call(Param("<base64>\n  QUJDREVG \n</base64>") + Param("<base64>QUJD\nQUI</base64>")), small);
+  ASSERT_TRUE(base64) << base64.error().message;
+  EXPECT_EQ(base64->params, Value::parse(R"(["QUJDREVG", "QUJD\nQUI"])"));
+  EXPECT_EQ(XmlRefusal(Call(Param("<base64>\nQUJDREVGS\n</base64>")), small),
+            "invalid XML-RPC request: a base64 value is longer than 8 bytes");
+  EXPECT_EQ(XmlRefusal(Call(Param("<base64>QUJD\nREVG</base64>")), small),
+            "invalid XML-RPC request: a base64 value is longer than 8 bytes");
+
+  // Member names, untrimmed as Python keeps them.
+  auto names = ParseXmlRpcCall(Call(Param(Member("abcd")) + Param(Member(" abc"))), small);
+  ASSERT_TRUE(names) << names.error().message;
+  EXPECT_EQ(names->params, Value::parse(R"([{"abcd": 1}, {" abc": 1}])"));
+  EXPECT_EQ(XmlRefusal(Call(Param(Member("abcde"))), small),
+            "invalid XML-RPC request: a member name is longer than 4 bytes");
+  EXPECT_EQ(XmlRefusal(Call(Param(Member(" abcd"))), small),
+            "invalid XML-RPC request: a member name is longer than 4 bytes");
+
+  // The scalars' text is bounded too, and the method name by its own 256.
+  EXPECT_EQ(XmlRefusal(Call(Param("<int>123456789</int>")), small),
+            "invalid XML-RPC request: the text of <int> is longer than 8 bytes");
+  const std::string name(256, 'm');
+  EXPECT_EQ(XmlRefusal("<methodCall><methodName> " + name + " </methodName></methodCall>"), "accepted");
+  EXPECT_EQ(XmlRefusal("<methodCall><methodName>" + name + "m</methodName></methodCall>"),
+            "invalid XML-RPC request: the method name is longer than 256 bytes");
+}
+
+// A binary as large as a call can carry (12 MiB: base64 of exactly 16 MiB)
+// passes the default bounds; one byte more is refused. The body cap is raised
+// to leave room for the envelope, as only the string bound is under test.
+TEST(XmlRpcParse, DefaultBoundsFitTheLargestBinaryACallCarries) {
+  const XmlRpcLimits defaults;
+  ASSERT_EQ(defaults.max_string_bytes, std::size_t{16} * 1024 * 1024);
+  ASSERT_EQ(defaults.max_name_bytes, 1024u);
+  XmlRpcLimits roomy;
+  roomy.max_body_bytes = 2 * defaults.max_string_bytes;
+  const std::string base64(defaults.max_string_bytes, 'A');
+  for (const std::string type : {"base64", "string"}) {
+    auto call = ParseXmlRpcCall(Call(Param("<" + type + ">" + base64 + "</" + type + ">")), roomy);
+    ASSERT_TRUE(call) << type << ": " << call.error().message;
+    EXPECT_EQ(call->params[0].get_ref<const std::string&>().size(), base64.size()) << type;
+    EXPECT_EQ(XmlRefusal(Call(Param("<" + type + ">" + base64 + "A</" + type + ">")), roomy),
+              "invalid XML-RPC request: a " + std::string(type == "base64" ? "base64 value" : "string") +
+                  " is longer than 16777216 bytes");
+  }
+  // Python's Binary puts line breaks around its text: not kept in a
+  // <base64>, so not counted; a <string> keeps (and counts) them.
+  EXPECT_EQ(XmlRefusal(Call(Param("<base64>\n" + base64 + "\n</base64>")), roomy), "accepted");
+  EXPECT_EQ(XmlRefusal(Call(Param("<string>\n" + base64 + "\n</string>")), roomy),
+            "invalid XML-RPC request: a string is longer than 16777216 bytes");
+  EXPECT_EQ(XmlRefusal(Call(Param(Member(std::string(1024, 'n'))))), "accepted");
+  EXPECT_EQ(XmlRefusal(Call(Param(Member(std::string(1025, 'n'))))),
+            "invalid XML-RPC request: a member name is longer than 1024 bytes");
+}
+
+// libxml2 2.9 cut a text node past 10,000,000 bytes short (when it arrived in
+// pieces, as around an entity), dropped the rest of the document and still
+// called it well-formed: such a string, within the bound, arrives whole.
+TEST(XmlRpcParse, LongTextIsNeverCutShort) {
+  std::string text;
+  while (text.size() < 12'000'000) text += std::string(999, 'x') + "&amp;";
+  auto call = ParseXmlRpcCall(Call(Param("<string>" + text + "</string>") + Param("<int>7</int>")));
+  ASSERT_TRUE(call) << call.error().message;
+  ASSERT_EQ(call->params.size(), 2u);
+  EXPECT_EQ(call->params[0].get_ref<const std::string&>().size(), text.size() / 1004 * 1000);
+  EXPECT_EQ(call->params[1], 7);
+}
+
 TEST(XmlRpcSerialize, ResponseIsWhatOdooSends) {
   auto xml = SerializeXmlRpcResponse(Value::parse(R"([1, "x", {"k": false}])"));
   ASSERT_TRUE(xml);
