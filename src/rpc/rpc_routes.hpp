@@ -15,7 +15,9 @@
 //
 // Bodies are bounded by the edge: kRpcBodyBytes for these routes unless the
 // operator's limits.route_body_bytes says otherwise, and by the codecs'
-// depth/count limits while parsing.
+// limits while parsing: depth, values, each string's and name's length, and
+// for XML-RPC the nodes of the tree libxml2 builds (xmlrpc_codec.hpp,
+// jsonrpc_codec.hpp).
 //
 // `services` (and what it refers to) must outlive the router and the server.
 #pragma once

@@ -128,6 +128,39 @@ TEST(XmlRpcParse, BoundsDepthCountAndSize) {
   EXPECT_EQ(XmlRefusal(kPythonCall, small), "the request is too large");
 }
 
+// The tree libxml2 builds is bounded while it is built: a body of empty
+// elements, comments, processing instructions or CDATA sections stops at
+// 6 nodes per allowed value (+64), before the walk could count values.
+TEST(XmlRpcParse, BoundsTheTreeWhileItIsBuilt) {
+  XmlRpcLimits small;
+  small.max_values = 20;  // 184 nodes
+  const std::string refused = "invalid XML-RPC request: more than 184 XML nodes";
+  auto times = [](std::string_view piece, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += piece;
+    return out;
+  };
+  EXPECT_EQ(XmlRefusal(Call("<param><value><string>" + times("<a/>", 200) + "</string></value></param>"), small),
+            refused);
+  EXPECT_EQ(XmlRefusal(Call("<param><value><string>x</string></value></param>" + times("<!---->", 200)), small),
+            refused);
+  EXPECT_EQ(XmlRefusal(Call("<param><value><string>x</string></value></param>" + times("<?pi x?>", 200)), small),
+            refused);
+  EXPECT_EQ(XmlRefusal(Call("<param><value><string>" + times("<![CDATA[x]]>", 200) + "</string></value></param>"),
+                       small),
+            refused);
+  // The densest call the walk allows fits: a struct of 9 members, each an
+  // array of one int (19 values, 66 elements).
+  std::string members;
+  for (int i = 0; i < 9; ++i) {
+    members += "<member><name>m" + std::to_string(i) +
+               "</name><value><array><data><value><int>1</int></value></data></array></value></member>";
+  }
+  EXPECT_EQ(XmlRefusal(Call("<param><value><struct>" + members + "</struct></value></param>"), small), "accepted");
+  // Beside a refusal, the next parse on the thread starts with a full budget.
+  EXPECT_EQ(XmlRefusal(kPythonCall), "accepted");
+}
+
 std::string Param(std::string_view value) {
   return "<param><value>" + std::string(value) + "</value></param>";
 }
