@@ -129,6 +129,30 @@ class ReadWithCheckPg : public ::testing::Test {
     return uid;
   }
 
+  // A new API key of the user's, made through the API as its owner would
+  // (res.users.apikeys.description); empty, with a failure added, if refused.
+  static std::string MakeApiKey(std::int64_t uid, const std::string& password, const std::string& name) {
+    // A user who is not an admin must give an expiration, at most 90 days on.
+    const std::time_t in_30_days = std::time(nullptr) + 30 * 86400;
+    std::tm utc{};
+    gmtime_r(&in_30_days, &utc);
+    char expiration[32];
+    std::strftime(expiration, sizeof expiration, "%Y-%m-%d %H:%M:%S", &utc);
+    auto wizard = Execute(uid, password, "res.users.apikeys.description", "create",
+                          Value::array({{{"name", name}, {"expiration_date", expiration}}}));
+    if (!std::holds_alternative<Value>(wizard)) {
+      ADD_FAILURE() << Refusal(wizard);
+      return "";
+    }
+    auto made = Execute(uid, password, "res.users.apikeys.description", "make_key",
+                        Value::array({Value::array({std::get<Value>(wizard)})}));
+    if (!std::holds_alternative<Value>(made)) {
+      ADD_FAILURE() << Refusal(made);
+      return "";
+    }
+    return std::get<Value>(made)["context"]["default_key"].get<std::string>();
+  }
+
   // What one call sent on its connection: the pool lends the connection
   // returned last, and the tests run one call at a time.
   struct Sent {
@@ -440,20 +464,8 @@ TEST_F(ReadWithCheckPg, ACreateRuleAddedCountsAtTheVeryNextCreate) {
 // still travel with their check, which then reads the keys).
 TEST_F(ReadWithCheckPg, WritesWithAnApiKeyAreCheckedFirst) {
   const std::int64_t uid = MakeWriter("keyed writer", "a writer's phrase for keys");
-  // A user who is not an admin must give an expiration, at most 90 days on.
-  const std::time_t in_30_days = std::time(nullptr) + 30 * 86400;
-  std::tm utc{};
-  gmtime_r(&in_30_days, &utc);
-  char expiration[32];
-  std::strftime(expiration, sizeof expiration, "%Y-%m-%d %H:%M:%S", &utc);
-  auto wizard = Execute(uid, "a writer's phrase for keys", "res.users.apikeys.description", "create",
-                        Value::array({{{"name", "ci"}, {"expiration_date", expiration}}}));
-  ASSERT_TRUE(std::holds_alternative<Value>(wizard)) << Refusal(wizard);
-  auto made = Execute(uid, "a writer's phrase for keys", "res.users.apikeys.description", "make_key",
-                      Value::array({Value::array({std::get<Value>(wizard)})}));
-  ASSERT_TRUE(std::holds_alternative<Value>(made)) << Refusal(made);
-  const Value action = std::get<Value>(made);
-  const std::string key = action["context"]["default_key"].get<std::string>();
+  const std::string key = MakeApiKey(uid, "a writer's phrase for keys", "ci");
+  ASSERT_FALSE(key.empty());
   auto first = CreateCategory(uid, key, "Made with a key");  // verifies the key
   ASSERT_TRUE(std::holds_alternative<Value>(first)) << Refusal(first);
   const std::uint64_t sent = SentWithCheck();
@@ -474,18 +486,8 @@ TEST_F(ReadWithCheckPg, WritesWithAnApiKeyAreCheckedFirst) {
 // check bound to miss (the password's hash is not the key's) and run twice.
 TEST_F(ReadWithCheckPg, AKeyVerifiedAtSignInIsCachedAsAKey) {
   const std::int64_t uid = MakeWriter("signed-in writer", "a signed-in writer's phrase");
-  const std::time_t in_30_days = std::time(nullptr) + 30 * 86400;
-  std::tm utc{};
-  gmtime_r(&in_30_days, &utc);
-  char expiration[32];
-  std::strftime(expiration, sizeof expiration, "%Y-%m-%d %H:%M:%S", &utc);
-  auto wizard = Execute(uid, "a signed-in writer's phrase", "res.users.apikeys.description", "create",
-                        Value::array({{{"name", "script"}, {"expiration_date", expiration}}}));
-  ASSERT_TRUE(std::holds_alternative<Value>(wizard)) << Refusal(wizard);
-  auto made = Execute(uid, "a signed-in writer's phrase", "res.users.apikeys.description", "make_key",
-                      Value::array({Value::array({std::get<Value>(wizard)})}));
-  ASSERT_TRUE(std::holds_alternative<Value>(made)) << Refusal(made);
-  const std::string key = std::get<Value>(made)["context"]["default_key"].get<std::string>();
+  const std::string key = MakeApiKey(uid, "a signed-in writer's phrase", "script");
+  ASSERT_FALSE(key.empty());
   auto signed_in = services_->Dispatch("common", "authenticate",
                                        Value::array({kTenant, "signed-in writer", key, Value::object()}));
   ASSERT_TRUE(std::holds_alternative<Value>(signed_in)) << Refusal(signed_in);
