@@ -21,7 +21,8 @@
 // Safety: the parser refuses any DOCTYPE (no entities, so no XXE and no
 // entity expansion bombs), never touches the network, and bounds the body,
 // nesting depth, the number of values and each string's length (XmlRpcLimits,
-// checked while the tree is walked, before the value is built); every refusal
+// checked while the tree is walked, before the value is built), and the
+// tree's nodes while libxml2 builds it (6 per allowed value); every refusal
 // is a message fit for a client (no internals). Pure functions: thread-safe.
 #pragma once
 
